@@ -1,0 +1,581 @@
+package io.flashgate.engine.logic;
+
+import io.flashgate.protocol.CommandDecoder;
+import io.flashgate.protocol.EventEncoder;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.OrderStatus;
+import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.SaleStatus;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Arrays;
+
+/**
+ * The whole of Flashgate's sale rules: a pure, deterministic function of (state, command) that
+ * emits events. No threads, files, clocks or randomness: time arrives inside each command (stamped
+ * once by the receiver and journaled), so replaying a journal reproduces the same state and the
+ * same event bytes. Exactly one thread may call it (the Disruptor's business-logic handler, or a
+ * replay); nothing else reads or writes its state, so it has no locks.
+ *
+ * <p>Every command gets exactly one reply event (correlated with it) and may cause broadcasts:
+ * ORDER_EXPIRED for reservations past their TTL and SALE_STATUS_CHANGED when a sale's status or
+ * remaining stock changed. Garbage-free in steady state: events are encoded into one scratch buffer.
+ */
+public final class BusinessLogic
+{
+    private static final long MILLIS_PER_SECOND = 1000L;
+    /** A year: keeps now + TTL far from overflow. */
+    private static final int MAX_TTL_SECONDS = 366 * 24 * 3600;
+
+    private final CommandDecoder command = new CommandDecoder();
+    private final EventEncoder event = new EventEncoder();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[EventEncoder.MAX_EVENT_LENGTH]);
+
+    final IdStore saleIds;
+    final IdStore userIds;
+    /** (user index, Idempotency-Key) → order index; entry n is order n, so it also stores the keys. */
+    final IdStore idempotencyKeys;
+    Sale[] sales = new Sale[8];
+    final OrderBook orders;
+    /** (sale index << 32 | user index) → units the user holds live (reserved + confirmed) in the sale. */
+    final Long2LongHashMap liveUnits;
+    /** Latest command time seen; time never goes backwards even if stamps from two producers cross. */
+    long now = Long.MIN_VALUE;
+
+    private EventSink sink;
+
+    public BusinessLogic()
+    {
+        this(1024);
+    }
+
+    /** @param expectedBuyers sizes tables up front so that a sale's first rush does not rehash. */
+    public BusinessLogic(final int expectedBuyers)
+    {
+        saleIds = new IdStore(false, 16);
+        userIds = new IdStore(false, expectedBuyers);
+        idempotencyKeys = new IdStore(true, expectedBuyers);
+        orders = new OrderBook(expectedBuyers);
+        liveUnits = new Long2LongHashMap(expectedBuyers * 2, 0.65f, 0L);
+    }
+
+    /**
+     * Applies one encoded command and emits its events to {@code sink}. Never throws for bad input:
+     * a malformed, unknown or out-of-range command is answered with REJECTED and changes nothing.
+     */
+    public void onCommand(final DirectBuffer buffer, final int offset, final int length, final EventSink sink)
+    {
+        this.sink = sink;
+        final Reason invalid = command.wrapAndValidate(buffer, offset, length);
+        if (invalid != null)
+        {
+            rejectUnreadable(buffer, offset, length, invalid);
+            return;
+        }
+        if (command.timestamp() > now)
+        {
+            now = command.timestamp();
+        }
+        switch (command.type())
+        {
+            case MessageTypes.PURCHASE -> purchase();
+            case MessageTypes.CANCEL_ORDER -> cancel();
+            case MessageTypes.CONFIRM_ORDER -> confirm();
+            case MessageTypes.QUERY_ORDER -> queryOrder();
+            case MessageTypes.QUERY_SALE -> querySale();
+            case MessageTypes.CREATE_SALE -> createSale();
+            case MessageTypes.ADJUST_STOCK -> adjustStock();
+            case MessageTypes.PAUSE_SALE, MessageTypes.RESUME_SALE, MessageTypes.END_SALE -> changeSaleFlags();
+            case MessageTypes.EXPIRE_RESERVATIONS -> expireAll();
+            case MessageTypes.SNAPSHOT -> ack(command.sequence());
+            default -> reject(Reason.UNKNOWN_TYPE);
+        }
+    }
+
+    private void purchase()
+    {
+        final int sale = findSale();
+        if (sale < 0)
+        {
+            reject(Reason.UNKNOWN_SALE);
+            return;
+        }
+        final DirectBuffer buffer = command.buffer();
+        int user = userIds.find(0, buffer, command.userIdOffset(), command.userIdLength());
+        if (user >= 0)
+        {
+            final int original = idempotencyKeys.find(
+                user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
+            if (original >= 0)
+            {
+                expireDue(sales[orders.saleIndex[original]]);
+                emitOrder(MessageTypes.ORDER_REPLAYED, original);
+                announceIfChanged(sales[orders.saleIndex[original]]);
+                return;
+            }
+        }
+        final Sale s = sales[sale];
+        expireDue(s);
+        final long quantity = command.quantity();
+        final Reason refusal = refusePurchase(s, user, quantity);
+        if (refusal != null)
+        {
+            reject(refusal);
+            announceIfChanged(s);
+            return;
+        }
+        final int units = (int)quantity;
+        if (user < 0)
+        {
+            user = userIds.intern(0, buffer, command.userIdOffset(), command.userIdLength());
+        }
+        final int order = orders.add(sale, user, units, now + s.ttlSeconds * MILLIS_PER_SECOND);
+        final int keyIndex = idempotencyKeys.intern(
+            user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
+        assert keyIndex == order;
+        s.reserved += units;
+        addLiveUnits(s, user, units);
+        enqueueForExpiry(s, order);
+        emitOrder(MessageTypes.ORDER_ACCEPTED, order);
+        announceIfChanged(s);
+    }
+
+    private Reason refusePurchase(final Sale s, final int user, final long quantity)
+    {
+        if (quantity < 1 || quantity > s.limitPerUser)
+        {
+            return Reason.INVALID_QUANTITY;
+        }
+        final Reason closed = refuseClosed(s.status(now));
+        if (closed != null)
+        {
+            return closed;
+        }
+        if (user >= 0 && liveUnits.get(liveKey(s.index, user)) + quantity > s.limitPerUser)
+        {
+            return Reason.LIMIT_EXCEEDED;
+        }
+        return quantity > s.remaining() ? Reason.SOLD_OUT : null;
+    }
+
+    private static Reason refuseClosed(final SaleStatus status)
+    {
+        return switch (status)
+        {
+            case ENDED -> Reason.SALE_ENDED;
+            case SCHEDULED -> Reason.NOT_STARTED;
+            case PAUSED -> Reason.SALE_PAUSED;
+            case SOLD_OUT -> Reason.SOLD_OUT;
+            case OPEN -> null;
+        };
+    }
+
+    private void cancel()
+    {
+        final int order = findOwnedOrder(false);
+        if (order < 0)
+        {
+            reject(Reason.UNKNOWN_ORDER);
+            return;
+        }
+        final Sale s = sales[orders.saleIndex[order]];
+        expireDue(s);
+        if (orders.status(order) != OrderStatus.RESERVED)
+        {
+            reject(Reason.ORDER_NOT_CANCELLABLE);
+            announceIfChanged(s);
+            return;
+        }
+        release(s, order, OrderStatus.CANCELLED);
+        emitOrder(MessageTypes.ORDER_CANCELLED, order);
+        announceIfChanged(s);
+    }
+
+    private void confirm()
+    {
+        final int order = findOwnedOrder(true);
+        if (order < 0)
+        {
+            reject(Reason.UNKNOWN_ORDER);
+            return;
+        }
+        final Sale s = sales[orders.saleIndex[order]];
+        expireDue(s);
+        if (orders.status(order) != OrderStatus.RESERVED)
+        {
+            reject(Reason.ORDER_NOT_CONFIRMABLE);
+            announceIfChanged(s);
+            return;
+        }
+        final int units = orders.quantity[order];
+        orders.status[order] = OrderStatus.CONFIRMED.code();
+        s.reserved -= units;
+        s.confirmed += units;
+        emitOrder(MessageTypes.ORDER_CONFIRMED, order);
+        announceIfChanged(s);
+    }
+
+    private void queryOrder()
+    {
+        final int order = findOwnedOrder(command.userIdLength() == 0);
+        if (order < 0)
+        {
+            reject(Reason.UNKNOWN_ORDER);
+            return;
+        }
+        final Sale s = sales[orders.saleIndex[order]];
+        expireDue(s);
+        emitOrder(MessageTypes.ORDER_INFO, order);
+        announceIfChanged(s);
+    }
+
+    private void querySale()
+    {
+        final int sale = findSale();
+        if (sale < 0)
+        {
+            reject(Reason.UNKNOWN_SALE);
+            return;
+        }
+        final Sale s = sales[sale];
+        expireDue(s);
+        emitSale(MessageTypes.SALE_INFO, s);
+        announceIfChanged(s);
+    }
+
+    private void createSale()
+    {
+        if (findSale() >= 0)
+        {
+            reject(Reason.SALE_EXISTS);
+            return;
+        }
+        final int stock = command.stock();
+        final int limit = command.limitPerUser();
+        final long startsAt = command.startsAt();
+        final long endsAt = command.endsAt();
+        final int ttl = command.reservationTtlSeconds();
+        if (stock < 0 || limit < 1 || endsAt <= startsAt || ttl < 1 || ttl > MAX_TTL_SECONDS)
+        {
+            reject(Reason.INVALID_ARGUMENT);
+            return;
+        }
+        final int index = saleIds.intern(0, command.buffer(), command.saleIdOffset(), command.saleIdLength());
+        if (index == sales.length)
+        {
+            sales = Arrays.copyOf(sales, sales.length * 2);
+        }
+        final Sale s = new Sale(index);
+        s.stock = stock;
+        s.limitPerUser = limit;
+        s.startsAt = startsAt;
+        s.endsAt = endsAt;
+        s.ttlSeconds = ttl;
+        sales[index] = s;
+        emitSale(MessageTypes.SALE_INFO, s);
+        announceIfChanged(s);
+    }
+
+    private void adjustStock()
+    {
+        final int sale = findSale();
+        if (sale < 0)
+        {
+            reject(Reason.UNKNOWN_SALE);
+            return;
+        }
+        final Sale s = sales[sale];
+        expireDue(s);
+        final long delta = command.delta();
+        // Compare in long space so that a huge delta cannot wrap around.
+        final long newStock = delta > Integer.MAX_VALUE || delta < -Integer.MAX_VALUE ?
+            (delta > 0 ? Long.MAX_VALUE : Long.MIN_VALUE) : s.stock + delta;
+        if (newStock > Integer.MAX_VALUE)
+        {
+            reject(Reason.INVALID_ARGUMENT);
+        }
+        else if (newStock < (long)s.reserved + s.confirmed)
+        {
+            reject(Reason.INSUFFICIENT_STOCK);
+        }
+        else
+        {
+            s.stock = (int)newStock;
+            emitSale(MessageTypes.SALE_INFO, s);
+        }
+        announceIfChanged(s);
+    }
+
+    private void changeSaleFlags()
+    {
+        final int sale = findSale();
+        if (sale < 0)
+        {
+            reject(Reason.UNKNOWN_SALE);
+            return;
+        }
+        final Sale s = sales[sale];
+        expireDue(s);
+        switch (command.type())
+        {
+            case MessageTypes.PAUSE_SALE -> s.paused = true;
+            case MessageTypes.RESUME_SALE -> s.paused = false;
+            default -> s.ended = true;
+        }
+        emitSale(MessageTypes.SALE_INFO, s);
+        announceIfChanged(s);
+    }
+
+    private void expireAll()
+    {
+        long expired = 0;
+        final int saleCount = saleIds.size();
+        for (int i = 0; i < saleCount; i++)
+        {
+            expired += expireDue(sales[i]);
+        }
+        ack(expired);
+        for (int i = 0; i < saleCount; i++)
+        {
+            announceIfChanged(sales[i]);
+        }
+    }
+
+    /** Expires the sale's reservations whose TTL has passed. Queue order is expiry order: TTL is per sale and time only grows. */
+    private int expireDue(final Sale s)
+    {
+        int expired = 0;
+        int head = s.queueHead;
+        while (head >= 0 && orders.expiresAt[head] <= now)
+        {
+            if (orders.status[head] == OrderStatus.RESERVED.code())
+            {
+                release(s, head, OrderStatus.EXPIRED);
+                emitOrder(MessageTypes.ORDER_EXPIRED, head);
+                expired++;
+            }
+            head = orders.nextInQueue[head];
+        }
+        s.queueHead = head;
+        if (head < 0)
+        {
+            s.queueTail = -1;
+        }
+        return expired;
+    }
+
+    private void enqueueForExpiry(final Sale s, final int order)
+    {
+        if (s.queueTail < 0)
+        {
+            s.queueHead = order;
+        }
+        else
+        {
+            orders.nextInQueue[s.queueTail] = order;
+        }
+        s.queueTail = order;
+    }
+
+    /** A reserved order gives its units back to the sale (cancel or expiry). */
+    private void release(final Sale s, final int order, final OrderStatus newStatus)
+    {
+        final int units = orders.quantity[order];
+        orders.status[order] = newStatus.code();
+        s.reserved -= units;
+        addLiveUnits(s, orders.userIndex[order], -units);
+    }
+
+    private void addLiveUnits(final Sale s, final int user, final int units)
+    {
+        final long key = liveKey(s.index, user);
+        final long before = liveUnits.get(key);
+        final long after = before + units;
+        // 0 is the map's "missing" value: a user with nothing live has no entry.
+        if (after == 0)
+        {
+            liveUnits.remove(key);
+        }
+        else
+        {
+            liveUnits.put(key, after);
+        }
+        if (before == 0 && after > 0)
+        {
+            s.buyers++;
+        }
+        else if (before > 0 && after == 0)
+        {
+            s.buyers--;
+        }
+    }
+
+    private static long liveKey(final int sale, final int user)
+    {
+        return ((long)sale << 32) | (user & 0xFFFF_FFFFL);
+    }
+
+    private int findSale()
+    {
+        return saleIds.find(0, command.buffer(), command.saleIdOffset(), command.saleIdLength());
+    }
+
+    /** @return the order's index if it exists and belongs to the command's user (or any user if asAdmin). */
+    private int findOwnedOrder(final boolean asAdmin)
+    {
+        final long orderId = command.orderId();
+        if (orderId < 1 || orderId > orders.size)
+        {
+            return -1;
+        }
+        final int order = (int)(orderId - 1);
+        if (asAdmin)
+        {
+            return order;
+        }
+        final int user = userIds.find(0, command.buffer(), command.userIdOffset(), command.userIdLength());
+        return user >= 0 && user == orders.userIndex[order] ? order : -1;
+    }
+
+    private void announceIfChanged(final Sale s)
+    {
+        final SaleStatus status = s.status(now);
+        final int remaining = s.remaining();
+        if (status != s.announcedStatus || remaining != s.announcedRemaining)
+        {
+            s.announcedStatus = status;
+            s.announcedRemaining = remaining;
+            emitSale(MessageTypes.SALE_STATUS_CHANGED, s);
+        }
+    }
+
+    private void emitOrder(final short type, final int order)
+    {
+        final int sale = orders.saleIndex[order];
+        final int user = orders.userIndex[order];
+        header(type);
+        final int length = event.order(
+            order + 1L, orders.quantity[order], orders.status(order), orders.expiresAt[order],
+            saleIds.bytes(), saleIds.idOffset(sale), saleIds.idLength(sale),
+            userIds.bytes(), userIds.idOffset(user), userIds.idLength(user));
+        sink.onEvent(scratch, 0, length);
+    }
+
+    private void emitSale(final short type, final Sale s)
+    {
+        header(type);
+        final int length = event.sale(
+            s.stock, s.reserved, s.confirmed, s.limitPerUser, s.buyers, s.status(now), s.ttlSeconds,
+            s.startsAt, s.endsAt, saleIds.bytes(), saleIds.idOffset(s.index), saleIds.idLength(s.index));
+        sink.onEvent(scratch, 0, length);
+    }
+
+    private void reject(final Reason reason)
+    {
+        header(MessageTypes.REJECTED);
+        sink.onEvent(scratch, 0, event.rejected(reason, command.type()));
+    }
+
+    private void ack(final long value)
+    {
+        header(MessageTypes.ACK);
+        sink.onEvent(scratch, 0, event.ack(value));
+    }
+
+    private void header(final short type)
+    {
+        event.wrap(scratch, 0).header(type, command.sourceId(), command.correlationId(), command.sequence(), now);
+    }
+
+    /** A command too broken to trust: answer with what header fields can be read, change nothing. */
+    private void rejectUnreadable(final DirectBuffer buffer, final int offset, final int length, final Reason reason)
+    {
+        final boolean hasHeader = length >= 32;
+        final short type = length >= 2 ? buffer.getShort(offset) : 0;
+        event.wrap(scratch, 0).header(
+            MessageTypes.REJECTED,
+            hasHeader ? command.sourceId() : 0,
+            hasHeader ? command.correlationId() : 0,
+            hasHeader ? command.sequence() : 0,
+            now);
+        sink.onEvent(scratch, 0, event.rejected(reason, type));
+    }
+
+    // ---- figures for operators and tests (not on the hot path; may allocate) ----
+
+    /** @return the sale's figures, or null if unknown. */
+    public SaleFigures saleFigures(final String saleId)
+    {
+        final int index = findSale(saleId);
+        if (index < 0)
+        {
+            return null;
+        }
+        final Sale s = sales[index];
+        return new SaleFigures(saleId, s.stock, s.reserved, s.confirmed, s.remaining(), s.buyers,
+            s.limitPerUser, s.status(now));
+    }
+
+    public int orderCount()
+    {
+        return orders.size;
+    }
+
+    /** @param orderId 1-based order id; @return the order or null. */
+    public OrderView order(final long orderId)
+    {
+        if (orderId < 1 || orderId > orders.size)
+        {
+            return null;
+        }
+        final int i = (int)(orderId - 1);
+        return new OrderView(orderId, saleIds.idString(orders.saleIndex[i]), userIds.idString(orders.userIndex[i]),
+            idempotencyKeys.idString(i), orders.quantity[i], orders.status(i), orders.expiresAt[i]);
+    }
+
+    public java.util.List<String> saleIds()
+    {
+        final java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < saleIds.size(); i++)
+        {
+            ids.add(saleIds.idString(i));
+        }
+        return ids;
+    }
+
+    /** Units a user holds live (reserved + confirmed) in a sale. */
+    public long liveUnits(final String saleId, final String userId)
+    {
+        final int sale = findSale(saleId);
+        final UnsafeBuffer buffer = new UnsafeBuffer(userId.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        final int user = userIds.find(0, buffer, 0, buffer.capacity());
+        return sale < 0 || user < 0 ? 0 : liveUnits.get(liveKey(sale, user));
+    }
+
+    /** Bytes held by the engine's tables, for the memory-per-buyer figure. */
+    public long footprintBytes()
+    {
+        return userIds.footprintBytes() + idempotencyKeys.footprintBytes() + saleIds.footprintBytes() +
+            orders.footprintBytes() + liveUnits.capacity() * 16L;
+    }
+
+    private int findSale(final String saleId)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(saleId.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return saleIds.find(0, buffer, 0, buffer.capacity());
+    }
+
+    public record SaleFigures(
+        String saleId, int stock, int reserved, int confirmed, int remaining, int buyers, int limitPerUser,
+        SaleStatus status)
+    {
+    }
+
+    public record OrderView(
+        long orderId, String saleId, String userId, String idempotencyKey, int quantity, OrderStatus status,
+        long expiresAt)
+    {
+    }
+}

@@ -1,0 +1,14 @@
+package io.flashgate.engine.logic;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Where business logic puts the events a command causes: exactly one reply (correlated with the
+ * command) and any number of broadcasts (see {@code MessageTypes.isBroadcast}). The bytes are only
+ * valid during the call: copy them to keep them.
+ */
+@FunctionalInterface
+public interface EventSink
+{
+    void onEvent(DirectBuffer buffer, int offset, int length);
+}

@@ -1,0 +1,53 @@
+package io.flashgate.engine.logic;
+
+import io.flashgate.protocol.SaleStatus;
+
+/** One sale's figures. Owned by the business-logic thread; invariant: reserved + confirmed ≤ stock. */
+final class Sale
+{
+    final int index;
+    int stock;
+    int reserved;
+    int confirmed;
+    int limitPerUser;
+    long startsAt;
+    long endsAt;
+    int ttlSeconds;
+    boolean paused;
+    boolean ended;
+    /** Users holding at least one live unit. */
+    int buyers;
+    /** Reservations in creation order, linked through OrderBook.nextInQueue; expiry pops from the head. */
+    int queueHead = -1;
+    int queueTail = -1;
+    /** What the last SALE_STATUS_CHANGED said, so that only changes are broadcast. */
+    SaleStatus announcedStatus;
+    int announcedRemaining = -1;
+
+    Sale(final int index)
+    {
+        this.index = index;
+    }
+
+    int remaining()
+    {
+        return stock - reserved - confirmed;
+    }
+
+    SaleStatus status(final long now)
+    {
+        if (ended || now >= endsAt)
+        {
+            return SaleStatus.ENDED;
+        }
+        if (now < startsAt)
+        {
+            return SaleStatus.SCHEDULED;
+        }
+        if (paused)
+        {
+            return SaleStatus.PAUSED;
+        }
+        return remaining() == 0 ? SaleStatus.SOLD_OUT : SaleStatus.OPEN;
+    }
+}

@@ -1,0 +1,281 @@
+package io.flashgate.engine.logic;
+
+import io.flashgate.protocol.SaleStatus;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Writes and reads the whole business-logic state in a canonical form: ids and orders in index
+ * order, never a hash table's layout, so the same history always gives the same bytes. That makes
+ * {@link #stateHash} a determinism check: replay from zero and replay from a snapshot must agree.
+ * Derived tables (live units per user, the lookup tables) are rebuilt on load, not stored.
+ */
+public final class StateSnapshot
+{
+    private static final int MAGIC = 0x534E4746; // "FGNS"
+    private static final int FORMAT_VERSION = 1;
+
+    private StateSnapshot()
+    {
+    }
+
+    /** @return the number of bytes written to {@code out} from offset 0. */
+    public static int write(final BusinessLogic logic, final ExpandableDirectByteBuffer out)
+    {
+        final Writer w = new Writer(out);
+        w.putInt(MAGIC).putInt(FORMAT_VERSION).putLong(logic.now);
+
+        final int saleCount = logic.saleIds.size();
+        w.putInt(saleCount);
+        for (int i = 0; i < saleCount; i++)
+        {
+            final Sale s = logic.sales[i];
+            w.putId(logic.saleIds, i)
+                .putInt(s.stock).putInt(s.reserved).putInt(s.confirmed).putInt(s.limitPerUser)
+                .putLong(s.startsAt).putLong(s.endsAt).putInt(s.ttlSeconds)
+                .putByte(s.paused ? 1 : 0).putByte(s.ended ? 1 : 0)
+                .putInt(s.buyers).putInt(s.queueHead).putInt(s.queueTail)
+                .putByte(s.announcedStatus == null ? -1 : s.announcedStatus.code()).putInt(s.announcedRemaining);
+        }
+
+        final int userCount = logic.userIds.size();
+        w.putInt(userCount);
+        for (int i = 0; i < userCount; i++)
+        {
+            w.putId(logic.userIds, i);
+        }
+
+        final OrderBook orders = logic.orders;
+        w.putInt(orders.size);
+        for (int i = 0; i < orders.size; i++)
+        {
+            w.putInt(orders.saleIndex[i]).putInt(orders.userIndex[i]).putInt(orders.quantity[i])
+                .putByte(orders.status[i]).putLong(orders.expiresAt[i]).putInt(orders.nextInQueue[i])
+                .putId(logic.idempotencyKeys, i);
+        }
+        return w.position;
+    }
+
+    /** Rebuilds a business logic from {@link #write}'s bytes; throws IllegalArgumentException if they are not one. */
+    public static BusinessLogic read(final DirectBuffer in, final int offset, final int length)
+    {
+        final Reader r = new Reader(in, offset, length);
+        if (r.getInt() != MAGIC)
+        {
+            throw new IllegalArgumentException("not a Flashgate engine snapshot");
+        }
+        final int version = r.getInt();
+        if (version != FORMAT_VERSION)
+        {
+            throw new IllegalArgumentException("unsupported engine snapshot version " + version);
+        }
+        final long now = r.getLong();
+        final int saleCount = r.getInt();
+        final Sale[] sales = new Sale[Math.max(8, saleCount)];
+        final IdStore saleIds = new IdStore(false, 16);
+        final java.util.List<Sale> loaded = new java.util.ArrayList<>();
+        for (int i = 0; i < saleCount; i++)
+        {
+            r.internId(saleIds, 0);
+            final Sale s = new Sale(i);
+            s.stock = r.getInt();
+            s.reserved = r.getInt();
+            s.confirmed = r.getInt();
+            s.limitPerUser = r.getInt();
+            s.startsAt = r.getLong();
+            s.endsAt = r.getLong();
+            s.ttlSeconds = r.getInt();
+            s.paused = r.getByte() != 0;
+            s.ended = r.getByte() != 0;
+            s.buyers = r.getInt();
+            s.queueHead = r.getInt();
+            s.queueTail = r.getInt();
+            final byte announced = r.getByte();
+            s.announcedStatus = announced < 0 ? null : SaleStatus.fromCode(announced);
+            s.announcedRemaining = r.getInt();
+            sales[i] = s;
+            loaded.add(s);
+        }
+        final int userCount = r.getInt();
+        final int orderCount = r.getInt(r.position + skipIds(in, r.position, userCount));
+        final BusinessLogic logic = new BusinessLogic(Math.max(userCount, orderCount));
+        logic.now = now;
+        logic.sales = sales;
+        for (int i = 0; i < saleCount; i++)
+        {
+            logic.saleIds.intern(0, saleIds.bytes(), saleIds.idOffset(i), saleIds.idLength(i));
+        }
+        for (int i = 0; i < userCount; i++)
+        {
+            r.internId(logic.userIds, 0);
+        }
+        r.getInt(); // order count, read ahead above
+        final OrderBook orders = logic.orders;
+        for (int i = 0; i < orderCount; i++)
+        {
+            final int sale = r.getInt();
+            final int user = r.getInt();
+            final int quantity = r.getInt();
+            final byte status = r.getByte();
+            final long expiresAt = r.getLong();
+            final int next = r.getInt();
+            orders.add(sale, user, quantity, expiresAt);
+            orders.status[i] = status;
+            orders.nextInQueue[i] = next;
+            r.internId(logic.idempotencyKeys, user);
+            if (orders.status(i).isLive())
+            {
+                final long key = ((long)sale << 32) | (user & 0xFFFF_FFFFL);
+                logic.liveUnits.put(key, logic.liveUnits.get(key) + quantity);
+            }
+        }
+        if (r.position != offset + length)
+        {
+            throw new IllegalArgumentException("engine snapshot has " + (offset + length - r.position) + " trailing bytes");
+        }
+        return logic;
+    }
+
+    /** A 64-bit hash of the canonical state: equal states, equal hashes. */
+    public static long stateHash(final BusinessLogic logic)
+    {
+        final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(1 << 16);
+        final int length = write(logic, buffer);
+        return hash(buffer, 0, length);
+    }
+
+    public static long hash(final DirectBuffer buffer, final int offset, final int length)
+    {
+        long h = 0x9E3779B97F4A7C15L ^ length;
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            h = mix(h ^ buffer.getLong(offset + i));
+        }
+        for (; i < length; i++)
+        {
+            h = mix(h ^ buffer.getByte(offset + i));
+        }
+        return h;
+    }
+
+    private static long mix(final long value)
+    {
+        long z = value * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static int skipIds(final DirectBuffer in, final int at, final int count)
+    {
+        int position = at;
+        for (int i = 0; i < count; i++)
+        {
+            position += 1 + (in.getByte(position) & 0xFF);
+        }
+        return position - at;
+    }
+
+    private static final class Writer
+    {
+        private final MutableDirectBuffer out;
+        private int position;
+
+        Writer(final MutableDirectBuffer out)
+        {
+            this.out = out;
+        }
+
+        Writer putInt(final int value)
+        {
+            out.putInt(position, value);
+            position += 4;
+            return this;
+        }
+
+        Writer putLong(final long value)
+        {
+            out.putLong(position, value);
+            position += 8;
+            return this;
+        }
+
+        Writer putByte(final int value)
+        {
+            out.putByte(position, (byte)value);
+            position += 1;
+            return this;
+        }
+
+        Writer putId(final IdStore ids, final int index)
+        {
+            final int length = ids.idLength(index);
+            out.putByte(position, (byte)length);
+            out.putBytes(position + 1, ids.bytes(), ids.idOffset(index), length);
+            position += 1 + length;
+            return this;
+        }
+    }
+
+    private static final class Reader
+    {
+        private final DirectBuffer in;
+        private final int limit;
+        private int position;
+
+        Reader(final DirectBuffer in, final int offset, final int length)
+        {
+            this.in = in;
+            this.position = offset;
+            this.limit = offset + length;
+        }
+
+        private void need(final int bytes)
+        {
+            if (position + bytes > limit)
+            {
+                throw new IllegalArgumentException("engine snapshot truncated at byte " + position);
+            }
+        }
+
+        int getInt()
+        {
+            need(4);
+            final int value = in.getInt(position);
+            position += 4;
+            return value;
+        }
+
+        int getInt(final int at)
+        {
+            if (at + 4 > limit)
+            {
+                throw new IllegalArgumentException("engine snapshot truncated at byte " + at);
+            }
+            return in.getInt(at);
+        }
+
+        long getLong()
+        {
+            need(8);
+            final long value = in.getLong(position);
+            position += 8;
+            return value;
+        }
+
+        byte getByte()
+        {
+            need(1);
+            return in.getByte(position++);
+        }
+
+        void internId(final IdStore ids, final int prefix)
+        {
+            final int length = getByte() & 0xFF;
+            need(length);
+            ids.intern(prefix, in, position, length);
+            position += length;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.flashgate.engine.logic;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Model-based property test: random histories of sale commands (many users, stock adjustments,
+ * cancels, confirmations, expiries, pauses, duplicate Idempotency-Keys, bad quantities) go to the
+ * engine and to the plain {@link ReferenceModel}; they must emit the same events, and invariant 4
+ * (reserved + confirmed ≤ stock, each user ≤ the limit) must hold after every step. Every few
+ * steps the engine is snapshotted and restored, which must change nothing.
+ */
+class BusinessLogicModelTest
+{
+    private static final long T0 = 1_000_000L;
+    private static final String[] SALES = {"s0", "s1", "s2"};
+    private static final String[] USERS = {"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7"};
+
+    @Property(tries = 3000, edgeCases = EdgeCasesMode.NONE)
+    void engineAgreesWithReferenceModelAndKeepsInvariants(@ForAll("histories") final List<Step> history)
+    {
+        BusinessLogic engine = new BusinessLogic(16);
+        final ReferenceModel model = new ReferenceModel();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        long time = T0;
+        long sequence = 0;
+        int accepted = 0;
+        int expired = 0;
+        for (final Step step : history)
+        {
+            time += step.advanceMillis();
+            final Cmd cmd = step.command().apply(time);
+            final int length = cmd.encode(buffer, ++sequence);
+            final EventText events = new EventText();
+            engine.onCommand(buffer, 0, length, events);
+            final List<String> expected = model.apply(cmd);
+            assertEquals(expected, events.lines, () -> "after " + cmd);
+            accepted += (int)expected.stream().filter(e -> e.startsWith("ORDER_ACCEPTED")).count();
+            expired += (int)expected.stream().filter(e -> e.startsWith("ORDER_EXPIRED")).count();
+            assertInvariants(engine, model, cmd);
+            if (sequence % 17 == 0)
+            {
+                engine = snapshotRoundTrip(engine);
+            }
+        }
+        // Shown in the report, so that a generator gone vacuous is noticed.
+        Statistics.label("orders accepted").collect(accepted == 0 ? "0" : accepted < 5 ? "1-4" : "5+");
+        Statistics.label("orders expired").collect(expired == 0 ? "0" : "1+");
+    }
+
+    private static BusinessLogic snapshotRoundTrip(final BusinessLogic engine)
+    {
+        final ExpandableDirectByteBuffer bytes = new ExpandableDirectByteBuffer(256);
+        final int length = StateSnapshot.write(engine, bytes);
+        final BusinessLogic restored = StateSnapshot.read(bytes, 0, length);
+        assertEquals(StateSnapshot.stateHash(engine), StateSnapshot.stateHash(restored));
+        return restored;
+    }
+
+    private static void assertInvariants(final BusinessLogic engine, final ReferenceModel model, final Cmd cmd)
+    {
+        for (final ReferenceModel.SaleM s : model.sales.values())
+        {
+            final BusinessLogic.SaleFigures f = engine.saleFigures(s.id);
+            assertTrue(f.reserved() >= 0 && f.confirmed() >= 0, () -> "negative figures " + f);
+            assertTrue(f.reserved() + f.confirmed() <= f.stock(), () -> "oversold " + f + " after " + cmd);
+            assertEquals(model.remaining(s), f.remaining());
+            assertEquals(model.buyers(s), f.buyers());
+            for (final String user : USERS)
+            {
+                final long live = engine.liveUnits(s.id, user);
+                assertTrue(live >= 0 && live <= f.limitPerUser(), () -> user + " above the limit in " + f);
+                assertEquals(model.liveUnits(s.id, user), live);
+            }
+        }
+    }
+
+    record Step(int advanceMillis, LongFunction<Cmd> command)
+    {
+        @Override
+        public String toString()
+        {
+            return "+" + advanceMillis + "ms " + command.apply(0);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Step>> histories()
+    {
+        final Arbitrary<Integer> advance = Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.integers().between(0, 50)),
+            Tuple.of(3, Arbitraries.integers().between(50, 2_000)),
+            Tuple.of(1, Arbitraries.integers().between(2_000, 15_000)));
+        final Arbitrary<Step> step = Combinators.combine(advance, command()).as(Step::new);
+        // Open with one to three valid sales so that most histories actually trade.
+        final Arbitrary<Step> opening = Combinators.combine(
+                Arbitraries.of(SALES), Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1, 4),
+                Arbitraries.integers().between(0, 3_000), Arbitraries.integers().between(5_000, 120_000),
+                Arbitraries.integers().between(1, 12))
+            .as((s, stock, limit, start, duration, ttl) -> new Step(0,
+                t -> new Cmd.CreateSale(t, s, stock, limit, T0 + start, T0 + start + duration, ttl)));
+        return Combinators.combine(opening.list().ofMinSize(1).ofMaxSize(3), step.list().ofMinSize(20).ofMaxSize(150))
+            .as((first, rest) ->
+            {
+                final List<Step> all = new ArrayList<>(first);
+                all.addAll(rest);
+                return all;
+            });
+    }
+
+    private Arbitrary<LongFunction<Cmd>> command()
+    {
+        final Arbitrary<String> sale = Arbitraries.of(SALES);
+        final Arbitrary<String> user = Arbitraries.of(USERS);
+        final Arbitrary<String> key = Arbitraries.of("k0", "k1", "k2", "k3");
+        final Arbitrary<Long> quantity = Arbitraries.frequencyOf(
+            Tuple.of(20, Arbitraries.longs().between(1, 3)),
+            Tuple.of(2, Arbitraries.longs().between(-2, 0)),
+            Tuple.of(1, Arbitraries.of(Long.MAX_VALUE, Long.MIN_VALUE, (long)Integer.MAX_VALUE + 1)));
+        final Arbitrary<Long> orderId = Arbitraries.longs().between(-1, 40);
+
+        final Arbitrary<LongFunction<Cmd>> create = Combinators.combine(
+                sale, Arbitraries.integers().between(-1, 12), Arbitraries.integers().between(0, 4),
+                Arbitraries.integers().between(0, 5_000), Arbitraries.integers().between(-100, 60_000),
+                Arbitraries.integers().between(0, 12))
+            .as((s, stock, limit, start, duration, ttl) ->
+                t -> new Cmd.CreateSale(t, s, stock, limit, T0 + start, T0 + start + duration, ttl));
+        final Arbitrary<LongFunction<Cmd>> adjust = Combinators.combine(sale,
+                Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.longs().between(-8, 8)),
+                    Tuple.of(1, Arbitraries.of(Long.MAX_VALUE, Long.MIN_VALUE, (long)Integer.MAX_VALUE))))
+            .as((s, d) -> t -> new Cmd.Adjust(t, s, d));
+        final Arbitrary<LongFunction<Cmd>> purchase = Combinators.combine(sale, user, key, quantity)
+            .as((s, u, k, q) -> t -> new Cmd.Purchase(t, s, u, k, q));
+        final Arbitrary<LongFunction<Cmd>> cancel = Combinators.combine(orderId, user)
+            .as((o, u) -> t -> new Cmd.Cancel(t, o, u));
+        final Arbitrary<LongFunction<Cmd>> confirm = orderId.map(o -> t -> new Cmd.Confirm(t, o));
+        final Arbitrary<LongFunction<Cmd>> queryOrder = Combinators.combine(orderId, Arbitraries.of("", "u0", "u1"))
+            .as((o, u) -> t -> new Cmd.QueryOrder(t, o, u));
+        final Arbitrary<LongFunction<Cmd>> flags = Combinators.combine(sale, Arbitraries.integers().between(0, 3))
+            .as((s, which) -> switch (which)
+            {
+                case 0 -> t -> new Cmd.Pause(t, s);
+                case 1 -> t -> new Cmd.Resume(t, s);
+                case 2 -> t -> new Cmd.End(t, s);
+                default -> t -> new Cmd.QuerySale(t, s);
+            });
+        final Arbitrary<LongFunction<Cmd>> tick = Arbitraries.just(Cmd.Tick::new);
+
+        return Arbitraries.frequencyOf(
+            Tuple.of(6, create),
+            Tuple.of(40, purchase),
+            Tuple.of(8, cancel),
+            Tuple.of(8, confirm),
+            Tuple.of(4, queryOrder),
+            Tuple.of(5, adjust),
+            Tuple.of(4, flags),
+            Tuple.of(6, tick));
+    }
+}

@@ -1,0 +1,142 @@
+package io.flashgate.protocol;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static io.flashgate.protocol.CommandLayout.*;
+
+/**
+ * Writes commands into a buffer in Flashgate's one binary encoding (the same bytes go over Aeron,
+ * through the ring and into the journal). Garbage-free: ids are written char by char as ASCII.
+ * Sequence and timestamp are left zero; the engine's receiver stamps them.
+ *
+ * <p>Every method returns the encoded length. Ids are not validated here (the decoder does that at
+ * the engine); callers that take ids from the outside should check {@link Ids#isValid(CharSequence)}.
+ */
+public final class CommandEncoder
+{
+    private MutableDirectBuffer buffer;
+    private int offset;
+
+    public CommandEncoder wrap(final MutableDirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    public int createSale(
+        final int sourceId, final long correlationId, final CharSequence saleId, final int stock,
+        final int limitPerUser, final long startsAtMs, final long endsAtMs, final int reservationTtlSeconds)
+    {
+        header(MessageTypes.CREATE_SALE, sourceId, correlationId);
+        buffer.putInt(offset + CREATE_STOCK, stock);
+        buffer.putInt(offset + CREATE_LIMIT, limitPerUser);
+        buffer.putLong(offset + CREATE_STARTS_AT, startsAtMs);
+        buffer.putLong(offset + CREATE_ENDS_AT, endsAtMs);
+        buffer.putInt(offset + CREATE_TTL, reservationTtlSeconds);
+        return putId(CREATE_FIXED, saleId);
+    }
+
+    public int adjustStock(final int sourceId, final long correlationId, final CharSequence saleId, final long delta)
+    {
+        header(MessageTypes.ADJUST_STOCK, sourceId, correlationId);
+        buffer.putLong(offset + ADJUST_DELTA, delta);
+        return putId(ADJUST_FIXED, saleId);
+    }
+
+    /** PAUSE_SALE, RESUME_SALE, END_SALE or QUERY_SALE: a command with a sale id only. */
+    public int saleCommand(final short type, final int sourceId, final long correlationId, final CharSequence saleId)
+    {
+        header(type, sourceId, correlationId);
+        return putId(HEADER_LENGTH, saleId);
+    }
+
+    public int purchase(
+        final int sourceId, final long correlationId, final CharSequence saleId, final CharSequence userId,
+        final CharSequence idempotencyKey, final long quantity)
+    {
+        header(MessageTypes.PURCHASE, sourceId, correlationId);
+        buffer.putLong(offset + PURCHASE_QUANTITY, quantity);
+        int end = putId(PURCHASE_FIXED, saleId);
+        end = putId(end, userId);
+        return putId(end, idempotencyKey);
+    }
+
+    /** The same purchase with ids taken from another buffer (an edge copying request bytes, a benchmark). */
+    public int purchase(
+        final int sourceId, final long correlationId,
+        final DirectBuffer ids, final int saleOffset, final int saleLength,
+        final int userOffset, final int userLength, final int keyOffset, final int keyLength, final long quantity)
+    {
+        header(MessageTypes.PURCHASE, sourceId, correlationId);
+        buffer.putLong(offset + PURCHASE_QUANTITY, quantity);
+        int end = putId(PURCHASE_FIXED, ids, saleOffset, saleLength);
+        end = putId(end, ids, userOffset, userLength);
+        return putId(end, ids, keyOffset, keyLength);
+    }
+
+    public int cancelOrder(final int sourceId, final long correlationId, final long orderId, final CharSequence userId)
+    {
+        header(MessageTypes.CANCEL_ORDER, sourceId, correlationId);
+        buffer.putLong(offset + ORDER_ID, orderId);
+        return putId(ORDER_FIXED, userId);
+    }
+
+    public int confirmOrder(final int sourceId, final long correlationId, final long orderId)
+    {
+        header(MessageTypes.CONFIRM_ORDER, sourceId, correlationId);
+        buffer.putLong(offset + ORDER_ID, orderId);
+        return ORDER_FIXED;
+    }
+
+    /** @param userId the owner asking, or an empty string for an operator (sees every order). */
+    public int queryOrder(final int sourceId, final long correlationId, final long orderId, final CharSequence userId)
+    {
+        header(MessageTypes.QUERY_ORDER, sourceId, correlationId);
+        buffer.putLong(offset + ORDER_ID, orderId);
+        return putId(ORDER_FIXED, userId);
+    }
+
+    /** EXPIRE_RESERVATIONS or SNAPSHOT: header only. */
+    public int control(final short type, final int sourceId, final long correlationId)
+    {
+        header(type, sourceId, correlationId);
+        return HEADER_LENGTH;
+    }
+
+    private void header(final short type, final int sourceId, final long correlationId)
+    {
+        buffer.putShort(offset + TYPE, type);
+        buffer.putShort(offset + VERSION, MessageTypes.VERSION);
+        buffer.putInt(offset + SOURCE_ID, sourceId);
+        buffer.putLong(offset + CORRELATION_ID, correlationId);
+        buffer.putLong(offset + SEQUENCE, 0L);
+        buffer.putLong(offset + TIMESTAMP, 0L);
+    }
+
+    private int putId(final int at, final CharSequence id)
+    {
+        final int length = Math.min(id.length(), 255);
+        buffer.putByte(offset + at, (byte)length);
+        for (int i = 0; i < length; i++)
+        {
+            buffer.putByte(offset + at + 1 + i, (byte)id.charAt(i));
+        }
+        return at + 1 + length;
+    }
+
+    private int putId(final int at, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        buffer.putByte(offset + at, (byte)length);
+        buffer.putBytes(offset + at + 1, src, srcOffset, length);
+        return at + 1 + length;
+    }
+
+    /** The receiver stamps each command once; the stamp is journaled, so replay sees the same time. */
+    public static void stamp(final MutableDirectBuffer buffer, final int offset, final long sequence, final long timestampMs)
+    {
+        buffer.putLong(offset + SEQUENCE, sequence);
+        buffer.putLong(offset + TIMESTAMP, timestampMs);
+    }
+}

@@ -1,0 +1,37 @@
+package io.flashgate.protocol;
+
+/**
+ * Byte offsets of the command encoding (little-endian). Header: type, version, source (the edge or
+ * session that sent it), correlation id (the sender's), sequence and timestamp (stamped by the
+ * engine's receiver). Each id is one length byte then ASCII.
+ */
+final class CommandLayout
+{
+    static final int TYPE = 0;
+    static final int VERSION = 2;
+    static final int SOURCE_ID = 4;
+    static final int CORRELATION_ID = 8;
+    static final int SEQUENCE = 16;
+    static final int TIMESTAMP = 24;
+    static final int HEADER_LENGTH = 32;
+
+    static final int CREATE_STOCK = 32;
+    static final int CREATE_LIMIT = 36;
+    static final int CREATE_STARTS_AT = 40;
+    static final int CREATE_ENDS_AT = 48;
+    static final int CREATE_TTL = 56;
+    static final int CREATE_FIXED = 60;
+
+    static final int ADJUST_DELTA = 32;
+    static final int ADJUST_FIXED = 40;
+
+    static final int PURCHASE_QUANTITY = 32;
+    static final int PURCHASE_FIXED = 40;
+
+    static final int ORDER_ID = 32;
+    static final int ORDER_FIXED = 40;
+
+    private CommandLayout()
+    {
+    }
+}

@@ -1,0 +1,200 @@
+package io.flashgate.protocol;
+
+import org.agrona.DirectBuffer;
+
+import static io.flashgate.protocol.EventLayout.*;
+
+/** Reads an event in place. {@link #wrapAndValidate} guards against truncated or unknown events. */
+public final class EventDecoder
+{
+    private DirectBuffer buffer;
+    private int offset;
+    private int length;
+    private int saleIdOffset;
+    private int saleIdLength;
+    private int userIdOffset;
+    private int userIdLength;
+
+    /** @return null when well formed, else why not. */
+    public Reason wrapAndValidate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
+        if (length < HEADER_LENGTH)
+        {
+            return Reason.MALFORMED;
+        }
+        if (buffer.getShort(offset + VERSION) != MessageTypes.VERSION)
+        {
+            return Reason.UNSUPPORTED_VERSION;
+        }
+        return switch (type())
+        {
+            case MessageTypes.ORDER_ACCEPTED, MessageTypes.ORDER_REPLAYED, MessageTypes.ORDER_CANCELLED,
+                MessageTypes.ORDER_CONFIRMED, MessageTypes.ORDER_EXPIRED, MessageTypes.ORDER_INFO ->
+                idsAfter(ORDER_FIXED, 2);
+            case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED -> idsAfter(SALE_FIXED, 1);
+            case MessageTypes.REJECTED -> length == REJECT_LENGTH && reason() != null ? null : Reason.MALFORMED;
+            case MessageTypes.ACK -> length == ACK_LENGTH ? null : Reason.MALFORMED;
+            default -> Reason.UNKNOWN_TYPE;
+        };
+    }
+
+    private Reason idsAfter(final int fixed, final int count)
+    {
+        if (length < fixed + 1)
+        {
+            return Reason.MALFORMED;
+        }
+        saleIdOffset = offset + fixed + 1;
+        saleIdLength = buffer.getByte(offset + fixed) & 0xFF;
+        int end = fixed + 1 + saleIdLength;
+        if (count == 2)
+        {
+            if (length < end + 1)
+            {
+                return Reason.MALFORMED;
+            }
+            userIdOffset = offset + end + 1;
+            userIdLength = buffer.getByte(offset + end) & 0xFF;
+            end += 1 + userIdLength;
+        }
+        return end == length ? null : Reason.MALFORMED;
+    }
+
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int offset()
+    {
+        return offset;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+
+    public short type()
+    {
+        return buffer.getShort(offset + TYPE);
+    }
+
+    public int sourceId()
+    {
+        return buffer.getInt(offset + SOURCE_ID);
+    }
+
+    public long correlationId()
+    {
+        return buffer.getLong(offset + CORRELATION_ID);
+    }
+
+    public long sequence()
+    {
+        return buffer.getLong(offset + SEQUENCE);
+    }
+
+    public long timestamp()
+    {
+        return buffer.getLong(offset + TIMESTAMP);
+    }
+
+    public long orderId()
+    {
+        return buffer.getLong(offset + ORDER_ID);
+    }
+
+    public int quantity()
+    {
+        return buffer.getInt(offset + ORDER_QUANTITY);
+    }
+
+    public OrderStatus orderStatus()
+    {
+        return OrderStatus.fromCode(buffer.getByte(offset + ORDER_STATUS));
+    }
+
+    public long expiresAt()
+    {
+        return buffer.getLong(offset + ORDER_EXPIRES_AT);
+    }
+
+    public Reason reason()
+    {
+        return Reason.fromCode(buffer.getShort(offset + REJECT_REASON));
+    }
+
+    public short rejectedCommandType()
+    {
+        return buffer.getShort(offset + REJECT_COMMAND_TYPE);
+    }
+
+    public int stock()
+    {
+        return buffer.getInt(offset + SALE_STOCK);
+    }
+
+    public int reserved()
+    {
+        return buffer.getInt(offset + SALE_RESERVED);
+    }
+
+    public int confirmed()
+    {
+        return buffer.getInt(offset + SALE_CONFIRMED);
+    }
+
+    public int remaining()
+    {
+        return stock() - reserved() - confirmed();
+    }
+
+    public int limitPerUser()
+    {
+        return buffer.getInt(offset + SALE_LIMIT);
+    }
+
+    public int buyers()
+    {
+        return buffer.getInt(offset + SALE_BUYERS);
+    }
+
+    public SaleStatus saleStatus()
+    {
+        return SaleStatus.fromCode(buffer.getInt(offset + SALE_STATUS));
+    }
+
+    public int reservationTtlSeconds()
+    {
+        return buffer.getInt(offset + SALE_TTL);
+    }
+
+    public long startsAt()
+    {
+        return buffer.getLong(offset + SALE_STARTS_AT);
+    }
+
+    public long endsAt()
+    {
+        return buffer.getLong(offset + SALE_ENDS_AT);
+    }
+
+    public long ackValue()
+    {
+        return buffer.getLong(offset + ACK_VALUE);
+    }
+
+    public String saleId()
+    {
+        return buffer.getStringWithoutLengthAscii(saleIdOffset, saleIdLength);
+    }
+
+    public String userId()
+    {
+        return buffer.getStringWithoutLengthAscii(userIdOffset, userIdLength);
+    }
+}

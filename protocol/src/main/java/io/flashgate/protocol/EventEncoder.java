@@ -1,0 +1,93 @@
+package io.flashgate.protocol;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import static io.flashgate.protocol.EventLayout.*;
+
+/**
+ * Writes events in place, garbage-free. Each method writes the header (copied from the command that
+ * caused the event: source, correlation, sequence, timestamp) and returns the encoded length.
+ */
+public final class EventEncoder
+{
+    /** Room one event may need at most. */
+    public static final int MAX_EVENT_LENGTH = EventLayout.MAX_EVENT_LENGTH;
+
+    private MutableDirectBuffer buffer;
+    private int offset;
+
+    public EventEncoder wrap(final MutableDirectBuffer buffer, final int offset)
+    {
+        this.buffer = buffer;
+        this.offset = offset;
+        return this;
+    }
+
+    public EventEncoder header(
+        final short type, final int sourceId, final long correlationId, final long sequence, final long timestamp)
+    {
+        buffer.putShort(offset + TYPE, type);
+        buffer.putShort(offset + VERSION, MessageTypes.VERSION);
+        buffer.putInt(offset + SOURCE_ID, sourceId);
+        buffer.putLong(offset + CORRELATION_ID, correlationId);
+        buffer.putLong(offset + SEQUENCE, sequence);
+        buffer.putLong(offset + TIMESTAMP, timestamp);
+        return this;
+    }
+
+    /** Body of ORDER_* events; ids are copied from the engine's id stores. */
+    public int order(
+        final long orderId, final int quantity, final OrderStatus status, final long expiresAt,
+        final DirectBuffer saleIds, final int saleOffset, final int saleLength,
+        final DirectBuffer userIds, final int userOffset, final int userLength)
+    {
+        buffer.putLong(offset + ORDER_ID, orderId);
+        buffer.putInt(offset + ORDER_QUANTITY, quantity);
+        buffer.putByte(offset + ORDER_STATUS, status.code());
+        buffer.putByte(offset + ORDER_STATUS + 1, (byte)0);
+        buffer.putShort(offset + ORDER_STATUS + 2, (short)0);
+        buffer.putLong(offset + ORDER_EXPIRES_AT, expiresAt);
+        final int end = putId(ORDER_FIXED, saleIds, saleOffset, saleLength);
+        return putId(end, userIds, userOffset, userLength);
+    }
+
+    public int rejected(final Reason reason, final short commandType)
+    {
+        buffer.putShort(offset + REJECT_REASON, reason.code());
+        buffer.putShort(offset + REJECT_COMMAND_TYPE, commandType);
+        return REJECT_LENGTH;
+    }
+
+    /** Body of SALE_INFO and SALE_STATUS_CHANGED. */
+    public int sale(
+        final int stock, final int reserved, final int confirmed, final int limitPerUser, final int buyers,
+        final SaleStatus status, final int ttlSeconds, final long startsAt, final long endsAt,
+        final DirectBuffer ids, final int saleOffset, final int saleLength)
+    {
+        buffer.putInt(offset + SALE_STOCK, stock);
+        buffer.putInt(offset + SALE_RESERVED, reserved);
+        buffer.putInt(offset + SALE_CONFIRMED, confirmed);
+        buffer.putInt(offset + SALE_LIMIT, limitPerUser);
+        buffer.putInt(offset + SALE_BUYERS, buyers);
+        buffer.putInt(offset + SALE_STATUS, status.code() & 0xFF);
+        buffer.putInt(offset + SALE_TTL, ttlSeconds);
+        buffer.putInt(offset + SALE_TTL + 4, 0);
+        buffer.putLong(offset + SALE_STARTS_AT, startsAt);
+        buffer.putLong(offset + SALE_ENDS_AT, endsAt);
+        return putId(SALE_FIXED, ids, saleOffset, saleLength);
+    }
+
+    public int ack(final long value)
+    {
+        buffer.putLong(offset + ACK_VALUE, value);
+        return ACK_LENGTH;
+    }
+
+    private int putId(final int at, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        buffer.putByte(offset + at, (byte)length);
+        buffer.putBytes(offset + at + 1, src, srcOffset, length);
+        return at + 1 + length;
+    }
+}

@@ -1,0 +1,44 @@
+package io.flashgate.protocol;
+
+/** Byte offsets of the event encoding (little-endian); the header mirrors the command's. */
+final class EventLayout
+{
+    static final int TYPE = 0;
+    static final int VERSION = 2;
+    static final int SOURCE_ID = 4;
+    static final int CORRELATION_ID = 8;
+    static final int SEQUENCE = 16;
+    static final int TIMESTAMP = 24;
+    static final int HEADER_LENGTH = 32;
+
+    static final int ORDER_ID = 32;
+    static final int ORDER_QUANTITY = 40;
+    static final int ORDER_STATUS = 44;
+    static final int ORDER_EXPIRES_AT = 48;
+    static final int ORDER_FIXED = 56;
+
+    static final int REJECT_REASON = 32;
+    static final int REJECT_COMMAND_TYPE = 34;
+    static final int REJECT_LENGTH = 36;
+
+    static final int SALE_STOCK = 32;
+    static final int SALE_RESERVED = 36;
+    static final int SALE_CONFIRMED = 40;
+    static final int SALE_LIMIT = 44;
+    static final int SALE_BUYERS = 48;
+    static final int SALE_STATUS = 52;
+    static final int SALE_TTL = 56;
+    static final int SALE_STARTS_AT = 64;
+    static final int SALE_ENDS_AT = 72;
+    static final int SALE_FIXED = 80;
+
+    static final int ACK_VALUE = 32;
+    static final int ACK_LENGTH = 40;
+
+    /** The longest event: a sale or order event with two 64-byte ids. */
+    static final int MAX_EVENT_LENGTH = SALE_FIXED + 2 * (1 + Ids.MAX_LENGTH);
+
+    private EventLayout()
+    {
+    }
+}

@@ -1,0 +1,56 @@
+package io.flashgate.protocol;
+
+/**
+ * Why the engine refused a command. The names are the stable error codes of HTTP-API.md where one
+ * exists; the code is what travels on the wire and in the journal's event stream.
+ */
+public enum Reason
+{
+    UNKNOWN_SALE(1),
+    SOLD_OUT(2),
+    LIMIT_EXCEEDED(3),
+    NOT_STARTED(4),
+    SALE_ENDED(5),
+    SALE_PAUSED(6),
+    UNKNOWN_ORDER(7),
+    ORDER_NOT_CANCELLABLE(8),
+    ORDER_NOT_CONFIRMABLE(9),
+    SALE_EXISTS(10),
+    INSUFFICIENT_STOCK(11),
+    /** Quantity ≤ 0 or above the sale's per-user limit (HTTP 400). */
+    INVALID_QUANTITY(12),
+    /** A field of a sale command out of range: negative stock, ends before it starts... (HTTP 400). */
+    INVALID_ARGUMENT(13),
+    /** Bytes that do not decode: truncated, bad lengths, bad id characters, trailing garbage. */
+    MALFORMED(14),
+    UNKNOWN_TYPE(15),
+    UNSUPPORTED_VERSION(16);
+
+    private static final Reason[] BY_CODE = new Reason[17];
+
+    static
+    {
+        for (final Reason reason : values())
+        {
+            BY_CODE[reason.code] = reason;
+        }
+    }
+
+    private final short code;
+
+    Reason(final int code)
+    {
+        this.code = (short)code;
+    }
+
+    public short code()
+    {
+        return code;
+    }
+
+    /** @return the reason for a wire code, or null for an unknown code. */
+    public static Reason fromCode(final int code)
+    {
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}
