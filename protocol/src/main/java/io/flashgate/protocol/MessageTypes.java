@@ -51,12 +51,6 @@ public final class MessageTypes
         return type >= CREATE_SALE && type <= MAX_COMMAND;
     }
 
-    /** Commands that never change state: the journal need not keep them. */
-    public static boolean isReadOnly(final int type)
-    {
-        return type == QUERY_SALE || type == QUERY_ORDER;
-    }
-
     /** Broadcast events are not replies to the command that caused them. */
     public static boolean isBroadcast(final int type)
     {

@@ -1,0 +1,49 @@
+package io.flashgate.engine.api;
+
+import io.flashgate.protocol.EventDecoder;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.OrderStatus;
+import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.SaleStatus;
+
+/** The engine's answer to one command, decoded for callers off the hot path (the HTTP edge, tests, tools). */
+public sealed interface Reply
+{
+    /** ORDER_ACCEPTED, ORDER_REPLAYED, ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_INFO. */
+    record Order(short type, long orderId, String saleId, String userId, int quantity, OrderStatus status,
+        long expiresAt) implements Reply
+    {
+        public boolean isNew()
+        {
+            return type == MessageTypes.ORDER_ACCEPTED;
+        }
+    }
+
+    record Sale(String saleId, SaleStatus status, int stock, int reserved, int confirmed, int remaining,
+        int buyers, int limitPerUser, long startsAt, long endsAt, int reservationTtlSeconds) implements Reply
+    {
+    }
+
+    record Rejected(Reason reason) implements Reply
+    {
+    }
+
+    /** Reply to a tick (reservations expired) or a snapshot (its sequence). */
+    record Ack(long value) implements Reply
+    {
+    }
+
+    static Reply decode(final EventDecoder e)
+    {
+        return switch (e.type())
+        {
+            case MessageTypes.REJECTED -> new Rejected(e.reason());
+            case MessageTypes.ACK -> new Ack(e.ackValue());
+            case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED -> new Sale(e.saleId(), e.saleStatus(),
+                e.stock(), e.reserved(), e.confirmed(), e.remaining(), e.buyers(), e.limitPerUser(), e.startsAt(),
+                e.endsAt(), e.reservationTtlSeconds());
+            default -> new Order(e.type(), e.orderId(), e.saleId(), e.userId(), e.quantity(), e.orderStatus(),
+                e.expiresAt());
+        };
+    }
+}

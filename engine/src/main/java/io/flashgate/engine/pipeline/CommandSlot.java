@@ -1,0 +1,45 @@
+package io.flashgate.engine.pipeline;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One entry of the input ring: the encoded command (written by the receiver, read by the
+ * journaller, replicator and business logic) and the events business logic produced for it (read by
+ * the egress once the command is durable). Preallocated; reused for every lap of the ring.
+ */
+final class CommandSlot
+{
+    /** Room for the longest command: a purchase with three 64-byte ids. */
+    static final int MAX_COMMAND_LENGTH = 256;
+    private static final int LENGTH_PREFIX = 4;
+
+    final UnsafeBuffer command = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COMMAND_LENGTH));
+    int commandLength;
+    long sequence;
+
+    /** Events as [int length][bytes]…; grows only if one command emits an unusual number (a big expiry). */
+    final ExpandableArrayBuffer events = new ExpandableArrayBuffer(512);
+    int eventsLength;
+
+    void appendEvent(final DirectBuffer buffer, final int offset, final int length)
+    {
+        events.putInt(eventsLength, length);
+        events.putBytes(eventsLength + LENGTH_PREFIX, buffer, offset, length);
+        eventsLength += LENGTH_PREFIX + length;
+    }
+
+    void forEachEvent(final io.flashgate.engine.logic.EventSink sink)
+    {
+        int at = 0;
+        while (at < eventsLength)
+        {
+            final int length = events.getInt(at);
+            sink.onEvent(events, at + LENGTH_PREFIX, length);
+            at += LENGTH_PREFIX + length;
+        }
+    }
+}

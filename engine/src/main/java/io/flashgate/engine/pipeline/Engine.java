@@ -1,0 +1,244 @@
+package io.flashgate.engine.pipeline;
+
+import com.lmax.disruptor.FatalExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.flashgate.engine.logic.EventSink;
+import io.flashgate.journal.Journal;
+import io.flashgate.journal.JournalConfig;
+import io.flashgate.journal.SnapshotStore;
+import io.flashgate.protocol.CommandEncoder;
+import io.flashgate.protocol.MessageTypes;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine, assembled in this one place so the whole flow reads like the diagram:
+ *
+ * <pre>
+ *  offer() ──► input ring ─┬─► journaller  (append; flush at end of batch)
+ *  (receiver: stamps       ├─► replicator  (no-op until a standby is configured)
+ *   sequence + time)       └─► business logic (single thread, owns all sale state)
+ *                                    └──────────────► egress (after all three: releases results)
+ * </pre>
+ *
+ * Start-up recovers first (snapshot + journal), then opens the ring. {@link #offer} never blocks:
+ * a full ring returns false, which callers turn into an honest "overloaded".
+ */
+public final class Engine implements AutoCloseable
+{
+    private final EngineConfig config;
+    private final Journal journal;
+    private final Disruptor<CommandSlot> disruptor;
+    private final RingBuffer<CommandSlot> ring;
+    private final EpochClock clock;
+    private final Recovery.Recovered recovered;
+    /** Command sequence = baseSequence + 1 + ring sequence, so the journal's numbering continues across restarts. */
+    private final long baseSequence;
+    private final Thread ticker;
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[64]);
+    private final CommandEncoder controlEncoder = new CommandEncoder();
+    private volatile boolean running = true;
+
+    private Engine(final EngineConfig config, final EventSink listener, final EpochClock clock) throws IOException
+    {
+        this.config = config;
+        this.clock = clock;
+        this.journal = Journal.open(new JournalConfig(config.journalDirectory(), config.segmentSizeBytes(),
+            1024 * 1024, config.flushPolicy()));
+        final SnapshotStore snapshots = new SnapshotStore(config.snapshotDirectory());
+        final Recovery.Recovered recovered;
+        try
+        {
+            recovered = Recovery.recover(journal, snapshots, config.expectedBuyers(), (b, o, l) -> { });
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+        this.recovered = recovered;
+        this.baseSequence = journal.lastSequence();
+
+        disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(), ProducerType.MULTI,
+            config.waitChoice().newStrategy());
+        // Fail-stop: if the journal cannot write, its stage dies and nothing after it is ever released.
+        disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
+        disruptor
+            .handleEventsWith(new Journaller(journal), new Replicator(),
+                new BusinessLogicHandler(recovered.logic(), snapshots))
+            .then(new Egress(listener));
+        ring = disruptor.start();
+
+        ticker = config.tickIntervalMillis() > 0 || config.snapshotEveryCommands() > 0 ?
+            threadFactory("flashgate-ticker").newThread(this::tick) : null;
+        if (ticker != null)
+        {
+            ticker.start();
+        }
+    }
+
+    /** Recovers from {@code config.dataDirectory()} and starts the pipeline; results go to {@code listener} on the egress thread. */
+    public static Engine start(final EngineConfig config, final EventSink listener) throws IOException
+    {
+        return new Engine(config, listener, SystemEpochClock.INSTANCE);
+    }
+
+    /** As {@link #start(EngineConfig, EventSink)} with a clock of the caller's (tests drive time). */
+    public static Engine start(final EngineConfig config, final EventSink listener, final EpochClock clock)
+        throws IOException
+    {
+        return new Engine(config, listener, clock);
+    }
+
+    /**
+     * The receiver: copies one encoded command into the ring, stamping its sequence and time once.
+     * Thread-safe (many producers); never blocks.
+     *
+     * @return false if the ring is full (back-pressure) or the engine is closed.
+     */
+    public boolean offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!running)
+        {
+            return false;
+        }
+        final long ringSequence;
+        try
+        {
+            ringSequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        final CommandSlot slot = ring.get(ringSequence);
+        // An oversize command is cut: it then fails validation and is rejected like any malformed one.
+        final int copied = Math.max(0, Math.min(length, CommandSlot.MAX_COMMAND_LENGTH));
+        slot.command.putBytes(0, buffer, offset, copied);
+        slot.commandLength = copied;
+        slot.sequence = baseSequence + 1 + ringSequence;
+        if (copied >= 32)
+        {
+            CommandEncoder.stamp(slot.command, 0, slot.sequence, clock.time());
+        }
+        ring.publish(ringSequence);
+        return true;
+    }
+
+    /** Asks for a snapshot at the next sequence; the reply is an ACK carrying that sequence. */
+    public boolean requestSnapshot()
+    {
+        return offerControl(MessageTypes.SNAPSHOT);
+    }
+
+    private synchronized boolean offerControl(final short type)
+    {
+        final int length = controlEncoder.wrap(controlBuffer, 0).control(type, 0, 0);
+        return offer(controlBuffer, 0, length);
+    }
+
+    /** The clock thread: ticks for reservation expiry and periodic snapshots. Sleeps between ticks. */
+    private void tick()
+    {
+        final long period = config.tickIntervalMillis() > 0 ? config.tickIntervalMillis() : 1000;
+        long snapshotAt = ring.getCursor();
+        while (running)
+        {
+            try
+            {
+                Thread.sleep(period);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            if (config.tickIntervalMillis() > 0)
+            {
+                offerControl(MessageTypes.EXPIRE_RESERVATIONS);
+            }
+            final long cursor = ring.getCursor();
+            if (config.snapshotEveryCommands() > 0 && cursor - snapshotAt >= config.snapshotEveryCommands() &&
+                requestSnapshot())
+            {
+                snapshotAt = cursor;
+            }
+        }
+    }
+
+    public Recovery.Recovered recovered()
+    {
+        return recovered;
+    }
+
+    /** Sequence the next offered command will get at the earliest. */
+    public long lastPublishedSequence()
+    {
+        return baseSequence + 1 + ring.getCursor();
+    }
+
+    public EngineConfig config()
+    {
+        return config;
+    }
+
+    /** Drains what was offered (up to 10 s), stops every thread, closes the journal. */
+    @Override
+    public void close()
+    {
+        running = false;
+        if (ticker != null)
+        {
+            ticker.interrupt();
+            try
+            {
+                ticker.join(5_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try
+        {
+            disruptor.shutdown(10, TimeUnit.SECONDS);
+        }
+        catch (final com.lmax.disruptor.TimeoutException ex)
+        {
+            disruptor.halt();
+        }
+        journal.close();
+    }
+
+    private static ThreadFactory threadFactory()
+    {
+        final String[] names = {"flashgate-journaller", "flashgate-replicator", "flashgate-logic", "flashgate-egress"};
+        final AtomicInteger next = new AtomicInteger();
+        return runnable ->
+        {
+            final int index = next.getAndIncrement();
+            final Thread thread = new Thread(runnable, index < names.length ? names[index] : "flashgate-pipeline-" + index);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static ThreadFactory threadFactory(final String name)
+    {
+        return runnable ->
+        {
+            final Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,94 @@
+package io.flashgate.engine.pipeline;
+
+import io.flashgate.journal.FlushPolicy;
+
+import java.nio.file.Path;
+
+/**
+ * Everything the engine needs to start, with defaults that suit a 2-core laptop.
+ *
+ * @param dataDirectory      journal and snapshots live in {@code journal/} and {@code snapshots/} below it.
+ * @param ringSize           slots in the input ring (power of two); a full ring is back-pressure.
+ * @param waitChoice         how pipeline threads wait (BLOCKING: no idle CPU).
+ * @param flushPolicy        PAGE_CACHE survives a process crash; FSYNC also a power loss.
+ * @param segmentSizeBytes   journal segment size before it rolls.
+ * @param tickIntervalMillis how often the engine's clock expires reservations; 0 = never (tests).
+ * @param snapshotEveryCommands take a snapshot after this many commands; 0 = only on request.
+ * @param expectedBuyers     sizes the business-logic tables so a rush does not rehash.
+ */
+public record EngineConfig(
+    Path dataDirectory,
+    int ringSize,
+    WaitChoice waitChoice,
+    FlushPolicy flushPolicy,
+    long segmentSizeBytes,
+    long tickIntervalMillis,
+    long snapshotEveryCommands,
+    int expectedBuyers)
+{
+    public EngineConfig
+    {
+        if (Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException("ringSize must be a power of two: " + ringSize);
+        }
+    }
+
+    public static EngineConfig defaults(final Path dataDirectory)
+    {
+        return new EngineConfig(dataDirectory, 16 * 1024, WaitChoice.BLOCKING, FlushPolicy.PAGE_CACHE,
+            64L * 1024 * 1024, 1000, 1_000_000, 1024);
+    }
+
+    public Path journalDirectory()
+    {
+        return dataDirectory.resolve("journal");
+    }
+
+    public Path snapshotDirectory()
+    {
+        return dataDirectory.resolve("snapshots");
+    }
+
+    public EngineConfig withTickIntervalMillis(final long millis)
+    {
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, flushPolicy, segmentSizeBytes, millis,
+            snapshotEveryCommands, expectedBuyers);
+    }
+
+    public EngineConfig withSnapshotEveryCommands(final long commands)
+    {
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
+            commands, expectedBuyers);
+    }
+
+    public EngineConfig withWaitChoice(final WaitChoice choice)
+    {
+        return new EngineConfig(dataDirectory, ringSize, choice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
+            snapshotEveryCommands, expectedBuyers);
+    }
+
+    public EngineConfig withFlushPolicy(final FlushPolicy policy)
+    {
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, policy, segmentSizeBytes, tickIntervalMillis,
+            snapshotEveryCommands, expectedBuyers);
+    }
+
+    public EngineConfig withExpectedBuyers(final int buyers)
+    {
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
+            snapshotEveryCommands, buyers);
+    }
+
+    public EngineConfig withRingSize(final int size)
+    {
+        return new EngineConfig(dataDirectory, size, waitChoice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
+            snapshotEveryCommands, expectedBuyers);
+    }
+
+    public EngineConfig withSegmentSizeBytes(final long bytes)
+    {
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, flushPolicy, bytes, tickIntervalMillis,
+            snapshotEveryCommands, expectedBuyers);
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what Flashgate needs to build and test on a fresh Debian machine: JDK 17 and Maven.
+# Does nothing when they are already there.
+set -euo pipefail
+need=()
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
+fi
