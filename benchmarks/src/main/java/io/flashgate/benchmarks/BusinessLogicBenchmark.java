@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -21,8 +22,8 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Business logic alone, one thread, a contested sale: 1,000,000 distinct buyers (limit 1 each) go
- * after 500,000 units, lap after lap with fresh Idempotency-Keys. Each iteration starts from an
+ * Business logic alone, one thread, a contested sale: N distinct buyers (limit 1 each) go after
+ * N/2 units, lap after lap with fresh Idempotency-Keys. Each iteration starts from an
  * empty engine, so it holds the rush (accept / sold out) and then the crowd still pressing
  * (sold out, limit exceeded). Run with {@code -prof gc} for the allocation figure.
  */
@@ -34,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Xms6g"})
 public class BusinessLogicBenchmark
 {
-    static final int BUYERS = 1_000_000;
-    static final int STOCK = 500_000;
+    /** 1 M is the contested sale; 10 k fits in the CPU caches and shows what memory latency costs. */
+    @Param({"1000000", "10000"})
+    public int buyers;
 
     private PurchaseCommands commands;
     private BusinessLogic logic;
@@ -62,15 +64,15 @@ public class BusinessLogicBenchmark
     @Setup(Level.Trial)
     public void encode()
     {
-        commands = new PurchaseCommands("flash", BUYERS, 1);
+        commands = new PurchaseCommands("flash", buyers, 1);
     }
 
     @Setup(Level.Iteration)
     public void freshSale()
     {
-        logic = new BusinessLogic(BUYERS);
+        logic = new BusinessLogic(buyers);
         final int length = new CommandEncoder().wrap(scratch, 0)
-            .createSale(1, 0, "flash", STOCK, 1, 0, Long.MAX_VALUE / 2, 600);
+            .createSale(1, 0, "flash", buyers / 2, 1, 0, Long.MAX_VALUE / 2, 600);
         CommandEncoder.stamp(scratch, 0, 0, 1);
         logic.onCommand(scratch, 0, length, sink);
         next = 0;

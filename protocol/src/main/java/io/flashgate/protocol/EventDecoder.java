@@ -33,8 +33,9 @@ public final class EventDecoder
         {
             case MessageTypes.ORDER_ACCEPTED, MessageTypes.ORDER_REPLAYED, MessageTypes.ORDER_CANCELLED,
                 MessageTypes.ORDER_CONFIRMED, MessageTypes.ORDER_EXPIRED, MessageTypes.ORDER_INFO ->
-                idsAfter(ORDER_FIXED, 2);
-            case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED -> idsAfter(SALE_FIXED, 1);
+                length >= ORDER_FIXED && orderStatus() == null ? Reason.MALFORMED : idsAfter(ORDER_FIXED, 2);
+            case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED ->
+                length >= SALE_FIXED && saleStatus() == null ? Reason.MALFORMED : idsAfter(SALE_FIXED, 1);
             case MessageTypes.REJECTED -> length == REJECT_LENGTH && reason() != null ? null : Reason.MALFORMED;
             case MessageTypes.ACK -> length == ACK_LENGTH ? null : Reason.MALFORMED;
             default -> Reason.UNKNOWN_TYPE;
@@ -43,6 +44,7 @@ public final class EventDecoder
 
     private Reason idsAfter(final int fixed, final int count)
     {
+        userIdLength = 0;
         if (length < fixed + 1)
         {
             return Reason.MALFORMED;
@@ -60,7 +62,12 @@ public final class EventDecoder
             userIdLength = buffer.getByte(offset + end) & 0xFF;
             end += 1 + userIdLength;
         }
-        return end == length ? null : Reason.MALFORMED;
+        if (end != length || saleIdLength > Ids.MAX_LENGTH || userIdLength > Ids.MAX_LENGTH ||
+            !Ids.isValid(buffer, saleIdOffset, saleIdLength) || (count == 2 && !Ids.isValid(buffer, userIdOffset, userIdLength)))
+        {
+            return Reason.MALFORMED;
+        }
+        return null;
     }
 
     public DirectBuffer buffer()

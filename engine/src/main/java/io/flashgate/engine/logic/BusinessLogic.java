@@ -55,7 +55,7 @@ public final class BusinessLogic
     public BusinessLogic(final int expectedBuyers)
     {
         saleIds = new IdStore(false, 16);
-        userIds = new IdStore(false, expectedBuyers);
+        userIds = new IdStore(false, true, expectedBuyers);
         idempotencyKeys = new IdStore(true, expectedBuyers);
         orders = new OrderBook(expectedBuyers);
         liveUnits = new Long2LongHashMap(expectedBuyers * 2, 0.65f, 0L);
@@ -104,7 +104,8 @@ public final class BusinessLogic
         }
         final DirectBuffer buffer = command.buffer();
         int user = userIds.find(0, buffer, command.userIdOffset(), command.userIdLength());
-        if (user >= 0)
+        // The user's order count sits beside the id just read: most of a crowd has no order, skip the key lookup.
+        if (user >= 0 && userIds.counter(user) > 0)
         {
             final int original = idempotencyKeys.find(
                 user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
@@ -132,6 +133,7 @@ public final class BusinessLogic
             user = userIds.intern(0, buffer, command.userIdOffset(), command.userIdLength());
         }
         final int order = orders.add(sale, user, units, now + s.ttlSeconds * MILLIS_PER_SECOND);
+        userIds.addToCounter(user, 1);
         final int keyIndex = idempotencyKeys.intern(
             user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
         assert keyIndex == order;

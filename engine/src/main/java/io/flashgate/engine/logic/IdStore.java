@@ -17,28 +17,38 @@ import java.util.Arrays;
  */
 final class IdStore
 {
-    private static final int EMPTY = -1;
+    /** A slot packs (hash << 32 | index + 1); 0 is empty. One array, so a probe costs one cache miss. */
+    private static final long EMPTY = 0L;
 
     private final boolean prefixed;
+    /** Bytes before the id: a 4-byte counter (if any) then the 4-byte prefix (if any). */
+    private final int counterBytes;
+    private final int headerBytes;
     private byte[] arena;
     private final UnsafeBuffer arenaBuffer = new UnsafeBuffer(new byte[0]);
     private int arenaUsed;
     /** index → arena offset of the entry's length byte. */
     private int[] entryOffsets;
     private int size;
-    /** slot → index, or EMPTY. */
-    private int[] slots;
-    /** slot → hash of the entry there, to skip most byte comparisons. */
-    private int[] slotHashes;
+    private long[] slots;
     private int mask;
 
     IdStore(final boolean prefixed, final int expectedEntries)
     {
+        this(prefixed, false, expectedEntries);
+    }
+
+    /**
+     * @param withCounter keep an int beside each id, in the same cache line as its bytes, so the
+     *                    engine can read it for free right after a lookup (e.g. a user's order count).
+     */
+    IdStore(final boolean prefixed, final boolean withCounter, final int expectedEntries)
+    {
         this.prefixed = prefixed;
+        this.counterBytes = withCounter ? 4 : 0;
+        this.headerBytes = 1 + counterBytes + (prefixed ? 4 : 0);
         final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(16, expectedEntries * 2));
-        slots = new int[capacity];
-        slotHashes = new int[capacity];
-        Arrays.fill(slots, EMPTY);
+        slots = new long[capacity];
         mask = capacity - 1;
         entryOffsets = new int[Math.max(16, expectedEntries)];
         arena = new byte[Math.max(256, expectedEntries * 16)];
@@ -57,14 +67,14 @@ final class IdStore
         int slot = hash & mask;
         while (true)
         {
-            final int index = slots[slot];
-            if (index == EMPTY)
+            final long entry = slots[slot];
+            if (entry == EMPTY)
             {
                 return -1;
             }
-            if (slotHashes[slot] == hash && matches(index, prefix, buffer, offset, length))
+            if ((int)(entry >>> 32) == hash && matches((int)entry - 1, prefix, buffer, offset, length))
             {
-                return index;
+                return (int)entry - 1;
             }
             slot = (slot + 1) & mask;
         }
@@ -77,20 +87,19 @@ final class IdStore
         int slot = hash & mask;
         while (true)
         {
-            final int index = slots[slot];
-            if (index == EMPTY)
+            final long entry = slots[slot];
+            if (entry == EMPTY)
             {
                 break;
             }
-            if (slotHashes[slot] == hash && matches(index, prefix, buffer, offset, length))
+            if ((int)(entry >>> 32) == hash && matches((int)entry - 1, prefix, buffer, offset, length))
             {
-                return index;
+                return (int)entry - 1;
             }
             slot = (slot + 1) & mask;
         }
         final int index = append(prefix, buffer, offset, length);
-        slots[slot] = index;
-        slotHashes[slot] = hash;
+        slots[slot] = pack(hash, index);
         if (size * 2 > slots.length)
         {
             rehash(slots.length * 2);
@@ -107,7 +116,18 @@ final class IdStore
     /** Offset in {@link #bytes()} of the id's characters (after length byte and prefix). */
     int idOffset(final int index)
     {
-        return entryOffsets[index] + 1 + (prefixed ? 4 : 0);
+        return entryOffsets[index] + headerBytes;
+    }
+
+    int counter(final int index)
+    {
+        return arenaBuffer.getInt(entryOffsets[index] + 1);
+    }
+
+    void addToCounter(final int index, final int delta)
+    {
+        final int at = entryOffsets[index] + 1;
+        arenaBuffer.putInt(at, arenaBuffer.getInt(at) + delta);
     }
 
     int idLength(final int index)
@@ -117,7 +137,7 @@ final class IdStore
 
     int prefix(final int index)
     {
-        return arenaBuffer.getInt(entryOffsets[index] + 1);
+        return arenaBuffer.getInt(entryOffsets[index] + 1 + counterBytes);
     }
 
     String idString(final int index)
@@ -127,7 +147,7 @@ final class IdStore
 
     private int append(final int prefix, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int entryLength = 1 + (prefixed ? 4 : 0) + length;
+        final int entryLength = headerBytes + length;
         if (arenaUsed + entryLength > arena.length)
         {
             arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + entryLength));
@@ -139,13 +159,15 @@ final class IdStore
         }
         final int at = arenaUsed;
         arena[at] = (byte)length;
-        int idAt = at + 1;
+        if (counterBytes > 0)
+        {
+            arenaBuffer.putInt(at + 1, 0);
+        }
         if (prefixed)
         {
-            arenaBuffer.putInt(idAt, prefix);
-            idAt += 4;
+            arenaBuffer.putInt(at + 1 + counterBytes, prefix);
         }
-        buffer.getBytes(offset, arena, idAt, length);
+        buffer.getBytes(offset, arena, at + headerBytes, length);
         arenaUsed += entryLength;
         entryOffsets[size] = at;
         return size++;
@@ -158,16 +180,21 @@ final class IdStore
         {
             return false;
         }
-        int idAt = at + 1;
-        if (prefixed)
+        if (prefixed && arenaBuffer.getInt(at + 1 + counterBytes) != prefix)
         {
-            if (arenaBuffer.getInt(idAt) != prefix)
+            return false;
+        }
+        final int idAt = at + headerBytes;
+        // eight bytes at a time: ids are short, but a byte loop still costs more than the lookup
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            if (arenaBuffer.getLong(idAt + i) != buffer.getLong(offset + i))
             {
                 return false;
             }
-            idAt += 4;
         }
-        for (int i = 0; i < length; i++)
+        for (; i < length; i++)
         {
             if (arena[idAt + i] != buffer.getByte(offset + i))
             {
@@ -179,39 +206,47 @@ final class IdStore
 
     private int hash(final int prefix, final DirectBuffer buffer, final int offset, final int length)
     {
-        int h = prefixed ? prefix * 0x9E3779B9 : 0x811C9DC5;
-        for (int i = 0; i < length; i++)
+        long h = prefixed ? prefix * 0x9E3779B97F4A7C15L : 0x811C9DC5L;
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
         {
-            h = (h ^ buffer.getByte(offset + i)) * 0x01000193;
+            h = (h ^ buffer.getLong(offset + i)) * 0x100000001B3L;
+            h ^= h >>> 29;
         }
-        // final avalanche (murmur3 fmix32) so that linear probing sees well-spread slots
-        h ^= h >>> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >>> 13;
-        h *= 0xC2B2AE35;
-        h ^= h >>> 16;
-        return h;
+        for (; i < length; i++)
+        {
+            h = (h ^ buffer.getByte(offset + i)) * 0x100000001B3L;
+        }
+        h ^= length;
+        // final avalanche (murmur3 fmix64) so that linear probing sees well-spread slots
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return (int)h;
+    }
+
+    private static long pack(final int hash, final int index)
+    {
+        return ((long)hash << 32) | ((index + 1) & 0xFFFF_FFFFL);
     }
 
     private void rehash(final int capacity)
     {
-        final int[] oldSlots = slots;
-        final int[] oldHashes = slotHashes;
-        slots = new int[capacity];
-        slotHashes = new int[capacity];
-        Arrays.fill(slots, EMPTY);
+        final long[] oldSlots = slots;
+        slots = new long[capacity];
         mask = capacity - 1;
-        for (int i = 0; i < oldSlots.length; i++)
+        for (final long entry : oldSlots)
         {
-            if (oldSlots[i] != EMPTY)
+            if (entry != EMPTY)
             {
-                int slot = oldHashes[i] & mask;
+                int slot = (int)(entry >>> 32) & mask;
                 while (slots[slot] != EMPTY)
                 {
                     slot = (slot + 1) & mask;
                 }
-                slots[slot] = oldSlots[i];
-                slotHashes[slot] = oldHashes[i];
+                slots[slot] = entry;
             }
         }
     }

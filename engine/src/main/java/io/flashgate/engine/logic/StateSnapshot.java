@@ -124,6 +124,7 @@ public final class StateSnapshot
             orders.status[i] = status;
             orders.nextInQueue[i] = next;
             r.internId(logic.idempotencyKeys, user);
+            logic.userIds.addToCounter(user, 1);
             if (orders.status(i).isLive())
             {
                 final long key = ((long)sale << 32) | (user & 0xFFFF_FFFFL);

@@ -53,6 +53,12 @@ public final class Recovery
             logic = new BusinessLogic(expectedBuyers);
             fromSequence = 0;
         }
+        // A journal whose older segments were removed cannot be replayed from before its first record.
+        if (journal.lastSequence() > 0 && journal.firstSequence() > fromSequence + 1)
+        {
+            throw new IllegalStateException("journal starts at sequence " + journal.firstSequence() +
+                " but recovery needs every record after " + fromSequence + " (missing segments?)");
+        }
         final BusinessLogic target = logic;
         final long replayed = journal.replay(fromSequence, (sequence, buffer, offset, length) ->
             target.onCommand(buffer, offset, length, sink));
