@@ -3,6 +3,7 @@ package io.flashgate.engine.api;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.protocol.CommandEncoder;
+import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.EventDecoder;
 import io.flashgate.protocol.MessageTypes;
 import org.agrona.DirectBuffer;

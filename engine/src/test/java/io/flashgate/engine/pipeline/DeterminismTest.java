@@ -1,7 +1,7 @@
 package io.flashgate.engine.pipeline;
 
 import io.flashgate.engine.api.EngineClient;
-import io.flashgate.engine.api.Reply;
+import io.flashgate.protocol.Reply;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.logic.StateSnapshot;

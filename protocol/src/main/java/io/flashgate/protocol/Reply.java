@@ -1,10 +1,5 @@
-package io.flashgate.engine.api;
+package io.flashgate.protocol;
 
-import io.flashgate.protocol.EventDecoder;
-import io.flashgate.protocol.MessageTypes;
-import io.flashgate.protocol.OrderStatus;
-import io.flashgate.protocol.Reason;
-import io.flashgate.protocol.SaleStatus;
 
 /** The engine's answer to one command, decoded for callers off the hot path (the HTTP edge, tests, tools). */
 public sealed interface Reply
@@ -33,6 +28,7 @@ public sealed interface Reply
     {
     }
 
+    /** Decodes a validated event (see {@link EventDecoder#wrapAndValidate}). */
     static Reply decode(final EventDecoder e)
     {
         return switch (e.type())
