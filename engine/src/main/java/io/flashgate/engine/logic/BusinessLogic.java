@@ -105,7 +105,7 @@ public final class BusinessLogic
         final DirectBuffer buffer = command.buffer();
         int user = userIds.find(0, buffer, command.userIdOffset(), command.userIdLength());
         // The user's order count sits beside the id just read: most of a crowd has no order, skip the key lookup.
-        if (user >= 0 && userIds.counter(user) > 0)
+        if (user >= 0 && userIds.lastFoundCounter() > 0)
         {
             final int original = idempotencyKeys.find(
                 user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
@@ -128,12 +128,10 @@ public final class BusinessLogic
             return;
         }
         final int units = (int)quantity;
-        if (user < 0)
-        {
-            user = userIds.intern(0, buffer, command.userIdOffset(), command.userIdLength());
-        }
+        // intern is a find for a known user; either way it leaves the user's entry as the last found
+        user = userIds.intern(0, buffer, command.userIdOffset(), command.userIdLength());
+        userIds.addToLastFoundCounter(1);
         final int order = orders.add(sale, user, units, now + s.ttlSeconds * MILLIS_PER_SECOND);
-        userIds.addToCounter(user, 1);
         final int keyIndex = idempotencyKeys.intern(
             user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
         assert keyIndex == order;

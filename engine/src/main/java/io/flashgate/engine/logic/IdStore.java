@@ -17,11 +17,14 @@ import java.util.Arrays;
  */
 final class IdStore
 {
-    /** A slot packs (hash << 32 | index + 1); 0 is empty. One array, so a probe costs one cache miss. */
+    /**
+     * A slot packs (hash << 32 | arena offset + 1); 0 is empty. The entry in the arena starts with
+     * its own index, so a hit costs two cache misses (slot, arena) and nothing else.
+     */
     private static final long EMPTY = 0L;
 
     private final boolean prefixed;
-    /** Bytes before the id: a 4-byte counter (if any) then the 4-byte prefix (if any). */
+    /** Bytes before the id: length byte, 4-byte index, 4-byte counter (if any), 4-byte prefix (if any). */
     private final int counterBytes;
     private final int headerBytes;
     private byte[] arena;
@@ -32,6 +35,8 @@ final class IdStore
     private int size;
     private long[] slots;
     private int mask;
+    /** Arena offset of the entry the last find/intern landed on: its counter is then one read away. */
+    private int lastAt;
 
     IdStore(final boolean prefixed, final int expectedEntries)
     {
@@ -46,7 +51,7 @@ final class IdStore
     {
         this.prefixed = prefixed;
         this.counterBytes = withCounter ? 4 : 0;
-        this.headerBytes = 1 + counterBytes + (prefixed ? 4 : 0);
+        this.headerBytes = 1 + 4 + counterBytes + (prefixed ? 4 : 0);
         final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(16, expectedEntries * 2));
         slots = new long[capacity];
         mask = capacity - 1;
@@ -72,9 +77,11 @@ final class IdStore
             {
                 return -1;
             }
-            if ((int)(entry >>> 32) == hash && matches((int)entry - 1, prefix, buffer, offset, length))
+            final int at = (int)entry - 1;
+            if ((int)(entry >>> 32) == hash && matches(at, prefix, buffer, offset, length))
             {
-                return (int)entry - 1;
+                lastAt = at;
+                return arenaBuffer.getInt(at + 1);
             }
             slot = (slot + 1) & mask;
         }
@@ -92,14 +99,17 @@ final class IdStore
             {
                 break;
             }
-            if ((int)(entry >>> 32) == hash && matches((int)entry - 1, prefix, buffer, offset, length))
+            final int at = (int)entry - 1;
+            if ((int)(entry >>> 32) == hash && matches(at, prefix, buffer, offset, length))
             {
-                return (int)entry - 1;
+                lastAt = at;
+                return arenaBuffer.getInt(at + 1);
             }
             slot = (slot + 1) & mask;
         }
         final int index = append(prefix, buffer, offset, length);
-        slots[slot] = pack(hash, index);
+        lastAt = entryOffsets[index];
+        slots[slot] = pack(hash, lastAt);
         if (size * 2 > slots.length)
         {
             rehash(slots.length * 2);
@@ -119,14 +129,20 @@ final class IdStore
         return entryOffsets[index] + headerBytes;
     }
 
-    int counter(final int index)
+    /** The counter of the entry the last successful find or intern returned, without another lookup. */
+    int lastFoundCounter()
     {
-        return arenaBuffer.getInt(entryOffsets[index] + 1);
+        return arenaBuffer.getInt(lastAt + 5);
+    }
+
+    void addToLastFoundCounter(final int delta)
+    {
+        arenaBuffer.putInt(lastAt + 5, arenaBuffer.getInt(lastAt + 5) + delta);
     }
 
     void addToCounter(final int index, final int delta)
     {
-        final int at = entryOffsets[index] + 1;
+        final int at = entryOffsets[index] + 5;
         arenaBuffer.putInt(at, arenaBuffer.getInt(at) + delta);
     }
 
@@ -137,7 +153,7 @@ final class IdStore
 
     int prefix(final int index)
     {
-        return arenaBuffer.getInt(entryOffsets[index] + 1 + counterBytes);
+        return arenaBuffer.getInt(entryOffsets[index] + 5 + counterBytes);
     }
 
     String idString(final int index)
@@ -159,13 +175,14 @@ final class IdStore
         }
         final int at = arenaUsed;
         arena[at] = (byte)length;
+        arenaBuffer.putInt(at + 1, size);
         if (counterBytes > 0)
         {
-            arenaBuffer.putInt(at + 1, 0);
+            arenaBuffer.putInt(at + 5, 0);
         }
         if (prefixed)
         {
-            arenaBuffer.putInt(at + 1 + counterBytes, prefix);
+            arenaBuffer.putInt(at + 5 + counterBytes, prefix);
         }
         buffer.getBytes(offset, arena, at + headerBytes, length);
         arenaUsed += entryLength;
@@ -173,14 +190,14 @@ final class IdStore
         return size++;
     }
 
-    private boolean matches(final int index, final int prefix, final DirectBuffer buffer, final int offset, final int length)
+    /** @param at arena offset of the entry. */
+    private boolean matches(final int at, final int prefix, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int at = entryOffsets[index];
         if ((arena[at] & 0xFF) != length)
         {
             return false;
         }
-        if (prefixed && arenaBuffer.getInt(at + 1 + counterBytes) != prefix)
+        if (prefixed && arenaBuffer.getInt(at + 5 + counterBytes) != prefix)
         {
             return false;
         }
@@ -227,9 +244,9 @@ final class IdStore
         return (int)h;
     }
 
-    private static long pack(final int hash, final int index)
+    private static long pack(final int hash, final int arenaOffset)
     {
-        return ((long)hash << 32) | ((index + 1) & 0xFFFF_FFFFL);
+        return ((long)hash << 32) | ((arenaOffset + 1) & 0xFFFF_FFFFL);
     }
 
     private void rehash(final int capacity)
