@@ -46,9 +46,11 @@ import java.util.stream.Stream;
 public class PipelineBenchmark
 {
     static final int BATCH = 50_000;
-    static final int BUYERS = 1_000_000;
+    /** 1 M buyers as in the business-logic benchmark; 10 k shows the pipeline's own cost. */
+    @Param({"1000000", "10000"})
+    public int buyers;
 
-    @Param({"BLOCKING", "SLEEPING"})
+    @Param({"BLOCKING", "LITE_BLOCKING", "SLEEPING"})
     public WaitChoice wait;
 
     @Param({"PAGE_CACHE", "FSYNC"})
@@ -80,15 +82,15 @@ public class PipelineBenchmark
     @Setup(Level.Trial)
     public void start() throws IOException
     {
-        commands = new PurchaseCommands("flash", BUYERS, 1);
+        commands = new PurchaseCommands("flash", buyers, 1);
         dataDir = Files.createTempDirectory("flashgate-pipeline-bench");
         final EngineConfig config = EngineConfig.defaults(dataDir).withWaitChoice(wait).withFlushPolicy(flush)
-            .withTickIntervalMillis(0).withSnapshotEveryCommands(0).withRingSize(64 * 1024).withExpectedBuyers(BUYERS)
+            .withTickIntervalMillis(0).withSnapshotEveryCommands(0).withRingSize(64 * 1024).withExpectedBuyers(buyers)
             .withSegmentSizeBytes(256L * 1024 * 1024);
         engine = Engine.start(config, released);
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
         final int length = new CommandEncoder().wrap(scratch, 0)
-            .createSale(1, 0, "flash", BUYERS / 2, 1, 0, Long.MAX_VALUE / 2, 600);
+            .createSale(1, 0, "flash", buyers / 2, 1, 0, Long.MAX_VALUE / 2, 600);
         offer(scratch, 0, length);
         awaitReplies(1);
     }
