@@ -68,6 +68,12 @@ public final class Engine implements AutoCloseable
         }
         this.recovered = recovered;
         this.baseSequence = journal.lastSequence();
+        final System.Logger log = System.getLogger("flashgate.engine");
+        if (journal.recoveryReport().cutTail())
+        {
+            log.log(System.Logger.Level.WARNING, "journal: " + journal.recoveryReport().describe());
+        }
+        log.log(System.Logger.Level.INFO, recovered.describe());
 
         disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(), ProducerType.MULTI,
             config.waitChoice().newStrategy());
