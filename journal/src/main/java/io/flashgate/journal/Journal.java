@@ -20,7 +20,8 @@ import org.agrona.DirectBuffer;
  * {@link JournalConfig#segmentSizeBytes()}; the new file is named after that record's sequence.
  *
  * <h2>Opening and recovery</h2>
- * {@link #open} scans every segment with {@link JournalScanner}. A torn tail of the last segment (what a crash
+ * {@link #open} first takes the folder's exclusive {@link JournalLock} (one writer per journal, across processes;
+ * released by {@link #close()}), then scans every segment with {@link JournalScanner}. A torn tail of the last segment (what a crash
  * during a write leaves: a bad record with nothing valid after it) is cut off and reported in
  * {@link #recoveryReport()}; those records were never acknowledged by a {@code flush()} under {@code FSYNC}.
  * Any other damage (a bad record followed by a valid one, a bad record in an earlier segment, a missing segment,
@@ -41,6 +42,7 @@ public final class Journal implements AutoCloseable
     private final List<SegmentFile> segments;
     private final RecordBatch batch;
     private final SegmentReplayer replayer = new SegmentReplayer();
+    private final JournalLock lock;
     private ActiveSegment active;
     private long firstSequence;
     private long lastSequence;
@@ -48,9 +50,11 @@ public final class Journal implements AutoCloseable
     private IOException failure;
     private boolean closed;
 
-    private Journal(final JournalConfig config, final JournalRecovery.Recovered recovered) throws IOException
+    private Journal(final JournalConfig config, final JournalRecovery.Recovered recovered, final JournalLock lock)
+        throws IOException
     {
         this.config = config;
+        this.lock = lock;
         this.recoveryReport = recovered.report();
         this.segments = new ArrayList<>(recovered.segments());
         this.batch = new RecordBatch(config.batchBufferBytes());
@@ -65,19 +69,38 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Opens the journal in {@link JournalConfig#directory()}, creating the folder if needed. Scans every segment,
+     * Opens the journal in {@link JournalConfig#directory()}, creating the folder if needed, and takes its exclusive
+     * {@link JournalLock} (held until {@link #close()}). Scans every segment,
      * cuts a torn tail of the last segment (see {@link #recoveryReport()}; a last segment left without records is
      * deleted) and leaves the journal ready to append after its last record.
      *
      * @param config where and how to journal.
      * @return the open journal.
+     * @throws JournalLockedException   if another process (a running engine?) or another open journal in this JVM
+     *                                   holds the folder; nothing is read or changed.
      * @throws JournalCorruptedException if any segment holds damage that is not a torn tail; nothing is changed.
      * @throws IOException               if the folder or a file cannot be read or repaired.
      */
     public static Journal open(final JournalConfig config) throws IOException
     {
         Files.createDirectories(config.directory());
-        return new Journal(config, JournalRecovery.recover(config.directory()));
+        final JournalLock lock = JournalLock.acquire(config.directory());
+        try
+        {
+            return new Journal(config, JournalRecovery.recover(config.directory()), lock);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            try
+            {
+                lock.close();
+            }
+            catch (final IOException suppressed)
+            {
+                ex.addSuppressed(suppressed);
+            }
+            throw ex;
+        }
     }
 
     /** @return what opening found and repaired. */
@@ -226,7 +249,8 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Flushes (unless an earlier write failed) and closes the segment file. Closing twice does nothing.
+     * Flushes (unless an earlier write failed), closes the segment file and releases the folder's lock. Closing
+     * twice does nothing.
      *
      * @throws UncheckedIOException if the final flush or the close failed.
      */
@@ -247,7 +271,26 @@ public final class Journal implements AutoCloseable
         finally
         {
             closed = true;
-            closeActive();
+            try
+            {
+                closeActive();
+            }
+            finally
+            {
+                releaseLock();
+            }
+        }
+    }
+
+    private void releaseLock()
+    {
+        try
+        {
+            lock.close();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("releasing the lock of " + config.directory() + " failed", ex);
         }
     }
 
