@@ -1,0 +1,117 @@
+package io.flashgate.edge;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Everything the HTTP edge needs to start, with defaults that suit a 2-core laptop.
+ *
+ * @param host                 interface to bind.
+ * @param port                 TCP port; 0 picks a free one (read it back from the server).
+ * @param tokenSecret          HS256 secret for shopper and operator tokens.
+ * @param userRatePerSecond    token-bucket refill rate per user id.
+ * @param userBurst            token-bucket capacity per user id.
+ * @param ipRatePerSecond      token-bucket refill rate per client IP.
+ * @param ipBurst              token-bucket capacity per client IP.
+ * @param maxInFlight          engine commands this edge lets wait at once; beyond it: 503 OVERLOADED.
+ * @param engineTimeoutMillis  no reply within this: 504 RESULT_UNKNOWN.
+ * @param maxBodyBytes         larger request bodies: 413 PAYLOAD_TOO_LARGE.
+ */
+public record EdgeConfig(
+    String host,
+    int port,
+    String tokenSecret,
+    double userRatePerSecond,
+    int userBurst,
+    double ipRatePerSecond,
+    int ipBurst,
+    int maxInFlight,
+    long engineTimeoutMillis,
+    int maxBodyBytes)
+{
+    public static final String SECRET_ENV = "FLASHGATE_TOKEN_SECRET";
+
+    public EdgeConfig
+    {
+        if (tokenSecret == null || tokenSecret.isEmpty())
+        {
+            throw new IllegalArgumentException("tokenSecret must not be empty");
+        }
+        if (port < 0 || port > 65535 || userRatePerSecond <= 0 || ipRatePerSecond <= 0 || userBurst < 1 ||
+            ipBurst < 1 || maxInFlight < 1 || engineTimeoutMillis < 1 || maxBodyBytes < 1)
+        {
+            throw new IllegalArgumentException("invalid edge config: " + port + "/" + maxInFlight);
+        }
+    }
+
+    /** Port 8080 on 127.0.0.1; the secret from {@code FLASHGATE_TOKEN_SECRET}, else a random one. */
+    public static EdgeConfig defaults()
+    {
+        final String env = System.getenv(SECRET_ENV);
+        final String secret = env != null && !env.isEmpty() ? env : randomSecret();
+        return new EdgeConfig("127.0.0.1", 8080, secret, 20, 40, 2000, 4000, 1024, 2000, 4096);
+    }
+
+    public static String randomSecret()
+    {
+        final byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public EdgeConfig withPort(final int port)
+    {
+        return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
+            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+    }
+
+    public EdgeConfig withHost(final String host)
+    {
+        return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
+            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+    }
+
+    public EdgeConfig withTokenSecret(final String secret)
+    {
+        return new EdgeConfig(host, port, secret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
+            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+    }
+
+    public EdgeConfig withUserRate(final double perSecond, final int burst)
+    {
+        return new EdgeConfig(host, port, tokenSecret, perSecond, burst, ipRatePerSecond, ipBurst,
+            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+    }
+
+    public EdgeConfig withIpRate(final double perSecond, final int burst)
+    {
+        return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, perSecond, burst,
+            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+    }
+
+    public EdgeConfig withMaxInFlight(final int maxInFlight)
+    {
+        return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
+            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+    }
+
+    public EdgeConfig withEngineTimeoutMillis(final long millis)
+    {
+        return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
+            maxInFlight, millis, maxBodyBytes);
+    }
+
+    public EdgeConfig withMaxBodyBytes(final int bytes)
+    {
+        return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
+            maxInFlight, engineTimeoutMillis, bytes);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "EdgeConfig[host=" + host + ", port=" + port + ", tokenSecret=***, userRate=" + userRatePerSecond +
+            "/" + userBurst + ", ipRate=" + ipRatePerSecond + "/" + ipBurst + ", maxInFlight=" + maxInFlight +
+            ", engineTimeoutMillis=" + engineTimeoutMillis + ", maxBodyBytes=" + maxBodyBytes + "]";
+    }
+}

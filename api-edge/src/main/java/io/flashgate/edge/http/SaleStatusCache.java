@@ -1,0 +1,66 @@
+package io.flashgate.edge.http;
+
+import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.Reply;
+import io.flashgate.protocol.SaleStatus;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The edge's view of each sale, fed by the engine's broadcasts and by every {@link Reply.Sale} the
+ * edge sees. Time-driven changes (a sale opening at {@code startsAt}, ending at {@code endsAt}) are
+ * derived here from the wall clock, as the engine derives them from the time in its commands, so a
+ * cached SCHEDULED sale opens on time without a broadcast.
+ */
+final class SaleStatusCache
+{
+    private final ConcurrentHashMap<String, Reply.Sale> sales = new ConcurrentHashMap<>();
+
+    /** Called on the gateway's thread, in the order the engine emitted: the newest view wins. */
+    void update(final Reply.Sale sale)
+    {
+        sales.put(sale.saleId(), sale);
+    }
+
+    Reply.Sale get(final String saleId)
+    {
+        return sales.get(saleId);
+    }
+
+    /** The status at {@code nowMs}, with start and end applied from the clock. */
+    static SaleStatus statusAt(final Reply.Sale sale, final long nowMs)
+    {
+        final SaleStatus cached = sale.status();
+        if (cached == SaleStatus.ENDED || nowMs >= sale.endsAt())
+        {
+            return SaleStatus.ENDED;
+        }
+        if (nowMs < sale.startsAt())
+        {
+            return SaleStatus.SCHEDULED;
+        }
+        if (cached == SaleStatus.SCHEDULED)
+        {
+            return sale.remaining() <= 0 ? SaleStatus.SOLD_OUT : SaleStatus.OPEN;
+        }
+        return cached;
+    }
+
+    /** @return the refusal the engine would give for a purchase now, or null when only the engine can tell. */
+    Reason refusal(final String saleId, final long nowMs)
+    {
+        final Reply.Sale sale = sales.get(saleId);
+        if (sale == null)
+        {
+            return null;
+        }
+        return switch (statusAt(sale, nowMs))
+        {
+            case ENDED -> Reason.SALE_ENDED;
+            case SCHEDULED -> Reason.NOT_STARTED;
+            case PAUSED -> Reason.SALE_PAUSED;
+            case SOLD_OUT -> Reason.SOLD_OUT;
+            case OPEN -> null;
+        };
+    }
+}

@@ -1,0 +1,149 @@
+package io.flashgate.edge.http;
+
+import io.flashgate.protocol.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Hostile and broken input: every request gets one of the listed 4xx with the JSON error body, never a
+ * 500, nothing reaches the engine, and the engine's figures are the same before and after.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadInputBatteryTest
+{
+    private static final Set<Integer> ALLOWED = Set.of(400, 401, 403, 404, 405, 413);
+
+    record Case(String name, HttpRequest request, int expected)
+    {
+    }
+
+    @Test
+    void batteryGetsOnlyListed4xxAndLeavesTheEngineUntouched(@TempDir final Path dir) throws Exception
+    {
+        try (TestEdge edge = TestEdge.start(dir))
+        {
+            edge.createSale("s1", 10, 2, 60).expect(201, null);
+            final String orderId = edge.purchase("s1", "alice", "k0", 1).expect(201, null).json().get("orderId").asText();
+            // let the broadcast put the sale (and its limit) in the edge's cache
+            TestEdge.eventually(() -> edge.get("/api/sales/s1", edge.shopper("x")).status() == 200, "cached");
+
+            final Reply.Sale before = edge.engineSale("s1");
+            final long callsBefore = edge.gateway.totalCalls();
+
+            final String alice = edge.shopper("alice");
+            final String expired = edge.tokens.mint("alice", null, Duration.ofSeconds(-5));
+            final String forged = new Tokens("guessed-secret").admin("alice");
+            final String tampered = alice.substring(0, alice.length() - 3) + (alice.endsWith("AAA") ? "BBB" : "AAA");
+            final List<Case> cases = new ArrayList<>();
+            final String[] badBodies = {
+                "{", "not json", "[]", "null", "42", "\"q\"", "{\"quantity\":}", "{\"quantity\":1}{}",
+                "{\"quantity\":\"1\"}", "{\"quantity\":1.5}", "{\"quantity\":true}", "{\"quantity\":null}",
+                "{\"quantity\":[1]}", "{\"quantity\":{}}", "{}", "{\"qty\":1}", "{\"quantity\":0}",
+                "{\"quantity\":-1}", "{\"quantity\":3}", "{\"quantity\":9223372036854775808}",
+                "{\"quantity\":9223372036854775807}", "{\"quantity\":-9223372036854775808}",
+                "{\"quantity\":1e3}", "{\"quantity\":1,\"quantity\":2}", "", "\u0000\u0001",
+                "{\"quantity\":18446744073709551617}"
+            };
+            for (final String body : badBodies)
+            {
+                cases.add(new Case("purchase body " + body, edge.purchaseRequest("s1", alice, "kb", body), 400));
+            }
+            cases.add(new Case("no key", edge.purchaseRequest("s1", alice, null, "{\"quantity\":1}"), 400));
+            cases.add(new Case("empty key", edge.purchaseRequest("s1", alice, "", "{\"quantity\":1}"), 400));
+            cases.add(new Case("long key", edge.purchaseRequest("s1", alice, "k".repeat(65), "{\"quantity\":1}"), 400));
+            cases.add(new Case("odd key", edge.purchaseRequest("s1", alice, "k/ey", "{\"quantity\":1}"), 400));
+            cases.add(new Case("long sale id", edge.purchaseRequest("s".repeat(65), alice, "k", "{\"quantity\":1}"), 400));
+            cases.add(new Case("odd sale id", edge.purchaseRequest("s%20x", alice, "k", "{\"quantity\":1}"), 400));
+            cases.add(new Case("unicode sale id", edge.purchaseRequest("%C3%A9", alice, "k", "{\"quantity\":1}"), 400));
+            cases.add(new Case("oversize", edge.purchaseRequest("s1", alice, "k",
+                "{\"quantity\":1,\"x\":\"" + "y".repeat(8000) + "\"}"), 413));
+            cases.add(new Case("no token", edge.purchaseRequest("s1", null, "k", "{\"quantity\":1}"), 401));
+            cases.add(new Case("expired", edge.purchaseRequest("s1", expired, "k", "{\"quantity\":1}"), 401));
+            cases.add(new Case("forged", edge.purchaseRequest("s1", forged, "k", "{\"quantity\":1}"), 401));
+            cases.add(new Case("tampered", edge.purchaseRequest("s1", tampered, "k", "{\"quantity\":1}"), 401));
+            cases.add(new Case("basic auth", edge.request("/api/sales/s1/purchases", null)
+                .header("Authorization", "Basic YWxpY2U6cHc=").header("Idempotency-Key", "k")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build(), 401));
+            cases.add(new Case("shopper on admin stats", edge.request("/admin/sales/s1/stats", alice).GET().build(), 403));
+            cases.add(new Case("shopper on admin create", edge.request("/admin/sales", alice)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), 403));
+            cases.add(new Case("shopper confirm", edge.request("/admin/orders/" + orderId + "/confirm", alice)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), 403));
+            cases.add(new Case("shopper stock", edge.request("/admin/sales/s1/stock", alice)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"delta\":-10}")).build(), 403));
+            cases.add(new Case("expired admin", edge.request("/admin/sales/s1/end",
+                edge.tokens.mint("ops", Tokens.ADMIN_ROLE, Duration.ofSeconds(-1)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), 401));
+            final String admin = edge.admin();
+            final String[] badStock = {"{\"delta\":9223372036854775808}", "{\"delta\":\"-1\"}", "{}", "[", "{\"delta\":0.5}"};
+            for (final String body : badStock)
+            {
+                cases.add(new Case("stock " + body, edge.request("/admin/sales/s1/stock", admin)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), 400));
+            }
+            final String[] badSales = {
+                "{\"saleId\":\"s1\"}",
+                "{\"saleId\":1,\"stock\":1,\"limitPerUser\":1,\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2036-01-01T00:00:00Z\",\"reservationTtlSeconds\":5}",
+                "{\"saleId\":\"n1\",\"stock\":4294967296,\"limitPerUser\":1,\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2036-01-01T00:00:00Z\",\"reservationTtlSeconds\":5}",
+                "{\"saleId\":\"n2\",\"stock\":1,\"limitPerUser\":1,\"startsAt\":1,\"endsAt\":2,\"reservationTtlSeconds\":5}",
+                "{\"saleId\":\"n3\",\"stock\":1,\"limitPerUser\":1,\"startsAt\":\"2026-01-01\",\"endsAt\":\"2036-01-01T00:00:00Z\",\"reservationTtlSeconds\":5}",
+                "{\"saleId\":\"" + "n".repeat(65) + "\",\"stock\":1,\"limitPerUser\":1,\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2036-01-01T00:00:00Z\",\"reservationTtlSeconds\":5}",
+                "{\"saleId\":\"n4\",\"stock\":1,\"limitPerUser\":-1,\"startsAt\":\"2026-01-01T00:00:00Z\",\"endsAt\":\"2036-01-01T00:00:00Z\",\"reservationTtlSeconds\":5}",
+                "{\"saleId\":\"n5\",\"stock\":1,\"limitPerUser\":1,\"startsAt\":\"+999999999-01-01T00:00:00Z\",\"endsAt\":\"+1000000000-01-01T00:00:00Z\",\"reservationTtlSeconds\":5}",
+            };
+            for (final String body : badSales)
+            {
+                cases.add(new Case("sale " + body, edge.request("/admin/sales", admin)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), 400));
+            }
+            cases.add(new Case("blocklist junk", edge.request("/admin/blocklist", admin)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[1,2]}")).build(), 400));
+            cases.add(new Case("bad sale id on GET", edge.request("/api/sales/" + "x".repeat(100), alice).GET().build(), 400));
+            cases.add(new Case("odd sale id on GET", edge.request("/api/sales/a%3Cb", alice).GET().build(), 400));
+            for (final String id : new String[] {"abc", "-5", "0", "1.5", "99999999999999999999", "1e3", "%20", "0x10"})
+            {
+                cases.add(new Case("order " + id, edge.request("/api/orders/" + id, alice).GET().build(), 404));
+                cases.add(new Case("cancel " + id, edge.request("/api/orders/" + id + "/cancel", alice)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), 404));
+            }
+            cases.add(new Case("unknown route", edge.request("/api/nothing", alice).GET().build(), 404));
+            cases.add(new Case("root", edge.request("/", null).GET().build(), 404));
+            cases.add(new Case("traversal", edge.request("/api/sales/..%2F..%2Fetc", alice).GET().build(), 400));
+            cases.add(new Case("wrong method", edge.request("/api/sales/s1/purchases", alice).GET().build(), 404));
+
+            for (final Case c : cases)
+            {
+                final TestEdge.Response r = edge.send(c.request());
+                assertTrue(ALLOWED.contains(r.status()), () -> c.name() + " got " + r.status() + " " + r.body());
+                assertEquals(c.expected(), r.status(), () -> c.name() + ": " + r.body());
+                assertTrue(r.json().path("error").isTextual() && r.json().path("message").isTextual(),
+                    () -> c.name() + " has no error body: " + r.body());
+            }
+
+            assertEquals(callsBefore, edge.gateway.totalCalls(), "no bad request reached the engine");
+            final Reply.Sale after = edge.engineSale("s1");
+            assertEquals(before, after, "engine state unchanged");
+            assertEquals("RESERVED", ((Reply.Order)edge.engine.queryOrder(Long.parseLong(orderId), "alice")
+                .get(10, TimeUnit.SECONDS)).status().name());
+            if (edge.server.internalErrors() != 0)
+            {
+                fail("the 500 catch-all was hit " + edge.server.internalErrors() + " times");
+            }
+            final String metrics = edge.get("/metrics", null).body();
+            assertTrue(!metrics.contains("code=\"500\""), metrics);
+        }
+    }
+}

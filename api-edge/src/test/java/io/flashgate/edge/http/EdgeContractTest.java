@@ -1,0 +1,469 @@
+package io.flashgate.edge.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flashgate.edge.EngineGateway;
+import io.flashgate.protocol.Reply;
+import io.flashgate.protocol.SaleStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.flashgate.edge.http.TestEdge.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every route and every status / error code of HTTP-API.md, over real HTTP against the real engine. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EdgeContractTest
+{
+    @TempDir
+    Path dir;
+    TestEdge edge;
+
+    @BeforeEach
+    void start() throws Exception
+    {
+        edge = TestEdge.start(dir);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        assertEquals(0, edge.server.internalErrors(), "no request may end in the 500 catch-all");
+        edge.close();
+    }
+
+    @Test
+    void saleStatusRouteAnswersFromTheCacheWithTheContractFields() throws Exception
+    {
+        edge.createSale("s1", 10, 2, 60).expect(201, null);
+        eventually(() -> edge.get("/api/sales/s1", edge.shopper("u1")).status() == 200,
+            "sale visible");
+        final long before = edge.gateway.calls("querySale");
+        final JsonNode sale = edge.get("/api/sales/s1", edge.shopper("u1")).expect(200, null).json();
+        assertEquals("s1", sale.get("saleId").asText());
+        assertEquals("OPEN", sale.get("status").asText());
+        assertEquals(10, sale.get("remaining").asInt());
+        assertEquals(2, sale.get("limitPerUser").asInt());
+        assertTrue(sale.get("startsAt").asText().endsWith("Z"));
+        Instant.parse(sale.get("startsAt").asText());
+        Instant.parse(sale.get("endsAt").asText());
+        assertEquals(before, edge.gateway.calls("querySale"), "a cached sale is answered without the engine");
+    }
+
+    @Test
+    void saleStatusRouteFetchesOnceOnAMiss() throws Exception
+    {
+        edge.gateway.dropBroadcasts = true;
+        edge.engine.createSale("direct", 5, 1, System.currentTimeMillis() - 1000, System.currentTimeMillis() + 60_000, 60)
+            .get(10, TimeUnit.SECONDS);
+        final JsonNode sale = edge.get("/api/sales/direct", edge.shopper("u1")).expect(200, null).json();
+        assertEquals(5, sale.get("remaining").asInt());
+        assertEquals(1, edge.gateway.calls("querySale"), "a miss asks the engine");
+        edge.get("/api/sales/direct", edge.shopper("u1")).expect(200, null);
+        assertEquals(1, edge.gateway.calls("querySale"), "second status read is served from the cache");
+    }
+
+    @Test
+    void unknownSaleIs404() throws Exception
+    {
+        edge.get("/api/sales/nope", edge.shopper("u1")).expect(404, "UNKNOWN_SALE");
+        edge.purchase("nope", "u1", "k1", 1).expect(404, "UNKNOWN_SALE");
+        edge.post("/admin/sales/nope/pause", edge.admin(), "").expect(404, "UNKNOWN_SALE");
+        edge.post("/admin/sales/nope/resume", edge.admin(), "").expect(404, "UNKNOWN_SALE");
+        edge.post("/admin/sales/nope/end", edge.admin(), "").expect(404, "UNKNOWN_SALE");
+        edge.get("/admin/sales/nope/stats", edge.admin()).expect(404, "UNKNOWN_SALE");
+        edge.post("/admin/sales/nope/stock", edge.admin(), "{\"delta\":1}").expect(404, "UNKNOWN_SALE");
+    }
+
+    @Test
+    void purchaseCreatesAReservationAndTheSameKeyReplaysIt() throws Exception
+    {
+        edge.createSale("s1", 10, 3, 60).expect(201, null);
+        final JsonNode order = edge.purchase("s1", "alice", "key-1", 2).expect(201, null).json();
+        assertTrue(order.get("orderId").isTextual(), "orderId is a string");
+        final long orderId = Long.parseLong(order.get("orderId").asText());
+        assertEquals("s1", order.get("saleId").asText());
+        assertEquals("alice", order.get("userId").asText());
+        assertEquals(2, order.get("quantity").asInt());
+        assertEquals("RESERVED", order.get("status").asText());
+        assertTrue(Instant.parse(order.get("expiresAt").asText()).isAfter(Instant.now()));
+
+        final JsonNode again = edge.purchase("s1", "alice", "key-1", 2).expect(200, null).json();
+        assertEquals(order, again, "a replay answers the original order");
+        assertEquals(2, edge.engineSale("s1").reserved(), "the replay reserved nothing more");
+
+        final JsonNode got = edge.get("/api/orders/" + orderId, edge.shopper("alice")).expect(200, null).json();
+        assertEquals(order, got);
+    }
+
+    @Test
+    void replayAfterSoldOutStillAnswersTheOriginalOrder() throws Exception
+    {
+        edge.createSale("s1", 1, 1, 60).expect(201, null);
+        final JsonNode order = edge.purchase("s1", "alice", "k", 1).expect(201, null).json();
+        eventually(() -> edge.purchase("s1", "bob", "k2", 1).error().equals("SOLD_OUT"), "sold out");
+        final JsonNode again = edge.purchase("s1", "alice", "k", 1).expect(200, null).json();
+        assertEquals(order.get("orderId"), again.get("orderId"));
+    }
+
+    @Test
+    void businessRefusalsAre409WithTheirCodes() throws Exception
+    {
+        edge.createSale("s1", 3, 2, 60).expect(201, null);
+        edge.purchase("s1", "alice", "a1", 2).expect(201, null);
+        edge.purchase("s1", "alice", "a2", 1).expect(409, "LIMIT_EXCEEDED");
+        edge.purchase("s1", "bob", "b1", 2).expect(409, "SOLD_OUT"); // only 1 left
+        edge.purchase("s1", "bob", "b2", 1).expect(201, null);
+        edge.purchase("s1", "carol", "c1", 1).expect(409, "SOLD_OUT");
+
+        final Instant now = Instant.now();
+        edge.createSale("later", 5, 1, now.plusSeconds(3600), now.plusSeconds(7200), 60).expect(201, null);
+        edge.purchase("later", "alice", "l1", 1).expect(409, "NOT_STARTED");
+
+        edge.createSale("p", 5, 1, 60).expect(201, null);
+        final JsonNode paused = edge.post("/admin/sales/p/pause", edge.admin(), "").expect(200, null).json();
+        assertEquals("PAUSED", paused.get("status").asText());
+        edge.purchase("p", "alice", "p1", 1).expect(409, "SALE_PAUSED");
+        assertEquals("PAUSED", edge.get("/api/sales/p", edge.shopper("x")).json().get("status").asText());
+        final JsonNode resumed = edge.post("/admin/sales/p/resume", edge.admin(), "").expect(200, null).json();
+        assertEquals("OPEN", resumed.get("status").asText());
+        edge.purchase("p", "alice", "p2", 1).expect(201, null);
+        final JsonNode ended = edge.post("/admin/sales/p/end", edge.admin(), "").expect(200, null).json();
+        assertEquals("ENDED", ended.get("status").asText());
+        edge.purchase("p", "bob", "p3", 1).expect(409, "SALE_ENDED");
+    }
+
+    @Test
+    void edgeAnswersAsTheEngineWouldWhenTheEngineIsAsked() throws Exception
+    {
+        // The same refusals straight from the engine (the edge's cache does not know these sales yet).
+        final long now = System.currentTimeMillis();
+        edge.engine.createSale("e1", 5, 1, now + 3_600_000, now + 7_200_000, 60).get(10, TimeUnit.SECONDS);
+        edge.engine.createSale("e2", 5, 1, now - 1000, now + 3_600_000, 60).get(10, TimeUnit.SECONDS);
+        edge.engine.pause("e2").get(10, TimeUnit.SECONDS);
+        edge.engine.createSale("e3", 5, 1, now - 1000, now + 3_600_000, 60).get(10, TimeUnit.SECONDS);
+        edge.engine.end("e3").get(10, TimeUnit.SECONDS);
+        edge.purchase("e1", "u", "k1", 1).expect(409, "NOT_STARTED");
+        edge.purchase("e2", "u", "k2", 1).expect(409, "SALE_PAUSED");
+        edge.purchase("e3", "u", "k3", 1).expect(409, "SALE_ENDED");
+    }
+
+    @Test
+    void ordersAreVisibleToTheirOwnerOnly() throws Exception
+    {
+        edge.createSale("s1", 10, 2, 60).expect(201, null);
+        final String orderId = edge.purchase("s1", "alice", "k", 1).expect(201, null).json().get("orderId").asText();
+        edge.get("/api/orders/" + orderId, edge.shopper("alice")).expect(200, null);
+        edge.get("/api/orders/" + orderId, edge.shopper("mallory")).expect(404, "UNKNOWN_ORDER");
+        edge.post("/api/orders/" + orderId + "/cancel", edge.shopper("mallory"), "").expect(404, "UNKNOWN_ORDER");
+        edge.get("/api/orders/999999", edge.shopper("alice")).expect(404, "UNKNOWN_ORDER");
+        edge.get("/api/orders/abc", edge.shopper("alice")).expect(404, "UNKNOWN_ORDER");
+        edge.get("/api/orders/-1", edge.shopper("alice")).expect(404, "UNKNOWN_ORDER");
+        edge.get("/api/orders/0", edge.shopper("alice")).expect(404, "UNKNOWN_ORDER");
+        edge.get("/api/orders/99999999999999999999999", edge.shopper("alice")).expect(404, "UNKNOWN_ORDER");
+        assertEquals(1, edge.engineSale("s1").reserved(), "mallory's cancel changed nothing");
+    }
+
+    @Test
+    void cancelReturnsStockAndASecondCancelIs409() throws Exception
+    {
+        edge.createSale("s1", 1, 1, 60).expect(201, null);
+        final String orderId = edge.purchase("s1", "alice", "k", 1).expect(201, null).json().get("orderId").asText();
+        eventually(() -> "SOLD_OUT".equals(edge.get("/api/sales/s1", edge.shopper("x")).json().get("status").asText()),
+            "sold out in the cache");
+        final JsonNode cancelled = edge.post("/api/orders/" + orderId + "/cancel", edge.shopper("alice"), "")
+            .expect(200, null).json();
+        assertEquals("CANCELLED", cancelled.get("status").asText());
+        assertEquals(orderId, cancelled.get("orderId").asText());
+        edge.post("/api/orders/" + orderId + "/cancel", edge.shopper("alice"), "").expect(409, "ORDER_NOT_CANCELLABLE");
+        assertEquals(1, edge.engineSale("s1").remaining(), "the stock went back to the sale");
+        eventually(() -> "OPEN".equals(edge.get("/api/sales/s1", edge.shopper("x")).json().get("status").asText()),
+            "open again in the cache");
+        edge.purchase("s1", "bob", "k", 1).expect(201, null);
+        edge.get("/api/orders/" + orderId, edge.shopper("alice")).expect(200, null);
+        assertEquals("CANCELLED", edge.get("/api/orders/" + orderId, edge.shopper("alice")).json().get("status").asText());
+    }
+
+    @Test
+    void unpaidReservationsExpire() throws Exception
+    {
+        edge.createSale("s1", 1, 1, 1).expect(201, null);
+        final String orderId = edge.purchase("s1", "alice", "k", 1).expect(201, null).json().get("orderId").asText();
+        Thread.sleep(1100);
+        assertEquals("EXPIRED", edge.get("/api/orders/" + orderId, edge.shopper("alice")).expect(200, null)
+            .json().get("status").asText());
+        assertEquals(1, edge.engineSale("s1").remaining());
+    }
+
+    @Test
+    void adminCreatesSalesOnceAndValidatesThem() throws Exception
+    {
+        final JsonNode sale = edge.createSale("s1", 7, 2, 30).expect(201, null).json();
+        assertEquals("s1", sale.get("saleId").asText());
+        assertEquals(7, sale.get("stock").asInt());
+        assertEquals(7, sale.get("remaining").asInt());
+        assertEquals(30, sale.get("reservationTtlSeconds").asInt());
+        edge.createSale("s1", 7, 2, 30).expect(409, "SALE_EXISTS");
+        final Instant now = Instant.now();
+        edge.createSale("s2", 7, 2, now, now.minusSeconds(1), 30).expect(400, "BAD_REQUEST");
+        edge.createSale("s3", -1, 2, 30).expect(400, "BAD_REQUEST");
+        edge.createSale("s4", 1, 0, 30).expect(400, "BAD_REQUEST");
+        edge.createSale("s5", 1, 1, 0).expect(400, "BAD_REQUEST");
+        edge.createSale("s6", 1, 1, 40_000_000).expect(400, "BAD_REQUEST"); // engine: INVALID_ARGUMENT
+        edge.post("/admin/sales", edge.admin(), "{\"saleId\":\"x\",\"stock\":1}").expect(400, "BAD_REQUEST");
+        edge.post("/admin/sales", edge.admin(), "{\"saleId\":\"x\",\"stock\":1,\"limitPerUser\":1,\"startsAt\":\"yesterday\","
+            + "\"endsAt\":\"2030-01-01T00:00:00Z\",\"reservationTtlSeconds\":5}").expect(400, "BAD_REQUEST");
+        edge.createSale("bad id!", 1, 1, 5).expect(400, "BAD_REQUEST");
+        assertEquals(3, edge.gateway.calls("createSale"), "only s1 twice and s6 reached the engine");
+    }
+
+    @Test
+    void stockCanGrowAndShrinkDownToWhatIsUnsold() throws Exception
+    {
+        edge.createSale("s1", 5, 5, 60).expect(201, null);
+        edge.purchase("s1", "alice", "k", 3).expect(201, null);
+        final JsonNode grown = edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":5}").expect(200, null).json();
+        assertEquals(10, grown.get("stock").asInt());
+        assertEquals(7, grown.get("remaining").asInt());
+        edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":-7}").expect(200, null);
+        edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":-1}").expect(409, "INSUFFICIENT_STOCK");
+        edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":\"1\"}").expect(400, "BAD_REQUEST");
+        assertEquals(3, edge.engineSale("s1").stock());
+    }
+
+    @Test
+    void confirmAndStats() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final String orderId = edge.purchase("s1", "alice", "k", 2).expect(201, null).json().get("orderId").asText();
+        final JsonNode confirmed = edge.post("/admin/orders/" + orderId + "/confirm", edge.admin(), "")
+            .expect(200, null).json();
+        assertEquals("CONFIRMED", confirmed.get("status").asText());
+        edge.post("/admin/orders/" + orderId + "/confirm", edge.admin(), "").expect(409, "ORDER_NOT_CONFIRMABLE");
+        edge.post("/api/orders/" + orderId + "/cancel", edge.shopper("alice"), "").expect(409, "ORDER_NOT_CANCELLABLE");
+        edge.post("/admin/orders/12345/confirm", edge.admin(), "").expect(404, "UNKNOWN_ORDER");
+        edge.post("/admin/orders/x/confirm", edge.admin(), "").expect(404, "UNKNOWN_ORDER");
+        final JsonNode stats = edge.get("/admin/sales/s1/stats", edge.admin()).expect(200, null).json();
+        assertEquals(5, stats.get("stock").asInt());
+        assertEquals(0, stats.get("reserved").asInt());
+        assertEquals(2, stats.get("confirmed").asInt());
+        assertEquals(3, stats.get("remaining").asInt());
+        assertEquals(1, stats.get("buyers").asInt());
+    }
+
+    @Test
+    void authIs401ForBadTokensAnd403ForShoppersOnOperatorRoutes() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        edge.get("/api/sales/s1", null).expect(401, "UNAUTHENTICATED");
+        edge.get("/api/sales/s1", "not-a-jwt").expect(401, "UNAUTHENTICATED");
+        edge.get("/api/sales/s1", new Tokens("other-secret").shopper("u1")).expect(401, "UNAUTHENTICATED");
+        edge.get("/api/sales/s1", edge.tokens.mint("u1", null, Duration.ofSeconds(-10))).expect(401, "UNAUTHENTICATED");
+        final String noExp = com.auth0.jwt.JWT.create().withSubject("u1")
+            .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TestEdge.SECRET));
+        edge.get("/api/sales/s1", noExp).expect(401, "UNAUTHENTICATED");
+        final String badSub = com.auth0.jwt.JWT.create().withSubject("bad user!").withExpiresAt(Instant.now().plusSeconds(60))
+            .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TestEdge.SECRET));
+        edge.get("/api/sales/s1", badSub).expect(401, "UNAUTHENTICATED");
+        final String none = com.auth0.jwt.JWT.create().withSubject("u1").withExpiresAt(Instant.now().plusSeconds(60))
+            .withClaim("role", "admin").sign(com.auth0.jwt.algorithms.Algorithm.none());
+        edge.get("/admin/sales/s1/stats", none).expect(401, "UNAUTHENTICATED");
+        edge.get("/admin/sales/s1/stats", edge.shopper("u1")).expect(403, "FORBIDDEN");
+        edge.post("/admin/sales/s1/end", edge.shopper("u1"), "").expect(403, "FORBIDDEN");
+        edge.post("/admin/blocklist", edge.shopper("u1"), "{\"users\":[\"u2\"]}").expect(403, "FORBIDDEN");
+        edge.get("/admin/sales/s1/stats", edge.admin()).expect(200, null);
+        assertEquals("OPEN", edge.engineSale("s1").status().name(), "the shopper's end did not reach the engine");
+    }
+
+    @Test
+    void blocklistedUsersAreRefused() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        edge.post("/admin/blocklist", edge.admin(), "{\"users\":[\"bot1\"]}").expect(200, null);
+        edge.purchase("s1", "bot1", "k", 1).expect(403, "BLOCKED");
+        edge.get("/api/sales/s1", edge.shopper("bot1")).expect(403, "BLOCKED");
+        edge.purchase("s1", "human", "k", 1).expect(201, null);
+        edge.post("/admin/blocklist", edge.admin(), "{\"users\":[\"bad id!\"]}").expect(400, "BAD_REQUEST");
+        edge.post("/admin/blocklist", edge.admin(), "{\"users\":\"bot2\"}").expect(400, "BAD_REQUEST");
+        edge.post("/admin/blocklist", edge.admin(), "{\"ips\":[\"<script>\"]}").expect(400, "BAD_REQUEST");
+        edge.post("/admin/blocklist", edge.admin(), "{}").expect(400, "BAD_REQUEST");
+        assertEquals(1, edge.engineSale("s1").reserved());
+    }
+
+    @Test
+    void blocklistedIpsAreRefused() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        edge.post("/admin/blocklist", edge.admin(), "{\"ips\":[\"127.0.0.1\",\"::1\"]}").expect(200, null);
+        edge.purchase("s1", "anyone", "k", 1).expect(403, "BLOCKED");
+        assertEquals(0, edge.gateway.calls("purchase"));
+    }
+
+    @Test
+    void oversizeBodyIs413() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final String big = "{\"quantity\":1,\"pad\":\"" + "x".repeat(5000) + "\"}";
+        edge.send(edge.purchaseRequest("s1", edge.shopper("u"), "k", big)).expect(413, "PAYLOAD_TOO_LARGE");
+        // before auth: even without a token
+        edge.send(edge.purchaseRequest("s1", null, "k", big)).expect(413, "PAYLOAD_TOO_LARGE");
+        assertEquals(0, edge.gateway.calls("purchase"));
+    }
+
+    @Test
+    void secondPurchaseInFlightForTheSameUserIs429() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final CompletableFuture<Void> gate = new CompletableFuture<>();
+        edge.gateway.intercept((command, real) ->
+            "purchase".equals(command) ? gate.thenCompose(v -> real.get()) : null);
+        final CompletableFuture<TestEdge.Response> first =
+            edge.sendAsync(edge.purchaseRequest("s1", edge.shopper("alice"), "k1", "{\"quantity\":1}"));
+        eventually(() -> edge.gateway.calls("purchase") == 1, "first purchase at the engine");
+        final TestEdge.Response second = edge.purchase("s1", "alice", "k2", 1).expect(429, "RATE_LIMITED");
+        assertTrue(second.headers().firstValue("Retry-After").isPresent());
+        // another user is not held back: bob's purchase reaches the engine while alice's is in flight
+        final CompletableFuture<TestEdge.Response> bob =
+            edge.sendAsync(edge.purchaseRequest("s1", edge.shopper("bob"), "k3", "{\"quantity\":1}"));
+        eventually(() -> edge.gateway.calls("purchase") == 2, "bob's purchase at the engine");
+        gate.complete(null);
+        first.get(10, TimeUnit.SECONDS).expect(201, null);
+        bob.get(10, TimeUnit.SECONDS).expect(201, null);
+        edge.purchase("s1", "alice", "k4", 1).expect(201, null);
+    }
+
+    @Test
+    void engineBackPressureIs503AndNoAnswerIs504() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        edge.gateway.intercept((command, real) -> "purchase".equals(command) ?
+            CompletableFuture.failedFuture(new EngineGateway.OverloadedException("ring full")) : null);
+        final TestEdge.Response overloaded = edge.purchase("s1", "alice", "k", 1).expect(503, "OVERLOADED");
+        assertTrue(overloaded.headers().firstValue("Retry-After").isPresent());
+
+        edge.gateway.intercept((command, real) -> "purchase".equals(command) ?
+            CompletableFuture.failedFuture(new EngineGateway.ResultUnknownException("timeout")) : null);
+        edge.purchase("s1", "alice", "k", 1).expect(504, "RESULT_UNKNOWN");
+
+        edge.gateway.intercept((command, real) -> null);
+        edge.purchase("s1", "alice", "k", 1).expect(201, null);
+    }
+
+    @Test
+    void edgeTimeoutIs504AndTheRetryWithTheSameKeyGetsTheOrder(@TempDir final Path other) throws Exception
+    {
+        edge.close();
+        edge = TestEdge.start(other, TestEdge.config().withEngineTimeoutMillis(300));
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final CompletableFuture<Void> gate = new CompletableFuture<>();
+        edge.gateway.intercept((command, real) ->
+            "purchase".equals(command) ? gate.thenCompose(v -> real.get()) : null);
+        final long start = System.nanoTime();
+        edge.purchase("s1", "alice", "k", 1).expect(504, "RESULT_UNKNOWN");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        gate.complete(null);
+        edge.gateway.intercept((command, real) -> null);
+        eventually(() -> edge.gateway.calls("purchase") >= 1, "held purchase released");
+        Thread.sleep(100);
+        final TestEdge.Response retry = edge.purchase("s1", "alice", "k", 1);
+        assertTrue(retry.status() == 200 || retry.status() == 201, retry::body);
+        assertEquals(1, edge.engineSale("s1").reserved(), "one order in all");
+    }
+
+    @Test
+    void userRateLimitIs429WithRetryAfter(@TempDir final Path other) throws Exception
+    {
+        edge.close();
+        edge = TestEdge.start(other, TestEdge.config().withUserRate(0.5, 3));
+        edge.createSale("s1", 100, 1, 60).expect(201, null);
+        for (int i = 0; i < 3; i++)
+        {
+            edge.get("/api/sales/s1", edge.shopper("greedy")).expect(200, null);
+        }
+        final TestEdge.Response limited = edge.get("/api/sales/s1", edge.shopper("greedy")).expect(429, "RATE_LIMITED");
+        assertTrue(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+        edge.purchase("s1", "greedy", "k", 1).expect(429, "RATE_LIMITED");
+        edge.get("/api/sales/s1", edge.shopper("patient")).expect(200, null);
+        assertEquals(0, edge.gateway.calls("purchase"));
+    }
+
+    @Test
+    void ipRateLimitIs429(@TempDir final Path other) throws Exception
+    {
+        edge.close();
+        edge = TestEdge.start(other, TestEdge.config().withIpRate(0.5, 2));
+        edge.createSale("s1", 100, 1, 60).expect(201, null);
+        edge.get("/api/sales/s1", edge.shopper("a")).expect(200, null);
+        edge.get("/api/sales/s1", edge.shopper("b")).expect(200, null);
+        edge.get("/api/sales/s1", edge.shopper("c")).expect(429, "RATE_LIMITED");
+    }
+
+    @Test
+    void healthAndMetrics() throws Exception
+    {
+        edge.get("/health/live", null).expect(200, null);
+        edge.get("/health/ready", null).expect(200, null);
+        edge.gateway.reachable = false;
+        edge.get("/health/ready", null).expect(503, "NOT_READY");
+        edge.gateway.reachable = null;
+        edge.createSale("s1", 1, 1, 60).expect(201, null);
+        edge.purchase("s1", "alice", "k", 1).expect(201, null);
+        edge.get("/api/sales/s1", edge.shopper("bob")).expect(200, null);
+        eventually(() -> edge.purchase("s1", "bob", "k", 1).status() == 409, "sold out");
+        final TestEdge.Response metrics = edge.get("/metrics", null);
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        final String text = metrics.body();
+        assertTrue(text.contains("flashgate_edge_requests_total{method=\"POST\",route=\"/api/sales/{saleId}/purchases\",code=\"201\"} 1"), text);
+        assertTrue(text.contains("flashgate_edge_purchases_total{outcome=\"CREATED\",where=\"engine\"} 1"), text);
+        assertTrue(text.contains("flashgate_edge_purchases_total{outcome=\"SOLD_OUT\""), text);
+        assertTrue(text.contains("flashgate_edge_engine_latency_seconds{quantile=\"0.99\"}"), text);
+        assertTrue(text.contains("flashgate_edge_internal_errors_total 0"), text);
+    }
+
+    @Test
+    void unknownRoutesAre404WithTheErrorBody() throws Exception
+    {
+        edge.get("/nope", null).expect(404, "NOT_FOUND");
+        edge.get("/api/sales", edge.shopper("u")).expect(404, "NOT_FOUND");
+        edge.post("/api/whatever", edge.shopper("u"), "{}").expect(404, "NOT_FOUND");
+        edge.send(edge.request("/api/sales/s1", edge.shopper("u")).DELETE().build()).expect(404, "NOT_FOUND");
+    }
+
+    @Test
+    void saleStatusFollowsTheClock() throws Exception
+    {
+        final Instant now = Instant.now();
+        edge.createSale("soon", 5, 1, now.plusMillis(700), now.plusSeconds(3600), 60).expect(201, null);
+        assertEquals("SCHEDULED", edge.get("/api/sales/soon", edge.shopper("u")).json().get("status").asText());
+        edge.purchase("soon", "u", "k", 1).expect(409, "NOT_STARTED");
+        Thread.sleep(800);
+        assertEquals("OPEN", edge.get("/api/sales/soon", edge.shopper("u")).json().get("status").asText());
+        edge.purchase("soon", "u", "k2", 1).expect(201, null);
+        final Reply.Sale sale = edge.engineSale("soon");
+        assertEquals(SaleStatus.OPEN, sale.status());
+        assertFalse(sale.reserved() == 0);
+    }
+
+    @Test
+    void quantityAboveTheKnownLimitIs400AtTheEdge() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        edge.get("/api/sales/s1", edge.shopper("u")).expect(200, null);
+        edge.purchase("s1", "u", "k", 3).expect(400, "BAD_REQUEST");
+        assertEquals(0, edge.gateway.calls("purchase"));
+        final HttpRequest noKey = edge.purchaseRequest("s1", edge.shopper("u"), null, "{\"quantity\":1}");
+        edge.send(noKey).expect(400, "BAD_REQUEST");
+    }
+}

@@ -1,0 +1,141 @@
+package io.flashgate.edge.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flashgate.protocol.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * More shoppers than the edge admits: the surplus gets a fast 503/429, the process stays up, and every
+ * 201 is an order the engine holds.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class OverloadTest
+{
+    private static final long ENGINE_DELAY_MS = 1000;
+
+    @Test
+    void slowEngineAndSmallInFlightBoundShedFastAndLoseNothing(@TempDir final Path dir) throws Exception
+    {
+        try (TestEdge edge = TestEdge.start(dir, TestEdge.config().withMaxInFlight(4).withEngineTimeoutMillis(10_000)))
+        {
+            edge.createSale("hot", 1000, 1, 600).expect(201, null);
+            final AtomicInteger atEngine = new AtomicInteger();
+            final AtomicInteger maxAtEngine = new AtomicInteger();
+            edge.gateway.intercept((command, real) ->
+            {
+                if (!"purchase".equals(command))
+                {
+                    return null;
+                }
+                maxAtEngine.accumulateAndGet(atEngine.incrementAndGet(), Math::max);
+                return CompletableFuture.supplyAsync(() -> null,
+                        CompletableFuture.delayedExecutor(ENGINE_DELAY_MS, TimeUnit.MILLISECONDS))
+                    .thenCompose(v -> real.get())
+                    .whenComplete((r, e) -> atEngine.decrementAndGet());
+            });
+
+            final int shoppers = 60;
+            final List<CompletableFuture<TestEdge.Response>> answers = new ArrayList<>();
+            final List<CompletableFuture<Long>> latencies = new ArrayList<>();
+            for (int i = 0; i < shoppers; i++)
+            {
+                final long start = System.nanoTime();
+                final CompletableFuture<TestEdge.Response> answer = edge.sendAsync(
+                    edge.purchaseRequest("hot", edge.shopper("u" + i), "k", "{\"quantity\":1}"));
+                answers.add(answer);
+                latencies.add(answer.thenApply(r -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+            }
+            final Map<Integer, Integer> byStatus = new TreeMap<>();
+            final List<JsonNode> created = new ArrayList<>();
+            for (int i = 0; i < shoppers; i++)
+            {
+                final TestEdge.Response r = answers.get(i).get(30, TimeUnit.SECONDS);
+                byStatus.merge(r.status(), 1, Integer::sum);
+                assertTrue(Set.of(201, 429, 503).contains(r.status()), r::body);
+                if (r.status() == 201)
+                {
+                    created.add(r.json());
+                }
+                else
+                {
+                    assertTrue(r.headers().firstValue("Retry-After").isPresent(), r::body);
+                    assertTrue(latencies.get(i).get() < ENGINE_DELAY_MS,
+                        "shed answers come before the engine would: " + latencies.get(i).get() + " ms");
+                }
+            }
+            assertTrue(maxAtEngine.get() <= 4, "in-flight bound held: " + maxAtEngine.get());
+            assertTrue(byStatus.getOrDefault(503, 0) > 0, "some were shed: " + byStatus);
+            assertTrue(!created.isEmpty(), "some were served: " + byStatus);
+            assertHeldByTheEngine(edge, created, "hot");
+
+            edge.gateway.intercept((command, real) -> null);
+            edge.get("/health/live", null).expect(200, null);
+            edge.purchase("hot", "after", "k", 1).expect(201, null);
+            assertEquals(0, edge.server.internalErrors());
+        }
+    }
+
+    @Test
+    void realEngineUnderAConcurrentBurstAnswersOnlyListedCodes(@TempDir final Path dir) throws Exception
+    {
+        try (TestEdge edge = TestEdge.start(dir, TestEdge.config().withMaxInFlight(2)))
+        {
+            edge.createSale("hot", 50, 2, 600).expect(201, null);
+            final int requests = 300;
+            final List<CompletableFuture<TestEdge.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++)
+            {
+                // 100 users, 3 keys each: some users have two purchases at once
+                answers.add(edge.sendAsync(edge.purchaseRequest("hot", edge.shopper("u" + (i % 100)), "k" + (i / 100),
+                    "{\"quantity\":1}")));
+            }
+            final Map<Integer, Integer> byStatus = new TreeMap<>();
+            final List<JsonNode> created = new ArrayList<>();
+            for (final CompletableFuture<TestEdge.Response> answer : answers)
+            {
+                final TestEdge.Response r = answer.get(30, TimeUnit.SECONDS);
+                byStatus.merge(r.status(), 1, Integer::sum);
+                assertTrue(Set.of(201, 409, 429, 503).contains(r.status()), r::body);
+                if (r.status() == 201)
+                {
+                    created.add(r.json());
+                }
+            }
+            assertTrue(created.size() <= 50, "never more than the stock: " + byStatus);
+            assertHeldByTheEngine(edge, created, "hot");
+            edge.get("/health/live", null).expect(200, null);
+            assertEquals(0, edge.server.internalErrors());
+        }
+    }
+
+    private static void assertHeldByTheEngine(final TestEdge edge, final List<JsonNode> created, final String saleId)
+        throws Exception
+    {
+        for (final JsonNode order : created)
+        {
+            final Reply reply = edge.engine.queryOrder(Long.parseLong(order.get("orderId").asText()),
+                order.get("userId").asText()).get(10, TimeUnit.SECONDS);
+            assertTrue(reply instanceof Reply.Order, () -> "engine holds " + order + ": " + reply);
+            final Reply.Order held = (Reply.Order)reply;
+            assertEquals(order.get("quantity").asInt(), held.quantity());
+            assertEquals(saleId, held.saleId());
+        }
+        final Reply.Sale sale = edge.engineSale(saleId);
+        assertEquals(created.size(), sale.reserved() + sale.confirmed(), "every reserved unit was answered 201");
+    }
+}

@@ -1,0 +1,226 @@
+package io.flashgate.edge.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flashgate.edge.EdgeConfig;
+import io.flashgate.protocol.Reply;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One real engine, the edge on a free port in front of it (through a counting {@link ForwardingGateway}),
+ * and a real HTTP client. Everything is stopped by {@link #close()}.
+ */
+final class TestEdge implements AutoCloseable
+{
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SECRET = "test-secret-0123456789";
+
+    final InProcessGateway engine;
+    final ForwardingGateway gateway;
+    final EdgeServer server;
+    final HttpClient http;
+    final Tokens tokens;
+    final String base;
+
+    private TestEdge(final InProcessGateway engine, final ForwardingGateway gateway, final EdgeServer server)
+    {
+        this.engine = engine;
+        this.gateway = gateway;
+        this.server = server;
+        this.tokens = new Tokens(SECRET);
+        this.base = "http://127.0.0.1:" + server.port();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Generous limits: tests of throttling set their own. */
+    static EdgeConfig config()
+    {
+        return EdgeConfig.defaults().withPort(0).withTokenSecret(SECRET).withUserRate(10_000, 10_000)
+            .withIpRate(100_000, 100_000);
+    }
+
+    static TestEdge start(final Path dir) throws IOException
+    {
+        return start(dir, config());
+    }
+
+    static TestEdge start(final Path dir, final EdgeConfig config) throws IOException
+    {
+        final InProcessGateway engine = new InProcessGateway(dir);
+        try
+        {
+            final ForwardingGateway gateway = new ForwardingGateway(engine);
+            return new TestEdge(engine, gateway, EdgeServer.start(config, gateway));
+        }
+        catch (final RuntimeException ex)
+        {
+            engine.close();
+            throw ex;
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            server.close();
+        }
+        finally
+        {
+            engine.close();
+        }
+    }
+
+    String admin()
+    {
+        return tokens.admin("ops");
+    }
+
+    String shopper(final String user)
+    {
+        return tokens.shopper(user);
+    }
+
+    record Response(int status, String body, java.net.http.HttpHeaders headers)
+    {
+        JsonNode json()
+        {
+            try
+            {
+                return JSON.readTree(body);
+            }
+            catch (final IOException ex)
+            {
+                throw new AssertionError("not JSON: " + body, ex);
+            }
+        }
+
+        String error()
+        {
+            return json().path("error").asText(null);
+        }
+
+        /** Asserts the status and, for errors, the contract's error body with the given code. */
+        Response expect(final int expectedStatus, final String expectedCode)
+        {
+            assertEquals(expectedStatus, status, () -> "status of response " + body);
+            if (expectedCode != null)
+            {
+                assertEquals(expectedCode, error(), () -> "error code of " + body);
+                assertTrue(json().path("message").isTextual(), () -> "message in " + body);
+            }
+            return this;
+        }
+    }
+
+    HttpRequest.Builder request(final String path, final String token)
+    {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (token != null)
+        {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    Response send(final HttpRequest request)
+    {
+        try
+        {
+            final HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Response(r.statusCode(), r.body(), r.headers());
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
+        }
+    }
+
+    CompletableFuture<Response> sendAsync(final HttpRequest request)
+    {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+            .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
+    }
+
+    Response get(final String path, final String token)
+    {
+        return send(request(path, token).GET().build());
+    }
+
+    Response post(final String path, final String token, final String body)
+    {
+        return send(request(path, token).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    HttpRequest purchaseRequest(final String saleId, final String token, final String key, final String body)
+    {
+        final HttpRequest.Builder b = request("/api/sales/" + saleId + "/purchases", token)
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null)
+        {
+            b.header("Idempotency-Key", key);
+        }
+        return b.build();
+    }
+
+    Response purchase(final String saleId, final String user, final String key, final long quantity)
+    {
+        return send(purchaseRequest(saleId, shopper(user), key, "{\"quantity\":" + quantity + "}"));
+    }
+
+    /** Creates an open sale through the admin route (ends in an hour). */
+    Response createSale(final String saleId, final int stock, final int limit, final int ttlSeconds)
+    {
+        final Instant now = Instant.now();
+        return createSale(saleId, stock, limit, now.minusSeconds(60), now.plusSeconds(3600), ttlSeconds);
+    }
+
+    Response createSale(final String saleId, final int stock, final int limit, final Instant startsAt,
+        final Instant endsAt, final int ttlSeconds)
+    {
+        return post("/admin/sales", admin(), "{\"saleId\":\"" + saleId + "\",\"stock\":" + stock +
+            ",\"limitPerUser\":" + limit + ",\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt +
+            "\",\"reservationTtlSeconds\":" + ttlSeconds + "}");
+    }
+
+    /** The engine's own view, bypassing the edge (and its call counters). */
+    Reply.Sale engineSale(final String saleId) throws Exception
+    {
+        return (Reply.Sale)engine.querySale(saleId).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits for a condition fed by broadcasts (they arrive on the engine's thread). */
+    static void eventually(final java.util.function.BooleanSupplier condition, final String what)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+}

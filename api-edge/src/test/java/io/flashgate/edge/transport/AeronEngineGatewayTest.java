@@ -1,0 +1,389 @@
+package io.flashgate.edge.transport;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.flashgate.edge.EngineGateway;
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.TransportConfig;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.Reply;
+import io.flashgate.protocol.SaleStatus;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The gateway against a real engine over a real embedded media driver: IPC in one JVM, UDP on
+ * 127.0.0.1 with a driver per side. No mocks.
+ */
+class AeronEngineGatewayTest
+{
+    static final int STOCK = 500;
+    static final int BUYERS_PER_GATEWAY = 1500;
+
+    @TempDir
+    Path dataDir;
+
+    /** Closed in reverse order of opening. */
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<String> driverFolders = new ArrayList<>();
+
+    private <T extends AutoCloseable> T track(final T resource)
+    {
+        resources.add(resource);
+        if (resource instanceof EmbeddedDriver driver)
+        {
+            driverFolders.add(driver.aeronDirectory());
+        }
+        return resource;
+    }
+
+    @AfterEach
+    void closeEverything()
+    {
+        for (int i = resources.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(resources.get(i));
+        }
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            final String name = thread.getName();
+            if (thread.isAlive() && (name.startsWith("flashgate-edge-poller") || name.startsWith("flashgate-ingress") ||
+                name.startsWith("flashgate-egress")))
+            {
+                fail("thread left running: " + name);
+            }
+        }
+        for (final String folder : driverFolders)
+        {
+            assertFalse(new File(folder).exists(), "driver folder left behind: " + folder);
+        }
+    }
+
+    private EngineConfig engineConfig()
+    {
+        return EngineConfig.defaults(dataDir).withTickIntervalMillis(0).withSnapshotEveryCommands(0);
+    }
+
+    static int freeUdpPort() throws Exception
+    {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1")))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void await(final BooleanSupplier condition, final Duration timeout, final String what)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    static Reply get(final CompletableFuture<Reply> future) throws Exception
+    {
+        return future.get(20, TimeUnit.SECONDS);
+    }
+
+    static Throwable failureOf(final CompletableFuture<Reply> future) throws Exception
+    {
+        try
+        {
+            future.get(20, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            return ex.getCause();
+        }
+        return fail("expected a failure, got " + future.join());
+    }
+
+    @Test
+    @Timeout(120)
+    void ipcTwoGatewaysBuyConcurrentlyEachGetsItsOwnRepliesAndStockIsNeverOversold() throws Exception
+    {
+        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        track(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        final AeronEngineGateway a = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+            .withSourceId(1)));
+        final AeronEngineGateway b = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+            .withSourceId(2)));
+        contestedSale(a, b);
+    }
+
+    @Test
+    @Timeout(120)
+    void udpWithADriverPerProcessBuysConcurrentlyWithTheSameGuarantees() throws Exception
+    {
+        final EmbeddedDriver engineDriver = track(EmbeddedDriver.launch());
+        final EmbeddedDriver edgeDriverA = track(EmbeddedDriver.launch());
+        final EmbeddedDriver edgeDriverB = track(EmbeddedDriver.launch());
+        final String ingress = "127.0.0.1:" + freeUdpPort();
+        final String egressControl = "127.0.0.1:" + freeUdpPort();
+        track(EngineTransport.launch(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
+            engineConfig()));
+        final AeronEngineGateway a = track(AeronEngineGateway.launch(
+            GatewayConfig.udp(edgeDriverA.aeronDirectory(), ingress, egressControl, "127.0.0.1").withSourceId(11)));
+        final AeronEngineGateway b = track(AeronEngineGateway.launch(
+            GatewayConfig.udp(edgeDriverB.aeronDirectory(), ingress, egressControl, "127.0.0.1").withSourceId(12)));
+        contestedSale(a, b);
+    }
+
+    /** Two edges race for STOCK units; checks routing, no oversell, and idempotent retries across edges. */
+    private void contestedSale(final AeronEngineGateway a, final AeronEngineGateway b) throws Exception
+    {
+        assertTrue(a.awaitReachable(Duration.ofSeconds(20)), "edge a never reached the engine");
+        assertTrue(b.awaitReachable(Duration.ofSeconds(20)), "edge b never reached the engine");
+        final List<Reply> broadcasts = new ArrayList<>();
+        b.onBroadcast(reply ->
+        {
+            synchronized (broadcasts)
+            {
+                broadcasts.add(reply);
+            }
+        });
+        final long now = System.currentTimeMillis();
+        assertInstanceOf(Reply.Sale.class, get(a.createSale("flash", STOCK, 1, now - 1_000, now + 600_000, 600)));
+
+        final Map<String, CompletableFuture<Reply>> fromA = new HashMap<>();
+        final Map<String, CompletableFuture<Reply>> fromB = new HashMap<>();
+        final Thread buyersB = new Thread(() -> buy(b, "b", fromB), "test-buyers-b");
+        buyersB.start();
+        buy(a, "a", fromA);
+        buyersB.join();
+
+        final Map<Long, String> owners = new HashMap<>();
+        int sold = 0;
+        for (final Map<String, CompletableFuture<Reply>> sent : List.of(fromA, fromB))
+        {
+            for (final Map.Entry<String, CompletableFuture<Reply>> entry : sent.entrySet())
+            {
+                final Reply reply = get(entry.getValue());
+                if (reply instanceof Reply.Order order)
+                {
+                    // The reply came back to the edge and the future that sent this very user's command.
+                    assertEquals(entry.getKey(), order.userId());
+                    assertEquals(MessageTypes.ORDER_ACCEPTED, order.type());
+                    assertEquals(null, owners.put(order.orderId(), order.userId()), "order id given twice");
+                    sold++;
+                }
+                else
+                {
+                    assertEquals(new Reply.Rejected(Reason.SOLD_OUT), reply);
+                }
+            }
+        }
+        assertEquals(STOCK, sold);
+        assertEquals(BUYERS_PER_GATEWAY + 1, a.replyCount());
+        assertEquals(BUYERS_PER_GATEWAY, b.replyCount());
+        assertEquals(0, a.timedOutCount() + b.timedOutCount());
+        assertEquals(0, a.overloadedCount() + b.overloadedCount());
+        final Reply.Sale sale = (Reply.Sale)get(b.querySale("flash"));
+        assertEquals(SaleStatus.SOLD_OUT, sale.status());
+        assertEquals(0, sale.remaining());
+        assertEquals(STOCK, sale.reserved() + sale.confirmed());
+
+        // A shopper's retry with the same Idempotency-Key, through the OTHER edge, gets the original order.
+        final List<CompletableFuture<Reply>> retries = new ArrayList<>();
+        final List<Map.Entry<Long, String>> orders = new ArrayList<>(owners.entrySet());
+        for (final Map.Entry<Long, String> order : orders)
+        {
+            final AeronEngineGateway other = order.getValue().startsWith("a") ? b : a;
+            retries.add(other.purchase("flash", order.getValue(), "key-" + order.getValue(), 1));
+        }
+        for (int i = 0; i < orders.size(); i++)
+        {
+            final Reply.Order retried = (Reply.Order)get(retries.get(i));
+            assertEquals(MessageTypes.ORDER_REPLAYED, retried.type());
+            assertEquals(orders.get(i).getKey(), retried.orderId());
+        }
+        // The SOLD_OUT status change is a broadcast: every edge sees it, not only the one whose command caused it.
+        await(() ->
+        {
+            synchronized (broadcasts)
+            {
+                return broadcasts.stream().anyMatch(r -> r instanceof Reply.Sale s && s.status() == SaleStatus.SOLD_OUT);
+            }
+        }, Duration.ofSeconds(10), "SOLD_OUT broadcast at edge b");
+    }
+
+    private static void buy(final AeronEngineGateway gateway, final String prefix,
+        final Map<String, CompletableFuture<Reply>> sent)
+    {
+        for (int i = 0; i < BUYERS_PER_GATEWAY; i++)
+        {
+            final String user = prefix + i;
+            sent.put(user, gateway.purchase("flash", user, "key-" + user, 1));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void withNoEngineListeningEveryCommandIsRefusedBeforeTheCallReturns() throws Exception
+    {
+        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final AeronEngineGateway gateway = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())));
+        assertFalse(gateway.isEngineReachable());
+        for (int i = 0; i < 100; i++)
+        {
+            final long started = System.nanoTime();
+            final CompletableFuture<Reply> future = gateway.purchase("flash", "alice", "k" + i, 1);
+            final long tookMicros = (System.nanoTime() - started) / 1_000;
+            assertTrue(future.isDone(), "the caller got an open future: it would wait for nothing");
+            assertInstanceOf(EngineGateway.OverloadedException.class, failureOf(future));
+            assertTrue(tookMicros < 1_000_000, "refusal took " + tookMicros + " µs");
+        }
+        assertEquals(100, gateway.overloadedCount());
+        assertEquals(0, gateway.pendingCount());
+    }
+
+    @Test
+    @Timeout(60)
+    void aBackPressuredIngressIsRefusedAtOnceAndUnansweredCommandsTimeOut() throws Exception
+    {
+        // An "engine" that subscribes but never reads: the 32 KB IPC window fills, then BACK_PRESSURED.
+        final EmbeddedDriver driver = track(EmbeddedDriver.launch(EmbeddedDriver.uniqueDirectory(),
+            context -> context.ipcTermBufferLength(64 * 1024)));
+        final Aeron engineSide = track(driver.connect());
+        final Subscription stalled = track(engineSide.addSubscription(GatewayConfig.IPC, GatewayConfig.INGRESS_STREAM_ID));
+        final Duration timeout = Duration.ofMillis(500);
+        final AeronEngineGateway gateway = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+            .withReplyTimeout(timeout)));
+        await(() -> stalled.isConnected(), Duration.ofSeconds(10), "ingress connected");
+        assertFalse(gateway.isEngineReachable(), "no egress publication: the engine is not reachable");
+
+        final List<CompletableFuture<Reply>> accepted = new ArrayList<>();
+        CompletableFuture<Reply> refused = null;
+        final long sentAt = System.nanoTime();
+        for (int i = 0; i < 10_000 && refused == null; i++)
+        {
+            final CompletableFuture<Reply> future = gateway.purchase("flash", "user" + i, "k", 1);
+            if (future.isDone())
+            {
+                refused = future;
+            }
+            else
+            {
+                accepted.add(future);
+            }
+        }
+        assertNotEquals(null, refused, "the window never filled");
+        final Throwable why = failureOf(refused);
+        assertInstanceOf(EngineGateway.OverloadedException.class, why);
+        assertTrue(why.getMessage().contains("BACK_PRESSURED"), why.getMessage());
+        assertTrue(accepted.size() > 100, "accepted only " + accepted.size());
+
+        for (final CompletableFuture<Reply> future : accepted)
+        {
+            assertInstanceOf(EngineGateway.ResultUnknownException.class, failureOf(future));
+        }
+        final long tookMs = (System.nanoTime() - sentAt) / 1_000_000;
+        assertTrue(tookMs >= timeout.toMillis(), "timed out early: " + tookMs + " ms");
+        assertTrue(tookMs < timeout.toMillis() + 5_000, "timed out late: " + tookMs + " ms");
+        assertEquals(accepted.size(), gateway.timedOutCount());
+        assertEquals(0, gateway.pendingCount());
+    }
+
+    @Test
+    @Timeout(60)
+    void aStoppedEngineTimesOutPendingCommandsThenIsReportedUnreachableAndRefused() throws Exception
+    {
+        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final Aeron engineClient = track(driver.connect());
+        final TransportConfig engineChannels = TransportConfig.ipc(driver.aeronDirectory());
+        final Duration timeout = Duration.ofMillis(400);
+        final AeronEngineGateway gateway = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+            .withReplyTimeout(timeout)));
+
+        // A live engine first: the gateway is reachable and answered.
+        final EngineTransport live = EngineTransport.launch(engineChannels, engineConfig());
+        try
+        {
+            assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
+            assertEquals(new Reply.Rejected(Reason.UNKNOWN_SALE), get(gateway.querySale("nope")));
+        }
+        finally
+        {
+            live.close();
+        }
+        await(() -> !gateway.isEngineReachable(), Duration.ofSeconds(15), "engine reported unreachable");
+        final CompletableFuture<Reply> refused = gateway.querySale("nope");
+        assertTrue(refused.isDone());
+        assertInstanceOf(EngineGateway.OverloadedException.class, failureOf(refused));
+
+        // An engine whose channels are up but which has stopped polling (hung): commands go out, no reply comes.
+        final EngineTransport hung = track(EngineTransport.open(engineClient, engineChannels));
+        assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
+        final long sentAt = System.nanoTime();
+        final List<CompletableFuture<Reply>> pending = new ArrayList<>();
+        for (int i = 0; i < 20; i++)
+        {
+            pending.add(gateway.querySale("s" + i));
+        }
+        assertEquals(20, gateway.pendingCount());
+        for (final CompletableFuture<Reply> future : pending)
+        {
+            assertInstanceOf(EngineGateway.ResultUnknownException.class, failureOf(future));
+        }
+        final long tookMs = (System.nanoTime() - sentAt) / 1_000_000;
+        assertTrue(tookMs >= timeout.toMillis() && tookMs < timeout.toMillis() + 5_000, "took " + tookMs + " ms");
+        assertEquals(20, gateway.timedOutCount());
+        hung.close();
+        await(() -> !gateway.isEngineReachable(), Duration.ofSeconds(15), "engine reported unreachable");
+    }
+
+    @Test
+    @Timeout(60)
+    void closingTheGatewayFailsWhatIsPendingAndRefusesNewCommands() throws Exception
+    {
+        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final Aeron engineClient = track(driver.connect());
+        track(EngineTransport.open(engineClient, TransportConfig.ipc(driver.aeronDirectory()))); // hung engine
+        final AeronEngineGateway gateway = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+            .withReplyTimeout(Duration.ofSeconds(30)));
+        assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
+        final CompletableFuture<Reply> pending = gateway.querySale("x");
+        assertFalse(pending.isDone());
+        gateway.close();
+        assertInstanceOf(EngineGateway.ResultUnknownException.class, failureOf(pending));
+        final CompletableFuture<Reply> after = gateway.querySale("x");
+        assertTrue(after.isDone());
+        assertInstanceOf(EngineGateway.OverloadedException.class, failureOf(after));
+        assertFalse(gateway.isEngineReachable());
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.isAlive() && t.getName().equals("flashgate-edge-poller-" + gateway.sourceId())));
+    }
+}

@@ -1,0 +1,107 @@
+package io.flashgate.engine.transport;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.io.File;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A media driver inside this JVM, for one process (edge and engine together) or for tests: one
+ * SHARED duty-cycle thread with a backoff idle strategy (no busy-spin on 2 cores), a unique folder
+ * deleted on start and on close, and a shutdown hook so a SIGTERM does not leave the folder in /dev/shm.
+ */
+public final class EmbeddedDriver implements AutoCloseable
+{
+    /** Term length for IPC and UDP publications: 4 MB (Aeron's defaults, 64 MB / 16 MB, are large for a laptop). */
+    public static final int TERM_LENGTH = 4 * 1024 * 1024;
+
+    private final MediaDriver driver;
+    private final String directory;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private EmbeddedDriver(final MediaDriver.Context context)
+    {
+        this.directory = context.aeronDirectoryName();
+        this.driver = MediaDriver.launch(context);
+        this.shutdownHook = new Thread(this::stop, "flashgate-aeron-driver-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Launches a driver in a fresh unique folder next to Aeron's default one (/dev/shm on Linux). */
+    public static EmbeddedDriver launch()
+    {
+        return launch(uniqueDirectory(), context -> { });
+    }
+
+    /**
+     * Launches a driver in {@code directory} (deleted first if present).
+     *
+     * @param customise last say on the context (timeouts, term lengths) before launch.
+     */
+    public static EmbeddedDriver launch(final String directory, final Consumer<MediaDriver.Context> customise)
+    {
+        final MediaDriver.Context context = new MediaDriver.Context()
+            .aeronDirectoryName(directory)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(1)))
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .termBufferSparseFile(true)
+            .ipcTermBufferLength(TERM_LENGTH)
+            .publicationTermBufferLength(TERM_LENGTH);
+        customise.accept(context);
+        return new EmbeddedDriver(context);
+    }
+
+    /** A folder name no other driver uses: Aeron's default folder plus "-flashgate-" and a random id. */
+    public static String uniqueDirectory()
+    {
+        return CommonContext.getAeronDirectoryName() + "-flashgate-" + UUID.randomUUID();
+    }
+
+    public String aeronDirectory()
+    {
+        return directory;
+    }
+
+    /** A new client of this driver; the caller closes it (before closing the driver). */
+    public Aeron connect()
+    {
+        return Aeron.connect(new Aeron.Context().aeronDirectoryName(directory));
+    }
+
+    /** Stops the driver and removes its folder. */
+    @Override
+    public void close()
+    {
+        stop();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // Already shutting down: the hook runs stop(), which is idempotent.
+        }
+    }
+
+    private synchronized void stop()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        driver.close();
+        IoUtil.delete(new File(directory), true);
+    }
+}

@@ -1,0 +1,287 @@
+package io.flashgate.engine.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.protocol.CommandEncoder;
+import io.flashgate.protocol.EventDecoder;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.Reply;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The engine's Aeron side with a real embedded driver and a raw Aeron "edge" on IPC (the edge module tests the gateway). */
+class EngineTransportTest
+{
+    static final int SOURCE = 7;
+    static final long T0 = System.currentTimeMillis();
+
+    @TempDir
+    Path dataDir;
+
+    private EmbeddedDriver driver;
+    private Aeron aeron;
+    private EngineTransport transport;
+    private Engine engine;
+    private ExclusivePublication commands;
+    private Subscription events;
+
+    @AfterEach
+    void closeEverything()
+    {
+        CloseHelper.quietCloseAll(commands, events, transport, engine, aeron, driver);
+        assertNoTransportThreads();
+        if (driver != null)
+        {
+            assertFalse(new File(driver.aeronDirectory()).exists(), "driver folder left behind");
+        }
+    }
+
+    static void assertNoTransportThreads()
+    {
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            if (thread.isAlive() && thread.getName().startsWith("flashgate-ingress"))
+            {
+                fail("thread left running: " + thread.getName());
+            }
+        }
+    }
+
+    static void await(final BooleanSupplier condition, final Duration timeout, final String what)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private void start(final EngineConfig engineConfig, final TransportConfig config,
+        final java.util.function.Consumer<io.aeron.driver.MediaDriver.Context> driverSettings) throws Exception
+    {
+        driver = EmbeddedDriver.launch(EmbeddedDriver.uniqueDirectory(), driverSettings);
+        aeron = driver.connect();
+        transport = EngineTransport.open(aeron, config);
+        engine = Engine.start(engineConfig, transport.egressSink());
+        transport.start(engine);
+        commands = aeron.addExclusivePublication(config.ingressChannel(), config.ingressStreamId());
+        events = aeron.addSubscription(config.egressChannel(), config.egressStreamId());
+        await(() -> commands.isConnected() && events.isConnected(), Duration.ofSeconds(10), "IPC connected");
+    }
+
+    private EngineConfig engineConfig()
+    {
+        return EngineConfig.defaults(dataDir).withTickIntervalMillis(0).withSnapshotEveryCommands(0);
+    }
+
+    /** Offers with retry (this raw test edge is allowed to wait; the real gateway never does). */
+    private void send(final UnsafeBuffer buffer, final int length) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (commands.offer(buffer, 0, length) < 0)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("ingress never took the command");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Polls events until {@code count} replies for SOURCE have arrived; returns them by correlation id. */
+    private Map<Long, Reply> receive(final int count, final Duration timeout) throws InterruptedException
+    {
+        final Map<Long, Reply> replies = new HashMap<>();
+        final EventDecoder decoder = new EventDecoder();
+        final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, length, header) ->
+        {
+            assertEquals(null, decoder.wrapAndValidate(buffer, offset, length));
+            if (!MessageTypes.isBroadcast(decoder.type()) && decoder.sourceId() == SOURCE)
+            {
+                final Reply previous = replies.put(decoder.correlationId(), Reply.decode(decoder));
+                assertEquals(null, previous, "two replies for one command");
+            }
+        });
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (replies.size() < count)
+        {
+            if (events.poll(assembler, 256) == 0)
+            {
+                if (System.nanoTime() - deadline > 0)
+                {
+                    fail("got " + replies.size() + " of " + count + " replies");
+                }
+                Thread.sleep(1);
+            }
+        }
+        return replies;
+    }
+
+    @Test
+    @Timeout(60)
+    void commandsOnIngressAreAnsweredOnEgressWithTheirCorrelationIds() throws Exception
+    {
+        start(engineConfig(), TransportConfig.ipc(null), context -> { });
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        send(buffer, encoder.createSale(SOURCE, 1, "flash", 3, 1, T0 - 1000, T0 + 600_000, 30));
+        for (int i = 0; i < 5; i++)
+        {
+            send(buffer, encoder.purchase(SOURCE, 100 + i, "flash", "user" + i, "k", 1));
+        }
+        send(buffer, encoder.purchase(SOURCE, 200, "flash", "user0", "k", 1)); // retry: the original order
+
+        final Map<Long, Reply> replies = receive(7, Duration.ofSeconds(20));
+        assertInstanceOf(Reply.Sale.class, replies.get(1L));
+        int sold = 0;
+        for (int i = 0; i < 5; i++)
+        {
+            if (replies.get(100L + i) instanceof Reply.Order order && order.isNew())
+            {
+                sold++;
+            }
+        }
+        assertEquals(3, sold, replies.toString());
+        final Reply.Order original = (Reply.Order)replies.get(100L);
+        final Reply.Order retried = (Reply.Order)replies.get(200L);
+        assertEquals(MessageTypes.ORDER_REPLAYED, retried.type());
+        assertEquals(original.orderId(), retried.orderId());
+        assertEquals(7, transport.commandsReceived());
+        assertEquals(0, transport.egressDropped());
+        assertTrue(transport.isEgressConnected());
+        assertEquals(1, transport.ingressImageCount());
+    }
+
+    @Test
+    @Timeout(60)
+    void aFullRingAbortsFragmentsSoIngressPushesBackAndNothingIsLost() throws Exception
+    {
+        // A 4-slot ring is full almost all the time: the poller must ABORT and redeliver, never drop.
+        start(engineConfig().withRingSize(4), TransportConfig.ipc(null), context -> { });
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        final int count = 3000;
+        for (int i = 1; i <= count; i++)
+        {
+            send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, i, "nope"));
+        }
+        final Map<Long, Reply> replies = receive(count, Duration.ofSeconds(40));
+        assertEquals(count, replies.size());
+        for (long i = 1; i <= count; i++)
+        {
+            assertInstanceOf(Reply.Rejected.class, replies.get(i), "command " + i);
+        }
+        assertEquals(count, transport.commandsReceived());
+        assertTrue(transport.ingressAborts() > 0, "the ring never filled: the test proves nothing");
+    }
+
+    @Test
+    @Timeout(60)
+    void aStalledSubscriberMakesTheSinkDropAfterABoundedRetryInsteadOfStallingTheEngine() throws Exception
+    {
+        // 64 KB terms: the IPC window is 32 KB, a few hundred events. The test edge stops reading events.
+        final TransportConfig config = TransportConfig.ipc(null).withEgressRetry(Duration.ofMillis(2));
+        start(engineConfig(), config, context -> context.ipcTermBufferLength(64 * 1024));
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        final int count = 2000;
+        final long started = System.nanoTime();
+        for (int i = 1; i <= count; i++)
+        {
+            send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, i, "nope"));
+        }
+        await(() -> transport.egressPublished() + transport.egressDropped() == count, Duration.ofSeconds(30),
+            "every event published or dropped");
+        final long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(transport.egressDropped() > 0, "the window never filled: the test proves nothing");
+        assertTrue(transport.egressPublished() > 0);
+        // Each drop waits at most ~2 ms: 2000 events cannot take anywhere near 2000 × 20 ms.
+        assertTrue(elapsedMs < 20_000, "sink waited too long: " + elapsedMs + " ms");
+
+        // The engine still serves once the subscriber reads again.
+        events.poll((b, o, l, h) -> { }, Integer.MAX_VALUE);
+        while (events.poll((b, o, l, h) -> { }, 1024) > 0)
+        {
+            Thread.onSpinWait();
+        }
+        final long before = transport.egressPublished();
+        send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, 99_999, "nope"));
+        final Map<Long, Reply> replies = receive(1, Duration.ofSeconds(10));
+        assertInstanceOf(Reply.Rejected.class, replies.get(99_999L));
+        assertEquals(before + 1, transport.egressPublished());
+    }
+
+    @Test
+    @Timeout(60)
+    void withNoEdgeSubscribedEventsAreDroppedAndCountedAtOnce() throws Exception
+    {
+        start(engineConfig(), TransportConfig.ipc(null), context -> { });
+        events.close();
+        await(() -> !transport.isEgressConnected(), Duration.ofSeconds(10), "egress disconnected");
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        for (int i = 1; i <= 10; i++)
+        {
+            send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, i, "nope"));
+        }
+        await(() -> transport.egressDropped() == 10, Duration.ofSeconds(10), "10 drops");
+        assertEquals(0, transport.egressPublished());
+    }
+
+    @Test
+    @Timeout(60)
+    void launchOwnsEngineAndClientAndCloseStopsThemAll() throws Exception
+    {
+        driver = EmbeddedDriver.launch();
+        final String folder = driver.aeronDirectory();
+        assertTrue(new File(folder).isDirectory());
+        transport = EngineTransport.launch(TransportConfig.ipc(folder), engineConfig());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("flashgate-ingress")));
+        aeron = driver.connect();
+        commands = aeron.addExclusivePublication(TransportConfig.IPC, TransportConfig.INGRESS_STREAM_ID);
+        events = aeron.addSubscription(TransportConfig.IPC, TransportConfig.EGRESS_STREAM_ID);
+        await(() -> commands.isConnected() && events.isConnected(), Duration.ofSeconds(10), "IPC connected");
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        send(buffer, new CommandEncoder().wrap(buffer, 0).saleCommand(MessageTypes.QUERY_SALE, SOURCE, 1, "x"));
+        assertInstanceOf(Reply.Rejected.class, receive(1, Duration.ofSeconds(10)).get(1L));
+
+        transport.close();
+        assertNoTransportThreads();
+        // The engine is closed too: a closed engine refuses commands.
+        assertFalse(transport.engine().offer(buffer, 0, 64));
+        await(() -> !commands.isConnected(), Duration.ofSeconds(10), "ingress subscription gone");
+
+        CloseHelper.quietCloseAll(commands, events, aeron);
+        commands = null;
+        events = null;
+        aeron = null;
+        driver.close();
+        assertFalse(new File(folder).exists(), "driver folder left behind");
+    }
+}

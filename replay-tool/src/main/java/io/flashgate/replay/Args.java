@@ -1,0 +1,210 @@
+package io.flashgate.replay;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A verb's command line, parsed against the options it declares: {@code --name value}, {@code --name=value},
+ * flags, positional arguments and {@code --help} / {@code -h}. Anything undeclared is a usage error.
+ */
+final class Args
+{
+    private final String verb;
+    private final Map<String, String> values = new HashMap<>();
+    private final Set<String> flags = new HashSet<>();
+    private final List<String> positionals = new ArrayList<>();
+    private boolean help;
+
+    private Args(final String verb)
+    {
+        this.verb = verb;
+    }
+
+    /**
+     * @param verb    the verb, for messages.
+     * @param options what the verb accepts.
+     * @param argv    the arguments after the verb.
+     */
+    static Args parse(final String verb, final List<Option> options, final List<String> argv) throws ToolException
+    {
+        final Args args = new Args(verb);
+        for (int i = 0; i < argv.size(); i++)
+        {
+            final String token = argv.get(i);
+            if (token.equals("--help") || token.equals("-h"))
+            {
+                args.help = true;
+                continue;
+            }
+            if (token.equals("--"))
+            {
+                args.positionals.addAll(argv.subList(i + 1, argv.size()));
+                break;
+            }
+            if (!token.startsWith("-") || token.equals("-"))
+            {
+                args.positionals.add(token);
+                continue;
+            }
+            final int equals = token.indexOf('=');
+            final String name = token.startsWith("--")
+                ? token.substring(2, equals < 0 ? token.length() : equals)
+                : token.substring(1);
+            final Option option = options.stream().filter(o -> o.name().equals(name)).findFirst()
+                .orElseThrow(() -> ToolException.usage("unknown option " + token + " for '" + verb
+                    + "' (see: replay-tool " + verb + " --help)"));
+            if (args.values.containsKey(name) || args.flags.contains(name))
+            {
+                throw ToolException.usage("option --" + name + " given twice");
+            }
+            if (!option.takesValue())
+            {
+                if (equals >= 0)
+                {
+                    throw ToolException.usage("option --" + name + " takes no value");
+                }
+                args.flags.add(name);
+                continue;
+            }
+            final String value;
+            if (equals >= 0)
+            {
+                value = token.substring(equals + 1);
+            }
+            else if (i + 1 < argv.size() && !argv.get(i + 1).startsWith("--"))
+            {
+                value = argv.get(++i);
+            }
+            else
+            {
+                throw ToolException.usage("option --" + name + " needs a value (" + option.valueName() + ")");
+            }
+            if (value.isEmpty())
+            {
+                throw ToolException.usage("option --" + name + " needs a value (" + option.valueName() + ")");
+            }
+            args.values.put(name, value);
+        }
+        return args;
+    }
+
+    boolean help()
+    {
+        return help;
+    }
+
+    boolean flag(final String name)
+    {
+        return flags.contains(name);
+    }
+
+    boolean has(final String name)
+    {
+        return values.containsKey(name);
+    }
+
+    Optional<String> value(final String name)
+    {
+        return Optional.ofNullable(values.get(name));
+    }
+
+    String required(final String name) throws ToolException
+    {
+        final String value = values.get(name);
+        if (value == null)
+        {
+            throw ToolException.usage("missing --" + name + " (see: replay-tool " + verb + " --help)");
+        }
+        return value;
+    }
+
+    /** A whole number >= {@code min}, if given. */
+    Optional<Long> number(final String name, final long min) throws ToolException
+    {
+        final String value = values.get(name);
+        if (value == null)
+        {
+            return Optional.empty();
+        }
+        try
+        {
+            final long number = Long.parseLong(value.replace("_", ""));
+            if (number < min)
+            {
+                throw ToolException.usage("--" + name + " must be at least " + min + ", was " + value);
+            }
+            return Optional.of(number);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw ToolException.usage("--" + name + " expects a whole number, was '" + value + "'");
+        }
+    }
+
+    /** An ISO-8601 instant ({@code 2026-11-24T19:00:00Z}, or with an offset such as {@code +08:00}), if given. */
+    Optional<Instant> instant(final String name) throws ToolException
+    {
+        final String value = values.get(name);
+        if (value == null)
+        {
+            return Optional.empty();
+        }
+        try
+        {
+            return Optional.of(Instant.parse(value));
+        }
+        catch (final DateTimeParseException notUtc)
+        {
+            try
+            {
+                return Optional.of(OffsetDateTime.parse(value).toInstant());
+            }
+            catch (final DateTimeParseException ex)
+            {
+                throw ToolException.usage("--" + name + " expects an ISO-8601 time such as 2026-11-24T19:00:00Z, was '"
+                    + value + "'");
+            }
+        }
+    }
+
+    /** The positional arguments; exactly {@code count} of them, named for the message. */
+    List<String> positionals(final String... names) throws ToolException
+    {
+        if (positionals.size() > names.length)
+        {
+            throw ToolException.usage("unexpected argument '" + positionals.get(names.length) + "' for '" + verb
+                + "' (see: replay-tool " + verb + " --help)");
+        }
+        if (positionals.size() < names.length)
+        {
+            throw ToolException.usage("missing argument " + names[positionals.size()] + " (see: replay-tool " + verb
+                + " --help)");
+        }
+        return List.copyOf(positionals);
+    }
+
+    /** At most one of the named options may be given. */
+    void exclusive(final String... names) throws ToolException
+    {
+        final List<String> given = new ArrayList<>();
+        for (final String name : names)
+        {
+            if (values.containsKey(name) || flags.contains(name))
+            {
+                given.add("--" + name);
+            }
+        }
+        if (given.size() > 1)
+        {
+            throw ToolException.usage(String.join(" and ", given) + " cannot be used together");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.flashgate.replay;
+
+import io.flashgate.journal.JournalReader;
+import io.flashgate.journal.ScanProblem;
+import io.flashgate.journal.SnapshotStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Where a journal and its snapshots are, from what the operator typed: an engine data folder (the layout of
+ * {@code EngineConfig}: {@code journal/} and {@code snapshots/} inside it) or a journal folder itself (its snapshots,
+ * if it is named {@code journal}, are in the sibling {@code snapshots/}).
+ *
+ * @param given     the path as typed, for messages.
+ * @param journal   the journal folder.
+ * @param snapshots the snapshot folder, or null when the journal folder stands alone.
+ */
+record DataLayout(Path given, Path journal, Path snapshots)
+{
+    static final String JOURNAL = "journal";
+    static final String SNAPSHOTS = "snapshots";
+
+    /** The folder named by {@code --data-dir}. */
+    static DataLayout fromArgs(final Args args) throws ToolException
+    {
+        return resolve(args.required(Option.DATA_DIR.name()));
+    }
+
+    static DataLayout resolve(final String typed) throws ToolException
+    {
+        final Path path = Path.of(typed);
+        if (!Files.exists(path))
+        {
+            throw ToolException.failure("no such folder: " + typed);
+        }
+        if (!Files.isDirectory(path))
+        {
+            throw ToolException.failure(typed + " is a file, not a folder");
+        }
+        if (Files.isDirectory(path.resolve(JOURNAL)))
+        {
+            return new DataLayout(path, path.resolve(JOURNAL), path.resolve(SNAPSHOTS));
+        }
+        if (holdsSegments(path))
+        {
+            final Path parent = path.toAbsolutePath().getParent();
+            final Path snapshots = path.getFileName().toString().equals(JOURNAL) && parent != null
+                ? parent.resolve(SNAPSHOTS) : null;
+            return new DataLayout(path, path, snapshots);
+        }
+        throw ToolException.failure(typed + " is not a Flashgate data folder: it has no journal/ folder and no "
+            + "journal-*.seg files");
+    }
+
+    /** @return the snapshot store, or null when this journal folder has none. */
+    SnapshotStore snapshotStore()
+    {
+        return snapshots == null ? null : new SnapshotStore(snapshots);
+    }
+
+    /**
+     * Opens the journal read-only, for the verbs that use its records. A journal whose very first segment cannot
+     * be read (not a Flashgate journal, another format version) is an error; any other problem is a note on stderr
+     * and the verb works on the valid prefix.
+     */
+    JournalReader openReader(final Terminal terminal) throws ToolException, IOException
+    {
+        final JournalReader reader = JournalReader.open(journal);
+        final ScanProblem problem = reader.scan().firstProblem();
+        if (problem != null && reader.records() == 0 && problem.offset() == 0 && !problem.tornTail())
+        {
+            throw ToolException.failure("cannot read " + problem.segment() + ": " + problem.reason());
+        }
+        if (problem != null)
+        {
+            terminal.note(problem.describe() + "; using the valid prefix, " + describeRange(reader));
+        }
+        return reader;
+    }
+
+    static String describeRange(final JournalReader reader)
+    {
+        return reader.records() == 0 ? "no records"
+            : "records " + reader.firstSequence() + ".." + reader.lastSequence() + " (" + reader.records() + ")";
+    }
+
+    private static boolean holdsSegments(final Path folder) throws ToolException
+    {
+        try (Stream<Path> files = Files.list(folder))
+        {
+            return files.anyMatch(file -> file.getFileName().toString().matches("journal-\\d{20}\\.seg"));
+        }
+        catch (final IOException ex)
+        {
+            throw ToolException.failure("cannot list " + folder + ": " + ex.getMessage());
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.flashgate.replay;
+
+import io.flashgate.journal.JournalCorruptedException;
+import io.flashgate.journal.JournalLockedException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's journal tool: {@code replay-tool <verb> [options]}, usually run as
+ * {@code ops/flashgate replay <verb> ...}. Verbs: verify, dump, rebuild, export, repair, snapshot, diff; each has
+ * {@code --help}. Read-only verbs take no lock and work beside a running engine; repair and snapshot take the
+ * journal's lock and refuse while an engine holds it.
+ *
+ * <p>Every failure ends as one line on stderr ({@code replay-tool: <verb>: <what>}) and an exit code (see
+ * {@link ExitCode}), never a stack trace.
+ */
+public final class ReplayTool
+{
+    private ReplayTool()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs one verb in this JVM.
+     *
+     * @param args the verb and its arguments.
+     * @param out  results.
+     * @param err  notes, errors, progress and rate.
+     * @return the exit code.
+     */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        return run(args, new Terminal(out, err, System.console() != null));
+    }
+
+    static int run(final String[] args, final Terminal terminal)
+    {
+        final PrintStream err = terminal.err();
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))
+        {
+            (args.length == 0 ? err : terminal.out()).print(usage());
+            return args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
+        }
+        final Optional<Verb> found = Verb.all().stream().filter(v -> v.name().equals(args[0])).findFirst();
+        if (found.isEmpty())
+        {
+            err.println("replay-tool: unknown verb '" + args[0] + "' (verbs: "
+                + Verb.all().stream().map(Verb::name).collect(Collectors.joining(", ")) + "; see replay-tool --help)");
+            return ExitCode.USAGE;
+        }
+        final Verb verb = found.get();
+        try
+        {
+            final Args parsed = Args.parse(verb.name(), verb.options(), Arrays.asList(args).subList(1, args.length));
+            if (parsed.help())
+            {
+                terminal.out().print(verb.help());
+                return ExitCode.OK;
+            }
+            return verb.run(parsed, terminal);
+        }
+        catch (final ToolException ex)
+        {
+            return fail(terminal, verb, ex.getMessage(), ex.exitCode());
+        }
+        catch (final JournalLockedException ex)
+        {
+            return fail(terminal, verb, ex.getMessage() + "; stop the engine first", ExitCode.FAILURE);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return fail(terminal, verb, "no such file or folder: " + ex.getFile(), ExitCode.FAILURE);
+        }
+        catch (final AccessDeniedException ex)
+        {
+            return fail(terminal, verb, "permission denied: " + ex.getFile(), ExitCode.FAILURE);
+        }
+        catch (final JournalCorruptedException ex)
+        {
+            return fail(terminal, verb, ex.getMessage() + " (did a file change while the tool read it?)",
+                ExitCode.FAILURE);
+        }
+        catch (final IOException ex)
+        {
+            return fail(terminal, verb, "I/O error: " + ex, ExitCode.FAILURE);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            return fail(terminal, verb, "I/O error: " + ex.getMessage() + ": " + ex.getCause(), ExitCode.FAILURE);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            return fail(terminal, verb, "out of memory: give the JVM more heap (-Xmx)", ExitCode.FAILURE);
+        }
+        catch (final RuntimeException ex)
+        {
+            return fail(terminal, verb, "unexpected error: " + ex, ExitCode.FAILURE);
+        }
+        finally
+        {
+            terminal.out().flush();
+            err.flush();
+        }
+    }
+
+    private static int fail(final Terminal terminal, final Verb verb, final String message, final int exitCode)
+    {
+        terminal.out().flush();
+        terminal.err().println("replay-tool: " + verb.name() + ": " + message);
+        return exitCode;
+    }
+
+    static String usage()
+    {
+        final StringBuilder text = new StringBuilder("""
+            usage: replay-tool <verb> [options]      (or: ops/flashgate replay <verb> [options])
+
+            verbs:
+            """);
+        final List<Verb> verbs = Verb.all();
+        for (final Verb verb : verbs)
+        {
+            text.append(String.format("  %-9s %s%n", verb.name(), verb.summary()));
+        }
+        text.append("""
+
+            Each verb takes --help. Most take --data-dir DIR: the engine's data folder (journal/ and snapshots/).
+            exit codes: 0 done/clean, 1 problems found (verify) or divergence (diff), 2 usage error,
+                        3 failure (missing folder, not a journal, journal locked, unreadable data)
+            """);
+        return text.toString();
+    }
+}

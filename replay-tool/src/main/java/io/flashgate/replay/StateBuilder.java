@@ -1,0 +1,123 @@
+package io.flashgate.replay;
+
+import io.flashgate.engine.logic.BusinessLogic;
+import io.flashgate.engine.logic.EventSink;
+import io.flashgate.engine.logic.StateSnapshot;
+import io.flashgate.journal.JournalReader;
+import io.flashgate.journal.Snapshot;
+import io.flashgate.journal.SnapshotLoad;
+import io.flashgate.journal.SnapshotStore;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Business-logic state at a given sequence, rebuilt offline the way the engine recovers: the newest snapshot at
+ * or before that sequence that verifies and decodes (unless told to start from zero), then the journal records
+ * after it through the same business logic. Mirrors {@code Recovery.recover}, which needs an open, locked
+ * {@code Journal}; this works from a read-only {@link JournalReader}.
+ */
+final class StateBuilder
+{
+    /** Tables are presized for up to this many buyers so a long replay does not rehash over and over. */
+    private static final int MAX_PRESIZED_BUYERS = 1 << 20;
+    private static final EventSink DISCARD = (buffer, offset, length) -> { };
+
+    /**
+     * @param logic            the state.
+     * @param sequence         the last journal record it includes (0 for the empty state).
+     * @param snapshotSequence the snapshot it started from, or -1 for none (replay from zero).
+     * @param replayed         journal records applied after the snapshot.
+     * @param skippedSnapshots snapshots passed over, each as "file: reason".
+     */
+    record Built(BusinessLogic logic, long sequence, long snapshotSequence, long replayed, List<String> skippedSnapshots)
+    {
+        String origin()
+        {
+            return snapshotSequence < 0
+                ? "replayed from zero: " + replayed + " records"
+                : "snapshot at sequence " + snapshotSequence + " + " + replayed + " records";
+        }
+    }
+
+    private StateBuilder()
+    {
+    }
+
+    /** An empty business logic with tables sized for a replay of {@code records} records. */
+    static BusinessLogic freshLogic(final long records)
+    {
+        return new BusinessLogic((int)Math.max(1024, Math.min(records, MAX_PRESIZED_BUYERS)));
+    }
+
+    /** State at {@code target} with replayed events discarded. */
+    static Built build(final JournalReader reader, final SnapshotStore snapshots, final long target,
+        final boolean fromZero, final Progress progress) throws ToolException, IOException
+    {
+        return build(reader, snapshots, target, fromZero, DISCARD, progress);
+    }
+
+    /**
+     * @param snapshots may be null (no snapshots).
+     * @param target    the sequence the state must include; at most the reader's last sequence.
+     * @param fromZero  ignore snapshots.
+     * @param sink      receives the events of the replayed records.
+     * @param progress  stepped once per replayed record.
+     */
+    static Built build(final JournalReader reader, final SnapshotStore snapshots, final long target,
+        final boolean fromZero, final EventSink sink, final Progress progress) throws ToolException, IOException
+    {
+        if (target > reader.lastSequence())
+        {
+            throw ToolException.failure("sequence " + target + " is past the end of the journal ("
+                + reader.lastSequence() + ")");
+        }
+        final List<String> skipped = new ArrayList<>();
+        BusinessLogic logic = null;
+        long from = 0;
+        if (!fromZero && snapshots != null && target > 0)
+        {
+            SnapshotLoad load = snapshots.loadNewest(target);
+            skipped.addAll(load.skipped());
+            while (load.snapshot().isPresent())
+            {
+                final Snapshot snapshot = load.snapshot().get();
+                if (reader.firstSequence() > 1 && snapshot.sequence() < reader.firstSequence() - 1)
+                {
+                    break; // older than the journal: the records after it are gone
+                }
+                try
+                {
+                    logic = StateSnapshot.read(snapshot.state(), 0, snapshot.length());
+                    from = snapshot.sequence();
+                    break;
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    skipped.add(snapshot.file() + ": " + ex.getMessage());
+                    load = snapshots.loadNewest(snapshot.sequence() - 1);
+                    skipped.addAll(load.skipped());
+                }
+            }
+        }
+        final boolean fromSnapshot = logic != null;
+        if (!fromSnapshot)
+        {
+            if (reader.firstSequence() > 1 && target > 0)
+            {
+                throw ToolException.failure("the journal starts at sequence " + reader.firstSequence()
+                    + " and no usable snapshot covers 1.." + (reader.firstSequence() - 1) + ": cannot rebuild from zero");
+            }
+            logic = freshLogic(target);
+        }
+        final BusinessLogic state = logic;
+        progress.total(target - from);
+        final long replayed = reader.replay(from, target, (sequence, buffer, offset, length) ->
+        {
+            state.onCommand(buffer, offset, length, sink);
+            progress.step();
+        });
+        return new Built(logic, target, fromSnapshot ? from : -1, replayed, skipped);
+    }
+}

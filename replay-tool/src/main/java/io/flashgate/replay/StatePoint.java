@@ -1,0 +1,47 @@
+package io.flashgate.replay;
+
+import io.flashgate.journal.JournalReader;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which past state a verb shows: the journal's end (default), {@code --at-seq N} or {@code --at-time T};
+ * {@code --from-zero} ignores snapshots. Shared by {@code rebuild} and {@code export}.
+ *
+ * @param sequence    the last record the state includes.
+ * @param description how the sequence was chosen, for the report.
+ */
+record StatePoint(long sequence, String description)
+{
+    static final List<Option> OPTIONS = List.of(
+        Option.valued("at-seq", "N", "the state right after sequence N"),
+        Option.valued("at-time", "ISO", "the state at that time: after the last command before the first one "
+            + "stamped later"),
+        Option.flag("from-zero", "replay from zero instead of starting from the newest usable snapshot"));
+
+    static StatePoint resolve(final Args args, final JournalReader reader, final Progress progress)
+        throws ToolException
+    {
+        args.exclusive("at-seq", "at-time");
+        final Optional<Long> atSequence = args.number("at-seq", 0);
+        final Optional<Instant> atTime = args.instant("at-time");
+        if (atSequence.isPresent())
+        {
+            if (atSequence.get() > reader.lastSequence())
+            {
+                throw ToolException.failure("--at-seq " + atSequence.get() + " is past the end of the journal ("
+                    + reader.lastSequence() + ")");
+            }
+            return new StatePoint(atSequence.get(), "at sequence " + atSequence.get());
+        }
+        if (atTime.isPresent())
+        {
+            final long sequence = Math.max(0, Replays.lastSequenceAt(reader, atTime.get(), progress));
+            return new StatePoint(sequence, "at time " + atTime.get() + ": sequence " + sequence
+                + (sequence == reader.lastSequence() ? " (the journal's end)" : " (the next command is stamped later)"));
+        }
+        return new StatePoint(reader.lastSequence(), "at the journal's end: sequence " + reader.lastSequence());
+    }
+}
