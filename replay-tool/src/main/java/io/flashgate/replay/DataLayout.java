@@ -69,16 +69,46 @@ record DataLayout(Path given, Path journal, Path snapshots)
     JournalReader openReader(final Terminal terminal) throws ToolException, IOException
     {
         final JournalReader reader = JournalReader.open(journal);
+        refuseUnreadable(reader);
         final ScanProblem problem = reader.scan().firstProblem();
-        if (problem != null && reader.records() == 0 && problem.offset() == 0 && !problem.tornTail())
-        {
-            throw ToolException.failure("cannot read " + problem.segment() + ": " + problem.reason());
-        }
         if (problem != null)
         {
             terminal.note(problem.describe() + "; using the valid prefix, " + describeRange(reader));
         }
         return reader;
+    }
+
+    /**
+     * Refuses a journal whose very first segment cannot be read at all: not a Flashgate journal, or written in
+     * another format version. Nothing in it can be trusted, so no verb may act on it (repair would move it all).
+     */
+    static void refuseUnreadable(final JournalReader reader) throws ToolException
+    {
+        final ScanProblem problem = reader.scan().firstProblem();
+        if (problem != null && reader.records() == 0 && problem.offset() == 0 && !problem.tornTail()
+            && problem.segment().equals(reader.scan().segments().get(0).path()))
+        {
+            throw ToolException.failure("cannot read " + problem.segment() + ": " + problem.reason()
+                + (problem.reason().contains("format version") ? "; use the replay tool of the build that wrote it"
+                : ""));
+        }
+    }
+
+    /**
+     * The exit code of a verb that read the journal up to {@code upTo}: {@link ExitCode#PROBLEMS} (with a line on
+     * stderr) when damage cut that range short, so what it printed covers only the valid prefix.
+     */
+    static int exitFor(final JournalReader reader, final long upTo, final Terminal terminal, final String verb)
+    {
+        final ScanProblem problem = reader.scan().firstProblem();
+        if (problem == null || upTo <= reader.lastSequence())
+        {
+            return ExitCode.OK;
+        }
+        terminal.err().println("replay-tool: " + verb + ": the journal is damaged after sequence "
+            + reader.lastSequence() + " (" + (problem.tornTail() ? "torn tail" : "corruption")
+            + "): the output covers the valid prefix only; run verify");
+        return ExitCode.PROBLEMS;
     }
 
     static String describeRange(final JournalReader reader)

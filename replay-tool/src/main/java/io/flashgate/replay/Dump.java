@@ -138,7 +138,7 @@ final class Dump implements Verb
         out.flush();
         progress.finish();
         terminal.err().println(String.format(Locale.ROOT, "replay-tool: dump: %,d command(s) matched", matched[0]));
-        return ExitCode.OK;
+        return DataLayout.exitFor(reader, filter.toSequence, terminal, name());
     }
 
     /** The command as JSON; a record that is not a well-formed command also gets its journal sequence. */

@@ -5,7 +5,7 @@ final class ExitCode
 {
     /** Done; for verify: everything checked is clean; for diff: identical, or one is a prefix of the other. */
     static final int OK = 0;
-    /** verify found a problem; diff found a divergence. */
+    /** verify found a problem; diff found a divergence; dump, rebuild or export met damage in the range they needed. */
     static final int PROBLEMS = 1;
     /** Wrong command line: unknown verb or option, missing or malformed argument. */
     static final int USAGE = 2;

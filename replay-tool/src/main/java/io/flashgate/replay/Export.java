@@ -102,7 +102,7 @@ final class Export implements Verb
         progress.finish();
         terminal.err().println(String.format(Locale.ROOT, "replay-tool: export: %,d order(s) of sale %s, %s",
             exported, sale, point.description()));
-        return ExitCode.OK;
+        return DataLayout.exitFor(reader, point.needed(), terminal, name());
     }
 
     private static String csv(final BusinessLogic.OrderView order)

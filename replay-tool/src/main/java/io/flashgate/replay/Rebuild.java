@@ -78,7 +78,7 @@ final class Rebuild implements Verb
         out.println("orders: " + logic.orderCount());
         out.println("state hash: " + SnapshotAudit.hex(StateSnapshot.stateHash(logic)));
         progress.finish();
-        return ExitCode.OK;
+        return DataLayout.exitFor(reader, point.needed(), terminal, name());
     }
 
     static String describe(final BusinessLogic.SaleFigures sale)

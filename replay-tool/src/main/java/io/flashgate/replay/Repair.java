@@ -66,6 +66,7 @@ final class Repair implements Verb
         try (JournalLock lock = JournalLock.acquire(layout.journal()))
         {
             final JournalReader reader = JournalReader.open(layout.journal());
+            DataLayout.refuseUnreadable(reader);
             final ScanResult scan = reader.scan();
             final Progress progress = new Progress(terminal, name(), reader.records());
             final List<Quarantine> plan = new ArrayList<>(journalPlan(scan, reader.lastSequence()));

@@ -43,7 +43,7 @@ public final class ReplayTool
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
-        return run(args, new Terminal(out, err, System.console() != null));
+        return run(args, new Terminal(out, err, err == System.err && System.console() != null));
     }
 
     static int run(final String[] args, final Terminal terminal)
@@ -138,8 +138,12 @@ public final class ReplayTool
         text.append("""
 
             Each verb takes --help. Most take --data-dir DIR: the engine's data folder (journal/ and snapshots/).
-            exit codes: 0 done/clean, 1 problems found (verify) or divergence (diff), 2 usage error,
-                        3 failure (missing folder, not a journal, journal locked, unreadable data)
+            exit codes: 0 done/clean
+                        1 problems: verify found damage; diff found a divergence; dump, rebuild or export
+                          read a damaged journal (their output covers the valid prefix only)
+                        2 usage error
+                        3 failure: missing folder, not a journal, wrong format version, journal locked
+                          (a running engine), unreadable data
             """);
         return text.toString();
     }

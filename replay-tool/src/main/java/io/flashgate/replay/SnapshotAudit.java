@@ -97,9 +97,10 @@ final class SnapshotAudit
                 final var snapshot = load.snapshot().get();
                 hash = StateSnapshot.stateHash(StateSnapshot.read(snapshot.state(), 0, snapshot.length()));
             }
-            catch (final IllegalArgumentException ex)
+            catch (final RuntimeException ex)
             {
-                findings.add(new Finding(file, sequence, Status.UNDECODABLE, "does not decode: " + ex.getMessage()));
+                // The engine skips it on IllegalArgumentException; anything else from a damaged payload too.
+                findings.add(new Finding(file, sequence, Status.UNDECODABLE, "does not decode: " + ex));
                 continue;
             }
             if (sequence > reader.lastSequence())

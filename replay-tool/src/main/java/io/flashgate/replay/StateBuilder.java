@@ -93,9 +93,9 @@ final class StateBuilder
                     from = snapshot.sequence();
                     break;
                 }
-                catch (final IllegalArgumentException ex)
+                catch (final RuntimeException ex)
                 {
-                    skipped.add(snapshot.file() + ": " + ex.getMessage());
+                    skipped.add(snapshot.file() + ": does not decode: " + ex.getMessage());
                     load = snapshots.loadNewest(snapshot.sequence() - 1);
                     skipped.addAll(load.skipped());
                 }

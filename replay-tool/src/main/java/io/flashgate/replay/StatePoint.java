@@ -12,8 +12,10 @@ import java.util.Optional;
  *
  * @param sequence    the last record the state includes.
  * @param description how the sequence was chosen, for the report.
+ * @param toEnd       true when the point is the journal's end (the default, or a time no record of the valid
+ *                    prefix is stamped after): damage after the valid prefix could have changed that state.
  */
-record StatePoint(long sequence, String description)
+record StatePoint(long sequence, String description, boolean toEnd)
 {
     static final List<Option> OPTIONS = List.of(
         Option.valued("at-seq", "N", "the state right after sequence N"),
@@ -34,14 +36,21 @@ record StatePoint(long sequence, String description)
                 throw ToolException.failure("--at-seq " + atSequence.get() + " is past the end of the journal ("
                     + reader.lastSequence() + ")");
             }
-            return new StatePoint(atSequence.get(), "at sequence " + atSequence.get());
+            return new StatePoint(atSequence.get(), "at sequence " + atSequence.get(), false);
         }
         if (atTime.isPresent())
         {
             final long sequence = Math.max(0, Replays.lastSequenceAt(reader, atTime.get(), progress));
+            final boolean end = sequence == reader.lastSequence();
             return new StatePoint(sequence, "at time " + atTime.get() + ": sequence " + sequence
-                + (sequence == reader.lastSequence() ? " (the journal's end)" : " (the next command is stamped later)"));
+                + (end ? " (the journal's end)" : " (the next command is stamped later)"), end);
         }
-        return new StatePoint(reader.lastSequence(), "at the journal's end: sequence " + reader.lastSequence());
+        return new StatePoint(reader.lastSequence(), "at the journal's end: sequence " + reader.lastSequence(), true);
+    }
+
+    /** The last sequence the state needed: for the journal's end, everything, damaged or not. */
+    long needed()
+    {
+        return toEnd ? Long.MAX_VALUE : sequence;
     }
 }

@@ -143,6 +143,11 @@ final class Verify implements Verb
             return "journal sound, snapshot problem(s): the engine skips a bad snapshot (slower start-up); one past "
                 + "the journal's end or disagreeing with it is dangerous: run repair to quarantine it";
         }
+        if (first.reason().contains("format version") || first.reason().startsWith("not a Flashgate journal"))
+        {
+            return "UNREADABLE: " + first.reason() + "; the engine will refuse to start. If every segment says so, "
+                + "this journal was written by another build: use that build's replay tool; do not repair";
+        }
         if (first.tornTail())
         {
             return "torn tail (a write cut short by a crash): the engine cuts it at start-up; repair moves it to a "

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.flashgate.engine.api.EngineClient;
+import io.flashgate.engine.logic.StateSnapshot;
 import io.flashgate.protocol.Reply;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
@@ -158,6 +159,12 @@ final class Fixture
             return sent;
         }
 
+        /** The live business logic's state hash; call only when no command is in flight. */
+        long stateHash()
+        {
+            return StateSnapshot.stateHash(engine.recovered().logic());
+        }
+
         @Override
         public void close()
         {
@@ -188,10 +195,12 @@ final class Fixture
      * @param carolOrder       flash order of carol: expired by the tick at {@code tickSequence}.
      * @param tickSequence     the EXPIRE_RESERVATIONS command.
      * @param events           every event the engine released, rendered, in order.
+     * @param midHash          the live engine's state hash right after {@code midQuery}.
+     * @param finalHash        the live engine's state hash at the end, after it stopped.
      */
     record Workload(long lastSequence, long snapshotSequence, Sent midQuery, long midTime,
         Map<String, Reply.Sale> finalSales, List<Reply.Order> flashOrders, Map<Long, String> keys, long aliceOrder,
-        long bobOrder, long carolOrder, long tickSequence, List<String> events)
+        long bobOrder, long carolOrder, long tickSequence, List<String> events, long midHash, long finalHash)
     {
         static final int BULK_BUYERS = 150;
 
@@ -217,6 +226,8 @@ final class Fixture
                 assertInstanceOf(Reply.Rejected.class, live.send(() -> c.purchase("flash", "dave", "d-1", 5)).reply());
                 final long midTime = live.clock.time();
                 final Sent midQuery = live.send(() -> c.querySale("flash"));
+                // Safe to read: commands go one at a time, and the reply came after business logic finished it.
+                final long midHash = live.stateHash();
                 live.clock.advance(61_000);
                 final Sent tick = live.send(c::expireReservations);
                 live.order(() -> c.queryOrder(carol, ""));
@@ -249,10 +260,11 @@ final class Fixture
                 sales.put("other", live.sale("other"));
                 final long last = live.lastSequence();
                 live.close();
+                final long finalHash = live.stateHash();
                 synchronized (live.events)
                 {
                     return new Workload(last, snapshot.sequence(), midQuery, midTime, sales, flashOrders, keys, alice,
-                        bob, carol, tick.sequence(), List.copyOf(live.events));
+                        bob, carol, tick.sequence(), List.copyOf(live.events), midHash, finalHash);
                 }
             }
         }
