@@ -93,7 +93,7 @@ final class Repair implements Verb
             out.println((args.flag("dry-run") ? "would move" : "moving") + " " + plan.size() + " item(s):");
             for (final Quarantine move : plan)
             {
-                out.println("  " + (args.flag("dry-run") ? move.plan() : move.execute()));
+                out.println("  " + (args.flag("dry-run") ? move.plan() : move.execute() + ": " + move.why()));
             }
             final ScanProblem problem = scan.firstProblem();
             if (problem != null && !problem.tornTail())
