@@ -100,6 +100,26 @@ class VerifyTest
     }
 
     @Test
+    void aPrunedStartIsFineOnlyWhileASnapshotCoversIt() throws IOException
+    {
+        final Fixture.Workload w = Journals.workload();
+        final Path data = Journals.copyTo(temp);
+        final Path first = Fixture.segments(data).get(0);
+        final long next = Fixture.firstSequenceInName(Fixture.segments(data).get(1));
+        java.nio.file.Files.delete(first);
+
+        final Fixture.Result covered = Fixture.tool("verify", "--data-dir", data.toString());
+        java.nio.file.Files.delete(Fixture.snapshots(data).get(0));
+        final Fixture.Result uncovered = Fixture.tool("verify", "--data-dir", data.toString());
+
+        assertEquals(0, covered.exit(), covered.describe());
+        assertTrue(covered.out().contains("valid prefix: records " + next + ".." + w.lastSequence()), covered.describe());
+        assertEquals(ExitCode.PROBLEMS, uncovered.exit(), uncovered.describe());
+        assertTrue(uncovered.out().contains("MISSING START: the first segment starts at sequence " + next
+            + ": records 1.." + (next - 1) + " are missing and no snapshot covers them"), uncovered.describe());
+    }
+
+    @Test
     void aDamagedSnapshotIsReportedWhileTheJournalIsSound() throws IOException
     {
         final Path data = Journals.copyTo(temp);
