@@ -3,6 +3,7 @@ package io.flashgate.edge.transport;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
+import io.aeron.Image;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
@@ -44,6 +45,12 @@ import java.util.function.Consumer;
 public final class AeronEngineGateway implements EngineGateway
 {
     private static final int ADMIN_ACTION_RETRIES = 3;
+    private static final long NOT_CONFIRMED = Long.MIN_VALUE;
+    private static final long PROBE_INTERVAL_NANOS = 50_000_000L;
+    private static final long RESUBSCRIBE_AFTER_NANOS = 1_000_000_000L;
+    private static final long NOT_PROBING = Long.MIN_VALUE;
+    /** Any sale id does: a reply (the sale or NOT_FOUND) is what proves the round trip. */
+    private static final String PROBE_SALE_ID = "flashgate-probe";
     private static final OverloadedException NOT_CONNECTED =
         new OverloadedException("engine not connected (NOT_CONNECTED)");
     private static final OverloadedException BACK_PRESSURED =
@@ -63,7 +70,8 @@ public final class AeronEngineGateway implements EngineGateway
     private final int sourceId;
     private final long timeoutNanos;
     private final ExclusivePublication ingress;
-    private final Subscription egress;
+    /** Replaced by the poller when the engine stream must be rejoined (see {@link Poller#probe}). */
+    private volatile Subscription egress;
     private final Object offerLock = new Object();
     private final AtomicLong correlationIds = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -74,9 +82,19 @@ public final class AeronEngineGateway implements EngineGateway
     private final AtomicLong overloaded = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicLong replies = new AtomicLong();
+    private final AtomicLong resubscriptions = new AtomicLong();
     private final AgentRunner runner;
     private volatile Consumer<Reply> broadcastListener = reply -> { };
     private volatile boolean closed;
+    /**
+     * The egress image (engine stream) over which a probe made the round trip, or {@link #NOT_CONFIRMED}.
+     * "Connected" alone is not enough: our subscription can see a restarted engine's image before that engine's
+     * publication has our status message, and what it publishes meanwhile never reaches us; and a killed engine's
+     * image lingers until its liveness timeout. A new image or the loss of this one resets it.
+     */
+    private volatile long confirmedSession = NOT_CONFIRMED;
+    private volatile long probeCorrelationId = Long.MIN_VALUE;
+    private long nextProbeNanos;
 
     private AeronEngineGateway(final Aeron aeron, final boolean ownsAeron, final GatewayConfig config)
     {
@@ -90,7 +108,7 @@ public final class AeronEngineGateway implements EngineGateway
         try
         {
             publication = aeron.addExclusivePublication(config.ingressChannel(), config.ingressStreamId());
-            subscription = aeron.addSubscription(config.egressChannel(), config.egressStreamId());
+            subscription = subscribeToEgress();
         }
         catch (final RuntimeException ex)
         {
@@ -107,6 +125,26 @@ public final class AeronEngineGateway implements EngineGateway
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** Subscribes to the engine's events; a new image (a new engine stream) or the loss of the confirmed one resets the round trip. */
+    private Subscription subscribeToEgress()
+    {
+        return aeron.addSubscription(config.egressChannel(), config.egressStreamId(),
+            image ->
+            {
+                if (image.sessionId() != confirmedSession)
+                {
+                    confirmedSession = NOT_CONFIRMED; // a new engine stream: prove the round trip again
+                }
+            },
+            image ->
+            {
+                if (image.sessionId() == confirmedSession)
+                {
+                    confirmedSession = NOT_CONFIRMED;
+                }
+            });
     }
 
     /** Connects its own Aeron client to {@code config.aeronDirectory()} (closed with the gateway). */
@@ -214,9 +252,24 @@ public final class AeronEngineGateway implements EngineGateway
         this.broadcastListener = listener;
     }
 
-    /** The engine subscribes to our commands and we receive its event stream (Aeron heartbeats keep both alive). */
+    /**
+     * The engine subscribes to our commands, we receive its event stream (Aeron heartbeats keep both alive) and a
+     * probe has made the round trip since the engine's stream (re)appeared.
+     */
     @Override
     public boolean isEngineReachable()
+    {
+        final long session = confirmedSession;
+        if (closed || session == NOT_CONFIRMED || !ingress.isConnected())
+        {
+            return false;
+        }
+        final Image image = egress.imageBySessionId((int)session);
+        return image != null && !image.isClosed() && !image.isEndOfStream();
+    }
+
+    /** Aeron-level connectivity both ways, without the probe's round trip (a hung engine still has this). */
+    public boolean areChannelsConnected()
     {
         return !closed && ingress.isConnected() && egress.isConnected();
     }
@@ -252,6 +305,12 @@ public final class AeronEngineGateway implements EngineGateway
     public long replyCount()
     {
         return replies.get();
+    }
+
+    /** Times the egress subscription was made anew because the engine stopped answering probes. */
+    public long resubscriptionCount()
+    {
+        return resubscriptions.get();
     }
 
     /** Commands sent and still waiting for a reply. */
@@ -378,11 +437,59 @@ public final class AeronEngineGateway implements EngineGateway
         private final EventDecoder decoder = new EventDecoder();
         private final FragmentAssembler assembler = new FragmentAssembler(this);
         private final AtomicInteger invalid = new AtomicInteger();
+        private long probingSinceNanos = NOT_PROBING;
+        private final UnsafeBuffer probeBuffer = new UnsafeBuffer(new byte[128]);
+        private final CommandEncoder probeEncoder = new CommandEncoder().wrap(probeBuffer, 0);
 
         @Override
         public int doWork()
         {
-            return egress.poll(assembler, config.fragmentLimit()) + expire(System.nanoTime());
+            final long now = System.nanoTime();
+            return egress.poll(assembler, config.fragmentLimit()) + expire(now) + probe(now);
+        }
+
+        /**
+         * While the round trip is unconfirmed and the engine takes our commands, asks it about a sale every 50 ms:
+         * any reply confirms it. Unanswered for a second, the subscription is made anew: after a kill -9 and restart
+         * of the engine, an MDC subscription can keep the dead engine's image and never join the new stream.
+         */
+        private int probe(final long now)
+        {
+            if (!ingress.isConnected())
+            {
+                if (confirmedSession != NOT_CONFIRMED)
+                {
+                    // The engine stopped taking our commands: it is gone. Its image may linger, so drop it now.
+                    confirmedSession = NOT_CONFIRMED;
+                    resubscribe();
+                }
+                probingSinceNanos = NOT_PROBING;
+                return 0;
+            }
+            if (confirmedSession != NOT_CONFIRMED)
+            {
+                probingSinceNanos = NOT_PROBING;
+                return 0;
+            }
+            if (now - nextProbeNanos < 0)
+            {
+                return 0;
+            }
+            if (probingSinceNanos == NOT_PROBING)
+            {
+                probingSinceNanos = now;
+            }
+            else if (now - probingSinceNanos > RESUBSCRIBE_AFTER_NANOS)
+            {
+                resubscribe();
+                probingSinceNanos = now;
+            }
+            nextProbeNanos = now + PROBE_INTERVAL_NANOS;
+            final long correlationId = correlationIds.incrementAndGet();
+            probeCorrelationId = correlationId;
+            final int length = probeEncoder.saleCommand(MessageTypes.QUERY_SALE, sourceId, correlationId, PROBE_SALE_ID);
+            offer(probeBuffer, 0, length);
+            return 1;
         }
 
         private int expire(final long now)
@@ -427,12 +534,32 @@ public final class AeronEngineGateway implements EngineGateway
             {
                 return;
             }
+            if (decoder.correlationId() == probeCorrelationId)
+            {
+                confirmedSession = header.sessionId();
+                return;
+            }
             final Pending future = pending.remove(decoder.correlationId());
             if (future != null)
             {
                 replies.incrementAndGet();
                 future.complete(Reply.decode(decoder));
             }
+        }
+
+        private void resubscribe()
+        {
+            final Subscription stale = egress;
+            try
+            {
+                egress = subscribeToEgress();
+                resubscriptions.incrementAndGet();
+            }
+            catch (final RuntimeException ex)
+            {
+                return; // closing, or the driver is gone: keep the old one and try again later
+            }
+            CloseHelper.quietClose(stale);
         }
 
         @Override

@@ -346,7 +346,8 @@ class AeronEngineGatewayTest
 
         // An engine whose channels are up but which has stopped polling (hung): commands go out, no reply comes.
         final EngineTransport hung = track(EngineTransport.open(engineClient, engineChannels));
-        assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
+        await(gateway::areChannelsConnected, Duration.ofSeconds(10), "channels to the hung engine connected");
+        assertFalse(gateway.awaitReachable(Duration.ofMillis(300)), "a hung engine never answers the probe");
         final long sentAt = System.nanoTime();
         final List<CompletableFuture<Reply>> pending = new ArrayList<>();
         for (int i = 0; i < 20; i++)
@@ -374,7 +375,7 @@ class AeronEngineGatewayTest
         track(EngineTransport.open(engineClient, TransportConfig.ipc(driver.aeronDirectory()))); // hung engine
         final AeronEngineGateway gateway = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
             .withReplyTimeout(Duration.ofSeconds(30)));
-        assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
+        await(gateway::areChannelsConnected, Duration.ofSeconds(10), "channels to the hung engine connected");
         final CompletableFuture<Reply> pending = gateway.querySale("x");
         assertFalse(pending.isDone());
         gateway.close();
