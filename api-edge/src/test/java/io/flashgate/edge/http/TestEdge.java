@@ -3,6 +3,13 @@ package io.flashgate.edge.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flashgate.edge.EdgeConfig;
+import io.flashgate.edge.transport.AeronEngineGateway;
+import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.TransportConfig;
+import org.agrona.CloseHelper;
 import io.flashgate.protocol.Reply;
 
 import java.io.IOException;
@@ -21,23 +28,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One real engine, the edge on a free port in front of it (through a counting {@link ForwardingGateway}),
- * and a real HTTP client. Everything is stopped by {@link #close()}.
+ * One real engine behind Aeron IPC (embedded media driver), the edge on a free port in front of it (through a
+ * counting {@link ForwardingGateway}), and a real HTTP client. Everything is stopped by {@link #close()}.
  */
 final class TestEdge implements AutoCloseable
 {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String SECRET = "test-secret-0123456789";
 
-    final InProcessGateway engine;
+    /** The engine as the edge sees it: over Aeron IPC, through the embedded media driver. */
+    final AeronEngineGateway engine;
     final ForwardingGateway gateway;
+    private final EmbeddedDriver driver;
+    private final EngineTransport transport;
     final EdgeServer server;
     final HttpClient http;
     final Tokens tokens;
     final String base;
 
-    private TestEdge(final InProcessGateway engine, final ForwardingGateway gateway, final EdgeServer server)
+    private TestEdge(final EmbeddedDriver driver, final EngineTransport transport, final AeronEngineGateway engine,
+        final ForwardingGateway gateway, final EdgeServer server)
     {
+        this.driver = driver;
+        this.transport = transport;
         this.engine = engine;
         this.gateway = gateway;
         this.server = server;
@@ -60,16 +73,26 @@ final class TestEdge implements AutoCloseable
 
     static TestEdge start(final Path dir, final EdgeConfig config) throws IOException
     {
-        final InProcessGateway engine = new InProcessGateway(dir);
+        // What `ops/flashgate run` wires: embedded driver, engine behind Aeron IPC, the edge's Aeron gateway.
+        final EmbeddedDriver driver = EmbeddedDriver.launch();
+        EngineTransport transport = null;
+        AeronEngineGateway engine = null;
         try
         {
+            transport = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()),
+                EngineConfig.defaults(dir).withTickIntervalMillis(0).withSnapshotEveryCommands(0));
+            engine = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory()));
+            if (!engine.awaitReachable(Duration.ofSeconds(20)))
+            {
+                throw new IllegalStateException("engine not reachable over Aeron IPC");
+            }
             final ForwardingGateway gateway = new ForwardingGateway(engine);
-            return new TestEdge(engine, gateway, EdgeServer.start(config, gateway));
+            return new TestEdge(driver, transport, engine, gateway, EdgeServer.start(config, gateway));
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | InterruptedException ex)
         {
-            engine.close();
-            throw ex;
+            CloseHelper.quietCloseAll(engine, transport, driver);
+            throw new IOException("could not start the test edge", ex);
         }
     }
 
@@ -82,7 +105,7 @@ final class TestEdge implements AutoCloseable
         }
         finally
         {
-            engine.close();
+            CloseHelper.quietCloseAll(engine, transport, driver);
         }
     }
 
