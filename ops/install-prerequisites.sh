@@ -10,3 +10,5 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
 fi
+# The benchmarks' Redis Lua peer (its tests skip without it).
+bash "$(dirname "${BASH_SOURCE[0]}")/redis-peer.sh"

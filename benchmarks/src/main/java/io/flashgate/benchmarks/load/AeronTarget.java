@@ -1,0 +1,193 @@
+package io.flashgate.benchmarks.load;
+
+import io.flashgate.edge.EngineGateway;
+import io.flashgate.edge.transport.AeronEngineGateway;
+import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.TransportConfig;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.Reply;
+import org.agrona.CloseHelper;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Flashgate engine-direct: the engine (default config: journaling on, page-cache flush) with its own embedded
+ * media driver, and the generator's {@link AeronEngineGateway} with another driver, talking over Aeron UDP on
+ * 127.0.0.1 — the same wiring as an engine and an edge on two hosts, minus the wire. HTTP is bypassed.
+ */
+public final class AeronTarget implements Target
+{
+    private final EmbeddedDriver engineDriver;
+    private final EmbeddedDriver clientDriver;
+    private final EngineTransport engine;
+    private final AeronEngineGateway gateway;
+
+    private AeronTarget(final EmbeddedDriver engineDriver, final EmbeddedDriver clientDriver,
+        final EngineTransport engine, final AeronEngineGateway gateway)
+    {
+        this.engineDriver = engineDriver;
+        this.clientDriver = clientDriver;
+        this.engine = engine;
+        this.gateway = gateway;
+    }
+
+    /** Starts engine and gateway; the journal goes to {@code dataDir}. */
+    public static AeronTarget start(final Path dataDir, final int expectedBuyers) throws Exception
+    {
+        return start(dataDir, expectedBuyers, 1, null, null);
+    }
+
+    /**
+     * @param drivers 1: engine and generator share one media driver (one driver per host, as Aeron is deployed);
+     *                2: a driver each, as if on two hosts.
+     * @param idle    idle strategy of the engine's ingress poller and the gateway's poller; null = defaults.
+     * @param wait    the engine pipeline's wait strategy; null = default.
+     */
+    public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
+        final io.flashgate.engine.transport.IdleChoice idle, final io.flashgate.engine.pipeline.WaitChoice wait)
+        throws Exception
+    {
+        EmbeddedDriver engineDriver = null;
+        EmbeddedDriver clientDriver = null;
+        EngineTransport engine = null;
+        AeronEngineGateway gateway = null;
+        try
+        {
+            engineDriver = EmbeddedDriver.launch();
+            clientDriver = drivers > 1 ? EmbeddedDriver.launch() : null;
+            final String ingress = "127.0.0.1:" + freeUdpPort();
+            final String egressControl = "127.0.0.1:" + freeUdpPort();
+            EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
+            if (wait != null)
+            {
+                config = config.withWaitChoice(wait);
+            }
+            TransportConfig transport = TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl);
+            GatewayConfig edge = GatewayConfig.udp((clientDriver != null ? clientDriver : engineDriver).aeronDirectory(),
+                ingress, egressControl, "127.0.0.1").withReplyTimeout(Duration.ofSeconds(10));
+            if (idle != null)
+            {
+                transport = transport.withIdle(idle);
+                edge = edge.withIdle(io.flashgate.edge.transport.IdleChoice.valueOf(idle.name()));
+            }
+            engine = EngineTransport.launch(transport, config);
+            gateway = AeronEngineGateway.launch(edge);
+            if (!gateway.awaitReachable(Duration.ofSeconds(20)))
+            {
+                throw new IOException("the gateway never reached the engine over UDP");
+            }
+            return new AeronTarget(engineDriver, clientDriver, engine, gateway);
+        }
+        catch (final Exception ex)
+        {
+            CloseHelper.quietCloseAll(gateway, engine, clientDriver, engineDriver);
+            throw ex;
+        }
+    }
+
+    static int freeUdpPort() throws IOException
+    {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1")))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public String name()
+    {
+        return "flashgate-aeron";
+    }
+
+    @Override
+    public void createSale(final String saleId, final int stock, final int limitPerUser) throws Exception
+    {
+        final long now = System.currentTimeMillis();
+        final Reply reply = gateway.createSale(saleId, stock, limitPerUser, now - 1_000, now + 3_600_000, 3600)
+            .get(20, TimeUnit.SECONDS);
+        if (!(reply instanceof Reply.Sale))
+        {
+            throw new IllegalStateException("createSale " + saleId + ": " + reply);
+        }
+    }
+
+    @Override
+    public void purchase(final String saleId, final long index, final String userId, final String idempotencyKey,
+        final Completion done)
+    {
+        gateway.purchase(saleId, userId, idempotencyKey, 1).whenComplete((reply, failure) ->
+        {
+            if (failure != null)
+            {
+                done.complete(outcomeOf(failure), 0);
+            }
+            else if (reply instanceof Reply.Order order)
+            {
+                done.complete(order.type() == MessageTypes.ORDER_ACCEPTED ? Outcome.ACCEPTED : Outcome.REPLAYED,
+                    order.orderId());
+            }
+            else if (reply instanceof Reply.Rejected rejected)
+            {
+                done.complete(outcomeOf(rejected.reason()), 0);
+            }
+            else
+            {
+                done.complete(Outcome.REJECTED_OTHER, 0);
+            }
+        });
+    }
+
+    static byte outcomeOf(final Reason reason)
+    {
+        return switch (reason)
+        {
+            case SOLD_OUT -> Outcome.SOLD_OUT;
+            case LIMIT_EXCEEDED -> Outcome.LIMIT_EXCEEDED;
+            default -> Outcome.REJECTED_OTHER;
+        };
+    }
+
+    static byte outcomeOf(final Throwable failure)
+    {
+        final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ?
+            failure.getCause() : failure;
+        return cause instanceof EngineGateway.OverloadedException ? Outcome.REFUSED : Outcome.UNKNOWN;
+    }
+
+    @Override
+    public SaleFigures figures(final String saleId, final int limitPerUser) throws Exception
+    {
+        final Reply reply = gateway.querySale(saleId).get(20, TimeUnit.SECONDS);
+        if (!(reply instanceof Reply.Sale sale))
+        {
+            throw new IllegalStateException("querySale " + saleId + ": " + reply);
+        }
+        return new SaleFigures(sale.reserved() + sale.confirmed(), sale.remaining(), -1);
+    }
+
+    public EngineTransport engine()
+    {
+        return engine;
+    }
+
+    public AeronEngineGateway gateway()
+    {
+        return gateway;
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.quietCloseAll(gateway, engine, clientDriver, engineDriver);
+    }
+}

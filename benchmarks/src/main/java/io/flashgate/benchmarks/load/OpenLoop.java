@@ -1,0 +1,240 @@
+package io.flashgate.benchmarks.load;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs one phase against one {@link Target}: an open-loop schedule at a fixed rate, or (rate 0) as fast as a
+ * bounded number of requests in flight allows, to find the capacity.
+ *
+ * <p>At a fixed rate request {@code i} is due at {@code start + i / rate}, and its latency is measured from
+ * that intended send time, not from when it was actually sent: if the system (or this generator) stalls, the
+ * requests that should have gone out meanwhile are charged the stall, which corrects for coordinated
+ * omission. The pacer sleeps ({@code parkNanos}) between due times and sends every request that is due in one
+ * go, so it never busy-spins. When the in-flight bound is reached the pacer waits for a slot; the waiting is
+ * charged to latency at a fixed rate (the intended times do not move), and is the point in capacity mode.
+ *
+ * <p>Latency is recorded only for answers of the system under test (orders and business rejections);
+ * refusals and unknown outcomes are counted and reported, never hidden.
+ */
+public final class OpenLoop
+{
+    /** 1 ns .. 60 s at 3 significant digits. */
+    static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /**
+     * @param label      "flashgate-aeron @ 200000/s" style name for progress and reports.
+     * @param rate       requests per second, or 0 for capacity mode.
+     * @param maxInFlight bound on requests sent and not yet answered.
+     * @param seconds    how long requests are sent.
+     * @param drainSeconds how long to wait for the last answers after sending stops.
+     */
+    public record Phase(String label, String saleId, int stock, int limitPerUser, double rate, int maxInFlight,
+        double seconds, double drainSeconds)
+    {
+        public boolean isCapacity()
+        {
+            return rate <= 0;
+        }
+    }
+
+    /** Everything measured in one phase. */
+    public record Result(Phase phase, String target, Histogram histogram, long sent, long answered, long elapsedNanos,
+        Ledger ledger, Verdict verdict, String cpu)
+    {
+        /** Answers per second over the phase (first send to last answer). */
+        public double throughput()
+        {
+            return elapsedNanos == 0 ? 0 : answered * 1e9 / elapsedNanos;
+        }
+
+        public double percentileMicros(final double percentile)
+        {
+            return histogram.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    private final PrintStream progress;
+
+    public OpenLoop(final PrintStream progress)
+    {
+        this.progress = progress;
+    }
+
+    public Result run(final Target target, final Workload workload, final Phase phase) throws Exception
+    {
+        target.createSale(phase.saleId(), phase.stock(), phase.limitPerUser());
+        final int capacity = ledgerCapacity(phase);
+        final Ledger ledger = new Ledger(capacity);
+        final Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
+        final Histogram total = new Histogram(HIGHEST_NANOS, 3);
+        final Semaphore window = new Semaphore(phase.maxInFlight());
+        final AtomicLong answered = new AtomicLong();
+        final AtomicLong lastAnswerNanos = new AtomicLong();
+
+        final long durationNanos = (long)(phase.seconds() * 1e9);
+        final double nanosPerRequest = phase.isCapacity() ? 0 : 1e9 / phase.rate();
+        final CpuWatch cpu = new CpuWatch();
+        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+        final Progress printer = new Progress(phase, target.name(), recorder, total, answered, start);
+        printer.start();
+        long sent = 0;
+        try
+        {
+            while (sent < capacity)
+            {
+                final long now = System.nanoTime();
+                if (now - start >= durationNanos)
+                {
+                    break;
+                }
+                final long due = phase.isCapacity() ? capacity : Math.min(capacity, (long)((now - start) / nanosPerRequest) + 1);
+                if (sent >= due)
+                {
+                    final long nextDue = start + (long)(sent * nanosPerRequest);
+                    LockSupport.parkNanos(Math.max(1_000, nextDue - System.nanoTime()));
+                    continue;
+                }
+                int burst = 0;
+                while (sent < due && burst < 4096)
+                {
+                    if (!window.tryAcquire())
+                    {
+                        if (!window.tryAcquire(50, TimeUnit.MILLISECONDS))
+                        {
+                            break;
+                        }
+                    }
+                    final long intended = phase.isCapacity() ? System.nanoTime() : start + (long)(sent * nanosPerRequest);
+                    final int index = (int)sent;
+                    target.purchase(phase.saleId(), sent, workload.userId(sent), phase.saleId() + "." + workload.idempotencyKey(sent),
+                        (outcome, orderId) ->
+                        {
+                            final long answeredAt = System.nanoTime();
+                            if (Outcome.isAnswer(outcome))
+                            {
+                                recorder.recordValue(Math.min(HIGHEST_NANOS, Math.max(1, answeredAt - intended)));
+                                answered.incrementAndGet();
+                            }
+                            ledger.record(index, outcome, orderId);
+                            lastAnswerNanos.accumulateAndGet(answeredAt, Math::max);
+                            window.release();
+                        });
+                    sent++;
+                    burst++;
+                }
+            }
+            printer.sendingStopped(sent);
+            // Drain: wait for every request in flight to be answered (or given up on by the target).
+            if (!window.tryAcquire(phase.maxInFlight(), (long)(phase.drainSeconds() * 1000), TimeUnit.MILLISECONDS))
+            {
+                progress.printf("  [%s] %d requests still unanswered after the drain%n", target.name(),
+                    phase.maxInFlight() - window.availablePermits());
+            }
+            else
+            {
+                window.release(phase.maxInFlight());
+            }
+        }
+        finally
+        {
+            printer.finish();
+        }
+        final String cpuUse = cpu.report();
+        total.add(recorder.getIntervalHistogram());
+        final long elapsed = Math.max(1, lastAnswerNanos.get() - start);
+        final Target.SaleFigures figures = target.figures(phase.saleId(), phase.limitPerUser());
+        final Verdict verdict = Verdict.check(workload, ledger, sent, phase.stock(), phase.limitPerUser(), figures);
+        return new Result(phase, target.name(), total, sent, answered.get(), elapsed, ledger, verdict, cpuUse);
+    }
+
+    static int ledgerCapacity(final Phase phase)
+    {
+        // Capacity mode: room for 3 M/s over the phase, bounded to keep the ledger at a few hundred MB at most.
+        final double perSecond = phase.isCapacity() ? 3_000_000 : phase.rate() * 1.01 + 16;
+        return (int)Math.min(Integer.MAX_VALUE - 8, Math.min(40_000_000L, (long)(perSecond * phase.seconds()) + 1024));
+    }
+
+    /** Prints one progress line a second and folds interval histograms into the total. */
+    private final class Progress extends Thread
+    {
+        private final Phase phase;
+        private final String target;
+        private final Recorder recorder;
+        private final Histogram total;
+        private final AtomicLong answered;
+        private final long start;
+        private volatile boolean running = true;
+        private volatile long sentWhenStopped = -1;
+
+        Progress(final Phase phase, final String target, final Recorder recorder, final Histogram total,
+            final AtomicLong answered, final long start)
+        {
+            super("flashgate-load-progress");
+            setDaemon(true);
+            this.phase = phase;
+            this.target = target;
+            this.recorder = recorder;
+            this.total = total;
+            this.answered = answered;
+            this.start = start;
+        }
+
+        void sendingStopped(final long sent)
+        {
+            sentWhenStopped = sent;
+        }
+
+        void finish() throws InterruptedException
+        {
+            running = false;
+            interrupt();
+            join();
+        }
+
+        @Override
+        public void run()
+        {
+            Histogram interval = null;
+            long lastAnswered = 0;
+            long lastAt = System.nanoTime();
+            while (running)
+            {
+                try
+                {
+                    Thread.sleep(1000);
+                }
+                catch (final InterruptedException ex)
+                {
+                    // finish() or the end of a sleep: fold what is there and stop if asked.
+                }
+                interval = recorder.getIntervalHistogram(interval);
+                synchronized (total)
+                {
+                    total.add(interval);
+                }
+                if (!running)
+                {
+                    break;
+                }
+                final long now = System.nanoTime();
+                final long done = answered.get();
+                progress.println(String.format(Locale.ROOT,
+                    "  [%s %s] %4.1fs  answered %,d  %,.0f/s  p50 %s  p99 %s  max %s%s",
+                    target, phase.isCapacity() ? "capacity" : String.format(Locale.ROOT, "@%,.0f/s", phase.rate()),
+                    (now - start) / 1e9, done, (done - lastAnswered) * 1e9 / (now - lastAt),
+                    Report.micros(interval.getValueAtPercentile(50)), Report.micros(interval.getValueAtPercentile(99)),
+                    Report.micros(interval.getMaxValue()), sentWhenStopped >= 0 ? "  (draining)" : ""));
+                lastAnswered = done;
+                lastAt = now;
+            }
+        }
+    }
+}
