@@ -77,7 +77,8 @@ final class Rebuild implements Verb
         }
         out.println("orders: " + logic.orderCount());
         out.println("state hash: " + SnapshotAudit.hex(StateSnapshot.stateHash(logic)));
-        progress.finish();
+        progress.finish(built.replayed(), built.snapshotSequence() < 0 ? "records replayed"
+            : "records replayed after the snapshot at " + built.snapshotSequence());
         return DataLayout.exitFor(reader, point.needed(), terminal, name());
     }
 

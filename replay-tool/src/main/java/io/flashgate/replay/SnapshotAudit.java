@@ -137,7 +137,7 @@ final class SnapshotAudit
             return;
         }
         final long upTo = sound.get(sound.size() - 1).sequence();
-        final BusinessLogic logic = StateBuilder.freshLogic(upTo);
+        final BusinessLogic logic = StateBuilder.freshLogic();
         final int[] next = {0};
         checkpointsAt(0, logic, sound, next, findings);
         progress.total(upTo);

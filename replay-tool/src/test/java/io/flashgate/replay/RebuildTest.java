@@ -37,7 +37,8 @@ class RebuildTest
         assertEquals(List.of("orders: " + w.keys().size()), r.linesStartingWith("orders: "));
         assertEquals(List.of(hashLine(w.finalHash())), r.linesStartingWith("state hash: "), r.describe());
         assertTrue(r.err().matches("(?s).*replay-tool: rebuild: " + (w.lastSequence() - w.snapshotSequence())
-            + " records in [0-9.]+ s \\([0-9,]+ records/s\\)\\n"), r.describe());
+            + " records replayed after the snapshot at " + w.snapshotSequence()
+            + " in [0-9.]+ s \\([0-9,]+ records/s\\)\\n"), r.describe());
     }
 
     @Test
