@@ -14,16 +14,18 @@ final class CpuWatch
 {
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
     private static volatile long peerPid = -1;
+    private static volatile String peerName = "peer";
 
     private final long startNanos = System.nanoTime();
     private final long[] machineStart = machine();
     private final long selfStart = process("self");
     private final long peerStart = peerPid > 0 ? process(Long.toString(peerPid)) : -1;
 
-    /** The process (redis-server) whose CPU is reported apart; -1 for none. */
-    static void peer(final long pid)
+    /** The process (redis-server, the HTTP server JVM) whose CPU is reported apart; -1 for none. */
+    static void peer(final long pid, final String name)
     {
         peerPid = pid;
+        peerName = name;
     }
 
     /** "machine 1.93 cores busy: this JVM 1.41, redis-server 0.38, other processes 0.14 (of 2)". */
@@ -40,7 +42,7 @@ final class CpuWatch
         final long peerEnd = peerStart >= 0 ? process(Long.toString(peerPid)) : -1;
         final double peer = peerEnd >= 0 ? (peerEnd - peerStart) / (double)TICKS_PER_SECOND / seconds : 0;
         return String.format(Locale.ROOT, "cpu: machine %.2f cores busy = this JVM %.2f%s + other processes %.2f (of %d)",
-            busy, self, peerEnd >= 0 ? String.format(Locale.ROOT, " + redis-server %.2f", peer) : "",
+            busy, self, peerEnd >= 0 ? String.format(Locale.ROOT, " + %s %.2f", peerName, peer) : "",
             Math.max(0, busy - self - peer), Runtime.getRuntime().availableProcessors());
     }
 

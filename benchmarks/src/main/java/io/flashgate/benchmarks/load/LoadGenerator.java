@@ -46,7 +46,8 @@ public final class LoadGenerator
         "  --drivers 1|2       Aeron media drivers: 1 shared (one per host, default) or one per side",
         "  --idle backoff|yielding|sleeping  transport pollers' idle strategy (default: the engine's, backoff)",
         "  --wait blocking|lite_blocking|sleeping|yielding  engine pipeline wait strategy (default: blocking)",
-        "  http mode:  --connections N (default 64)  --sale-seconds S (default 5)");
+        "  http mode: --connections N (default 64), --buyers (default 50000), --seconds (default 6) and --warmup (default 4)",
+        "             per phase, --server-jfr FILE records the server JVM");
 
     /** Parsed --flag value pairs; every option has a default here. */
     static final class Options
@@ -208,7 +209,7 @@ public final class LoadGenerator
             if (withRedis)
             {
                 redis = RedisServer.start(redisBinary);
-                CpuWatch.peer(redis.pid());
+                CpuWatch.peer(redis.pid(), "redis-server");
                 out.printf("redis-server pid %d on 127.0.0.1:%d (appendonly yes, appendfsync no)%n", redis.pid(),
                     redis.port());
                 targets.add(new RedisLuaTarget(redis, false, options.integer("redis-connections", 32), 1));

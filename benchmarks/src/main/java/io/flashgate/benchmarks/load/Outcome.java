@@ -17,9 +17,11 @@ public final class Outcome
     public static final byte REFUSED = 6;
     /** No answer in time, or the connection failed: it may or may not have been applied. */
     public static final byte UNKNOWN = 7;
+    /** A successful answer to a request that is not a purchase (HTTP GET status, the bare endpoints). */
+    public static final byte OK = 8;
 
     static final String[] NAMES = {"none", "accepted", "replayed", "sold-out", "limit", "rejected-other", "refused",
-        "unknown"};
+        "unknown", "ok"};
 
     private Outcome()
     {
@@ -33,6 +35,6 @@ public final class Outcome
     /** Answered by the system under test (an order or a business rejection): what the latency figures count. */
     public static boolean isAnswer(final byte outcome)
     {
-        return outcome >= ACCEPTED && outcome <= REJECTED_OTHER;
+        return (outcome >= ACCEPTED && outcome <= REJECTED_OTHER) || outcome == OK;
     }
 }

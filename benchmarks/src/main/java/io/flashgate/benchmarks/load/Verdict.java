@@ -19,6 +19,9 @@ import java.util.List;
 public record Verdict(long soldObserved, long soldReported, long expectedSold, long demand, long duplicatesSent,
     long duplicatesConsistent, long maxPerBuyer, long unknown, List<String> failures)
 {
+    /** For phases that are not a sale (GET status, the bare endpoints, a sold-out sale): nothing to check. */
+    static final Verdict NOT_APPLICABLE = new Verdict(0, 0, -1, 0, 0, 0, 0, 0, List.of());
+
     public boolean passed()
     {
         return failures.isEmpty();
@@ -27,6 +30,10 @@ public record Verdict(long soldObserved, long soldReported, long expectedSold, l
     /** One line: "OK sold 5000/5000 (= min(stock, demand 12000)), limit held (max 2/2), 812 duplicates same order". */
     public String summary(final int stock, final int limit)
     {
+        if (this == NOT_APPLICABLE)
+        {
+            return "n/a (not a purchase phase)";
+        }
         final String expected = expectedSold >= 0 ? " = min(stock, demand " + demand + ")" : " (demand not derivable: " +
             unknown + " unknown outcomes)";
         return (passed() ? "OK" : "FAILED " + failures) + ": sold " + soldObserved + "/" + stock + expected +
@@ -37,6 +44,10 @@ public record Verdict(long soldObserved, long soldReported, long expectedSold, l
     static Verdict check(final Workload workload, final Ledger ledger, final long sent, final int stock,
         final int limit, final Target.SaleFigures figures)
     {
+        if (figures == null)
+        {
+            return NOT_APPLICABLE;
+        }
         final List<String> failures = new ArrayList<>();
         final int n = (int)sent;
         // Per key (the index of the request that first carried it): its order id, or -outcome for a refusal.

@@ -1,0 +1,152 @@
+package io.flashgate.benchmarks.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flashgate.edge.EdgeConfig;
+import io.flashgate.edge.http.EdgeServer;
+import io.flashgate.edge.transport.AeronEngineGateway;
+import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.TransportConfig;
+import io.javalin.Javalin;
+import org.agrona.CloseHelper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The servers of the HTTP comparison, in a JVM of their own (the generator runs in another, as wrk would):
+ * Flashgate as {@code ops/flashgate run} wires it (embedded driver, engine over IPC, journaling on, edge on
+ * Javalin) with throttles opened up (every request comes from 127.0.0.1), and a bare Javalin app with the same
+ * settings: {@code GET /bare/sales/{id}} answers a constant sale JSON, {@code POST /bare/sales/{id}/purchases}
+ * parses the JSON body and answers 201 with an order JSON from another thread (async, as the edge answers from
+ * its reply executor), with no auth, no throttling and no engine.
+ *
+ * <p>Prints {@code READY <edgePort> <barePort>} on stdout; stops everything when stdin closes.
+ * Arguments: token secret, data folder.
+ */
+public final class HttpServers
+{
+    private HttpServers()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final String secret = args[0];
+        final Path dataDir = Path.of(args[1]);
+        Files.createDirectories(dataDir);
+        EmbeddedDriver driver = null;
+        EngineTransport engine = null;
+        AeronEngineGateway gateway = null;
+        EdgeServer edge = null;
+        Javalin bare = null;
+        ExecutorService replies = null;
+        try
+        {
+            driver = EmbeddedDriver.launch();
+            engine = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()),
+                EngineConfig.defaults(dataDir).withExpectedBuyers(100_000));
+            gateway = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory()));
+            if (!gateway.awaitReachable(Duration.ofSeconds(30)))
+            {
+                throw new IOException("edge never reached the engine");
+            }
+            final EdgeConfig config = EdgeConfig.defaults().withPort(0).withTokenSecret(secret)
+                .withUserRate(1e9, 1_000_000_000).withIpRate(1e9, 1_000_000_000);
+            edge = EdgeServer.start(config, gateway);
+            final AtomicInteger ids = new AtomicInteger();
+            replies = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r ->
+            {
+                final Thread t = new Thread(r, "bare-reply-" + ids.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            bare = startBare(config.maxBodyBytes(), replies);
+            System.out.println("READY " + edge.port() + " " + bare.port());
+            System.out.flush();
+            final InputStream in = System.in;
+            while (in.read() >= 0)
+            {
+                // until the generator closes our stdin
+            }
+        }
+        finally
+        {
+            if (bare != null)
+            {
+                bare.stop();
+            }
+            if (replies != null)
+            {
+                replies.shutdownNow();
+                replies.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            CloseHelper.quietCloseAll(edge, gateway, engine, driver);
+        }
+        System.exit(0);
+    }
+
+    static Javalin startBare(final int maxBodyBytes, final ExecutorService replies)
+    {
+        final ObjectMapper mapper = new ObjectMapper();
+        final String json = "application/json; charset=utf-8";
+        final AtomicInteger orders = new AtomicInteger();
+        final Javalin app = Javalin.create(c ->
+        {
+            c.showJavalinBanner = false;
+            c.http.maxRequestSize = maxBodyBytes;
+            c.http.defaultContentType = json;
+        });
+        app.get("/bare/sales/{saleId}", ctx ->
+        {
+            final Map<String, Object> sale = new LinkedHashMap<>();
+            sale.put("saleId", ctx.pathParam("saleId"));
+            sale.put("status", "OPEN");
+            sale.put("remaining", 1000);
+            sale.put("limitPerUser", 2);
+            sale.put("startsAt", "2026-11-24T10:00:00Z");
+            sale.put("endsAt", "2026-11-24T11:00:00Z");
+            ctx.status(200).contentType(json).result(mapper.writeValueAsBytes(sale));
+        });
+        app.post("/bare/sales/{saleId}/purchases", ctx ->
+        {
+            final JsonNode body = mapper.readTree(ctx.bodyAsBytes());
+            final int quantity = body.path("quantity").asInt(0);
+            final String saleId = ctx.pathParam("saleId");
+            final String key = ctx.header("Idempotency-Key");
+            ctx.future(() -> CompletableFuture.supplyAsync(() ->
+            {
+                final Map<String, Object> order = new LinkedHashMap<>();
+                order.put("orderId", orders.incrementAndGet());
+                order.put("saleId", saleId);
+                order.put("userId", key == null ? "" : key);
+                order.put("quantity", quantity);
+                order.put("status", "RESERVED");
+                order.put("expiresAt", "2026-11-24T11:00:00Z");
+                try
+                {
+                    return mapper.writeValueAsBytes(order);
+                }
+                catch (final IOException ex)
+                {
+                    return "{}".getBytes(StandardCharsets.UTF_8);
+                }
+            }, replies).thenAccept(bytes -> ctx.status(201).contentType(json).result(bytes)));
+        });
+        return app.start("127.0.0.1", 0);
+    }
+}
