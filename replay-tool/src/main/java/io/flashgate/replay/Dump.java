@@ -87,11 +87,14 @@ final class Dump implements Verb
         final PrintStream out = new PrintStream(new BufferedOutputStream(terminal.out(), 1 << 16), false,
             StandardCharsets.UTF_8);
         final Progress progress = new Progress(terminal, name(), reader.records());
-        final long after = Math.min(filter.fromSequence - 1, reader.lastSequence());
+        final boolean needsState = filter.needsState(args.flag("events"));
+        // With state, start no earlier than the journal does: the state there must come from a snapshot.
+        final long after = Math.max(Math.min(filter.fromSequence - 1, reader.lastSequence()),
+            needsState && reader.records() > 0 ? reader.firstSequence() - 1 : 0);
         final long[] matched = new long[1];
         final CommandDecoder command = new CommandDecoder();
 
-        if (!filter.needsState(args.flag("events")))
+        if (!needsState)
         {
             Replays.until(reader, after, filter.toSequence, (sequence, buffer, offset, length) ->
             {

@@ -126,6 +126,26 @@ class DumpTest
     }
 
     @Test
+    void aLoneQuarantinedSegmentCanBeReadButNotJudgedWithoutItsHistory() throws IOException
+    {
+        final Path data = Journals.copyTo(temp);
+        final Path segment = Fixture.segments(data).get(2);
+        final long first = Fixture.firstSequenceInName(segment);
+        final Path lone = java.nio.file.Files.createDirectories(temp.resolve("lone"));
+        java.nio.file.Files.copy(segment, lone.resolve(segment.getFileName()));
+
+        final Fixture.Result plain = Fixture.tool("dump", "--data-dir", lone.toString(), "--to-seq",
+            String.valueOf(first + 1));
+        final Fixture.Result judged = Fixture.tool("dump", "--data-dir", lone.toString(), "--user", "alice");
+
+        assertEquals(0, plain.exit(), plain.describe());
+        assertEquals(List.of(first, first + 1), sequences(plain), plain.describe());
+        assertEquals(ExitCode.FAILURE, judged.exit(), judged.describe());
+        assertTrue(judged.err().contains("the journal starts at sequence " + first + " and no usable snapshot covers 1.."
+            + (first - 1) + ": cannot rebuild from zero"), judged.describe());
+    }
+
+    @Test
     void wrongFiltersAreUsageErrors() throws IOException
     {
         final Path data = Journals.copyTo(temp);
