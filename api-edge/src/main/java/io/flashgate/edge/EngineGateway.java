@@ -38,6 +38,12 @@ public interface EngineGateway extends AutoCloseable
     /** Broadcast events (sale status changes, expiries), for the edge's status cache. */
     void onBroadcast(Consumer<Reply> listener);
 
+    /**
+     * Every new order the engine accepts, whichever edge sent the purchase, in the engine's order: the edge keeps
+     * who bought what so that a retry of an old purchase is never answered from the sale-status cache.
+     */
+    void onOrderAccepted(Consumer<Reply.Order> listener);
+
     /** True while the engine answers (heartbeats or replies seen recently). */
     boolean isEngineReachable();
 

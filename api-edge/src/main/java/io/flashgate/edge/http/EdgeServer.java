@@ -55,6 +55,7 @@ public final class EdgeServer implements AutoCloseable
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private final SaleStatusCache cache = new SaleStatusCache();
+    private final KnownBuyers knownBuyers = new KnownBuyers();
     private final EdgeMetrics metrics = new EdgeMetrics();
     private final TokenBuckets userBuckets;
     private final TokenBuckets ipBuckets;
@@ -81,6 +82,7 @@ public final class EdgeServer implements AutoCloseable
             t.setDaemon(true);
             return t;
         });
+        gateway.onOrderAccepted(knownBuyers::onOrderAccepted);
         gateway.onBroadcast(reply ->
         {
             if (reply instanceof Reply.Sale sale)
@@ -332,7 +334,7 @@ public final class EdgeServer implements AutoCloseable
         admit(ctx, principal);
 
         final String userKey = userId + ' ' + key;
-        if (!recentKeys.contains(userKey))
+        if (!recentKeys.contains(userKey) && !knownBuyers.mayHaveOrder(saleId, userId))
         {
             final Reason refusal = cache.refusal(saleId, System.currentTimeMillis());
             if (refusal != null)

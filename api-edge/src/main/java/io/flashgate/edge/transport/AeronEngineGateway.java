@@ -85,6 +85,7 @@ public final class AeronEngineGateway implements EngineGateway
     private final AtomicLong resubscriptions = new AtomicLong();
     private final AgentRunner runner;
     private volatile Consumer<Reply> broadcastListener = reply -> { };
+    private volatile Consumer<Reply.Order> orderListener = order -> { };
     private volatile boolean closed;
     /**
      * The egress image (engine stream) over which a probe made the round trip, or {@link #NOT_CONFIRMED}.
@@ -256,6 +257,12 @@ public final class AeronEngineGateway implements EngineGateway
      * The engine subscribes to our commands, we receive its event stream (Aeron heartbeats keep both alive) and a
      * probe has made the round trip since the engine's stream (re)appeared.
      */
+    @Override
+    public void onOrderAccepted(final Consumer<Reply.Order> listener)
+    {
+        this.orderListener = listener;
+    }
+
     @Override
     public boolean isEngineReachable()
     {
@@ -530,6 +537,20 @@ public final class AeronEngineGateway implements EngineGateway
                 }
                 return;
             }
+            Reply accepted = null;
+            if (type == MessageTypes.ORDER_ACCEPTED)
+            {
+                // New orders are few (at most the stock): every edge learns all of them, not only its own.
+                accepted = Reply.decode(decoder);
+                try
+                {
+                    orderListener.accept((Reply.Order)accepted);
+                }
+                catch (final RuntimeException ex)
+                {
+                    ex.printStackTrace();
+                }
+            }
             if (decoder.sourceId() != sourceId)
             {
                 return;
@@ -543,7 +564,7 @@ public final class AeronEngineGateway implements EngineGateway
             if (future != null)
             {
                 replies.incrementAndGet();
-                future.complete(Reply.decode(decoder));
+                future.complete(accepted != null ? accepted : Reply.decode(decoder));
             }
         }
 

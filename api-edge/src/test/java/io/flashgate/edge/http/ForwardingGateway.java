@@ -133,6 +133,12 @@ class ForwardingGateway implements EngineGateway
     }
 
     @Override
+    public void onOrderAccepted(final Consumer<Reply.Order> listener)
+    {
+        delegate.onOrderAccepted(listener);
+    }
+
+    @Override
     public boolean isEngineReachable()
     {
         final Boolean forced = reachable;

@@ -1,5 +1,7 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.protocol.Reply;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +73,28 @@ class SoldOutAtEdgeTest
             TestEdge.eventually(() -> edge.purchase("s", "u2", "k", 1).status() == 409, "sold out");
             edge.post("/admin/sales/s/stock", edge.admin(), "{\"delta\":1}").expect(200, null);
             edge.purchase("s", "u2", "k", 1).expect(201, null);
+        }
+    }
+
+    @Test
+    void aRetryOfAPurchaseMadeThroughAnotherEdgeGetsTheOriginalOrderAfterSellOut(@TempDir final Path dir)
+        throws Exception
+    {
+        try (TestEdge edge = TestEdge.start(dir))
+        {
+            edge.createSale("hot", 2, 1, 60).expect(201, null);
+            // Bought through "another edge" (a second gateway on the engine's stream): this edge never saw the keys.
+            final long first = ((Reply.Order)edge.engine.purchase("hot", "alice", "k1", 1).get(10, TimeUnit.SECONDS))
+                .orderId();
+            edge.engine.purchase("hot", "bob", "k1", 1).get(10, TimeUnit.SECONDS);
+            TestEdge.eventually(() -> edge.purchase("hot", "carol", "k1", 1).status() == 409, "SOLD_OUT at the edge");
+
+            final TestEdge.Response retry = edge.purchase("hot", "alice", "k1", 1);
+            retry.expect(200, null);
+            assertEquals(Long.toString(first), retry.json().get("orderId").asText());
+            final long before = edge.gateway.calls("purchase");
+            edge.purchase("hot", "dave", "k1", 1).expect(409, "SOLD_OUT");
+            assertEquals(before, edge.gateway.calls("purchase"), "a user without an order is still refused at the edge");
         }
     }
 }
