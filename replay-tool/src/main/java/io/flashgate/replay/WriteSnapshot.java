@@ -96,6 +96,14 @@ final class WriteSnapshot implements Verb
             terminal.out().println("wrote " + file + ": state at sequence " + sequence + " (" + built.origin() + "), "
                 + length + " bytes, state hash " + SnapshotAudit.hex(StateSnapshot.hash(state, 0, length)));
             progress.finish();
+            for (final Path later : store.list())
+            {
+                if (SnapshotAudit.sequenceOf(later) > sequence)
+                {
+                    terminal.note(later + " lies past the journal's end (" + sequence + "): the engine would load it "
+                        + "once new records reach its sequence; run repair to quarantine it");
+                }
+            }
             return ExitCode.OK;
         }
     }

@@ -54,11 +54,36 @@ class WriteSnapshotTest
 
         assertEquals(0, r.exit(), r.describe());
         assertTrue(r.out().contains("state at sequence " + (torn.sequence() - 1)), r.describe());
+        assertTrue(r.err().contains("replay-tool: note: torn tail in " + torn.segment()), r.describe());
         try (Fixture.Live live = Fixture.Live.start(data, Fixture.SMALL_SEGMENTS, Fixture.T0))
         {
             assertEquals(torn.sequence() - 1, live.engine.recovered().snapshotSequence());
             assertEquals(0, live.engine.recovered().replayedRecords());
         }
+    }
+
+    @Test
+    void warnsOfASnapshotPastTheJournalsEnd() throws IOException
+    {
+        final Fixture.Workload w = Journals.workload();
+        final Path data = Journals.copyTo(temp);
+        // The journal loses its last segments (say, to repair): the engine's snapshot now lies past its end.
+        final java.util.List<Path> segments = Fixture.segments(data);
+        for (final Path segment : segments.subList(2, segments.size()))
+        {
+            Files.delete(segment);
+        }
+        final long end = Fixture.firstSequenceInName(segments.get(2)) - 1;
+        final Path stale = Fixture.snapshots(data).get(0);
+
+        final Fixture.Result r = Fixture.tool("snapshot", "--data-dir", data.toString());
+
+        assertTrue(w.snapshotSequence() > end);
+        assertEquals(0, r.exit(), r.describe());
+        assertTrue(r.out().contains("state at sequence " + end + " (replayed from zero: " + end + " records)"),
+            r.describe());
+        assertTrue(r.err().contains("replay-tool: note: " + stale + " lies past the journal's end (" + end + ")"),
+            r.describe());
     }
 
     @Test
