@@ -58,7 +58,8 @@ final class Dump implements Verb
             cancel/confirm/query commands naming it and the tick that expired it. Those filters and --events replay
             the journal through business logic (from zero, or from a snapshot before --from-seq).
             A record that is not a well-formed command is shown with its reason and 'journalSequence'.
-            Read-only; works beside a running engine. Count and rate go to stderr.""";
+            Read-only; works beside a running engine. Count and rate go to stderr. Exit 1 when damage ends the
+            journal before --to-seq (or its end): the dump stops at the last good record (a note says where).""";
     }
 
     @Override

@@ -46,7 +46,9 @@ final class Export implements Verb
               csv:   header line '%s', then one line per order
               jsonl: one JSON object per order with the same fields
             status is RESERVED, CONFIRMED, CANCELLED or EXPIRED; expiresAt is ISO-8601 UTC. Pay and ship CONFIRMED
-            orders; RESERVED ones may still be confirmed or expire. The count and rate go to stderr.""".formatted(COLUMNS);
+            orders; RESERVED ones may still be confirmed or expire. The count and rate go to stderr.
+            Exit 1 when the journal is damaged before the point asked for: the orders are then those of its
+            valid prefix (a note says where).""".formatted(COLUMNS);
     }
 
     @Override

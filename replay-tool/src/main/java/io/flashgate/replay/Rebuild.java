@@ -44,7 +44,8 @@ final class Rebuild implements Verb
               sale <id>: stock=.. reserved=.. confirmed=.. remaining=.. buyers=.. limitPerUser=.. status=..
               orders: <count>
               state hash: <16 hex digits>   (equal states have equal hashes; compare with another rebuild)
-            Read-only; works beside a running engine. The rate goes to stderr.""";
+            Read-only; works beside a running engine. The rate goes to stderr. Exit 1 when the journal is damaged
+            before the point asked for: the figures are then those of its valid prefix (a note says where).""";
     }
 
     @Override

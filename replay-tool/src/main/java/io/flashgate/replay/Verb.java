@@ -38,13 +38,10 @@ sealed interface Verb permits Verify, Dump, Rebuild, Export, Repair, WriteSnapsh
         final StringBuilder text = new StringBuilder()
             .append("usage: replay-tool ").append(synopsis()).append("\n\n")
             .append(description()).append("\n");
-        if (!options().isEmpty())
+        text.append("\noptions:\n");
+        for (final Option option : options())
         {
-            text.append("\noptions:\n");
-            for (final Option option : options())
-            {
-                text.append(String.format("  %-24s %s%n", option.synopsis(), option.help()));
-            }
+            text.append(String.format("  %-24s %s%n", option.synopsis(), option.help()));
         }
         text.append(String.format("  %-24s %s%n", "--help", "this text"));
         return text.toString();

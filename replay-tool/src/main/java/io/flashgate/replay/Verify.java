@@ -50,7 +50,8 @@ final class Verify implements Verb
     public List<Option> options()
     {
         return List.of(Option.DATA_DIR,
-            Option.flag("quick", "checksums and continuity only: do not replay to compare snapshots"));
+            Option.flag("quick", "checksums, continuity and snapshot decoding only: do not replay the journal "
+                + "to compare snapshots with it"));
     }
 
     @Override
