@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +45,25 @@ public final class ReplayTool
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
-        return run(args, new Terminal(out, err, err == System.err && System.console() != null));
+        return run(args, new Terminal(out, err, err == System.err && stderrIsTerminal()));
+    }
+
+    /**
+     * True when stderr, where the progress bar goes, is a terminal. On Linux this is read from /proc, so the bar shows
+     * even when the results on stdout go to a file ({@code dump ... > out.jsonl}); elsewhere it falls back to
+     * {@link System#console()}, which needs stdin and stdout on a terminal.
+     */
+    static boolean stderrIsTerminal()
+    {
+        try
+        {
+            final String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        }
+        catch (final IOException | UnsupportedOperationException | SecurityException ex)
+        {
+            return System.console() != null;
+        }
     }
 
     static int run(final String[] args, final Terminal terminal)
