@@ -68,12 +68,44 @@ record DataLayout(Path given, Path journal, Path snapshots)
      */
     JournalReader openReader(final Terminal terminal) throws ToolException, IOException
     {
-        final JournalReader reader = JournalReader.open(journal);
+        final JournalReader reader = scan(terminal);
         refuseUnreadable(reader);
         final ScanProblem problem = reader.scan().firstProblem();
         if (problem != null)
         {
             terminal.note(problem.describe() + "; using the valid prefix, " + describeRange(reader));
+        }
+        return reader;
+    }
+
+    /**
+     * Opens the journal read-only (a scan of every segment, checking every record's CRC). The scan gives no
+     * progress of its own, so on a terminal a line says what is being read while it runs; the next progress bar or
+     * output line overwrites it.
+     */
+    JournalReader scan(final Terminal terminal) throws IOException
+    {
+        if (terminal.interactive())
+        {
+            long bytes = 0;
+            int files = 0;
+            try (Stream<Path> segments = Files.list(journal))
+            {
+                for (final Path segment : segments.filter(p -> p.getFileName().toString().endsWith(".seg")).toList())
+                {
+                    bytes += Files.size(segment);
+                    files++;
+                }
+            }
+            terminal.err().print(String.format(java.util.Locale.ROOT, "\rchecking %s: %d segment(s), %,d MiB ...",
+                journal, files, bytes >> 20));
+            terminal.err().flush();
+        }
+        final JournalReader reader = JournalReader.open(journal);
+        if (terminal.interactive())
+        {
+            terminal.err().print("\r" + " ".repeat(100) + "\r");
+            terminal.err().flush();
         }
         return reader;
     }

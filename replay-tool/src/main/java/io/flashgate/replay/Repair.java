@@ -65,7 +65,7 @@ final class Repair implements Verb
         final PrintStream out = terminal.out();
         try (JournalLock lock = JournalLock.acquire(layout.journal()))
         {
-            final JournalReader reader = JournalReader.open(layout.journal());
+            final JournalReader reader = layout.scan(terminal);
             DataLayout.refuseUnreadable(reader);
             final ScanResult scan = reader.scan();
             final Progress progress = new Progress(terminal, name(), reader.records());

@@ -61,7 +61,7 @@ final class Verify implements Verb
         final DataLayout layout = DataLayout.fromArgs(args);
         final PrintStream out = terminal.out();
         final Progress progress = new Progress(terminal, name(), 0);
-        final JournalReader reader = JournalReader.open(layout.journal());
+        final JournalReader reader = layout.scan(terminal);
         final ScanResult scan = reader.scan();
         int problems = 0;
 
