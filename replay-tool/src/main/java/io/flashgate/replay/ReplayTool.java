@@ -125,6 +125,11 @@ public final class ReplayTool
         {
             return fail(terminal, verb, "out of memory: give the JVM more heap (-Xmx)", ExitCode.FAILURE);
         }
+        catch (final LinkageError ex)
+        {
+            return fail(terminal, verb, "the JVM refused a class (" + ex + "): run it as ops/flashgate replay, which "
+                + "passes the JVM flags of the root pom", ExitCode.FAILURE);
+        }
         catch (final RuntimeException ex)
         {
             return fail(terminal, verb, "unexpected error: " + ex, ExitCode.FAILURE);
