@@ -45,11 +45,13 @@ final class HttpBench
         final Path outDir = LoadGenerator.outputDir(options);
         final String secret = EdgeConfig.randomSecret();
         final Path dataDir = Files.createTempDirectory("flashgate-bench-http-");
-        out.printf("flashgate bench http: edge vs bare Javalin, %d connections, %,d buyers, limit %d, %.0fs per " +
-                "phase after %.0fs warm-up; %d cores; output %s%n", connections, buyers, limit, seconds, warmup,
+        out.printf("flashgate bench http%s: edge vs bare Javalin, %d connections, %,d buyers, limit %d, %.0fs per " +
+                "phase after %.0fs warm-up; %d cores; output %s%n",
+            options.values.containsKey("wait") ? " (engine wait " + options.string("wait", "") + ")" : "", connections, buyers, limit, seconds, warmup,
             Runtime.getRuntime().availableProcessors(), outDir.toAbsolutePath());
 
-        final Process server = startServers(secret, dataDir, options.string("server-jfr", ""));
+        final String wait = options.string("wait", "");
+        final Process server = startServers(secret, dataDir, options.string("server-jfr", ""), wait);
         final List<OpenLoop.Result> results = new ArrayList<>();
         try
         {
@@ -171,7 +173,8 @@ final class HttpBench
     }
 
     /** The server JVM: this JVM's module flags and class path, its own heap. */
-    static Process startServers(final String secret, final Path dataDir, final String jfr) throws IOException
+    static Process startServers(final String secret, final Path dataDir, final String jfr, final String wait)
+        throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -194,6 +197,7 @@ final class HttpBench
         command.add(HttpServers.class.getName());
         command.add(secret);
         command.add(dataDir.toString());
+        command.add(wait);
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 

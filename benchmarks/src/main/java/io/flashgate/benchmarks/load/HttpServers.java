@@ -7,6 +7,7 @@ import io.flashgate.edge.http.EdgeServer;
 import io.flashgate.edge.transport.AeronEngineGateway;
 import io.flashgate.edge.transport.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.pipeline.WaitChoice;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its reply executor), with no auth, no throttling and no engine.
  *
  * <p>Prints {@code READY <edgePort> <barePort>} on stdout; stops everything when stdin closes.
- * Arguments: token secret, data folder.
+ * Arguments: token secret, data folder, optionally the engine pipeline's wait strategy (default: the engine's).
  */
 public final class HttpServers
 {
@@ -48,6 +49,7 @@ public final class HttpServers
     {
         final String secret = args[0];
         final Path dataDir = Path.of(args[1]);
+        final String wait = args.length > 2 ? args[2] : "";
         Files.createDirectories(dataDir);
         EmbeddedDriver driver = null;
         EngineTransport engine = null;
@@ -58,8 +60,12 @@ public final class HttpServers
         try
         {
             driver = EmbeddedDriver.launch();
-            engine = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()),
-                EngineConfig.defaults(dataDir).withExpectedBuyers(100_000));
+            EngineConfig engineConfig = EngineConfig.defaults(dataDir).withExpectedBuyers(100_000);
+            if (!wait.isEmpty())
+            {
+                engineConfig = engineConfig.withWaitChoice(WaitChoice.valueOf(wait.toUpperCase(java.util.Locale.ROOT)));
+            }
+            engine = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig);
             gateway = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory()));
             if (!gateway.awaitReachable(Duration.ofSeconds(30)))
             {

@@ -39,15 +39,16 @@ public final class LoadGenerator
         "  --limit L           per-buyer limit (default 2)",
         "  --duplicates F      share of requests re-sending the buyer's previous Idempotency-Key (default 0.05)",
         "  --in-flight N       requests in flight in capacity mode (default 4096)",
-        "  --redis-connections N  connections without pipelining (default 32)",
-        "  --redis-pipelines N    pipelining connections (default 4), --redis-batch N (default 512)",
+        "  --redis-connections N  connections without pipelining (default 16)",
+        "  --redis-pipelines N    pipelining connections (default 2), --redis-batch N (default 512)",
         "  --out DIR           output folder (default bench-results/<timestamp>)",
         "  --data-dir DIR      engine journal folder (default: a temp folder, deleted at the end)",
         "  --drivers 1|2       Aeron media drivers: 1 shared (one per host, default) or one per side",
         "  --idle backoff|yielding|sleeping  transport pollers' idle strategy (default: the engine's, backoff)",
         "  --wait blocking|lite_blocking|sleeping|yielding  engine pipeline wait strategy (default: blocking)",
+        "  --also-wait W       also run a second engine with pipeline wait strategy W, as an extra labelled line",
         "  http mode: --connections N (default 64), --buyers (default 50000), --seconds (default 6) and --warmup (default 4)",
-        "             per phase, --server-jfr FILE records the server JVM");
+        "             per phase, --server-jfr FILE records the server JVM, --wait W sets its engine's wait strategy");
 
     /** Parsed --flag value pairs; every option has a default here. */
     static final class Options
@@ -202,9 +203,18 @@ public final class LoadGenerator
             {
                 final String idle = options.string("idle", "");
                 final String wait = options.string("wait", "");
-                targets.add(AeronTarget.start(dataDir, buyers, options.integer("drivers", 1),
+                targets.add(AeronTarget.start(dataDir.resolve("engine"), buyers, options.integer("drivers", 1),
                     idle.isEmpty() ? null : io.flashgate.engine.transport.IdleChoice.valueOf(idle.toUpperCase(Locale.ROOT)),
                     wait.isEmpty() ? null : io.flashgate.engine.pipeline.WaitChoice.valueOf(wait.toUpperCase(Locale.ROOT))));
+                final String alsoWait = options.string("also-wait", "");
+                if (!alsoWait.isEmpty())
+                {
+                    // The same engine with another pipeline wait strategy, as a labelled extra line (not the default).
+                    targets.add(new Renamed(AeronTarget.start(dataDir.resolve("engine-" + alsoWait), buyers,
+                        options.integer("drivers", 1), null,
+                        io.flashgate.engine.pipeline.WaitChoice.valueOf(alsoWait.toUpperCase(Locale.ROOT))),
+                        "flashgate-aeron-wait-" + alsoWait.toLowerCase(Locale.ROOT)));
+                }
             }
             if (withRedis)
             {
@@ -212,8 +222,8 @@ public final class LoadGenerator
                 CpuWatch.peer(redis.pid(), "redis-server");
                 out.printf("redis-server pid %d on 127.0.0.1:%d (appendonly yes, appendfsync no)%n", redis.pid(),
                     redis.port());
-                targets.add(new RedisLuaTarget(redis, false, options.integer("redis-connections", 32), 1));
-                targets.add(new RedisLuaTarget(redis, true, options.integer("redis-pipelines", 4),
+                targets.add(new RedisLuaTarget(redis, false, options.integer("redis-connections", 16), 1));
+                targets.add(new RedisLuaTarget(redis, true, options.integer("redis-pipelines", 2),
                     options.integer("redis-batch", 512)));
             }
             final int capacityStock = (int)Math.min(Integer.MAX_VALUE, (long)buyers * limit / 2);
@@ -331,24 +341,28 @@ public final class LoadGenerator
                 Report.micros(r.histogram().getValueAtPercentile(99)),
                 Report.micros(r.histogram().getValueAtPercentile(99.9)), r.cpu()));
         }
-        if (!capacity.isEmpty() && capacity.get(0).target().equals("flashgate-aeron"))
+        for (final OpenLoop.Result f : capacity)
         {
-            for (int i = 1; i < capacity.size(); i++)
+            for (final OpenLoop.Result p : capacity)
             {
-                lines.add("throughput flashgate-aeron / " + capacity.get(i).target() + " = " +
-                    ratio(capacity.get(0).throughput(), capacity.get(i).throughput()));
+                if (f.target().startsWith("flashgate") && p.target().startsWith("redis"))
+                {
+                    lines.add("throughput " + f.target() + " / " + p.target() + " = " + ratio(f.throughput(),
+                        p.throughput()));
+                }
             }
         }
-        if (!fixed.isEmpty() && fixed.get(0).target().equals("flashgate-aeron"))
+        for (final OpenLoop.Result f : fixed)
         {
-            final OpenLoop.Result f = fixed.get(0);
-            for (int i = 1; i < fixed.size(); i++)
+            for (final OpenLoop.Result p : fixed)
             {
-                final OpenLoop.Result p = fixed.get(i);
-                lines.add(String.format(Locale.ROOT, "latency at %s, %s / flashgate-aeron: p50 %s, p99 %s, p99.9 %s",
-                    f.phase().label(), p.target(), ratio(p.percentileMicros(50), f.percentileMicros(50)),
-                    ratio(p.percentileMicros(99), f.percentileMicros(99)),
-                    ratio(p.percentileMicros(99.9), f.percentileMicros(99.9))));
+                if (f.target().startsWith("flashgate") && p.target().startsWith("redis"))
+                {
+                    lines.add(String.format(Locale.ROOT, "latency at %s, %s / %s: p50 %s, p99 %s, p99.9 %s",
+                        f.phase().label(), p.target(), f.target(), ratio(p.percentileMicros(50), f.percentileMicros(50)),
+                        ratio(p.percentileMicros(99), f.percentileMicros(99)),
+                        ratio(p.percentileMicros(99.9), f.percentileMicros(99.9))));
+                }
             }
         }
         for (final OpenLoop.Result r : fixed)
@@ -381,6 +395,35 @@ public final class LoadGenerator
         final boolean ok = Stream.concat(capacity.stream(), fixed.stream()).allMatch(r -> r.verdict().passed());
         s.append(" | correctness ").append(ok ? "OK" : "FAILED");
         return s.toString();
+    }
+
+    /** A target under another name (a variant of the same system). */
+    record Renamed(Target target, String name) implements Target
+    {
+        @Override
+        public void createSale(final String saleId, final int stock, final int limitPerUser) throws Exception
+        {
+            target.createSale(saleId, stock, limitPerUser);
+        }
+
+        @Override
+        public void purchase(final String saleId, final long index, final String userId, final String key,
+            final Completion done)
+        {
+            target.purchase(saleId, index, userId, key, done);
+        }
+
+        @Override
+        public SaleFigures figures(final String saleId, final int limitPerUser) throws Exception
+        {
+            return target.figures(saleId, limitPerUser);
+        }
+
+        @Override
+        public void close()
+        {
+            target.close();
+        }
     }
 
     static void deleteTree(final Path dir)

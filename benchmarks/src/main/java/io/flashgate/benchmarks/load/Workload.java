@@ -15,6 +15,7 @@ public final class Workload
     private final int buyers;
     private final double duplicateRate;
     private final long duplicateThreshold;
+    private final long stride;
 
     public Workload(final int buyers, final double duplicateRate)
     {
@@ -25,6 +26,7 @@ public final class Workload
         this.buyers = buyers;
         this.duplicateRate = duplicateRate;
         this.duplicateThreshold = (long)(duplicateRate * (1L << 53));
+        this.stride = stride(buyers);
     }
 
     public int buyers()
@@ -42,7 +44,7 @@ public final class Workload
     {
         final int slot = (int)(i % buyers);
         // An affine permutation of [0, buyers): a stride coprime with buyers.
-        return (int)((slot * stride(buyers)) % buyers);
+        return (int)((slot * stride) % buyers);
     }
 
     /** True when request {@code i} re-sends its buyer's previous key (never for a buyer's first request). */
