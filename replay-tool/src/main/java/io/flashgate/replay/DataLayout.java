@@ -7,6 +7,7 @@ import io.flashgate.journal.SnapshotStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -85,6 +86,7 @@ record DataLayout(Path given, Path journal, Path snapshots)
      */
     JournalReader scan(final Terminal terminal) throws IOException
     {
+        String line = "";
         if (terminal.interactive())
         {
             long bytes = 0;
@@ -97,14 +99,14 @@ record DataLayout(Path given, Path journal, Path snapshots)
                     files++;
                 }
             }
-            terminal.err().print(String.format(java.util.Locale.ROOT, "\rchecking %s: %d segment(s), %,d MiB ...",
-                journal, files, bytes >> 20));
+            line = String.format(Locale.ROOT, "checking %s: %d segment(s), %,d MiB ...", journal, files, bytes >> 20);
+            terminal.err().print("\r" + line);
             terminal.err().flush();
         }
         final JournalReader reader = JournalReader.open(journal);
-        if (terminal.interactive())
+        if (!line.isEmpty())
         {
-            terminal.err().print("\r" + " ".repeat(100) + "\r");
+            terminal.err().print("\r" + " ".repeat(line.length()) + "\r");
             terminal.err().flush();
         }
         return reader;
