@@ -14,9 +14,14 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -95,6 +100,9 @@ public final class EdgeServer implements AutoCloseable
             c.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
             c.http.defaultContentType = JSON;
+            // Requests Jetty refuses before Javalin sees them (bad escapes, bad Content-Length, huge headers) get
+            // the contract's JSON error body too, not Jetty's HTML page.
+            c.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler()));
             c.requestLogger.http((ctx, ms) -> metrics.request(routeOf(ctx), ctx.method().name(), ctx.statusCode()));
         });
         routes();
@@ -160,6 +168,14 @@ public final class EdgeServer implements AutoCloseable
 
     private void routes()
     {
+        // Javalin would answer HEAD on any GET route 200 without running it (so without auth): no such route here.
+        app.before(ctx ->
+        {
+            if (ctx.method() == HandlerType.HEAD)
+            {
+                throw new ApiError(404, "NOT_FOUND", "no such route");
+            }
+        });
         app.before(this::checkBodySize);
 
         app.get("/api/sales/{saleId}", this::getSale);
@@ -197,6 +213,38 @@ public final class EdgeServer implements AutoCloseable
             case 400 -> ApiError.badRequest("bad request");
             default -> new ApiError(ex.getStatus(), "HTTP_" + ex.getStatus(), String.valueOf(ex.getMessage()));
         };
+    }
+
+    /** Jetty's answer to a request it cannot parse, with the contract's {@code {"error","message"}} body. */
+    private static final class JsonBadMessageHandler extends ErrorHandler
+    {
+        private static final ObjectMapper BODY_WRITER = new ObjectMapper();
+
+        @Override
+        public ByteBuffer badMessageError(final int status, final String reason, final HttpFields.Mutable fields)
+        {
+            final String code = switch (status)
+            {
+                case 400 -> "BAD_REQUEST";
+                case 413 -> "PAYLOAD_TOO_LARGE";
+                case 414 -> "URI_TOO_LONG";
+                case 431 -> "HEADERS_TOO_LARGE";
+                default -> "HTTP_" + status;
+            };
+            final Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", code);
+            body.put("message", reason == null ? "bad request" : reason);
+            fields.put(HttpHeader.CONTENT_TYPE, JSON);
+            try
+            {
+                return ByteBuffer.wrap(BODY_WRITER.writeValueAsBytes(body));
+            }
+            catch (final JsonProcessingException ex)
+            {
+                return ByteBuffer.wrap(("{\"error\":\"" + code + "\",\"message\":\"bad request\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            }
+        }
     }
 
     private static String routeOf(final Context ctx)

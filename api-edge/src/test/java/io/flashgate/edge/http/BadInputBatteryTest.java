@@ -24,9 +24,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BadInputBatteryTest
 {
-    private static final Set<Integer> ALLOWED = Set.of(400, 401, 403, 404, 405, 413);
+    private static final Set<Integer> ALLOWED = Set.of(400, 401, 403, 404, 405, 413, 414, 431);
 
     record Case(String name, HttpRequest request, int expected)
+    {
+    }
+
+    /** A request HttpClient will not send as is: written byte for byte by {@link TestEdge#raw}. */
+    record RawCase(String name, String head, String body, int expected)
     {
     }
 
@@ -41,6 +46,8 @@ class BadInputBatteryTest
             TestEdge.eventually(() -> edge.get("/api/sales/s1", edge.shopper("x")).status() == 200, "cached");
 
             final Reply.Sale before = edge.engineSale("s1");
+            final String statsBefore = edge.get("/admin/sales/s1/stats", edge.admin()).expect(200, null).body();
+            final String statusBefore = edge.get("/api/sales/s1", edge.shopper("x")).expect(200, null).body();
             final long callsBefore = edge.gateway.totalCalls();
 
             final String alice = edge.shopper("alice");
@@ -55,7 +62,10 @@ class BadInputBatteryTest
                 "{\"quantity\":-1}", "{\"quantity\":3}", "{\"quantity\":9223372036854775808}",
                 "{\"quantity\":9223372036854775807}", "{\"quantity\":-9223372036854775808}",
                 "{\"quantity\":1e3}", "{\"quantity\":1,\"quantity\":2}", "", "\u0000\u0001",
-                "{\"quantity\":18446744073709551617}"
+                "{\"quantity\":18446744073709551617}", "{\"quantity\":-0}", "{\"quantity\":1.0}",
+                "{\"quantity\":\"NaN\"}", "{\"quantity\":NaN}", "{\"quantity\":0x1}", "{\"quantity\":01}",
+                "{'quantity':1}", "{quantity:1}", "{\"quantity\":1",
+                "{\"quantity\":-9223372036854775809}", "{\"quantity\":1e400}"
             };
             for (final String body : badBodies)
             {
@@ -65,6 +75,7 @@ class BadInputBatteryTest
             cases.add(new Case("empty key", edge.purchaseRequest("s1", alice, "", "{\"quantity\":1}"), 400));
             cases.add(new Case("long key", edge.purchaseRequest("s1", alice, "k".repeat(65), "{\"quantity\":1}"), 400));
             cases.add(new Case("odd key", edge.purchaseRequest("s1", alice, "k/ey", "{\"quantity\":1}"), 400));
+            cases.add(new Case("key with space", edge.purchaseRequest("s1", alice, "k ey", "{\"quantity\":1}"), 400));
             cases.add(new Case("long sale id", edge.purchaseRequest("s".repeat(65), alice, "k", "{\"quantity\":1}"), 400));
             cases.add(new Case("odd sale id", edge.purchaseRequest("s%20x", alice, "k", "{\"quantity\":1}"), 400));
             cases.add(new Case("unicode sale id", edge.purchaseRequest("%C3%A9", alice, "k", "{\"quantity\":1}"), 400));
@@ -74,6 +85,20 @@ class BadInputBatteryTest
             cases.add(new Case("expired", edge.purchaseRequest("s1", expired, "k", "{\"quantity\":1}"), 401));
             cases.add(new Case("forged", edge.purchaseRequest("s1", forged, "k", "{\"quantity\":1}"), 401));
             cases.add(new Case("tampered", edge.purchaseRequest("s1", tampered, "k", "{\"quantity\":1}"), 401));
+            final String unsigned = com.auth0.jwt.JWT.create().withSubject("alice")
+                .withExpiresAt(java.time.Instant.now().plusSeconds(60)).sign(com.auth0.jwt.algorithms.Algorithm.none());
+            cases.add(new Case("alg none", edge.purchaseRequest("s1", unsigned, "k", "{\"quantity\":1}"), 401));
+            final String noSub = com.auth0.jwt.JWT.create().withExpiresAt(java.time.Instant.now().plusSeconds(60))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TestEdge.SECRET));
+            cases.add(new Case("no sub", edge.purchaseRequest("s1", noSub, "k", "{\"quantity\":1}"), 401));
+            final String longSub = com.auth0.jwt.JWT.create().withSubject("a".repeat(65))
+                .withExpiresAt(java.time.Instant.now().plusSeconds(60))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TestEdge.SECRET));
+            cases.add(new Case("over-long sub", edge.purchaseRequest("s1", longSub, "k", "{\"quantity\":1}"), 401));
+            cases.add(new Case("empty bearer", edge.request("/api/sales/s1", null).header("Authorization", "Bearer ")
+                .GET().build(), 401));
+            cases.add(new Case("two tokens", edge.request("/api/sales/s1", null)
+                .header("Authorization", "Bearer " + alice + " " + alice).GET().build(), 401));
             cases.add(new Case("basic auth", edge.request("/api/sales/s1/purchases", null)
                 .header("Authorization", "Basic YWxpY2U6cHc=").header("Idempotency-Key", "k")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build(), 401));
@@ -109,8 +134,24 @@ class BadInputBatteryTest
                 cases.add(new Case("sale " + body, edge.request("/admin/sales", admin)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), 400));
             }
-            cases.add(new Case("blocklist junk", edge.request("/admin/blocklist", admin)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"users\":[1,2]}")).build(), 400));
+            final String[] badBlocklists = {
+                "{\"users\":[1,2]}", "{\"users\":[\"" + "u".repeat(65) + "\"]}", "{\"users\":[\"\"]}",
+                "{\"users\":[\"a b\"]}", "{\"users\":[\"\u00e9\"]}", "{\"users\":[null]}", "{\"users\":null}",
+                "{\"users\":[\"ok\",\"not ok\"]}", "{\"ips\":[\"host.example\"]}", "{\"ips\":\"127.0.0.1\"}",
+                "{\"ips\":[\"\"]}", "[\"alice\"]"
+            };
+            for (final String body : badBlocklists)
+            {
+                cases.add(new Case("blocklist " + body, edge.request("/admin/blocklist", admin)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), 400));
+            }
+            for (final String id : new String[] {"", "a/b", "\u00e9t\u00e9", "a b", "s1\n"})
+            {
+                cases.add(new Case("sale id " + id, edge.request("/admin/sales", admin).POST(HttpRequest.BodyPublishers
+                    .ofString(TestEdge.JSON.createObjectNode().put("saleId", id).put("stock", 1).put("limitPerUser", 1)
+                        .put("startsAt", "2026-01-01T00:00:00Z").put("endsAt", "2036-01-01T00:00:00Z")
+                        .put("reservationTtlSeconds", 5).toString())).build(), 400));
+            }
             cases.add(new Case("bad sale id on GET", edge.request("/api/sales/" + "x".repeat(100), alice).GET().build(), 400));
             cases.add(new Case("odd sale id on GET", edge.request("/api/sales/a%3Cb", alice).GET().build(), 400));
             for (final String id : new String[] {"abc", "-5", "0", "1.5", "99999999999999999999", "1e3", "%20", "0x10"})
@@ -123,6 +164,23 @@ class BadInputBatteryTest
             cases.add(new Case("root", edge.request("/", null).GET().build(), 404));
             cases.add(new Case("traversal", edge.request("/api/sales/..%2F..%2Fetc", alice).GET().build(), 400));
             cases.add(new Case("wrong method", edge.request("/api/sales/s1/purchases", alice).GET().build(), 404));
+            final String[][] wrongMethods = {
+                {"PUT", "/api/sales/s1"}, {"DELETE", "/api/sales/s1"}, {"POST", "/api/sales/s1"},
+                {"PUT", "/api/sales/s1/purchases"}, {"DELETE", "/api/sales/s1/purchases"},
+                {"POST", "/api/orders/" + orderId}, {"DELETE", "/api/orders/" + orderId},
+                {"GET", "/api/orders/" + orderId + "/cancel"}, {"GET", "/admin/sales"}, {"PUT", "/admin/sales"},
+                {"GET", "/admin/sales/s1/stock"}, {"PATCH", "/admin/sales/s1/stock"}, {"GET", "/admin/sales/s1/pause"},
+                {"GET", "/admin/sales/s1/resume"}, {"DELETE", "/admin/sales/s1/end"}, {"POST", "/admin/sales/s1/stats"},
+                {"GET", "/admin/orders/" + orderId + "/confirm"}, {"GET", "/admin/blocklist"},
+                {"DELETE", "/admin/blocklist"}, {"POST", "/health/live"}, {"POST", "/health/ready"},
+                {"POST", "/metrics"}, {"OPTIONS", "/api/sales/s1"}, {"TRACE", "/api/sales/s1"}
+            };
+            for (final String[] m : wrongMethods)
+            {
+                final String token = m[1].startsWith("/admin") ? admin : alice;
+                cases.add(new Case(m[0] + " " + m[1], edge.request(m[1], token)
+                    .method(m[0], HttpRequest.BodyPublishers.ofString("{\"quantity\":1,\"delta\":-10}")).build(), 404));
+            }
 
             for (final Case c : cases)
             {
@@ -133,9 +191,55 @@ class BadInputBatteryTest
                     () -> c.name() + " has no error body: " + r.body());
             }
 
+            final String auth = "\r\nAuthorization: Bearer " + alice;
+            final String json = "\r\nContent-Type: application/json";
+            final List<RawCase> raw = List.of(
+                new RawCase("bad escape in id", "GET /api/sales/% HTTP/1.1" + auth, "", 400),
+                new RawCase("NUL in id", "GET /api/sales/s%001 HTTP/1.1" + auth, "", 400),
+                new RawCase("invalid UTF-8 in id", "GET /api/sales/s%C31 HTTP/1.1" + auth, "", 400),
+                new RawCase("raw non-ASCII id", "GET /api/sales/s\u00e91 HTTP/1.1" + auth, "", 400),
+                new RawCase("encoded slash in id", "GET /api/sales/s1%2Fpurchases HTTP/1.1" + auth, "", 400),
+                new RawCase("over-long order id", "GET /api/orders/" + "9".repeat(300) + " HTTP/1.1" + auth, "", 404),
+                new RawCase("URI over 8 KiB", "GET /api/sales/" + "s".repeat(9000) + " HTTP/1.1" + auth, "", 414),
+                new RawCase("headers over 8 KiB", "GET /api/sales/s1 HTTP/1.1\r\nAuthorization: Bearer "
+                    + "a".repeat(9000), "", 431),
+                new RawCase("bad Content-Length", "POST /api/sales/s1/purchases HTTP/1.1" + auth
+                    + "\r\nIdempotency-Key: k" + json + "\r\nContent-Length: 1x", "{\"quantity\":1}", 400),
+                new RawCase("negative Content-Length", "POST /api/sales/s1/purchases HTTP/1.1" + auth
+                    + "\r\nIdempotency-Key: k" + json + "\r\nContent-Length: -1", "{\"quantity\":1}", 400),
+                new RawCase("huge Content-Length", "POST /api/sales/s1/purchases HTTP/1.1" + auth
+                    + "\r\nIdempotency-Key: k" + json + "\r\nContent-Length: 99999999999999999999", "{}", 400),
+                new RawCase("Content-Length over 4 KiB", "POST /api/sales/s1/purchases HTTP/1.1" + auth
+                    + "\r\nIdempotency-Key: k" + json + "\r\nContent-Length: 5000", "{\"quantity\":1}" + " ".repeat(4986), 413),
+                new RawCase("chunked over 4 KiB", "POST /admin/sales HTTP/1.1\r\nAuthorization: Bearer " + admin + json
+                    + "\r\nTransfer-Encoding: chunked", "1400\r\n" + "x".repeat(0x1400) + "\r\n0\r\n\r\n", 413),
+                new RawCase("non-ASCII key", "POST /api/sales/s1/purchases HTTP/1.1" + auth
+                    + "\r\nIdempotency-Key: cl\u00e9" + json + "\r\nContent-Length: 14", "{\"quantity\":1}", 400),
+                new RawCase("unknown method", "BREW /api/sales/s1 HTTP/1.1" + auth, "", 404));
+            for (final RawCase c : raw)
+            {
+                final TestEdge.Response r = edge.raw(c.head(), c.body().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertTrue(ALLOWED.contains(r.status()), () -> c.name() + " got " + r.status() + " " + r.body());
+                assertEquals(c.expected(), r.status(), () -> c.name() + ": " + r.body());
+                assertEquals("application/json; charset=utf-8", r.contentType(), () -> c.name() + ": " + r.body());
+                assertTrue(r.json().path("error").isTextual() && r.json().path("message").isTextual(),
+                    () -> c.name() + " has no error body: " + r.body());
+            }
+            for (final String path : new String[] {"/api/sales/s1", "/api/orders/" + orderId, "/admin/sales/s1/stats"})
+            {
+                assertEquals(404, edge.send(edge.request(path, admin).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build()).status(), "HEAD " + path);
+            }
+
             assertEquals(callsBefore, edge.gateway.totalCalls(), "no bad request reached the engine");
             final Reply.Sale after = edge.engineSale("s1");
             assertEquals(before, after, "engine state unchanged");
+            assertEquals(statsBefore, edge.get("/admin/sales/s1/stats", edge.admin()).expect(200, null).body());
+            assertEquals(statusBefore, edge.get("/api/sales/s1", edge.shopper("x")).expect(200, null).body());
+            final com.fasterxml.jackson.databind.JsonNode blocked =
+                edge.post("/admin/blocklist", admin, "{\"users\":[],\"ips\":[]}").expect(200, null).json();
+            assertEquals(0, blocked.get("users").asInt(), "no bad blocklist request blocked anyone: " + blocked);
+            assertEquals(0, blocked.get("ips").asInt(), "no bad blocklist request blocked an IP: " + blocked);
             assertEquals("RESERVED", ((Reply.Order)edge.engine.queryOrder(Long.parseLong(orderId), "alice")
                 .get(10, TimeUnit.SECONDS)).status().name());
             if (edge.server.internalErrors() != 0)

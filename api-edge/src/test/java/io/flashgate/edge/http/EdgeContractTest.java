@@ -13,7 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -142,6 +144,8 @@ class EdgeContractTest
         final JsonNode ended = edge.post("/admin/sales/p/end", edge.admin(), "").expect(200, null).json();
         assertEquals("ENDED", ended.get("status").asText());
         edge.purchase("p", "bob", "p3", 1).expect(409, "SALE_ENDED");
+        eventually(() -> "ENDED".equals(edge.get("/api/sales/p", edge.shopper("x")).json().get("status").asText()),
+            "ENDED on the status route");
     }
 
     @Test
@@ -172,7 +176,11 @@ class EdgeContractTest
         edge.get("/api/orders/-1", edge.shopper("alice")).expect(404, "UNKNOWN_ORDER");
         edge.get("/api/orders/0", edge.shopper("alice")).expect(404, "UNKNOWN_ORDER");
         edge.get("/api/orders/99999999999999999999999", edge.shopper("alice")).expect(404, "UNKNOWN_ORDER");
+        final long cancelsBefore = edge.gateway.calls("cancel");
+        edge.post("/api/orders/999999/cancel", edge.shopper("alice"), "").expect(404, "UNKNOWN_ORDER");
+        assertEquals(cancelsBefore + 1, edge.gateway.calls("cancel"), "the engine was asked about order 999999");
         assertEquals(1, edge.engineSale("s1").reserved(), "mallory's cancel changed nothing");
+        assertEquals("RESERVED", edge.get("/api/orders/" + orderId, edge.shopper("alice")).json().get("status").asText());
     }
 
     @Test
@@ -187,6 +195,7 @@ class EdgeContractTest
         assertEquals("CANCELLED", cancelled.get("status").asText());
         assertEquals(orderId, cancelled.get("orderId").asText());
         edge.post("/api/orders/" + orderId + "/cancel", edge.shopper("alice"), "").expect(409, "ORDER_NOT_CANCELLABLE");
+        edge.post("/admin/orders/" + orderId + "/confirm", edge.admin(), "").expect(409, "ORDER_NOT_CONFIRMABLE");
         assertEquals(1, edge.engineSale("s1").remaining(), "the stock went back to the sale");
         eventually(() -> "OPEN".equals(edge.get("/api/sales/s1", edge.shopper("x")).json().get("status").asText()),
             "open again in the cache");
@@ -204,6 +213,11 @@ class EdgeContractTest
         assertEquals("EXPIRED", edge.get("/api/orders/" + orderId, edge.shopper("alice")).expect(200, null)
             .json().get("status").asText());
         assertEquals(1, edge.engineSale("s1").remaining());
+        edge.post("/api/orders/" + orderId + "/cancel", edge.shopper("alice"), "").expect(409, "ORDER_NOT_CANCELLABLE");
+        edge.post("/admin/orders/" + orderId + "/confirm", edge.admin(), "").expect(409, "ORDER_NOT_CONFIRMABLE");
+        final JsonNode replay = edge.purchase("s1", "alice", "k", 1).expect(200, null).json();
+        assertEquals(orderId, replay.get("orderId").asText(), "the same key still names the expired order");
+        assertEquals(1, edge.engineSale("s1").remaining(), "the replay reserved nothing");
     }
 
     @Test
@@ -250,6 +264,8 @@ class EdgeContractTest
         final JsonNode confirmed = edge.post("/admin/orders/" + orderId + "/confirm", edge.admin(), "")
             .expect(200, null).json();
         assertEquals("CONFIRMED", confirmed.get("status").asText());
+        assertEquals("CONFIRMED", edge.get("/api/orders/" + orderId, edge.shopper("alice")).expect(200, null)
+            .json().get("status").asText());
         edge.post("/admin/orders/" + orderId + "/confirm", edge.admin(), "").expect(409, "ORDER_NOT_CONFIRMABLE");
         edge.post("/api/orders/" + orderId + "/cancel", edge.shopper("alice"), "").expect(409, "ORDER_NOT_CANCELLABLE");
         edge.post("/admin/orders/12345/confirm", edge.admin(), "").expect(404, "UNKNOWN_ORDER");
@@ -293,7 +309,11 @@ class EdgeContractTest
         edge.post("/admin/blocklist", edge.admin(), "{\"users\":[\"bot1\"]}").expect(200, null);
         edge.purchase("s1", "bot1", "k", 1).expect(403, "BLOCKED");
         edge.get("/api/sales/s1", edge.shopper("bot1")).expect(403, "BLOCKED");
-        edge.purchase("s1", "human", "k", 1).expect(201, null);
+        final String orderId = edge.purchase("s1", "human", "k", 1).expect(201, null).json().get("orderId").asText();
+        final long callsBefore = edge.gateway.totalCalls();
+        edge.get("/api/orders/" + orderId, edge.shopper("bot1")).expect(403, "BLOCKED");
+        edge.post("/api/orders/" + orderId + "/cancel", edge.shopper("bot1"), "").expect(403, "BLOCKED");
+        assertEquals(callsBefore, edge.gateway.totalCalls(), "blocked requests never reach the engine");
         edge.post("/admin/blocklist", edge.admin(), "{\"users\":[\"bad id!\"]}").expect(400, "BAD_REQUEST");
         edge.post("/admin/blocklist", edge.admin(), "{\"users\":\"bot2\"}").expect(400, "BAD_REQUEST");
         edge.post("/admin/blocklist", edge.admin(), "{\"ips\":[\"<script>\"]}").expect(400, "BAD_REQUEST");
@@ -406,7 +426,9 @@ class EdgeContractTest
         edge.createSale("s1", 100, 1, 60).expect(201, null);
         edge.get("/api/sales/s1", edge.shopper("a")).expect(200, null);
         edge.get("/api/sales/s1", edge.shopper("b")).expect(200, null);
-        edge.get("/api/sales/s1", edge.shopper("c")).expect(429, "RATE_LIMITED");
+        final TestEdge.Response limited = edge.get("/api/sales/s1", edge.shopper("c")).expect(429, "RATE_LIMITED");
+        assertTrue(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+        assertEquals(0, edge.gateway.calls("querySale"), "the cached sale was served without the engine");
     }
 
     @Test
@@ -465,5 +487,255 @@ class EdgeContractTest
         assertEquals(0, edge.gateway.calls("purchase"));
         final HttpRequest noKey = edge.purchaseRequest("s1", edge.shopper("u"), null, "{\"quantity\":1}");
         edge.send(noKey).expect(400, "BAD_REQUEST");
+    }
+
+    @Test
+    void quantityAboveTheLimitIs400EvenWhenOnlyTheEngineKnowsTheLimit() throws Exception
+    {
+        edge.gateway.dropBroadcasts = true;
+        final long now = System.currentTimeMillis();
+        edge.engine.createSale("direct", 5, 2, now - 1000, now + 60_000, 60).get(10, TimeUnit.SECONDS);
+        edge.purchase("direct", "u", "k", 3).expect(400, "BAD_REQUEST");
+        edge.purchase("direct", "u", "k2", 9_223_372_036_854_775_807L).expect(400, "BAD_REQUEST");
+        assertEquals(2, edge.gateway.calls("purchase"), "the edge could not know the limit: the engine refused");
+        assertEquals(0, edge.engineSale("direct").reserved());
+        edge.purchase("direct", "u", "k3", 2).expect(201, null);
+    }
+
+    /** One request of each route that goes to the engine, for the forced-failure and auth tables. */
+    private List<HttpRequest> engineBoundRequests(final String shopper, final String admin, final String orderId,
+        final String user)
+    {
+        final Instant now = Instant.now();
+        return List.of(
+            edge.request("/api/sales/not-cached", shopper).GET().build(),
+            edge.purchaseRequest("s1", shopper, "k-" + user, "{\"quantity\":1}"),
+            edge.request("/api/orders/" + orderId, shopper).GET().build(),
+            edge.request("/api/orders/" + orderId + "/cancel", shopper).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            edge.request("/admin/sales", admin).POST(HttpRequest.BodyPublishers.ofString("{\"saleId\":\"new-" + user
+                + "\",\"stock\":1,\"limitPerUser\":1,\"startsAt\":\"" + now + "\",\"endsAt\":\"" + now.plusSeconds(60)
+                + "\",\"reservationTtlSeconds\":5}")).build(),
+            edge.request("/admin/sales/s1/stock", admin).POST(HttpRequest.BodyPublishers.ofString("{\"delta\":1}")).build(),
+            edge.request("/admin/sales/s1/pause", admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            edge.request("/admin/sales/s1/resume", admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            edge.request("/admin/sales/s1/end", admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            edge.request("/admin/sales/s1/stats", admin).GET().build(),
+            edge.request("/admin/orders/" + orderId + "/confirm", admin).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    @Test
+    void everyEngineRouteAnswers503OnBackPressureAnd504WithoutAnAnswer(@TempDir final Path other) throws Exception
+    {
+        edge.close();
+        edge = TestEdge.start(other, TestEdge.config().withEngineTimeoutMillis(400));
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final String orderId = edge.purchase("s1", "alice", "k0", 1).expect(201, null).json().get("orderId").asText();
+        final Reply.Sale before = edge.engineSale("s1");
+        final String alice = edge.shopper("alice");
+        final String admin = edge.admin();
+
+        // back-pressure (the transport refused the message) and a transport that throws: 503 OVERLOADED + Retry-After
+        final List<java.util.function.Supplier<CompletableFuture<Reply>>> refusals = List.of(
+            () -> CompletableFuture.failedFuture(new EngineGateway.OverloadedException("ring full")),
+            () ->
+            {
+                throw new RuntimeException("publication closed", null, false, false)
+                {
+                };
+            });
+        int round = 0;
+        for (final java.util.function.Supplier<CompletableFuture<Reply>> refusal : refusals)
+        {
+            edge.gateway.intercept((command, real) -> refusal.get());
+            for (final HttpRequest request : engineBoundRequests(alice, admin, orderId, "r" + round++))
+            {
+                final long calls = edge.gateway.totalCalls();
+                final TestEdge.Response r = edge.send(request);
+                assertEquals(503, r.status(), () -> request + ": " + r.body());
+                r.expect(503, "OVERLOADED");
+                assertTrue(Long.parseLong(r.headers().firstValue("Retry-After").orElse("0")) >= 1, request::toString);
+                assertEquals(calls + 1, edge.gateway.totalCalls(), () -> request + " reached the gateway");
+            }
+        }
+
+        // the engine says it does not know (gateway timeout): 504 RESULT_UNKNOWN
+        edge.gateway.intercept((command, real) ->
+            CompletableFuture.failedFuture(new EngineGateway.ResultUnknownException("no reply")));
+        for (final HttpRequest request : engineBoundRequests(alice, admin, orderId, "r" + round++))
+        {
+            edge.send(request).expect(504, "RESULT_UNKNOWN");
+        }
+
+        // no answer at all: the edge's own timeout, for all routes at once, well before the client's
+        edge.gateway.intercept((command, real) -> new CompletableFuture<>());
+        final long start = System.nanoTime();
+        final List<CompletableFuture<TestEdge.Response>> pending = new java.util.ArrayList<>();
+        for (final HttpRequest request : engineBoundRequests(alice, admin, orderId, "r" + round++))
+        {
+            pending.add(edge.sendAsync(request));
+        }
+        for (final CompletableFuture<TestEdge.Response> answer : pending)
+        {
+            answer.get(10, TimeUnit.SECONDS).expect(504, "RESULT_UNKNOWN");
+        }
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "504s come at the edge's timeout");
+
+        edge.gateway.intercept((command, real) -> null);
+        assertEquals(before, edge.engineSale("s1"), "nothing forced reached the engine");
+        assertEquals(1, edge.engineSale("s1").reserved());
+        edge.purchase("s1", "bob", "k", 1).expect(201, null);
+    }
+
+    @Test
+    void admissionLimitIs503OverloadedWithRetryAfterForShoppersOnly(@TempDir final Path other) throws Exception
+    {
+        edge.close();
+        edge = TestEdge.start(other, TestEdge.config().withMaxInFlight(1));
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        eventually(() -> edge.get("/api/sales/s1", edge.shopper("x")).status() == 200, "sale cached");
+        final CompletableFuture<Void> gate = new CompletableFuture<>();
+        edge.gateway.intercept((command, real) -> "purchase".equals(command) ? gate.thenCompose(v -> real.get()) : null);
+        final CompletableFuture<TestEdge.Response> first =
+            edge.sendAsync(edge.purchaseRequest("s1", edge.shopper("alice"), "k1", "{\"quantity\":1}"));
+        eventually(() -> edge.gateway.calls("purchase") == 1, "alice's purchase holds the only slot");
+
+        final TestEdge.Response shed = edge.purchase("s1", "bob", "k1", 1).expect(503, "OVERLOADED");
+        assertTrue(Long.parseLong(shed.headers().firstValue("Retry-After").orElse("0")) >= 1, shed::toString);
+        edge.get("/api/orders/1", edge.shopper("bob")).expect(503, "OVERLOADED");
+        edge.post("/api/orders/1/cancel", edge.shopper("bob"), "").expect(503, "OVERLOADED");
+        edge.get("/api/sales/never-seen", edge.shopper("bob")).expect(503, "OVERLOADED");
+        assertEquals(1, edge.gateway.calls("purchase"), "the shed purchase never reached the engine");
+        assertEquals(0, edge.gateway.calls("queryOrder") + edge.gateway.calls("cancel"));
+        // cached status reads and operators are not held back
+        edge.get("/api/sales/s1", edge.shopper("bob")).expect(200, null);
+        edge.get("/admin/sales/s1/stats", edge.admin()).expect(200, null);
+
+        gate.complete(null);
+        first.get(10, TimeUnit.SECONDS).expect(201, null);
+        edge.purchase("s1", "bob", "k1", 1).expect(201, null);
+        assertEquals(2, edge.engineSale("s1").reserved());
+    }
+
+    @Test
+    void replayIsTheOriginalOrderAfterCancelPauseAndEndAndKeysBelongToTheirUser() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final JsonNode alices = edge.purchase("s1", "alice", "k1", 1).expect(201, null).json();
+        final JsonNode bobs = edge.purchase("s1", "bob", "k1", 1).expect(201, null).json();
+        assertFalse(alices.get("orderId").equals(bobs.get("orderId")), "the same key from another user is a new order");
+        assertEquals("bob", bobs.get("userId").asText());
+
+        edge.post("/api/orders/" + alices.get("orderId").asText() + "/cancel", edge.shopper("alice"), "")
+            .expect(200, null);
+        JsonNode replay = edge.purchase("s1", "alice", "k1", 1).expect(200, null).json();
+        assertEquals(alices.get("orderId"), replay.get("orderId"), "after cancel");
+        assertEquals(1, edge.engineSale("s1").reserved(), "the replay after cancel reserved nothing");
+
+        edge.post("/admin/sales/s1/pause", edge.admin(), "").expect(200, null);
+        eventually(() -> "PAUSED".equals(edge.get("/api/sales/s1", edge.shopper("x")).json().get("status").asText()),
+            "PAUSED in the cache");
+        replay = edge.purchase("s1", "alice", "k1", 1).expect(200, null).json();
+        assertEquals(alices.get("orderId"), replay.get("orderId"), "after pause");
+        edge.purchase("s1", "alice", "k2", 1).expect(409, "SALE_PAUSED");
+        edge.purchase("s1", "carol", "k1", 1).expect(409, "SALE_PAUSED");
+
+        edge.post("/admin/sales/s1/end", edge.admin(), "").expect(200, null);
+        eventually(() -> "ENDED".equals(edge.get("/api/sales/s1", edge.shopper("x")).json().get("status").asText()),
+            "ENDED in the cache");
+        assertEquals(alices.get("orderId"), edge.purchase("s1", "alice", "k1", 1).expect(200, null).json().get("orderId"));
+        assertEquals(bobs, edge.purchase("s1", "bob", "k1", 1).expect(200, null).json(), "bob's reservation, unchanged");
+        edge.purchase("s1", "carol", "k1", 1).expect(409, "SALE_ENDED");
+        assertEquals(1, edge.engineSale("s1").reserved(), "only bob's unit is reserved");
+    }
+
+    @Test
+    void bodyLimitIs4KiBOnEveryRouteWithOrWithoutContentLength() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final String small = "{\"quantity\":1}";
+        final String exactly4KiB = small + " ".repeat(4096 - small.length());
+        edge.send(edge.purchaseRequest("s1", edge.shopper("alice"), "k1", exactly4KiB)).expect(201, null);
+        edge.send(edge.purchaseRequest("s1", edge.shopper("bob"), "k1", exactly4KiB + " "))
+            .expect(413, "PAYLOAD_TOO_LARGE");
+
+        // chunked, so no Content-Length to go by
+        final String token = edge.shopper("carol");
+        final byte[] chunked = ("1001\r\n" + exactly4KiB + " \r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        edge.raw("POST /api/sales/s1/purchases HTTP/1.1\r\nAuthorization: Bearer " + token
+            + "\r\nIdempotency-Key: k1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked", chunked)
+            .expect(413, "PAYLOAD_TOO_LARGE");
+        final byte[] chunkedSmall = ("e\r\n" + small + "\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        edge.raw("POST /api/sales/s1/purchases HTTP/1.1\r\nAuthorization: Bearer " + token
+            + "\r\nIdempotency-Key: k2\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked", chunkedSmall)
+            .expect(201, null);
+
+        final String pad = "x".repeat(5000);
+        edge.post("/admin/sales", edge.admin(), "{\"saleId\":\"big\",\"pad\":\"" + pad + "\"}").expect(413, "PAYLOAD_TOO_LARGE");
+        edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":1,\"pad\":\"" + pad + "\"}")
+            .expect(413, "PAYLOAD_TOO_LARGE");
+        edge.post("/admin/blocklist", edge.admin(), "{\"users\":[\"" + "u\",\"".repeat(1500) + "u\"]}")
+            .expect(413, "PAYLOAD_TOO_LARGE");
+        edge.post("/api/orders/1/cancel", edge.shopper("alice"), pad).expect(413, "PAYLOAD_TOO_LARGE");
+        assertEquals(5, edge.engineSale("s1").stock());
+        assertEquals(2, edge.engineSale("s1").reserved(), "alice's and carol's, nothing else");
+        assertEquals(2, edge.gateway.calls("purchase"));
+        assertEquals(1, edge.gateway.calls("createSale"));
+        assertEquals(0, edge.gateway.calls("adjustStock") + edge.gateway.calls("cancel"));
+    }
+
+    @Test
+    void everyRouteButOperationsNeedsATokenAndEveryOperatorRouteTheAdminRole() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final String orderId = edge.purchase("s1", "alice", "k", 1).expect(201, null).json().get("orderId").asText();
+        final long calls = edge.gateway.totalCalls();
+        final String expiredAdmin = edge.tokens.mint("ops", Tokens.ADMIN_ROLE, Duration.ofSeconds(-1));
+        final String forgedAdmin = new Tokens("not-the-secret").admin("ops");
+        final List<HttpRequest> anonymous = engineBoundRequests(null, null, orderId, "anon");
+        final List<HttpRequest> expired = engineBoundRequests(expiredAdmin, expiredAdmin, orderId, "exp");
+        final List<HttpRequest> forged = engineBoundRequests(forgedAdmin, forgedAdmin, orderId, "forged");
+        for (int i = 0; i < anonymous.size(); i++)
+        {
+            edge.send(anonymous.get(i)).expect(401, "UNAUTHENTICATED");
+            edge.send(expired.get(i)).expect(401, "UNAUTHENTICATED");
+            edge.send(forged.get(i)).expect(401, "UNAUTHENTICATED");
+        }
+        edge.post("/admin/blocklist", null, "{\"users\":[\"alice\"]}").expect(401, "UNAUTHENTICATED");
+        edge.get("/api/sales/s1", null).expect(401, "UNAUTHENTICATED");
+        final String shopper = edge.shopper("alice");
+        for (final HttpRequest request : engineBoundRequests(shopper, shopper, orderId, "shop"))
+        {
+            if (request.uri().getPath().startsWith("/admin/"))
+            {
+                edge.send(request).expect(403, "FORBIDDEN");
+            }
+        }
+        edge.post("/admin/blocklist", shopper, "{\"users\":[\"alice\"]}").expect(403, "FORBIDDEN");
+        assertEquals(calls, edge.gateway.totalCalls(), "no unauthenticated or forbidden request reached the engine");
+        assertEquals(1, edge.engineSale("s1").reserved());
+        assertEquals("OPEN", edge.engineSale("s1").status().name());
+        edge.purchase("s1", "alice", "k2", 1).expect(201, null); // alice was not blocklisted by herself
+        edge.get("/health/live", null).expect(200, null);
+        edge.get("/health/ready", null).expect(200, null);
+        assertEquals(200, edge.get("/metrics", null).status());
+    }
+
+    @Test
+    void headAndOtherUnmappedMethodsAreNotRoutes() throws Exception
+    {
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final String[] paths = {"/api/sales/s1", "/admin/sales/s1/stats", "/api/orders/1", "/health/live", "/metrics"};
+        for (final String path : paths)
+        {
+            final TestEdge.Response head = edge.send(edge.request(path, null)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(404, head.status(), "HEAD " + path);
+        }
+        edge.send(edge.request("/api/sales/s1", edge.shopper("u")).method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .build()).expect(404, "NOT_FOUND");
+        edge.send(edge.request("/admin/sales/s1/stats", edge.admin()).POST(HttpRequest.BodyPublishers.noBody()).build())
+            .expect(404, "NOT_FOUND");
+        edge.get("/admin/sales/s1/end", edge.admin()).expect(404, "NOT_FOUND");
+        assertEquals("OPEN", edge.engineSale("s1").status().name());
     }
 }

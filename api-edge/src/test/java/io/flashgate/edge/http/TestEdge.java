@@ -133,6 +133,12 @@ final class TestEdge implements AutoCloseable
             }
         }
 
+        /** The Content-Type header, normalised (lower case, one space after ';'). */
+        String contentType()
+        {
+            return headers.firstValue("Content-Type").orElse("").toLowerCase().replaceAll(";\\s*", "; ");
+        }
+
         String error()
         {
             return json().path("error").asText(null);
@@ -142,6 +148,7 @@ final class TestEdge implements AutoCloseable
         Response expect(final int expectedStatus, final String expectedCode)
         {
             assertEquals(expectedStatus, status, () -> "status of response " + body);
+            assertEquals("application/json; charset=utf-8", contentType(), () -> "content type of " + body);
             if (expectedCode != null)
             {
                 assertEquals(expectedCode, error(), () -> "error code of " + body);
@@ -175,6 +182,44 @@ final class TestEdge implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
+        }
+    }
+
+    /**
+     * Sends {@code head} (request line and headers, without the blank line) and {@code body} byte for byte over a
+     * plain socket, for requests {@link HttpClient} refuses to make (bad escapes, chunked bodies, odd methods).
+     * Adds {@code Connection: close} and reads the whole answer.
+     */
+    Response raw(final String head, final byte[] body)
+    {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port()))
+        {
+            socket.setSoTimeout(10_000);
+            final java.io.OutputStream out = socket.getOutputStream();
+            out.write((head + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            final byte[] all = socket.getInputStream().readAllBytes();
+            final String text = new String(all, StandardCharsets.UTF_8);
+            final int split = text.indexOf("\r\n\r\n");
+            if (split < 0)
+            {
+                throw new AssertionError("no HTTP answer to " + head + ": " + text);
+            }
+            final String[] lines = text.substring(0, split).split("\r\n");
+            final int status = Integer.parseInt(lines[0].split(" ")[1]);
+            final java.util.Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++)
+            {
+                final int colon = lines[i].indexOf(':');
+                headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>())
+                    .add(lines[i].substring(colon + 1).trim());
+            }
+            return new Response(status, text.substring(split + 4), java.net.http.HttpHeaders.of(headers, (a, b) -> true));
+        }
+        catch (final IOException ex)
+        {
             throw new AssertionError(ex);
         }
     }
