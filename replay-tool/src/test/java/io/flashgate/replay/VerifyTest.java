@@ -158,6 +158,27 @@ class VerifyTest
     }
 
     @Test
+    void aSnapshotPastTheJournalsEndIsDangerous() throws IOException
+    {
+        final Fixture.Workload w = Journals.workload();
+        final Path data = Journals.copyTo(temp);
+        // What a crash can leave: business logic wrote the snapshot, the journal never got that far.
+        final List<Path> segments = Fixture.segments(data);
+        for (final Path segment : segments.subList(2, segments.size()))
+        {
+            java.nio.file.Files.delete(segment);
+        }
+        final long end = Fixture.firstSequenceInName(segments.get(2)) - 1;
+
+        final Fixture.Result r = Fixture.tool("verify", "--data-dir", data.toString());
+
+        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertTrue(r.out().contains(String.format("snapshot-%020d.snap  BAD: past the journal's end (%d): it holds a "
+            + "history this journal no longer has", w.snapshotSequence(), end)), r.describe());
+        assertTrue(r.out().contains("verdict: journal sound, snapshot problem(s)"), r.describe());
+    }
+
+    @Test
     void anotherFormatVersionIsNamed() throws IOException
     {
         final Path data = Journals.copyTo(temp);
