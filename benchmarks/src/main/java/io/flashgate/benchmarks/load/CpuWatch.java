@@ -28,22 +28,61 @@ final class CpuWatch
         peerName = name;
     }
 
-    /** "machine 1.93 cores busy: this JVM 1.41, redis-server 0.38, other processes 0.14 (of 2)". */
-    String report()
+    /**
+     * CPU use over a phase, in cores.
+     *
+     * @param peerName null when there was no peer process.
+     */
+    record Use(double seconds, double busy, double self, double peer, String peerName)
+    {
+        static final Use NONE = new Use(0, 0, 0, 0, null);
+
+        /** The time-weighted mean of several phases. */
+        static Use mean(final java.util.List<Use> uses)
+        {
+            double seconds = 0;
+            double busy = 0;
+            double self = 0;
+            double peer = 0;
+            String name = null;
+            for (final Use u : uses)
+            {
+                seconds += u.seconds;
+                busy += u.busy * u.seconds;
+                self += u.self * u.seconds;
+                peer += u.peer * u.seconds;
+                name = name != null ? name : u.peerName;
+            }
+            return seconds == 0 ? NONE : new Use(seconds, busy / seconds, self / seconds, peer / seconds, name);
+        }
+
+        /** "cpu: machine 1.93 cores busy = this JVM 1.41 + redis-server 0.38 + other processes 0.14 (of 2)". */
+        @Override
+        public String toString()
+        {
+            if (seconds == 0)
+            {
+                return "";
+            }
+            return String.format(Locale.ROOT, "cpu: machine %.2f cores busy = this JVM %.2f%s + other processes %.2f (of %d)",
+                busy, self, peerName != null ? String.format(Locale.ROOT, " + %s %.2f", peerName, peer) : "",
+                Math.max(0, busy - self - peer), Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    Use report()
     {
         final long[] machineEnd = machine();
         if (machineStart == null || machineEnd == null)
         {
-            return "";
+            return Use.NONE;
         }
         final double seconds = (System.nanoTime() - startNanos) / 1e9;
         final double busy = (machineEnd[0] - machineStart[0]) / (double)TICKS_PER_SECOND / seconds;
         final double self = (process("self") - selfStart) / (double)TICKS_PER_SECOND / seconds;
         final long peerEnd = peerStart >= 0 ? process(Long.toString(peerPid)) : -1;
         final double peer = peerEnd >= 0 ? (peerEnd - peerStart) / (double)TICKS_PER_SECOND / seconds : 0;
-        return String.format(Locale.ROOT, "cpu: machine %.2f cores busy = this JVM %.2f%s + other processes %.2f (of %d)",
-            busy, self, peerEnd >= 0 ? String.format(Locale.ROOT, " + %s %.2f", peerName, peer) : "",
-            Math.max(0, busy - self - peer), Runtime.getRuntime().availableProcessors());
+        return new Use(seconds, busy, self, peer, peerEnd >= 0 ? peerName : null);
     }
 
     /** {busy ticks, total ticks} of all CPUs, or null. */

@@ -88,20 +88,35 @@ final class HttpBench
                     {
                         final OpenLoop.Result w = loop.run(target, workload, new OpenLoop.Phase("warm-up",
                             "warm" + sale++, bigStock, limit, 0, connections, warmup, 30));
-                        out.printf("%s warm-up: %,.0f/s [%s]%n", target.name(), w.throughput(), w.ledger().countsText());
+                        out.printf("%s warm-up: %,.0f/s [%s]%n", target.name(), w.throughput(), w.countsText());
                     }
                 }
-                // Alternating bare / edge, so a drift of the machine does not favour one side.
-                results.add(loop.run(bareGet, workload, phase("bare GET", "get" + sale++, bigStock, limit, connections, seconds)));
-                out.println(LoadGenerator.line(results.get(results.size() - 1)));
-                results.add(loop.run(edgeStatus, workload, phase("edge GET status", "status" + sale++, bigStock, limit, connections, seconds)));
-                out.println(LoadGenerator.line(results.get(results.size() - 1)));
-                results.add(loop.run(edgeSoldOut, workload, phase("edge POST sold out", "soldout" + sale++, 1, limit, connections, seconds)));
-                out.println(LoadGenerator.line(results.get(results.size() - 1)));
-                results.add(loop.run(barePost, workload, phase("bare POST", "post" + sale++, bigStock, limit, connections, seconds)));
-                out.println(LoadGenerator.line(results.get(results.size() - 1)));
-                results.add(loop.run(edgePurchase, workload, phase("edge POST purchase", "buy" + sale++, bigStock, limit, connections, seconds)));
-                out.println(LoadGenerator.line(results.get(results.size() - 1)));
+                // Alternating bare / edge, in interleaved rounds, so a drift of the machine favours neither side.
+                final int rounds = Math.max(1, options.integer("rounds", 2));
+                final List<List<OpenLoop.Result>> byPhase = new ArrayList<>();
+                for (int i = 0; i < 5; i++)
+                {
+                    byPhase.add(new ArrayList<>());
+                }
+                for (int round = 0; round < rounds; round++)
+                {
+                    final double s = seconds / rounds;
+                    final OpenLoop.Result[] r = {
+                        loop.run(bareGet, workload, phase("bare GET", "get" + sale++, bigStock, limit, connections, s)),
+                        loop.run(edgeStatus, workload, phase("edge GET status", "status" + sale++, bigStock, limit, connections, s)),
+                        loop.run(edgeSoldOut, workload, phase("edge POST sold out", "soldout" + sale++, 1, limit, connections, s)),
+                        loop.run(barePost, workload, phase("bare POST", "post" + sale++, bigStock, limit, connections, s)),
+                        loop.run(edgePurchase, workload, phase("edge POST purchase", "buy" + sale++, bigStock, limit, connections, s))};
+                    for (int i = 0; i < r.length; i++)
+                    {
+                        byPhase.get(i).add(r[i]);
+                        out.println(LoadGenerator.line(r[i]));
+                    }
+                }
+                for (final List<OpenLoop.Result> list : byPhase)
+                {
+                    results.add(OpenLoop.Result.merge(list));
+                }
             }
         }
         finally
@@ -121,7 +136,7 @@ final class HttpBench
             headlines.add(String.format(Locale.ROOT, "%s: %,.0f req/s, p50 %s p99 %s p99.9 %s [%s]; %s", r.target(),
                 r.throughput(), Report.micros(r.histogram().getValueAtPercentile(50)),
                 Report.micros(r.histogram().getValueAtPercentile(99)),
-                Report.micros(r.histogram().getValueAtPercentile(99.9)), r.ledger().countsText(), r.cpu()));
+                Report.micros(r.histogram().getValueAtPercentile(99.9)), r.countsText(), r.cpu()));
         }
         final double postRatio = edgePurchase.throughput() / barePost.throughput();
         final double p99Ratio = edgePurchase.percentileMicros(99) / barePost.percentileMicros(99);
@@ -135,9 +150,9 @@ final class HttpBench
             soldOutRatio * 100, verdictMark(soldOutRatio >= 0.9)));
         headlines.add("correctness edge POST purchase: " +
             edgePurchase.verdict().summary(edgePurchase.phase().stock(), edgePurchase.phase().limitPerUser()));
-        final boolean soldOutAllRejected = edgeSoldOut.ledger().count(Outcome.SOLD_OUT) == edgeSoldOut.sent();
+        final boolean soldOutAllRejected = edgeSoldOut.count(Outcome.SOLD_OUT) == edgeSoldOut.sent();
         headlines.add("correctness edge POST sold-out: " + (soldOutAllRejected ? "OK" : "FAILED") + ", " +
-            edgeSoldOut.ledger().countsText());
+            edgeSoldOut.countsText());
 
         Report.writeHgrm(outDir, results);
         final String title = "Flashgate HTTP edge vs bare Javalin, " + connections + " connections";

@@ -49,13 +49,29 @@ public final class Ledger
         return counts[outcome].sum();
     }
 
+    /** Requests by outcome, indexed by the {@link Outcome} codes. */
+    public long[] counts()
+    {
+        final long[] out = new long[counts.length];
+        for (int i = 0; i < out.length; i++)
+        {
+            out[i] = counts[i].sum();
+        }
+        return out;
+    }
+
     /** "accepted 123, replayed 4, ..." for the non-zero counts. */
     public String countsText()
+    {
+        return countsText(counts());
+    }
+
+    static String countsText(final long[] counts)
     {
         final StringBuilder text = new StringBuilder();
         for (byte o = 1; o < counts.length; o++)
         {
-            final long n = counts[o].sum();
+            final long n = counts[o];
             if (n > 0)
             {
                 text.append(text.length() == 0 ? "" : ", ").append(Outcome.NAMES[o]).append(' ').append(n);

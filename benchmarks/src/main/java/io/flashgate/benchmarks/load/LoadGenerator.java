@@ -33,9 +33,12 @@ public final class LoadGenerator
         "usage: ops/flashgate bench [compare|aeron|redis|http] [options]",
         "  --rate N            common open-loop rate (requests/s); default: half the slowest measured capacity",
         "  --seconds S         open-loop phase length (default 10)",
-        "  --capacity-seconds S  capacity phase length (default 5; 0 skips it, then --rate is required)",
+        "  --capacity-seconds S  capacity phase length (default 6; 0 skips it, then --rate is required); each system",
+        "                      drains the same requests: as many as the slowest warm-up rate gets through in that time",
+        "  --capacity-requests N  requests per capacity round instead (same for every system)",
         "  --warmup S          warm-up per system, discarded (default 3)",
-        "  --buyers N          distinct buyers (default 100000)",
+        "  --rounds N          capacity and open-loop time split in N interleaved rounds per system (default 3)",
+        "  --buyers N          distinct buyers (default 20000)",
         "  --limit L           per-buyer limit (default 2)",
         "  --duplicates F      share of requests re-sending the buyer's previous Idempotency-Key (default 0.05)",
         "  --in-flight N       requests in flight in capacity mode (default 4096)",
@@ -169,11 +172,11 @@ public final class LoadGenerator
     {
         final boolean withAeron = !options.mode.equals("redis");
         final boolean withRedis = !options.mode.equals("aeron");
-        final int buyers = options.integer("buyers", 100_000);
+        final int buyers = options.integer("buyers", 20_000);
         final int limit = options.integer("limit", 2);
         final Workload workload = new Workload(buyers, options.number("duplicates", 0.05));
         final double warmup = options.number("warmup", 3);
-        final double capacitySeconds = options.number("capacity-seconds", 5);
+        final double capacitySeconds = options.number("capacity-seconds", 6);
         final double seconds = options.number("seconds", 10);
         final int inFlight = options.integer("in-flight", 4096);
         final Path outDir = outputDir(options);
@@ -227,6 +230,7 @@ public final class LoadGenerator
                     options.integer("redis-batch", 512)));
             }
             final int capacityStock = (int)Math.min(Integer.MAX_VALUE, (long)buyers * limit / 2);
+            double slowest = Double.MAX_VALUE;
             for (final Target target : targets)
             {
                 if (warmup > 0)
@@ -235,14 +239,37 @@ public final class LoadGenerator
                         capacityStock, limit, 0, inFlight, warmup, 30));
                     out.printf("%s warm-up: %,.0f/s, %s%n", target.name(), w.throughput(),
                         w.verdict().summary(capacityStock, limit));
+                    slowest = Math.min(slowest, w.throughput());
                 }
-                if (capacitySeconds > 0)
+            }
+            // Interleaved rounds (A B C A B C ...): a machine whose load drifts does not favour one system.
+            final int rounds = Math.max(1, options.integer("rounds", 3));
+            // Capacity: every system drains the SAME requests (as many as the slowest warm-up rate gets through in
+            // the round's time), on a sale holding half their demand, so all get the same mix of sales and refusals.
+            final long capacityRequests = options.values.containsKey("capacity-requests") ?
+                (long)options.number("capacity-requests", 0) : slowest == Double.MAX_VALUE ? 0 :
+                Math.max(60_000, (long)(slowest * capacitySeconds / rounds));
+            final int roundStock = capacityRequests > 0 ? stockFor(workload, capacityRequests, limit) : capacityStock;
+            if (capacityRequests > 0)
+            {
+                out.printf("capacity: %d rounds of the same %,d requests per system, stock %,d per round%n", rounds,
+                    capacityRequests, roundStock);
+            }
+            final Map<Target, List<OpenLoop.Result>> capacityRounds = new LinkedHashMap<>();
+            for (int round = 0; round < rounds && capacitySeconds > 0; round++)
+            {
+                for (final Target target : targets)
                 {
                     final OpenLoop.Result r = loop.run(target, workload, new OpenLoop.Phase("capacity",
-                        "capacity" + sale++, capacityStock, limit, 0, inFlight, capacitySeconds, 30));
-                    capacity.add(r);
+                        "capacity" + sale++, roundStock, limit, 0, inFlight, capacitySeconds / rounds, 30,
+                        capacityRequests));
+                    capacityRounds.computeIfAbsent(target, t -> new ArrayList<>()).add(r);
                     out.println(line(r));
                 }
+            }
+            for (final List<OpenLoop.Result> list : capacityRounds.values())
+            {
+                capacity.add(OpenLoop.Result.merge(list));
             }
             double rate = options.number("rate", 0);
             if (rate <= 0)
@@ -254,14 +281,22 @@ public final class LoadGenerator
                 rate = capacity.stream().mapToDouble(OpenLoop.Result::throughput).min().orElseThrow() / 2;
                 rate = roundRate(rate);
             }
-            final int stock = stockFor(workload, (long)(rate * seconds), limit);
-            for (final Target target : targets)
+            final int stock = stockFor(workload, (long)(rate * seconds / rounds), limit);
+            final Map<Target, List<OpenLoop.Result>> fixedRounds = new LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++)
             {
-                final OpenLoop.Result r = loop.run(target, workload, new OpenLoop.Phase(
-                    String.format(Locale.ROOT, "%,.0f/s", rate), "rate" + sale++, stock, limit, rate,
-                    Math.max(inFlight, (int)Math.min(1_000_000, rate * 2)), seconds, 30));
-                fixed.add(r);
-                out.println(line(r));
+                for (final Target target : targets)
+                {
+                    final OpenLoop.Result r = loop.run(target, workload, new OpenLoop.Phase(
+                        String.format(Locale.ROOT, "%,.0f/s", rate), "rate" + sale++, stock, limit, rate,
+                        Math.max(inFlight, (int)Math.min(1_000_000, rate * 2)), seconds / rounds, 30));
+                    fixedRounds.computeIfAbsent(target, t -> new ArrayList<>()).add(r);
+                    out.println(line(r));
+                }
+            }
+            for (final List<OpenLoop.Result> list : fixedRounds.values())
+            {
+                fixed.add(OpenLoop.Result.merge(list));
             }
         }
         finally
@@ -316,7 +351,7 @@ public final class LoadGenerator
             r.target(), r.phase().isCapacity() ? "capacity" : r.phase().label(), r.throughput(),
             Report.micros(r.histogram().getValueAtPercentile(50)), Report.micros(r.histogram().getValueAtPercentile(99)),
             Report.micros(r.histogram().getValueAtPercentile(99.9)), Report.micros(r.histogram().getMaxValue()),
-            r.ledger().countsText(), r.verdict().summary(r.phase().stock(), r.phase().limitPerUser())) +
+            r.countsText(), r.verdict().summary(r.phase().stock(), r.phase().limitPerUser())) +
             (r.cpu().isEmpty() ? "" : "\n    " + r.cpu());
     }
 

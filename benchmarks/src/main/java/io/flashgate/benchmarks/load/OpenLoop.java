@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,10 +36,19 @@ public final class OpenLoop
      * @param maxInFlight bound on requests sent and not yet answered.
      * @param seconds    how long requests are sent.
      * @param drainSeconds how long to wait for the last answers after sending stops.
+     * @param requests   when above 0, the phase sends exactly this many requests (the first ones of the workload)
+     *                   however long it takes (up to 20 × {@code seconds}): every system then gets the same mix of
+     *                   purchases and sold-out refusals, whatever its speed.
      */
     public record Phase(String label, String saleId, int stock, int limitPerUser, double rate, int maxInFlight,
-        double seconds, double drainSeconds)
+        double seconds, double drainSeconds, long requests)
     {
+        public Phase(final String label, final String saleId, final int stock, final int limitPerUser,
+            final double rate, final int maxInFlight, final double seconds, final double drainSeconds)
+        {
+            this(label, saleId, stock, limitPerUser, rate, maxInFlight, seconds, drainSeconds, 0);
+        }
+
         public boolean isCapacity()
         {
             return rate <= 0;
@@ -47,8 +57,59 @@ public final class OpenLoop
 
     /** Everything measured in one phase. */
     public record Result(Phase phase, String target, Histogram histogram, long sent, long answered, long elapsedNanos,
-        Ledger ledger, Verdict verdict, String cpu)
+        long[] counts, Verdict verdict, CpuWatch.Use cpuUse)
     {
+        /** Several rounds of one phase on one target (each on its own sale) as one result. */
+        public static Result merge(final List<Result> rounds)
+        {
+            if (rounds.size() == 1)
+            {
+                return rounds.get(0);
+            }
+            final Result first = rounds.get(0);
+            final Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
+            final long[] counts = new long[first.counts.length];
+            long sent = 0;
+            long answered = 0;
+            long elapsed = 0;
+            double seconds = 0;
+            int stock = 0;
+            for (final Result r : rounds)
+            {
+                histogram.add(r.histogram);
+                for (int i = 0; i < counts.length; i++)
+                {
+                    counts[i] += r.counts[i];
+                }
+                sent += r.sent;
+                answered += r.answered;
+                elapsed += r.elapsedNanos;
+                seconds += r.phase.seconds();
+                stock += r.phase.stock();
+            }
+            final Phase p = first.phase;
+            final Phase merged = new Phase(p.label(), p.saleId() + "+" + (rounds.size() - 1), stock, p.limitPerUser(),
+                p.rate(), p.maxInFlight(), seconds, p.drainSeconds(), p.requests() * rounds.size());
+            return new Result(merged, first.target, histogram, sent, answered, elapsed, counts,
+                Verdict.merge(rounds.stream().map(Result::verdict).toList()),
+                CpuWatch.Use.mean(rounds.stream().map(Result::cpuUse).toList()));
+        }
+
+        public String cpu()
+        {
+            return cpuUse.toString();
+        }
+
+        public String countsText()
+        {
+            return Ledger.countsText(counts);
+        }
+
+        public long count(final byte outcome)
+        {
+            return counts[outcome];
+        }
+
         /** Answers per second over the phase (first send to last answer). */
         public double throughput()
         {
@@ -79,7 +140,7 @@ public final class OpenLoop
         final AtomicLong answered = new AtomicLong();
         final AtomicLong lastAnswerNanos = new AtomicLong();
 
-        final long durationNanos = (long)(phase.seconds() * 1e9);
+        final long durationNanos = (long)(phase.seconds() * (phase.requests() > 0 ? 20 : 1) * 1e9);
         final double nanosPerRequest = phase.isCapacity() ? 0 : 1e9 / phase.rate();
         final CpuWatch cpu = new CpuWatch();
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
@@ -147,16 +208,20 @@ public final class OpenLoop
         {
             printer.finish();
         }
-        final String cpuUse = cpu.report();
+        final CpuWatch.Use cpuUse = cpu.report();
         total.add(recorder.getIntervalHistogram());
         final long elapsed = Math.max(1, lastAnswerNanos.get() - start);
         final Target.SaleFigures figures = target.figures(phase.saleId(), phase.limitPerUser());
         final Verdict verdict = Verdict.check(workload, ledger, sent, phase.stock(), phase.limitPerUser(), figures);
-        return new Result(phase, target.name(), total, sent, answered.get(), elapsed, ledger, verdict, cpuUse);
+        return new Result(phase, target.name(), total, sent, answered.get(), elapsed, ledger.counts(), verdict, cpuUse);
     }
 
     static int ledgerCapacity(final Phase phase)
     {
+        if (phase.requests() > 0)
+        {
+            return (int)Math.min(Integer.MAX_VALUE - 8, phase.requests());
+        }
         // Capacity mode: room for 3 M/s over the phase, bounded to keep the ledger at a few hundred MB at most.
         final double perSecond = phase.isCapacity() ? 3_000_000 : phase.rate() * 1.01 + 16;
         return (int)Math.min(Integer.MAX_VALUE - 8, Math.min(40_000_000L, (long)(perSecond * phase.seconds()) + 1024));

@@ -267,7 +267,7 @@ public final class Report
                 .append("</td><td>").append(micros(h.getValueAtPercentile(99)))
                 .append("</td><td>").append(micros(h.getValueAtPercentile(99.9)))
                 .append("</td><td>").append(micros(h.getMaxValue()))
-                .append("</td><td class=l>").append(escape(r.ledger().countsText()))
+                .append("</td><td class=l>").append(escape(r.countsText()))
                 .append("</td><td class=l><span class=").append(r.verdict().passed() ? "ok" : "bad").append('>')
                 .append(escape(r.verdict().summary(r.phase().stock(), r.phase().limitPerUser())))
                 .append("</span><br><small>").append(escape(r.cpu())).append("</small></td></tr>\n");

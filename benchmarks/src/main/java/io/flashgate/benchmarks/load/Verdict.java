@@ -41,6 +41,37 @@ public record Verdict(long soldObserved, long soldReported, long expectedSold, l
             duplicatesConsistent + "/" + duplicatesSent + " re-sent keys answered consistently";
     }
 
+    /** The verdicts of several rounds (each its own sale) as one: figures add up, failures are kept. */
+    static Verdict merge(final List<Verdict> rounds)
+    {
+        if (rounds.stream().allMatch(v -> v == NOT_APPLICABLE))
+        {
+            return NOT_APPLICABLE;
+        }
+        long sold = 0;
+        long reported = 0;
+        long expected = 0;
+        long demand = 0;
+        long duplicates = 0;
+        long consistent = 0;
+        long max = 0;
+        long unknown = 0;
+        final List<String> failures = new ArrayList<>();
+        for (final Verdict v : rounds)
+        {
+            sold += v.soldObserved;
+            reported += v.soldReported;
+            expected = expected < 0 || v.expectedSold < 0 ? -1 : expected + v.expectedSold;
+            demand += v.demand;
+            duplicates += v.duplicatesSent;
+            consistent += v.duplicatesConsistent;
+            max = Math.max(max, v.maxPerBuyer);
+            unknown += v.unknown;
+            failures.addAll(v.failures);
+        }
+        return new Verdict(sold, reported, expected, demand, duplicates, consistent, max, unknown, List.copyOf(failures));
+    }
+
     static Verdict check(final Workload workload, final Ledger ledger, final long sent, final int stock,
         final int limit, final Target.SaleFigures figures)
     {
