@@ -18,7 +18,8 @@ final class Progress
     private final long started = System.nanoTime();
     private long total;
     private long count;
-    private long lastDrawn;
+    /** So that the first check may draw at once, whatever the origin of nanoTime. */
+    private long lastDrawn = started - REDRAW_NANOS;
     private boolean drawn;
 
     /**
