@@ -52,6 +52,8 @@ public final class EdgeServer implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
     private static final String JSON = "application/json; charset=utf-8";
     private static final int MAX_RECENT_KEYS = 500_000;
+    /** Request attribute: the body as read (bounded) by {@link #checkBodySize}. */
+    private static final String BODY = "flashgate.body";
 
     private final EdgeConfig config;
     private final EngineGateway gateway;
@@ -284,10 +286,31 @@ public final class EdgeServer implements AutoCloseable
                 throw ApiError.badRequest("bad Content-Length");
             }
         }
-        if (ctx.bodyAsBytes().length > config.maxBodyBytes())
+        ctx.attribute(BODY, readBody(ctx));
+    }
+
+    /**
+     * Reads at most {@code maxBodyBytes + 1} bytes: a chunked body (no Content-Length) is never buffered whole, as
+     * Javalin's {@code bodyAsBytes} would. A body the client cuts short or garbles (bad chunk) is a 400, not a 500.
+     */
+    private byte[] readBody(final Context ctx)
+    {
+        final int max = config.maxBodyBytes();
+        final byte[] bytes;
+        try
+        {
+            bytes = ctx.req().getInputStream().readNBytes(max + 1);
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            // Jetty: EofException (cut short), BadMessageException (bad chunk); the request is over either way
+            throw ApiError.badRequest("could not read the request body");
+        }
+        if (bytes.length > max)
         {
             throw tooLarge();
         }
+        return bytes;
     }
 
     private ApiError tooLarge()
@@ -718,8 +741,8 @@ public final class EdgeServer implements AutoCloseable
 
     private JsonNode jsonObject(final Context ctx)
     {
-        final byte[] bytes = ctx.bodyAsBytes();
-        if (bytes.length == 0)
+        final byte[] bytes = ctx.attribute(BODY);
+        if (bytes == null || bytes.length == 0)
         {
             throw ApiError.badRequest("a JSON object body is required");
         }

@@ -31,8 +31,12 @@ class BadInputBatteryTest
     }
 
     /** A request HttpClient will not send as is: written byte for byte by {@link TestEdge#raw}. */
-    record RawCase(String name, String head, String body, int expected)
+    record RawCase(String name, String head, String body, int expected, boolean halfClose)
     {
+        RawCase(final String name, final String head, final String body, final int expected)
+        {
+            this(name, head, body, expected, false);
+        }
     }
 
     @Test
@@ -215,10 +219,24 @@ class BadInputBatteryTest
                     + "\r\nTransfer-Encoding: chunked", "1400\r\n" + "x".repeat(0x1400) + "\r\n0\r\n\r\n", 413),
                 new RawCase("non-ASCII key", "POST /api/sales/s1/purchases HTTP/1.1" + auth
                     + "\r\nIdempotency-Key: cl\u00e9" + json + "\r\nContent-Length: 14", "{\"quantity\":1}", 400),
-                new RawCase("unknown method", "BREW /api/sales/s1 HTTP/1.1" + auth, "", 404));
+                new RawCase("unknown method", "BREW /api/sales/s1 HTTP/1.1" + auth, "", 404),
+                new RawCase("bad chunk size", "POST /api/sales/s1/purchases HTTP/1.1" + auth + "\r\nIdempotency-Key: k"
+                    + json + "\r\nTransfer-Encoding: chunked", "zz\r\n{\"quantity\":1}\r\n0\r\n\r\n", 400),
+                new RawCase("Content-Length and chunked", "POST /api/sales/s1/purchases HTTP/1.1" + auth
+                    + "\r\nIdempotency-Key: k" + json + "\r\nContent-Length: 14\r\nTransfer-Encoding: chunked",
+                    "e\r\n{\"quantity\":1}\r\n0\r\n\r\n", 400),
+                new RawCase("body cut short", "POST /api/sales/s1/purchases HTTP/1.1" + auth + "\r\nIdempotency-Key: k"
+                    + json + "\r\nContent-Length: 20", "{\"quantity\":1}", 400, true),
+                new RawCase("chunked body cut short", "POST /api/sales/s1/purchases HTTP/1.1" + auth
+                    + "\r\nIdempotency-Key: k" + json + "\r\nTransfer-Encoding: chunked", "20\r\n{\"quantity\":1}", 400, true),
+                // a 1 MiB chunk of which 8 KiB are sent: the answer must not wait for the rest
+                new RawCase("endless chunked body", "POST /api/sales/s1/purchases HTTP/1.1" + auth
+                    + "\r\nIdempotency-Key: k" + json + "\r\nTransfer-Encoding: chunked",
+                    "100000\r\n" + "x".repeat(8192), 413));
             for (final RawCase c : raw)
             {
-                final TestEdge.Response r = edge.raw(c.head(), c.body().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                final TestEdge.Response r = edge.raw(c.head(), c.body().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                    c.halfClose());
                 assertTrue(ALLOWED.contains(r.status()), () -> c.name() + " got " + r.status() + " " + r.body());
                 assertEquals(c.expected(), r.status(), () -> c.name() + ": " + r.body());
                 assertEquals("application/json; charset=utf-8", r.contentType(), () -> c.name() + ": " + r.body());

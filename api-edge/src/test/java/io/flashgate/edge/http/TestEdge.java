@@ -193,6 +193,12 @@ final class TestEdge implements AutoCloseable
      */
     Response raw(final String head, final byte[] body)
     {
+        return raw(head, body, false);
+    }
+
+    /** @param halfClose shut the socket's output after the body, as a client that gives up sending does. */
+    Response raw(final String head, final byte[] body, final boolean halfClose)
+    {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port()))
         {
             socket.setSoTimeout(10_000);
@@ -200,6 +206,10 @@ final class TestEdge implements AutoCloseable
             out.write((head + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();
+            if (halfClose)
+            {
+                socket.shutdownOutput();
+            }
             final byte[] all = socket.getInputStream().readAllBytes();
             final String text = new String(all, StandardCharsets.UTF_8);
             final int split = text.indexOf("\r\n\r\n");
