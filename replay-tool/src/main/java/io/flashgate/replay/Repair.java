@@ -85,9 +85,9 @@ final class Repair implements Verb
             }
             if (plan.isEmpty())
             {
-                out.println("nothing to repair: the journal (" + DataLayout.describeRange(reader)
-                    + ") and every snapshot are sound");
-                progress.finish();
+                out.println("nothing to repair: the journal holds " + DataLayout.describeRange(reader)
+                    + ", and every snapshot is sound");
+                progress.finish(progress.count(), "records replayed to check snapshots");
                 return ExitCode.OK;
             }
             out.println((args.flag("dry-run") ? "would move" : "moving") + " " + plan.size() + " item(s):");
@@ -105,7 +105,7 @@ final class Repair implements Verb
             out.println((args.flag("dry-run") ? "dry run, nothing moved; the journal would hold " : "the journal now holds ")
                 + DataLayout.describeRange(reader) + ". Next: replay-tool verify --data-dir " + layout.given()
                 + ", then start the engine.");
-            progress.finish();
+            progress.finish(progress.count(), "records replayed to check snapshots");
             return ExitCode.OK;
         }
     }

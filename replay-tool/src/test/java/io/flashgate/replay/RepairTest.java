@@ -153,7 +153,7 @@ class RepairTest
         final Fixture.Result dry = Fixture.tool("repair", "--dry-run", "--data-dir", data.toString());
 
         assertEquals(0, clean.exit(), clean.describe());
-        assertTrue(clean.out().startsWith("nothing to repair: the journal (records 1.."), clean.describe());
+        assertTrue(clean.out().startsWith("nothing to repair: the journal holds records 1.."), clean.describe());
         assertEquals(0, dry.exit(), dry.describe());
         assertTrue(dry.out().contains("would move 1 item(s):\n  move bytes " + torn.offset()), dry.describe());
         assertTrue(dry.out().contains("dry run, nothing moved"), dry.describe());
