@@ -384,7 +384,7 @@ class EdgeContractTest
     void edgeTimeoutIs504AndTheRetryWithTheSameKeyGetsTheOrder(@TempDir final Path other) throws Exception
     {
         edge.close();
-        edge = TestEdge.start(other, TestEdge.config().withEngineTimeoutMillis(300));
+        edge = TestEdge.start(other, TestEdge.config().withEngineTimeoutMillis(1000));
         edge.createSale("s1", 5, 2, 60).expect(201, null);
         final CompletableFuture<Void> gate = new CompletableFuture<>();
         edge.gateway.intercept((command, real) ->
@@ -392,12 +392,14 @@ class EdgeContractTest
         final long start = System.nanoTime();
         edge.purchase("s1", "alice", "k", 1).expect(504, "RESULT_UNKNOWN");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        // the engine gets the held purchase late ("is back"): it is applied, though its answer went nowhere
         gate.complete(null);
         edge.gateway.intercept((command, real) -> null);
-        eventually(() -> edge.gateway.calls("purchase") >= 1, "held purchase released");
-        Thread.sleep(100);
-        final TestEdge.Response retry = edge.purchase("s1", "alice", "k", 1);
-        assertTrue(retry.status() == 200 || retry.status() == 201, retry::body);
+        eventually(() -> edge.engine.querySale("s1").join() instanceof Reply.Sale sale && sale.reserved() == 1,
+            "the held purchase applied");
+        final JsonNode retry = edge.purchase("s1", "alice", "k", 1).expect(200, null).json();
+        assertEquals("alice", retry.get("userId").asText());
+        assertEquals("RESERVED", retry.get("status").asText());
         assertEquals(1, edge.engineSale("s1").reserved(), "one order in all");
     }
 
@@ -527,7 +529,7 @@ class EdgeContractTest
     void everyEngineRouteAnswers503OnBackPressureAnd504WithoutAnAnswer(@TempDir final Path other) throws Exception
     {
         edge.close();
-        edge = TestEdge.start(other, TestEdge.config().withEngineTimeoutMillis(400));
+        edge = TestEdge.start(other, TestEdge.config().withEngineTimeoutMillis(1000));
         edge.createSale("s1", 5, 2, 60).expect(201, null);
         final String orderId = edge.purchase("s1", "alice", "k0", 1).expect(201, null).json().get("orderId").asText();
         final Reply.Sale before = edge.engineSale("s1");
@@ -599,6 +601,8 @@ class EdgeContractTest
             edge.sendAsync(edge.purchaseRequest("s1", edge.shopper("alice"), "k1", "{\"quantity\":1}"));
         eventually(() -> edge.gateway.calls("purchase") == 1, "alice's purchase holds the only slot");
 
+        // one purchase in flight per user comes before the global bound: alice is told 429, not 503
+        edge.purchase("s1", "alice", "k2", 1).expect(429, "RATE_LIMITED");
         final TestEdge.Response shed = edge.purchase("s1", "bob", "k1", 1).expect(503, "OVERLOADED");
         assertTrue(Long.parseLong(shed.headers().firstValue("Retry-After").orElse("0")) >= 1, shed::toString);
         edge.get("/api/orders/1", edge.shopper("bob")).expect(503, "OVERLOADED");
@@ -737,5 +741,53 @@ class EdgeContractTest
             .expect(404, "NOT_FOUND");
         edge.get("/admin/sales/s1/end", edge.admin()).expect(404, "NOT_FOUND");
         assertEquals("OPEN", edge.engineSale("s1").status().name());
+    }
+
+    @Test
+    void protectionLayersApplyInTheContractOrder(@TempDir final Path other) throws Exception
+    {
+        edge.close();
+        edge = TestEdge.start(other, TestEdge.config().withUserRate(0.01, 3));
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        final String bad = "{\"quantity\":";
+        // body size, then auth, then validation
+        edge.send(edge.purchaseRequest("s1", null, "k", bad + "1" + " ".repeat(5000) + "}")).expect(413, "PAYLOAD_TOO_LARGE");
+        edge.send(edge.purchaseRequest("s1", null, "k", bad)).expect(401, "UNAUTHENTICATED");
+        edge.post("/admin/sales", edge.shopper("carol"), bad).expect(403, "FORBIDDEN");
+        // validation, then the blocklist, then the token buckets
+        edge.post("/admin/blocklist", edge.admin(), "{\"users\":[\"bot\"]}").expect(200, null);
+        edge.send(edge.purchaseRequest("s1", edge.shopper("bot"), "k", bad)).expect(400, "BAD_REQUEST");
+        for (int i = 0; i < 5; i++)
+        {
+            edge.purchase("s1", "bot", "k" + i, 1).expect(403, "BLOCKED"); // never 429: the blocklist comes first
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            edge.get("/api/sales/s1", edge.shopper("carol")).expect(200, null);
+        }
+        edge.get("/api/sales/s1", edge.shopper("carol")).expect(429, "RATE_LIMITED");
+        edge.send(edge.purchaseRequest("s1", edge.shopper("carol"), "k", bad)).expect(400, "BAD_REQUEST");
+        edge.purchase("s1", "carol", "k", 1).expect(429, "RATE_LIMITED");
+        assertEquals(1, edge.gateway.totalCalls(), "only the sale's creation reached the engine");
+    }
+
+    @Test
+    void idsOfUpTo64CharactersOfTheContractAlphabetWork() throws Exception
+    {
+        final String saleId = ("Az09_.:-" + "x".repeat(64)).substring(0, 64);
+        final String user = ("u-Z9_.:" + "y".repeat(64)).substring(0, 64);
+        final String key = ("K:9_.-a" + "z".repeat(64)).substring(0, 64);
+        edge.createSale(saleId, 5, 2, 60).expect(201, null);
+        assertEquals(saleId, edge.get("/api/sales/" + saleId, edge.shopper(user)).expect(200, null).json()
+            .get("saleId").asText());
+        final JsonNode order = edge.purchase(saleId, user, key, 1).expect(201, null).json();
+        assertEquals(user, order.get("userId").asText());
+        assertEquals(saleId, order.get("saleId").asText());
+        assertEquals(order, edge.purchase(saleId, user, key, 1).expect(200, null).json());
+        edge.get("/admin/sales/" + saleId + "/stats", edge.admin()).expect(200, null);
+        edge.createSale(saleId + "x", 5, 2, 60).expect(400, "BAD_REQUEST");
+        edge.purchase(saleId, user, key + "k", 1).expect(400, "BAD_REQUEST");
+        edge.get("/api/sales/" + saleId + "x", edge.shopper(user)).expect(400, "BAD_REQUEST");
+        assertEquals(1, edge.engineSale(saleId).reserved());
     }
 }

@@ -70,6 +70,9 @@ class OverloadTest
                 if (r.status() == 201)
                 {
                     created.add(r.json());
+                    // admitted requests never queue behind the bound: the engine's delay plus a little
+                    assertTrue(latencies.get(i).get() < ENGINE_DELAY_MS + 3000,
+                        "admitted latency stays bounded: " + latencies.get(i).get() + " ms");
                 }
                 else
                 {
@@ -117,6 +120,46 @@ class OverloadTest
                 }
             }
             assertTrue(created.size() <= 50, "never more than the stock: " + byStatus);
+            assertHeldByTheEngine(edge, created, "hot");
+            edge.get("/health/live", null).expect(200, null);
+            assertEquals(0, edge.server.internalErrors());
+        }
+    }
+
+    @Test
+    void aFloodFromOneAddressGetsFast429sAndOnlyTheBurstReachesTheEngine(@TempDir final Path dir) throws Exception
+    {
+        try (TestEdge edge = TestEdge.start(dir, TestEdge.config().withIpRate(1, 20)))
+        {
+            edge.createSale("hot", 1000, 1, 600).expect(201, null);
+            final long start = System.nanoTime();
+            final int requests = 200;
+            final List<CompletableFuture<TestEdge.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < requests; i++)
+            {
+                answers.add(edge.sendAsync(edge.purchaseRequest("hot", edge.shopper("f" + i), "k", "{\"quantity\":1}")));
+            }
+            final Map<Integer, Integer> byStatus = new TreeMap<>();
+            final List<JsonNode> created = new ArrayList<>();
+            for (final CompletableFuture<TestEdge.Response> answer : answers)
+            {
+                final TestEdge.Response r = answer.get(30, TimeUnit.SECONDS);
+                byStatus.merge(r.status(), 1, Integer::sum);
+                assertTrue(Set.of(201, 429).contains(r.status()), r::body);
+                if (r.status() == 201)
+                {
+                    created.add(r.json());
+                }
+                else
+                {
+                    r.expect(429, "RATE_LIMITED");
+                    assertTrue(Long.parseLong(r.headers().firstValue("Retry-After").orElse("0")) >= 1, r::body);
+                }
+            }
+            final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + 1;
+            assertTrue(created.size() <= 20 + seconds, "the IP's bucket held: " + byStatus);
+            assertTrue(byStatus.getOrDefault(429, 0) >= requests - 20 - seconds, "the rest was refused: " + byStatus);
+            assertEquals(created.size(), edge.gateway.calls("purchase"), "refused requests never reached the engine");
             assertHeldByTheEngine(edge, created, "hot");
             edge.get("/health/live", null).expect(200, null);
             assertEquals(0, edge.server.internalErrors());
