@@ -47,11 +47,13 @@ final class HttpBench
         final Path dataDir = Files.createTempDirectory("flashgate-bench-http-");
         out.printf("flashgate bench http%s: edge vs bare Javalin, %d connections, %,d buyers, limit %d, %.0fs per " +
                 "phase after %.0fs warm-up; %d cores; output %s%n",
-            options.values.containsKey("wait") ? " (engine wait " + options.string("wait", "") + ")" : "", connections, buyers, limit, seconds, warmup,
+            (options.values.containsKey("wait") ? " (engine wait " + options.string("wait", "") + ")" : "") +
+                (options.values.containsKey("idle") ? " (transport idle " + options.string("idle", "") + ")" : ""), connections, buyers, limit, seconds, warmup,
             Runtime.getRuntime().availableProcessors(), outDir.toAbsolutePath());
 
         final String wait = options.string("wait", "");
-        final Process server = startServers(secret, dataDir, options.string("server-jfr", ""), wait);
+        final Process server = startServers(secret, dataDir, options.string("server-jfr", ""), wait,
+            options.string("idle", ""));
         final List<OpenLoop.Result> results = new ArrayList<>();
         try
         {
@@ -188,8 +190,8 @@ final class HttpBench
     }
 
     /** The server JVM: this JVM's module flags and class path, its own heap. */
-    static Process startServers(final String secret, final Path dataDir, final String jfr, final String wait)
-        throws IOException
+    static Process startServers(final String secret, final Path dataDir, final String jfr, final String wait,
+        final String idle) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -213,6 +215,7 @@ final class HttpBench
         command.add(secret);
         command.add(dataDir.toString());
         command.add(wait);
+        command.add(idle);
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its reply executor), with no auth, no throttling and no engine.
  *
  * <p>Prints {@code READY <edgePort> <barePort>} on stdout; stops everything when stdin closes.
- * Arguments: token secret, data folder, optionally the engine pipeline's wait strategy (default: the engine's).
+ * Arguments: token secret, data folder, optionally the engine pipeline's wait strategy and the transport pollers'
+ * idle strategy ("" or absent: the defaults).
  */
 public final class HttpServers
 {
@@ -50,6 +51,7 @@ public final class HttpServers
         final String secret = args[0];
         final Path dataDir = Path.of(args[1]);
         final String wait = args.length > 2 ? args[2] : "";
+        final String idle = args.length > 3 ? args[3] : "";
         Files.createDirectories(dataDir);
         EmbeddedDriver driver = null;
         EngineTransport engine = null;
@@ -65,8 +67,17 @@ public final class HttpServers
             {
                 engineConfig = engineConfig.withWaitChoice(WaitChoice.valueOf(wait.toUpperCase(java.util.Locale.ROOT)));
             }
-            engine = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig);
-            gateway = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory()));
+            TransportConfig transport = TransportConfig.ipc(driver.aeronDirectory());
+            GatewayConfig edgeChannels = GatewayConfig.ipc(driver.aeronDirectory());
+            if (!idle.isEmpty())
+            {
+                transport = transport.withIdle(io.flashgate.engine.transport.IdleChoice.valueOf(
+                    idle.toUpperCase(java.util.Locale.ROOT)));
+                edgeChannels = edgeChannels.withIdle(io.flashgate.edge.transport.IdleChoice.valueOf(
+                    idle.toUpperCase(java.util.Locale.ROOT)));
+            }
+            engine = EngineTransport.launch(transport, engineConfig);
+            gateway = AeronEngineGateway.launch(edgeChannels);
             if (!gateway.awaitReachable(Duration.ofSeconds(30)))
             {
                 throw new IOException("edge never reached the engine");

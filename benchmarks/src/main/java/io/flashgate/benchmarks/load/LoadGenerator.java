@@ -51,7 +51,8 @@ public final class LoadGenerator
         "  --wait blocking|lite_blocking|sleeping|yielding  engine pipeline wait strategy (default: blocking)",
         "  --also-wait W       also run a second engine with pipeline wait strategy W, as an extra labelled line",
         "  http mode: --connections N (default 64), --buyers (default 50000), --seconds (default 6) and --warmup (default 4)",
-        "             per phase, --server-jfr FILE records the server JVM, --wait W sets its engine's wait strategy");
+        "             per phase, --server-jfr FILE records the server JVM, --wait W sets its engine's wait strategy,",
+        "             --idle I its transport pollers' idle strategy");
 
     /** Parsed --flag value pairs; every option has a default here. */
     static final class Options
