@@ -253,7 +253,13 @@ class EdgeContractTest
         edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":-7}").expect(200, null);
         edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":-1}").expect(409, "INSUFFICIENT_STOCK");
         edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":\"1\"}").expect(400, "BAD_REQUEST");
+        edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":1099511627776}").expect(400, "BAD_REQUEST");
+        edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":9223372036854775807}").expect(400, "BAD_REQUEST");
+        edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":-9223372036854775808}")
+            .expect(409, "INSUFFICIENT_STOCK");
+        edge.post("/admin/sales/s1/stock", edge.admin(), "{\"delta\":-4294967296}").expect(409, "INSUFFICIENT_STOCK");
         assertEquals(3, edge.engineSale("s1").stock());
+        assertEquals(0, edge.engineSale("s1").remaining());
     }
 
     @Test
@@ -451,6 +457,8 @@ class EdgeContractTest
         final String text = metrics.body();
         assertTrue(text.contains("flashgate_edge_requests_total{method=\"POST\",route=\"/api/sales/{saleId}/purchases\",code=\"201\"} 1"), text);
         assertTrue(text.contains("flashgate_edge_purchases_total{outcome=\"CREATED\",where=\"engine\"} 1"), text);
+        assertTrue(text.contains("flashgate_edge_requests_total{method=\"POST\",route=\"/api/sales/{saleId}/purchases\",code=\"409\"}"), text);
+        assertTrue(text.contains("flashgate_edge_requests_total{method=\"GET\",route=\"/health/ready\",code=\"503\"} 1"), text);
         assertTrue(text.contains("flashgate_edge_purchases_total{outcome=\"SOLD_OUT\""), text);
         assertTrue(text.contains("flashgate_edge_engine_latency_seconds{quantile=\"0.99\"}"), text);
         assertTrue(text.contains("flashgate_edge_internal_errors_total 0"), text);
@@ -470,9 +478,13 @@ class EdgeContractTest
     {
         final Instant now = Instant.now();
         edge.createSale("soon", 5, 1, now.plusMillis(700), now.plusSeconds(3600), 60).expect(201, null);
+        edge.createSale("brief", 5, 1, now.minusSeconds(1), now.plusMillis(700), 60).expect(201, null);
         assertEquals("SCHEDULED", edge.get("/api/sales/soon", edge.shopper("u")).json().get("status").asText());
         edge.purchase("soon", "u", "k", 1).expect(409, "NOT_STARTED");
-        Thread.sleep(800);
+        assertEquals("OPEN", edge.get("/api/sales/brief", edge.shopper("u")).json().get("status").asText());
+        Thread.sleep(800); // the wall clock has to pass startsAt / endsAt
+        assertEquals("ENDED", edge.get("/api/sales/brief", edge.shopper("u")).json().get("status").asText());
+        edge.purchase("brief", "u", "k", 1).expect(409, "SALE_ENDED");
         assertEquals("OPEN", edge.get("/api/sales/soon", edge.shopper("u")).json().get("status").asText());
         edge.purchase("soon", "u", "k2", 1).expect(201, null);
         final Reply.Sale sale = edge.engineSale("soon");
