@@ -38,12 +38,13 @@ final class FlashgateProcess implements AutoCloseable
         {
             final String secret = TokenSecret.resolve(options);
             final EmbeddedDriver driver = process.started(EmbeddedDriver.launch());
-            process.started(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()),
-                EngineConfig.defaults(options.dataDir())));
+            final EngineTransport engine = process.started(EngineTransport.launch(
+                TransportConfig.ipc(driver.aeronDirectory()), EngineConfig.defaults(options.dataDir())));
             final AeronEngineGateway gateway =
                 process.started(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())));
             awaitEngine(gateway);
-            process.edge = process.started(EdgeServer.start(edgeConfig(options, secret), gateway));
+            process.edge = process.started(EdgeServer.start(edgeConfig(options, secret), gateway))
+                .withProcessMetrics(new EngineMetrics(engine)::render);
             process.description = "engine + edge on http://" + options.httpHost() + ":" + process.edge.port() +
                 " (journal in " + options.dataDir().toAbsolutePath() + ")";
             return process;
@@ -62,11 +63,14 @@ final class FlashgateProcess implements AutoCloseable
         try
         {
             final EmbeddedDriver driver = process.started(EmbeddedDriver.launch());
-            process.started(EngineTransport.launch(
+            final EngineTransport engine = process.started(EngineTransport.launch(
                 TransportConfig.udp(driver.aeronDirectory(), options.ingressEndpoint(), options.egressControl()),
                 EngineConfig.defaults(options.dataDir())));
+            final EngineMetrics metrics = process.started(new EngineMetrics(engine))
+                .serve(options.httpHost(), options.metricsPort());
             process.description = "engine on udp " + options.ingressEndpoint() + " (events via " +
-                options.egressControl() + ", journal in " + options.dataDir().toAbsolutePath() + ")";
+                options.egressControl() + ", journal in " + options.dataDir().toAbsolutePath() +
+                ", metrics on http://" + options.httpHost() + ":" + metrics.port() + "/metrics)";
             return process;
         }
         catch (final IOException | RuntimeException ex)

@@ -18,6 +18,7 @@ import java.util.function.Function;
  *  --ingress       FLASHGATE_ENGINE_INGRESS   127.0.0.1:40123   engine's UDP command endpoint
  *  --egress        FLASHGATE_ENGINE_EGRESS    127.0.0.1:40124   engine's UDP event control endpoint
  *  --edge-host     FLASHGATE_EDGE_HOST        127.0.0.1         address an edge receives events on
+ *  --metrics-port  FLASHGATE_METRICS_PORT     9464              engine-only process: its /metrics
  * </pre>
  */
 public record LaunchOptions(
@@ -28,6 +29,7 @@ public record LaunchOptions(
     String ingressEndpoint,
     String egressControl,
     String edgeHost,
+    int metricsPort,
     String user,
     boolean admin,
     long ttlSeconds)
@@ -42,7 +44,7 @@ public record LaunchOptions(
     }
 
     private static final Set<String> VALUED = Set.of("--http-port", "--http-host", "--data-dir", "--token-secret",
-        "--ingress", "--egress", "--edge-host", "--user", "--ttl");
+        "--ingress", "--egress", "--edge-host", "--metrics-port", "--user", "--ttl");
     private static final Set<String> SWITCHES = Set.of("--admin");
 
     /** Parses {@code args} (after the sub-command) with {@code env} as the fallback for every setting. */
@@ -87,6 +89,7 @@ public record LaunchOptions(
             endpoint(first(setting.apply("--ingress"), env.apply("FLASHGATE_ENGINE_INGRESS"), "127.0.0.1:40123")),
             endpoint(first(setting.apply("--egress"), env.apply("FLASHGATE_ENGINE_EGRESS"), "127.0.0.1:40124")),
             first(setting.apply("--edge-host"), env.apply("FLASHGATE_EDGE_HOST"), "127.0.0.1"),
+            port(first(setting.apply("--metrics-port"), env.apply("FLASHGATE_METRICS_PORT"), "9464")),
             flags.get("--user"),
             flags.containsKey("--admin"),
             ttl(flags.getOrDefault("--ttl", "3600")));
@@ -108,13 +111,13 @@ public record LaunchOptions(
             final int port = Integer.parseInt(value.trim());
             if (port < 0 || port > 65_535)
             {
-                throw new UsageException("HTTP port out of range: " + value);
+                throw new UsageException("port out of range: " + value);
             }
             return port;
         }
         catch (final NumberFormatException ex)
         {
-            throw new UsageException("HTTP port is not a number: " + value);
+            throw new UsageException("port is not a number: " + value);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.flashgate.ops;
 
 import io.flashgate.edge.http.Tokens;
+import io.flashgate.protocol.Ids;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ public final class Launcher
           --ingress H:P      FLASHGATE_ENGINE_INGRESS  127.0.0.1:40123
           --egress H:P       FLASHGATE_ENGINE_EGRESS   127.0.0.1:40124
           --edge-host H      FLASHGATE_EDGE_HOST       127.0.0.1
+          --metrics-port N   FLASHGATE_METRICS_PORT    9464 (engine only; run adds them to the edge's /metrics)
         """;
 
     private Launcher()
@@ -89,9 +91,9 @@ public final class Launcher
     private static int token(final LaunchOptions options, final PrintStream out, final PrintStream err)
         throws IOException
     {
-        if (options.user() == null || options.user().isBlank())
+        if (options.user() == null || !Ids.isValid(options.user()))
         {
-            err.println("flashgate: token needs --user U");
+            err.println("flashgate: token needs --user U, 1-64 characters of [A-Za-z0-9_.:-]");
             return 2;
         }
         final Tokens tokens = new Tokens(TokenSecret.resolve(options));

@@ -137,6 +137,11 @@ class KillMinus9RunTest
         assertEquals(200, retried.status());
         assertEquals(someOrder, retried.body().get("orderId").asText());
 
+        // The all-in-one edge's /metrics carries the engine's figures, starting from what recovery reached.
+        final String metrics = shopper.metrics();
+        assertTrue(TwoEdgesOverUdpTest.metric(metrics, "flashgate_engine_recovered_sequence") >= acknowledgedReservations,
+            metrics);
+
         // SIGTERM: a clean stop; the next start shows the very same figures.
         second.terminate();
         run(port, "third.log");

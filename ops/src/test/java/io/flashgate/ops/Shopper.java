@@ -66,6 +66,12 @@ final class Shopper
             .build()).get();
     }
 
+    String metrics() throws Exception
+    {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(5)).GET()
+            .build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     Answer admin(final String path) throws Exception
     {
         return send(post(path, tokens.admin("ops"), null, "{}")).get();

@@ -81,6 +81,13 @@ class TwoEdgesOverUdpTest
         }
     }
 
+    static long metric(final String text, final String name)
+    {
+        return text.lines().filter(line -> line.startsWith(name + " ")).mapToLong(
+            line -> Long.parseLong(line.substring(name.length() + 1).trim())).findFirst()
+            .orElseThrow(() -> new AssertionError(name + " missing from:\n" + text));
+    }
+
     @Test
     @Timeout(240)
     void aContestedSaleThroughTwoEdgesSellsExactlyTheStock() throws Exception
@@ -89,7 +96,9 @@ class TwoEdgesOverUdpTest
         final String egress = "127.0.0.1:" + LauncherProcess.freeUdpPort();
         final int port1 = LauncherProcess.freeTcpPort();
         final int port2 = LauncherProcess.freeTcpPort();
-        start("engine.log", "engine", "--ingress", ingress, "--egress", egress).awaitReady(1, 90);
+        final int metricsPort = LauncherProcess.freeTcpPort();
+        start("engine.log", "engine", "--ingress", ingress, "--egress", egress,
+            "--metrics-port", Integer.toString(metricsPort)).awaitReady(1, 90);
         start("edge1.log", "edge", "--http-port", Integer.toString(port1), "--ingress", ingress, "--egress", egress)
             .awaitReady(1, 90);
         start("edge2.log", "edge", "--http-port", Integer.toString(port2), "--ingress", ingress, "--egress", egress)
@@ -162,5 +171,13 @@ class TwoEdgesOverUdpTest
             assertEquals(order.getValue(), retry.body().get("orderId").asText());
             assertTrue(seen.add(order.getValue()), "order id handed out twice: " + order.getValue());
         }
+
+        // The engine process serves its own figures: everything taken in was journaled.
+        final String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        final long journaled = metric(metrics, "flashgate_journal_durable_sequence");
+        assertTrue(journaled >= USERS, metrics);
+        assertTrue(metric(metrics, "flashgate_engine_published_sequence") >= journaled, metrics);
     }
 }

@@ -74,6 +74,8 @@ public final class EdgeServer implements AutoCloseable
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService replyExecutor;
     private final Javalin app;
+    /** Prometheus lines of the process around the edge (the engine's ring and journal when it runs here). */
+    private volatile Supplier<String> processMetrics = () -> "";
 
     private EdgeServer(final EdgeConfig config, final EngineGateway gateway)
     {
@@ -124,6 +126,13 @@ public final class EdgeServer implements AutoCloseable
             throw ex;
         }
         return server;
+    }
+
+    /** Adds the process's own figures (e.g. the engine's ring and journal) to {@code GET /metrics}. */
+    public EdgeServer withProcessMetrics(final Supplier<String> lines)
+    {
+        processMetrics = lines;
+        return this;
     }
 
     /** The port actually bound. */
@@ -197,7 +206,7 @@ public final class EdgeServer implements AutoCloseable
         app.get("/health/live", ctx -> writeJson(ctx, 200, Map.of("status", "LIVE")));
         app.get("/health/ready", this::ready);
         app.get("/metrics", ctx -> ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8")
-            .result(metrics.render()));
+            .result(metrics.render() + processMetrics.get()));
 
         app.exception(ApiError.class, (ex, ctx) -> writeError(ctx, ex));
         app.exception(HttpResponseException.class, (ex, ctx) -> writeError(ctx, fromJavalin(ex)));

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine, assembled in this one place so the whole flow reads like the diagram:
@@ -48,6 +49,9 @@ public final class Engine implements AutoCloseable
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[64]);
     private final CommandEncoder controlEncoder = new CommandEncoder();
     private volatile boolean running = true;
+    private final Journaller journaller;
+    private final Egress egress;
+    private final AtomicLong refusedOffers = new AtomicLong();
 
     private Engine(final EngineConfig config, final EventSink listener, final EpochClock clock) throws IOException
     {
@@ -79,10 +83,11 @@ public final class Engine implements AutoCloseable
             config.waitChoice().newStrategy());
         // Fail-stop: if the journal cannot write, its stage dies and nothing after it is ever released.
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
+        journaller = new Journaller(journal);
+        egress = new Egress(listener);
         disruptor
-            .handleEventsWith(new Journaller(journal), new Replicator(),
-                new BusinessLogicHandler(recovered.logic(), snapshots))
-            .then(new Egress(listener));
+            .handleEventsWith(journaller, new Replicator(), new BusinessLogicHandler(recovered.logic(), snapshots))
+            .then(egress);
         ring = disruptor.start();
 
         ticker = config.tickIntervalMillis() > 0 || config.snapshotEveryCommands() > 0 ?
@@ -125,6 +130,7 @@ public final class Engine implements AutoCloseable
         }
         catch (final InsufficientCapacityException ex)
         {
+            refusedOffers.incrementAndGet();
             return false;
         }
         final CommandSlot slot = ring.get(ringSequence);
@@ -184,6 +190,15 @@ public final class Engine implements AutoCloseable
     public Recovery.Recovered recovered()
     {
         return recovered;
+    }
+
+    /** The pipeline's figures now, for metrics; any thread. */
+    public EngineStats stats()
+    {
+        final long published = baseSequence + 1 + ring.getCursor();
+        return new EngineStats(ring.getBufferSize(), ring.remainingCapacity(), published,
+            Math.max(baseSequence, journaller.journaledSequence.get()), journaller.batches.get(),
+            Math.max(baseSequence, egress.releasedSequence.get()), refusedOffers.get(), baseSequence);
     }
 
     /** Sequence the next offered command will get at the earliest. */

@@ -3,6 +3,8 @@ package io.flashgate.engine.pipeline;
 import com.lmax.disruptor.EventHandler;
 import io.flashgate.journal.Journal;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Appends every command to the journal and makes the batch durable at its end (group commit): one
  * write (and fsync, if configured) per Disruptor batch, however many commands it holds. The
@@ -12,6 +14,9 @@ import io.flashgate.journal.Journal;
 final class Journaller implements EventHandler<CommandSlot>
 {
     private final Journal journal;
+    /** For metrics: written once per batch, read by any thread. */
+    final AtomicLong journaledSequence = new AtomicLong();
+    final AtomicLong batches = new AtomicLong();
 
     Journaller(final Journal journal)
     {
@@ -25,6 +30,8 @@ final class Journaller implements EventHandler<CommandSlot>
         if (endOfBatch)
         {
             journal.flush();
+            journaledSequence.lazySet(slot.sequence);
+            batches.lazySet(batches.get() + 1);
         }
     }
 }

@@ -64,12 +64,27 @@ class EngineTest
             final Reply.Sale sale = (Reply.Sale)await(client.querySale("flash"));
             assertEquals(SaleStatus.SOLD_OUT, sale.status());
             assertEquals(0, sale.remaining());
+            // Operators' figures: six commands taken, journaled and released; the ring is idle again.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            EngineStats stats = engine.engine().stats();
+            while (stats.releasedSequence() < 6 && System.nanoTime() - deadline < 0)
+            {
+                Thread.onSpinWait();
+                stats = engine.engine().stats();
+            }
+            assertEquals(6, stats.publishedSequence());
+            assertEquals(6, stats.journaledSequence());
+            assertEquals(6, stats.releasedSequence());
+            assertEquals(stats.ringSize(), stats.ringRemaining());
+            assertTrue(stats.journalBatches() >= 1 && stats.journalBatches() <= 6, stats.toString());
+            assertEquals(0, stats.refusedOffers());
         }
 
         // Restart on the same folder: everything acknowledged is still there.
         try (Running engine = Running.start(config(dataDir), clock))
         {
             final EngineClient client = engine.client;
+            assertEquals(6, engine.engine().stats().recoveredSequence());
             final Reply.Order retried = (Reply.Order)await(client.purchase("flash", "alice", "k1", 1));
             assertEquals(MessageTypes.ORDER_REPLAYED, retried.type());
             assertEquals(first.orderId(), retried.orderId());
