@@ -119,6 +119,28 @@ final class HttpBench
                 {
                     results.add(OpenLoop.Result.merge(list));
                 }
+                // Open loop at one common rate (half the edge's purchase capacity): latency corrected for
+                // coordinated omission, bare POST vs edge POST purchase at equal load.
+                final double rate = options.number("rate", LoadGenerator.roundRate(results.get(4).throughput() / 2));
+                if (rate > 0 && options.number("open-seconds", seconds) > 0)
+                {
+                    final double s = options.number("open-seconds", seconds) / rounds;
+                    final List<OpenLoop.Result> bareOpen = new ArrayList<>();
+                    final List<OpenLoop.Result> edgeOpen = new ArrayList<>();
+                    final String label = String.format(Locale.ROOT, "%,.0f/s", rate);
+                    final int inFlight = (int)Math.max(connections, Math.min(1_000_000, rate * 2));
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        bareOpen.add(loop.run(barePost, workload, new OpenLoop.Phase(label, "opost" + sale++, bigStock,
+                            limit, rate, inFlight, s, 30)));
+                        out.println(LoadGenerator.line(bareOpen.get(bareOpen.size() - 1)));
+                        edgeOpen.add(loop.run(edgePurchase, workload, new OpenLoop.Phase(label, "obuy" + sale++,
+                            bigStock, limit, rate, inFlight, s, 30)));
+                        out.println(LoadGenerator.line(edgeOpen.get(edgeOpen.size() - 1)));
+                    }
+                    results.add(OpenLoop.Result.merge(bareOpen));
+                    results.add(OpenLoop.Result.merge(edgeOpen));
+                }
             }
         }
         finally
@@ -150,6 +172,19 @@ final class HttpBench
             statusRatio * 100, verdictMark(statusRatio >= 0.9)));
         headlines.add(String.format(Locale.ROOT, "edge POST sold-out / bare GET: throughput %.0f%% (target ≥ 90%%) %s",
             soldOutRatio * 100, verdictMark(soldOutRatio >= 0.9)));
+        if (results.size() > 6)
+        {
+            final OpenLoop.Result bareOpen = results.get(5);
+            final OpenLoop.Result edgeOpen = results.get(6);
+            headlines.add(String.format(Locale.ROOT, "open loop at %s: edge POST purchase / bare POST latency p50 %s, " +
+                    "p99 %s, p99.9 %s (%s vs %s at p99); correctness %s", edgeOpen.phase().label(),
+                LoadGenerator.ratio(edgeOpen.percentileMicros(50), bareOpen.percentileMicros(50)),
+                LoadGenerator.ratio(edgeOpen.percentileMicros(99), bareOpen.percentileMicros(99)),
+                LoadGenerator.ratio(edgeOpen.percentileMicros(99.9), bareOpen.percentileMicros(99.9)),
+                Report.micros(edgeOpen.histogram().getValueAtPercentile(99)),
+                Report.micros(bareOpen.histogram().getValueAtPercentile(99)),
+                edgeOpen.verdict().summary(edgeOpen.phase().stock(), edgeOpen.phase().limitPerUser())));
+        }
         headlines.add("correctness edge POST purchase: " +
             edgePurchase.verdict().summary(edgePurchase.phase().stock(), edgePurchase.phase().limitPerUser()));
         final boolean soldOutAllRejected = edgeSoldOut.count(Outcome.SOLD_OUT) == edgeSoldOut.sent();
@@ -162,12 +197,15 @@ final class HttpBench
         Report.writeHtml(outDir.resolve("report-http.html"), title, headlines, results, "percentiles-http.png");
         final String summary = String.format(Locale.ROOT,
             "SUMMARY http | edge POST %,.0f/s = %.0f%% of bare POST %,.0f/s, p99 %s vs %s (%.2f×) | edge GET status " +
-                "%,.0f/s = %.0f%% and POST sold-out %,.0f/s = %.0f%% of bare GET %,.0f/s | correctness %s",
+                "%,.0f/s = %.0f%% and POST sold-out %,.0f/s = %.0f%% of bare GET %,.0f/s%s | correctness %s",
             edgePurchase.throughput(), postRatio * 100, barePost.throughput(),
             Report.micros(edgePurchase.histogram().getValueAtPercentile(99)),
             Report.micros(barePost.histogram().getValueAtPercentile(99)), p99Ratio, edgeStatus.throughput(),
             statusRatio * 100, edgeSoldOut.throughput(), soldOutRatio * 100, bareGet.throughput(),
-            edgePurchase.verdict().passed() && soldOutAllRejected ? "OK" : "FAILED");
+            results.size() > 6 ? String.format(Locale.ROOT, " | open loop %s: edge/bare POST p99 %s vs %s",
+                results.get(6).phase().label(), Report.micros(results.get(6).histogram().getValueAtPercentile(99)),
+                Report.micros(results.get(5).histogram().getValueAtPercentile(99))) : "",
+            results.stream().allMatch(r -> r.verdict().passed()) && soldOutAllRejected ? "OK" : "FAILED");
         Files.writeString(outDir.resolve("summary-http.txt"), String.join("\n", headlines) + "\n" + summary + "\n");
         for (final String headline : headlines)
         {
@@ -175,7 +213,8 @@ final class HttpBench
         }
         out.println("files: " + outDir.toAbsolutePath() + "/{report-http.html,percentiles-http.png,*.hgrm,summary-http.txt}");
         out.println(summary);
-        return edgePurchase.verdict().passed() && soldOutAllRejected ? 0 : 1;
+        final boolean allPassed = results.stream().allMatch(r -> r.verdict().passed()) && soldOutAllRejected;
+        return allPassed ? 0 : 1;
     }
 
     static String verdictMark(final boolean met)

@@ -52,7 +52,8 @@ public final class LoadGenerator
         "  --also-wait W       also run a second engine with pipeline wait strategy W, as an extra labelled line",
         "  http mode: --connections N (default 64), --buyers (default 50000), --seconds (default 6) and --warmup (default 4)",
         "             per phase, --server-jfr FILE records the server JVM, --wait W sets its engine's wait strategy,",
-        "             --idle I its transport pollers' idle strategy");
+        "             --idle I its transport pollers' idle strategy; then bare POST and edge POST open loop at --rate",
+        "             (default half the edge's purchase capacity) for --open-seconds (default --seconds; 0 skips)");
 
     /** Parsed --flag value pairs; every option has a default here. */
     static final class Options
