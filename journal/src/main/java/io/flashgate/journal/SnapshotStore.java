@@ -38,6 +38,8 @@ public final class SnapshotStore
 
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})\\.snap");
     private static final String TEMP_SUFFIX = ".tmp";
+    /** Suffix of a snapshot set aside because the journal does not reach its sequence. */
+    public static final String BEYOND_JOURNAL_SUFFIX = ".beyond-journal";
 
     private final Path directory;
 
@@ -145,6 +147,29 @@ public final class SnapshotStore
                 .sorted(Comparator.comparingLong(SnapshotStore::sequenceOf))
                 .toList();
         }
+    }
+
+    /**
+     * Renames every snapshot past {@code lastSequence} to {@code <name>.beyond-journal} (never deletes). Business
+     * logic writes a snapshot in parallel with the journal writer, so after a crash one can describe commands that
+     * never became durable; once new commands reuse those sequences it would describe a history that never was.
+     *
+     * @return the files set aside, by their new names.
+     * @throws IOException if a rename fails.
+     */
+    public List<Path> setAsideBeyond(final long lastSequence) throws IOException
+    {
+        final List<Path> setAside = new ArrayList<>();
+        for (final Path file : list())
+        {
+            if (sequenceOf(file) > lastSequence)
+            {
+                final Path target = file.resolveSibling(file.getFileName() + BEYOND_JOURNAL_SUFFIX);
+                Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                setAside.add(target);
+            }
+        }
+        return setAside;
     }
 
     static String fileName(final long sequence)

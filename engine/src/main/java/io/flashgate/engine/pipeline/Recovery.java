@@ -28,10 +28,17 @@ public final class Recovery
         final EventSink sink) throws IOException
     {
         final long started = System.nanoTime();
+        final java.util.List<String> setAside = new java.util.ArrayList<>();
+        for (final java.nio.file.Path file : snapshots.setAsideBeyond(journal.lastSequence()))
+        {
+            setAside.add(file + ": set aside, past the journal's end at " + journal.lastSequence() +
+                " (its commands never became durable)");
+        }
         SnapshotLoad load = snapshots.loadNewest(journal.lastSequence());
         BusinessLogic logic = null;
         long fromSequence = 0;
-        final java.util.List<String> skipped = new java.util.ArrayList<>(load.skipped());
+        final java.util.List<String> skipped = new java.util.ArrayList<>(setAside);
+        skipped.addAll(load.skipped());
         while (load.snapshot().isPresent())
         {
             final Snapshot snapshot = load.snapshot().get();

@@ -218,6 +218,50 @@ class EngineTest
         }
     }
 
+    @Test
+    void aSnapshotPastTheJournalsEndIsSetAsideAndNeverLoadedLater(@TempDir final Path otherRun) throws Exception
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(T0);
+        // Another history's snapshot at sequence 3: what a crash leaves when business logic wrote a snapshot
+        // whose commands the journal writer never got to disk.
+        try (Running ghost = Running.start(config(otherRun), clock))
+        {
+            await(ghost.client.createSale("ghost", 5, 1, T0, T0 + 60_000, 30));
+            await(ghost.client.purchase("ghost", "eve", "k", 1));
+            assertTrue(ghost.engine.requestSnapshot());
+            await(ghost.client.querySale("ghost"));
+        }
+        final Path ghostSnapshot = new io.flashgate.journal.SnapshotStore(config(otherRun).snapshotDirectory()).list()
+            .get(0);
+        java.nio.file.Files.createDirectories(config(dataDir).snapshotDirectory());
+
+        try (Running engine = Running.start(config(dataDir), clock))
+        {
+            await(engine.client.createSale("flash", 5, 1, T0, T0 + 60_000, 30));
+        }
+        java.nio.file.Files.copy(ghostSnapshot, config(dataDir).snapshotDirectory().resolve(ghostSnapshot.getFileName()));
+
+        try (Running engine = Running.start(config(dataDir), clock))
+        {
+            assertTrue(engine.engine.recovered().skippedSnapshots().get(0).contains("set aside"),
+                engine.engine.recovered().describe());
+            // New commands now take sequences 2, 3, 4...: the ghost snapshot would claim them.
+            await(engine.client.purchase("flash", "alice", "k", 1));
+            await(engine.client.purchase("flash", "bob", "k", 1));
+            await(engine.client.purchase("flash", "carol", "k", 1));
+        }
+        try (Running engine = Running.start(config(dataDir), clock))
+        {
+            assertEquals(0L, engine.engine.recovered().snapshotSequence());
+            assertEquals(new Reply.Rejected(Reason.UNKNOWN_SALE), await(engine.client.querySale("ghost")));
+            assertEquals(2, ((Reply.Sale)await(engine.client.querySale("flash"))).remaining());
+        }
+        assertTrue(java.nio.file.Files.exists(config(dataDir).snapshotDirectory()
+            .resolve(ghostSnapshot.getFileName() + io.flashgate.journal.SnapshotStore.BEYOND_JOURNAL_SUFFIX)),
+            "set aside, never deleted");
+    }
+
     /** An engine with an in-process client attached; closes both. */
     record Running(Engine engine, EngineClient client) implements AutoCloseable
     {
