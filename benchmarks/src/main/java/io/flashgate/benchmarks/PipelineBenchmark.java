@@ -50,7 +50,7 @@ public class PipelineBenchmark
     @Param({"1000000", "10000"})
     public int buyers;
 
-    @Param({"BLOCKING", "LITE_BLOCKING", "SLEEPING"})
+    @Param({"BLOCKING", "DISRUPTOR_BLOCKING", "SLEEPING"})
     public WaitChoice wait;
 
     @Param({"PAGE_CACHE", "FSYNC"})

@@ -10,13 +10,15 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 /**
  * How the pipeline's threads wait for work. On a 2-core machine the pipeline has more threads than
  * cores, so spinning steals the CPU the other stages need (measured in STACK.md): BLOCKING is the
- * default (0 % CPU when idle); LITE_BLOCKING also parks but only signals when a consumer waits
- * (the Disruptor marks it experimental); SLEEPING trades a little idle CPU for throughput; YIELDING and
- * BUSY_SPIN are for machines with a core to spare per stage.
+ * default ({@link GatedBlockingWaitStrategy}: 0 % CPU when idle, and parks, rather than spins, while an
+ * earlier stage is behind); DISRUPTOR_BLOCKING and LITE_BLOCKING are the Disruptor's own, which park on
+ * an empty ring but spin while an earlier stage is behind; SLEEPING trades a little idle CPU for
+ * throughput; YIELDING and BUSY_SPIN are for machines with a core to spare per stage.
  */
 public enum WaitChoice
 {
     BLOCKING,
+    DISRUPTOR_BLOCKING,
     LITE_BLOCKING,
     SLEEPING,
     YIELDING,
@@ -26,7 +28,8 @@ public enum WaitChoice
     {
         return switch (this)
         {
-            case BLOCKING -> new BlockingWaitStrategy();
+            case BLOCKING -> new GatedBlockingWaitStrategy();
+            case DISRUPTOR_BLOCKING -> new BlockingWaitStrategy();
             case LITE_BLOCKING -> new LiteBlockingWaitStrategy();
             case SLEEPING -> new SleepingWaitStrategy();
             case YIELDING -> new YieldingWaitStrategy();

@@ -16,7 +16,7 @@ import java.util.concurrent.Semaphore;
 public final class CrashWorkload
 {
     static final String SALE = "crash";
-    static final int STOCK = 200_000;
+    static final int STOCK = 2_000_000;
     static final int LIMIT = 3;
 
     private CrashWorkload()
@@ -44,7 +44,8 @@ public final class CrashWorkload
         for (long i = 0; ; i++)
         {
             inFlight.acquire();
-            final String user = "u" + random.nextInt(50_000);
+            // Users of this run (an earlier run's users may have reached their limit): every run has buyers.
+            final String user = run + "u" + random.nextInt(50_000);
             final String key = run + "-" + i;
             final int quantity = 1 + random.nextInt(2);
             client.purchase(SALE, user, key, quantity).whenComplete((reply, error) ->
