@@ -1,5 +1,7 @@
 package io.flashgate.edge.transport;
 
+import io.flashgate.protocol.IdleChoice;
+
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 

@@ -54,7 +54,7 @@ public final class AeronTarget implements Target
      * @param wait    the engine pipeline's wait strategy; null = default.
      */
     public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
-        final io.flashgate.engine.transport.IdleChoice idle, final io.flashgate.engine.pipeline.WaitChoice wait)
+        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.engine.pipeline.WaitChoice wait)
         throws Exception
     {
         EmbeddedDriver engineDriver = null;
@@ -78,7 +78,7 @@ public final class AeronTarget implements Target
             if (idle != null)
             {
                 transport = transport.withIdle(idle);
-                edge = edge.withIdle(io.flashgate.edge.transport.IdleChoice.valueOf(idle.name()));
+                edge = edge.withIdle(idle);
             }
             engine = EngineTransport.launch(transport, config);
             gateway = AeronEngineGateway.launch(edge);

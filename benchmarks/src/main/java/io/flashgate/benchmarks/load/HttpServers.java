@@ -71,10 +71,10 @@ public final class HttpServers
             GatewayConfig edgeChannels = GatewayConfig.ipc(driver.aeronDirectory());
             if (!idle.isEmpty())
             {
-                transport = transport.withIdle(io.flashgate.engine.transport.IdleChoice.valueOf(
-                    idle.toUpperCase(java.util.Locale.ROOT)));
-                edgeChannels = edgeChannels.withIdle(io.flashgate.edge.transport.IdleChoice.valueOf(
-                    idle.toUpperCase(java.util.Locale.ROOT)));
+                final io.flashgate.protocol.IdleChoice choice =
+                    io.flashgate.protocol.IdleChoice.valueOf(idle.toUpperCase(java.util.Locale.ROOT));
+                transport = transport.withIdle(choice);
+                edgeChannels = edgeChannels.withIdle(choice);
             }
             engine = EngineTransport.launch(transport, engineConfig);
             gateway = AeronEngineGateway.launch(edgeChannels);

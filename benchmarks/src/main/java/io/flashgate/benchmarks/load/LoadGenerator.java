@@ -209,7 +209,7 @@ public final class LoadGenerator
                 final String idle = options.string("idle", "");
                 final String wait = options.string("wait", "");
                 targets.add(AeronTarget.start(dataDir.resolve("engine"), buyers, options.integer("drivers", 1),
-                    idle.isEmpty() ? null : io.flashgate.engine.transport.IdleChoice.valueOf(idle.toUpperCase(Locale.ROOT)),
+                    idle.isEmpty() ? null : io.flashgate.protocol.IdleChoice.valueOf(idle.toUpperCase(Locale.ROOT)),
                     wait.isEmpty() ? null : io.flashgate.engine.pipeline.WaitChoice.valueOf(wait.toUpperCase(Locale.ROOT))));
                 final String alsoWait = options.string("also-wait", "");
                 if (!alsoWait.isEmpty())

@@ -1,5 +1,7 @@
 package io.flashgate.engine.transport;
 
+import io.flashgate.protocol.IdleChoice;
+
 import java.time.Duration;
 
 /**

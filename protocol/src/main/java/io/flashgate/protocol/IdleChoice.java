@@ -1,4 +1,4 @@
-package io.flashgate.engine.transport;
+package io.flashgate.protocol;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How a transport duty-cycle thread waits when it found no work. The 2-core default is
- * {@link #BACKOFF}: spin a little, yield a little, then park up to 1 ms, so an idle engine costs
+ * {@link #BACKOFF}: spin a little, yield a little, then park up to 1 ms, so an idle engine or edge costs
  * almost no CPU. {@link #BUSY_SPIN} and {@link #YIELDING} are for machines with cores to spare.
  */
 public enum IdleChoice
