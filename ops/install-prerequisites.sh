@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Flashgate needs to build and test on a fresh Debian machine: JDK 17 and Maven.
-# Does nothing when they are already there.
+# Installs what Flashgate needs to build and test on a fresh Debian machine: JDK 17 and Maven, and
+# Debian's redis-server for the benchmarks' peer. Does nothing when they are already there.
+#   --build-only   JDK and Maven only (what ops/flashgate run needs)
 set -euo pipefail
 need=()
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
@@ -11,4 +12,6 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
 fi
 # The benchmarks' Redis Lua peer (its tests skip without it).
-bash "$(dirname "${BASH_SOURCE[0]}")/redis-peer.sh"
+if [ "${1:-}" != --build-only ]; then
+  bash "$(dirname "${BASH_SOURCE[0]}")/redis-peer.sh"
+fi
