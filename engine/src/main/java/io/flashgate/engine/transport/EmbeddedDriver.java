@@ -21,6 +21,7 @@ public final class EmbeddedDriver implements AutoCloseable
 {
     /** Term length for IPC and UDP publications: 4 MB (Aeron's defaults, 64 MB / 16 MB, are large for a laptop). */
     public static final int TERM_LENGTH = 4 * 1024 * 1024;
+    private static final long STALE_AFTER_MS = TimeUnit.MINUTES.toMillis(1);
 
     private final MediaDriver driver;
     private final String directory;
@@ -48,6 +49,7 @@ public final class EmbeddedDriver implements AutoCloseable
      */
     public static EmbeddedDriver launch(final String directory, final Consumer<MediaDriver.Context> customise)
     {
+        removeStaleDirectories();
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(directory)
             .threadingMode(ThreadingMode.SHARED)
@@ -60,6 +62,49 @@ public final class EmbeddedDriver implements AutoCloseable
             .publicationTermBufferLength(TERM_LENGTH);
         customise.accept(context);
         return new EmbeddedDriver(context);
+    }
+
+    /**
+     * Deletes the folders of embedded drivers that died without cleaning up (kill -9 of a process, say): named like
+     * {@link #uniqueDirectory()}, older than a minute (so not one being created right now) and without a live
+     * driver heartbeat in their CnC file. Otherwise every crash would leave its term buffers in /dev/shm.
+     *
+     * @return how many folders were removed.
+     */
+    public static int removeStaleDirectories()
+    {
+        final File sample = new File(uniqueDirectory());
+        final File parent = sample.getParentFile();
+        final String prefix = sample.getName().substring(0, sample.getName().indexOf("-flashgate-") + "-flashgate-".length());
+        final File[] candidates = parent == null ? null : parent.listFiles(
+            file -> file.isDirectory() && file.getName().startsWith(prefix));
+        if (candidates == null)
+        {
+            return 0;
+        }
+        int removed = 0;
+        final long now = System.currentTimeMillis();
+        for (final File folder : candidates)
+        {
+            if (now - folder.lastModified() > STALE_AFTER_MS && !isLive(folder))
+            {
+                IoUtil.delete(folder, true);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isLive(final File folder)
+    {
+        try
+        {
+            return CommonContext.isDriverActive(folder, STALE_AFTER_MS, message -> { });
+        }
+        catch (final RuntimeException unreadable)
+        {
+            return false; // no or a half-written CnC file, older than a minute: nobody is using it
+        }
     }
 
     /** A folder name no other driver uses: Aeron's default folder plus "-flashgate-" and a random id. */
