@@ -85,14 +85,20 @@ final class EngineMetrics implements AutoCloseable
 
     private static void gauge(final StringBuilder out, final String name, final String help, final long value)
     {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-            .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
+        metric(out, name, "gauge", help, value);
     }
 
     private static void counter(final StringBuilder out, final String name, final String help, final long value)
     {
+        metric(out, name, "counter", help, value);
+    }
+
+    private static void metric(
+        final StringBuilder out, final String name, final String type, final String help, final long value)
+    {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-            .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+            .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+            .append(name).append(' ').append(value).append('\n');
     }
 
     @Override
