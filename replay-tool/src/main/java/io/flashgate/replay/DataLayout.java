@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.Option;
+import io.flashgate.cli.UsageException;
 import io.flashgate.journal.JournalReader;
 import io.flashgate.journal.ScanProblem;
 import io.flashgate.journal.SnapshotStore;
@@ -21,13 +24,16 @@ import java.util.stream.Stream;
  */
 record DataLayout(Path given, Path journal, Path snapshots)
 {
+    static final Option DATA_DIR_OPTION = Option.valued("data-dir", "DIR",
+        "the engine's data folder (holding journal/ and snapshots/), or a journal folder");
+
     static final String JOURNAL = "journal";
     static final String SNAPSHOTS = "snapshots";
 
     /** The folder named by {@code --data-dir}. */
-    static DataLayout fromArgs(final Args args) throws ToolException
+    static DataLayout fromArgs(final Args args) throws ToolException, UsageException
     {
-        return resolve(args.required(Option.DATA_DIR.name()));
+        return resolve(args.required(DataLayout.DATA_DIR_OPTION.name()));
     }
 
     static DataLayout resolve(final String typed) throws ToolException

@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.Option;
+import io.flashgate.cli.UsageException;
 import io.flashgate.journal.JournalReader;
 import io.flashgate.journal.ScanProblem;
 import io.flashgate.journal.SegmentScan;
@@ -60,7 +63,7 @@ final class Diff implements Verb
     }
 
     @Override
-    public int run(final Args args, final Terminal terminal) throws ToolException, IOException
+    public int run(final Args args, final Terminal terminal) throws ToolException, UsageException, IOException
     {
         final List<String> paths = args.positionals("A", "B");
         final DataLayout layoutA = DataLayout.resolve(paths.get(0));

@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.Option;
+import io.flashgate.cli.UsageException;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.journal.JournalReader;
 import io.flashgate.protocol.CommandDecoder;
@@ -65,7 +68,7 @@ final class Dump implements Verb
     @Override
     public List<Option> options()
     {
-        return List.of(Option.DATA_DIR,
+        return List.of(DataLayout.DATA_DIR_OPTION,
             Option.flag("events", "also print the events each command caused"),
             Option.valued("sale", "SALE", "only commands about this sale"),
             Option.valued("user", "USER", "only commands about this user"),
@@ -79,7 +82,7 @@ final class Dump implements Verb
     }
 
     @Override
-    public int run(final Args args, final Terminal terminal) throws ToolException, IOException
+    public int run(final Args args, final Terminal terminal) throws ToolException, UsageException, IOException
     {
         args.positionals();
         final Filter filter = Filter.from(args);
@@ -178,7 +181,7 @@ final class Dump implements Verb
             this.order = order;
         }
 
-        static Filter from(final Args args) throws ToolException
+        static Filter from(final Args args) throws ToolException, UsageException
         {
             final long fromSequence = args.number("from-seq", 1).orElse(1L);
             final long toSequence = args.number("to-seq", 1).orElse(Long.MAX_VALUE);

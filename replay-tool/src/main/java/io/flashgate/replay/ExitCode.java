@@ -8,7 +8,7 @@ final class ExitCode
     /** verify found a problem; diff found a divergence; dump, rebuild or export met damage in the range they needed. */
     static final int PROBLEMS = 1;
     /** Wrong command line: unknown verb or option, missing or malformed argument. */
-    static final int USAGE = 2;
+    static final int USAGE = io.flashgate.cli.UsageException.EXIT_CODE;
     /** Could not do the job: missing folder, not a Flashgate journal, journal locked, unreadable data. */
     static final int FAILURE = 3;
 

@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.UsageException;
+import io.flashgate.cli.Option;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.journal.JournalReader;
 
@@ -55,7 +58,7 @@ final class Export implements Verb
     public List<Option> options()
     {
         final List<Option> options = new ArrayList<>();
-        options.add(Option.DATA_DIR);
+        options.add(DataLayout.DATA_DIR_OPTION);
         options.add(Option.valued("sale", "S", "the sale to export (required)"));
         options.add(Option.valued("format", "csv|jsonl", "output format (default csv)"));
         options.addAll(StatePoint.OPTIONS);
@@ -63,7 +66,7 @@ final class Export implements Verb
     }
 
     @Override
-    public int run(final Args args, final Terminal terminal) throws ToolException, IOException
+    public int run(final Args args, final Terminal terminal) throws ToolException, UsageException, IOException
     {
         args.positionals();
         final String sale = args.required("sale");

@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.UsageException;
+import io.flashgate.cli.Option;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.StateSnapshot;
 import io.flashgate.journal.JournalReader;
@@ -52,13 +55,13 @@ final class Rebuild implements Verb
     public List<Option> options()
     {
         final List<Option> options = new ArrayList<>();
-        options.add(Option.DATA_DIR);
+        options.add(DataLayout.DATA_DIR_OPTION);
         options.addAll(StatePoint.OPTIONS);
         return options;
     }
 
     @Override
-    public int run(final Args args, final Terminal terminal) throws ToolException, IOException
+    public int run(final Args args, final Terminal terminal) throws ToolException, UsageException, IOException
     {
         args.positionals();
         final DataLayout layout = DataLayout.fromArgs(args);

@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.UsageException;
+import io.flashgate.cli.Option;
 import io.flashgate.journal.JournalLock;
 import io.flashgate.journal.JournalReader;
 import io.flashgate.journal.ScanProblem;
@@ -54,11 +57,11 @@ final class Repair implements Verb
     @Override
     public List<Option> options()
     {
-        return List.of(Option.DATA_DIR, Option.flag("dry-run", "print what would be moved, move nothing"));
+        return List.of(DataLayout.DATA_DIR_OPTION, Option.flag("dry-run", "print what would be moved, move nothing"));
     }
 
     @Override
-    public int run(final Args args, final Terminal terminal) throws ToolException, IOException
+    public int run(final Args args, final Terminal terminal) throws ToolException, UsageException, IOException
     {
         args.positionals();
         final DataLayout layout = DataLayout.fromArgs(args);

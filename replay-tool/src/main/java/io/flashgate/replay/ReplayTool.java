@@ -1,5 +1,7 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.UsageException;
 import io.flashgate.journal.JournalCorruptedException;
 import io.flashgate.journal.JournalLockedException;
 
@@ -26,6 +28,8 @@ import java.util.stream.Collectors;
  */
 public final class ReplayTool
 {
+    static final String PROGRAM = "replay-tool";
+
     private ReplayTool()
     {
     }
@@ -84,13 +88,17 @@ public final class ReplayTool
         final Verb verb = found.get();
         try
         {
-            final Args parsed = Args.parse(verb.name(), verb.options(), Arrays.asList(args).subList(1, args.length));
+            final Args parsed = verb.parse(PROGRAM, Arrays.asList(args).subList(1, args.length));
             if (parsed.help())
             {
-                terminal.out().print(verb.help());
+                terminal.out().print(verb.help(PROGRAM));
                 return ExitCode.OK;
             }
             return verb.run(parsed, terminal);
+        }
+        catch (final UsageException ex)
+        {
+            return fail(terminal, verb, ex.getMessage(), ExitCode.USAGE);
         }
         catch (final ToolException ex)
         {

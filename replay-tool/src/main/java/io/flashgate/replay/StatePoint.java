@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.UsageException;
+import io.flashgate.cli.Option;
 import io.flashgate.journal.JournalReader;
 
 import java.time.Instant;
@@ -24,7 +27,7 @@ record StatePoint(long sequence, String description, boolean toEnd)
         Option.flag("from-zero", "replay from zero instead of starting from the newest usable snapshot"));
 
     static StatePoint resolve(final Args args, final JournalReader reader, final Progress progress)
-        throws ToolException
+        throws ToolException, UsageException
     {
         args.exclusive("at-seq", "at-time");
         final Optional<Long> atSequence = args.number("at-seq", 0);

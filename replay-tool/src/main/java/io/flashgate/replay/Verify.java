@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.Option;
+import io.flashgate.cli.UsageException;
 import io.flashgate.journal.JournalReader;
 import io.flashgate.journal.ScanProblem;
 import io.flashgate.journal.ScanResult;
@@ -49,13 +52,13 @@ final class Verify implements Verb
     @Override
     public List<Option> options()
     {
-        return List.of(Option.DATA_DIR,
+        return List.of(DataLayout.DATA_DIR_OPTION,
             Option.flag("quick", "checksums, continuity and snapshot decoding only: do not replay the journal "
                 + "to compare snapshots with it"));
     }
 
     @Override
-    public int run(final Args args, final Terminal terminal) throws ToolException, IOException
+    public int run(final Args args, final Terminal terminal) throws ToolException, UsageException, IOException
     {
         args.positionals();
         final DataLayout layout = DataLayout.fromArgs(args);

@@ -1,5 +1,8 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.Args;
+import io.flashgate.cli.UsageException;
+import io.flashgate.cli.Option;
 import io.flashgate.engine.logic.StateSnapshot;
 import io.flashgate.journal.JournalLock;
 import io.flashgate.journal.JournalReader;
@@ -51,12 +54,12 @@ final class WriteSnapshot implements Verb
     @Override
     public List<Option> options()
     {
-        return List.of(Option.DATA_DIR,
+        return List.of(DataLayout.DATA_DIR_OPTION,
             Option.flag("from-zero", "rebuild from zero, and rewrite a snapshot already at the journal's end"));
     }
 
     @Override
-    public int run(final Args args, final Terminal terminal) throws ToolException, IOException
+    public int run(final Args args, final Terminal terminal) throws ToolException, UsageException, IOException
     {
         args.positionals();
         final DataLayout layout = DataLayout.fromArgs(args);

@@ -1,4 +1,4 @@
-package io.flashgate.replay;
+package io.flashgate.cli;
 
 /**
  * One {@code --name} a verb accepts.
@@ -7,27 +7,24 @@ package io.flashgate.replay;
  * @param valueName placeholder shown in help ("N", "ISO-8601"), or null for a flag that takes no value.
  * @param help      one line.
  */
-record Option(String name, String valueName, String help)
+public record Option(String name, String valueName, String help)
 {
-    static final Option DATA_DIR = valued("data-dir", "DIR",
-        "the engine's data folder (holding journal/ and snapshots/), or a journal folder");
-
-    static Option flag(final String name, final String help)
+    public static Option flag(final String name, final String help)
     {
         return new Option(name, null, help);
     }
 
-    static Option valued(final String name, final String valueName, final String help)
+    public static Option valued(final String name, final String valueName, final String help)
     {
         return new Option(name, valueName, help);
     }
 
-    boolean takesValue()
+    public boolean takesValue()
     {
         return valueName != null;
     }
 
-    String synopsis()
+    public String synopsis()
     {
         return "--" + name + (takesValue() ? " " + valueName : "");
     }

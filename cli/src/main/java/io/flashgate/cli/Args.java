@@ -1,4 +1,4 @@
-package io.flashgate.replay;
+package io.flashgate.cli;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,27 +15,30 @@ import java.util.Set;
  * A verb's command line, parsed against the options it declares: {@code --name value}, {@code --name=value},
  * flags, positional arguments and {@code --help} / {@code -h}. Anything undeclared is a usage error.
  */
-final class Args
+public final class Args
 {
+    private final String program;
     private final String verb;
     private final Map<String, String> values = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
     private final List<String> positionals = new ArrayList<>();
     private boolean help;
 
-    private Args(final String verb)
+    private Args(final String program, final String verb)
     {
+        this.program = program;
         this.verb = verb;
     }
 
     /**
+     * @param program the program's name as the user types it ("replay-tool", "ops/flashgate"), for messages.
      * @param verb    the verb, for messages.
      * @param options what the verb accepts.
      * @param argv    the arguments after the verb.
      */
-    static Args parse(final String verb, final List<Option> options, final List<String> argv) throws ToolException
+    public static Args parse(final String program, final String verb, final List<Option> options, final List<String> argv) throws UsageException
     {
-        final Args args = new Args(verb);
+        final Args args = new Args(program, verb);
         for (int i = 0; i < argv.size(); i++)
         {
             final String token = argv.get(i);
@@ -59,17 +62,17 @@ final class Args
                 ? token.substring(2, equals < 0 ? token.length() : equals)
                 : token.substring(1);
             final Option option = options.stream().filter(o -> o.name().equals(name)).findFirst()
-                .orElseThrow(() -> ToolException.usage("unknown option " + token + " for '" + verb
-                    + "' (see: replay-tool " + verb + " --help)"));
+                .orElseThrow(() -> new UsageException("unknown option " + token + " for '" + verb
+                    + "' (see: " + program + " " + verb + " --help)"));
             if (args.values.containsKey(name) || args.flags.contains(name))
             {
-                throw ToolException.usage("option --" + name + " given twice");
+                throw new UsageException("option --" + name + " given twice");
             }
             if (!option.takesValue())
             {
                 if (equals >= 0)
                 {
-                    throw ToolException.usage("option --" + name + " takes no value");
+                    throw new UsageException("option --" + name + " takes no value");
                 }
                 args.flags.add(name);
                 continue;
@@ -85,49 +88,55 @@ final class Args
             }
             else
             {
-                throw ToolException.usage("option --" + name + " needs a value (" + option.valueName() + ")");
+                throw new UsageException("option --" + name + " needs a value (" + option.valueName() + ")");
             }
             if (value.isEmpty())
             {
-                throw ToolException.usage("option --" + name + " needs a value (" + option.valueName() + ")");
+                throw new UsageException("option --" + name + " needs a value (" + option.valueName() + ")");
             }
             args.values.put(name, value);
         }
         return args;
     }
 
-    boolean help()
+    public boolean help()
     {
         return help;
     }
 
-    boolean flag(final String name)
+    /** Every valued option given, by name (without dashes), for a caller that layers flags over other sources. */
+    public Map<String, String> values()
+    {
+        return Map.copyOf(values);
+    }
+
+    public boolean flag(final String name)
     {
         return flags.contains(name);
     }
 
-    boolean has(final String name)
+    public boolean has(final String name)
     {
         return values.containsKey(name);
     }
 
-    Optional<String> value(final String name)
+    public Optional<String> value(final String name)
     {
         return Optional.ofNullable(values.get(name));
     }
 
-    String required(final String name) throws ToolException
+    public String required(final String name) throws UsageException
     {
         final String value = values.get(name);
         if (value == null)
         {
-            throw ToolException.usage("missing --" + name + " (see: replay-tool " + verb + " --help)");
+            throw new UsageException("missing --" + name + " (see: " + program + " " + verb + " --help)");
         }
         return value;
     }
 
     /** A whole number >= {@code min}, if given. */
-    Optional<Long> number(final String name, final long min) throws ToolException
+    public Optional<Long> number(final String name, final long min) throws UsageException
     {
         final String value = values.get(name);
         if (value == null)
@@ -139,18 +148,18 @@ final class Args
             final long number = Long.parseLong(value.replace("_", ""));
             if (number < min)
             {
-                throw ToolException.usage("--" + name + " must be at least " + min + ", was " + value);
+                throw new UsageException("--" + name + " must be at least " + min + ", was " + value);
             }
             return Optional.of(number);
         }
         catch (final NumberFormatException ex)
         {
-            throw ToolException.usage("--" + name + " expects a whole number, was '" + value + "'");
+            throw new UsageException("--" + name + " expects a whole number, was '" + value + "'");
         }
     }
 
     /** An ISO-8601 instant ({@code 2026-11-24T19:00:00Z}, or with an offset such as {@code +08:00}), if given. */
-    Optional<Instant> instant(final String name) throws ToolException
+    public Optional<Instant> instant(final String name) throws UsageException
     {
         final String value = values.get(name);
         if (value == null)
@@ -169,30 +178,30 @@ final class Args
             }
             catch (final DateTimeParseException ex)
             {
-                throw ToolException.usage("--" + name + " expects an ISO-8601 time such as 2026-11-24T19:00:00Z, was '"
+                throw new UsageException("--" + name + " expects an ISO-8601 time such as 2026-11-24T19:00:00Z, was '"
                     + value + "'");
             }
         }
     }
 
     /** The positional arguments; exactly {@code count} of them, named for the message. */
-    List<String> positionals(final String... names) throws ToolException
+    public List<String> positionals(final String... names) throws UsageException
     {
         if (positionals.size() > names.length)
         {
-            throw ToolException.usage("unexpected argument '" + positionals.get(names.length) + "' for '" + verb
-                + "' (see: replay-tool " + verb + " --help)");
+            throw new UsageException("unexpected argument '" + positionals.get(names.length) + "' for '" + verb
+                + "' (see: " + program + " " + verb + " --help)");
         }
         if (positionals.size() < names.length)
         {
-            throw ToolException.usage("missing argument " + names[positionals.size()] + " (see: replay-tool " + verb
+            throw new UsageException("missing argument " + names[positionals.size()] + " (see: " + program + " " + verb
                 + " --help)");
         }
         return List.copyOf(positionals);
     }
 
     /** At most one of the named options may be given. */
-    void exclusive(final String... names) throws ToolException
+    public void exclusive(final String... names) throws UsageException
     {
         final List<String> given = new ArrayList<>();
         for (final String name : names)
@@ -204,7 +213,7 @@ final class Args
         }
         if (given.size() > 1)
         {
-            throw ToolException.usage(String.join(" and ", given) + " cannot be used together");
+            throw new UsageException(String.join(" and ", given) + " cannot be used together");
         }
     }
 }
