@@ -1,6 +1,5 @@
 package io.flashgate.edge.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.edge.EngineGateway;
 import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;

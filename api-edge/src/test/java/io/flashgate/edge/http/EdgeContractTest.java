@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every route and every status / error code of HTTP-API.md, over real HTTP against the real engine. */
+/** Every route and every status / error code of docs/HTTP-API.md, over real HTTP against the real engine. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EdgeContractTest
 {
