@@ -59,10 +59,13 @@ class EdgeMetricsTest
     }
 
     @Test
-    void theProcessHasOneRegistryAndANameIsRegisteredOnce()
+    void theProcessHasOneRegistryAndANameIsRegisteredOnce() throws Exception
     {
         final PrometheusRegistry registry = new PrometheusRegistry();
         new EdgeMetrics(registry);
+        final String fresh = new String(PrometheusText.write(registry), StandardCharsets.UTF_8);
+        assertEquals(0, PrometheusSamples.value(fresh, "flashgate_edge_internal_errors_total"), fresh);
+        assertEquals(0, PrometheusSamples.value(fresh, "flashgate_edge_engine_latency_seconds_count"), fresh);
         assertThrows(IllegalArgumentException.class, () -> new EdgeMetrics(registry), "a second edge on one registry");
     }
 
