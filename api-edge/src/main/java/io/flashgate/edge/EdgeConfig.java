@@ -1,6 +1,7 @@
 package io.flashgate.edge;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -14,7 +15,7 @@ import java.util.HexFormat;
  * @param ipRatePerSecond      token-bucket refill rate per client IP.
  * @param ipBurst              token-bucket capacity per client IP.
  * @param maxInFlight          engine commands this edge lets wait at once; beyond it: 503 OVERLOADED.
- * @param engineTimeoutMillis  no reply within this: 504 RESULT_UNKNOWN.
+ * @param replyTimeout         no reply from the engine within this: 504 RESULT_UNKNOWN.
  * @param maxBodyBytes         larger request bodies: 413 PAYLOAD_TOO_LARGE.
  */
 public record EdgeConfig(
@@ -26,7 +27,7 @@ public record EdgeConfig(
     double ipRatePerSecond,
     int ipBurst,
     int maxInFlight,
-    long engineTimeoutMillis,
+    Duration replyTimeout,
     int maxBodyBytes)
 {
     public static final String SECRET_ENV = "FLASHGATE_TOKEN_SECRET";
@@ -38,7 +39,8 @@ public record EdgeConfig(
             throw new IllegalArgumentException("tokenSecret must not be empty");
         }
         if (port < 0 || port > 65535 || userRatePerSecond <= 0 || ipRatePerSecond <= 0 || userBurst < 1 ||
-            ipBurst < 1 || maxInFlight < 1 || engineTimeoutMillis < 1 || maxBodyBytes < 1)
+            ipBurst < 1 || maxInFlight < 1 || replyTimeout == null ||
+            replyTimeout.toMillis() < 1 || maxBodyBytes < 1)
         {
             throw new IllegalArgumentException("invalid edge config: " + port + "/" + maxInFlight);
         }
@@ -49,7 +51,7 @@ public record EdgeConfig(
     {
         final String env = System.getenv(SECRET_ENV);
         final String secret = env != null && !env.isEmpty() ? env : randomSecret();
-        return new EdgeConfig("127.0.0.1", 8080, secret, 20, 40, 2000, 4000, 1024, 2000, 4096);
+        return new EdgeConfig("127.0.0.1", 8080, secret, 20, 40, 2000, 4000, 1024, Duration.ofSeconds(2), 4096);
     }
 
     public static String randomSecret()
@@ -62,49 +64,49 @@ public record EdgeConfig(
     public EdgeConfig withPort(final int port)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes);
     }
 
     public EdgeConfig withHost(final String host)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes);
     }
 
     public EdgeConfig withTokenSecret(final String secret)
     {
         return new EdgeConfig(host, port, secret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes);
     }
 
     public EdgeConfig withUserRate(final double perSecond, final int burst)
     {
         return new EdgeConfig(host, port, tokenSecret, perSecond, burst, ipRatePerSecond, ipBurst,
-            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes);
     }
 
     public EdgeConfig withIpRate(final double perSecond, final int burst)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, perSecond, burst,
-            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes);
     }
 
     public EdgeConfig withMaxInFlight(final int maxInFlight)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, engineTimeoutMillis, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes);
     }
 
-    public EdgeConfig withEngineTimeoutMillis(final long millis)
+    public EdgeConfig withReplyTimeout(final Duration timeout)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, millis, maxBodyBytes);
+            maxInFlight, timeout, maxBodyBytes);
     }
 
     public EdgeConfig withMaxBodyBytes(final int bytes)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, engineTimeoutMillis, bytes);
+            maxInFlight, replyTimeout, bytes);
     }
 
     @Override
@@ -112,6 +114,6 @@ public record EdgeConfig(
     {
         return "EdgeConfig[host=" + host + ", port=" + port + ", tokenSecret=***, userRate=" + userRatePerSecond +
             "/" + userBurst + ", ipRate=" + ipRatePerSecond + "/" + ipBurst + ", maxInFlight=" + maxInFlight +
-            ", engineTimeoutMillis=" + engineTimeoutMillis + ", maxBodyBytes=" + maxBodyBytes + "]";
+            ", replyTimeout=" + replyTimeout + ", maxBodyBytes=" + maxBodyBytes + "]";
     }
 }

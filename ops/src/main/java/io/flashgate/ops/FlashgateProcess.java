@@ -4,10 +4,12 @@ import io.flashgate.edge.EdgeConfig;
 import io.flashgate.edge.http.EdgeServer;
 import io.flashgate.edge.transport.AeronEngineGateway;
 import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.engine.metrics.EngineMetrics;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.agrona.CloseHelper;
 
 import java.io.IOException;
@@ -43,8 +45,9 @@ final class FlashgateProcess implements AutoCloseable
             final AeronEngineGateway gateway =
                 process.started(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())));
             awaitEngine(gateway);
-            process.edge = process.started(EdgeServer.start(edgeConfig(options, secret), gateway))
-                .withProcessMetrics(new EngineMetrics(engine)::render);
+            final PrometheusRegistry metrics = new PrometheusRegistry();
+            EngineMetrics.register(metrics, engine.engine(), engine);
+            process.edge = process.started(EdgeServer.start(edgeConfig(options, secret), gateway, metrics));
             process.description = "engine + edge on http://" + options.httpHost() + ":" + process.edge.port() +
                 " (journal in " + options.dataDir().toAbsolutePath() + ")";
             return process;
@@ -66,8 +69,10 @@ final class FlashgateProcess implements AutoCloseable
             final EngineTransport engine = process.started(EngineTransport.launch(
                 TransportConfig.udp(driver.aeronDirectory(), options.ingressEndpoint(), options.egressControl()),
                 EngineConfig.defaults(options.dataDir())));
-            final EngineMetrics metrics = process.started(new EngineMetrics(engine))
-                .serve(options.httpHost(), options.metricsPort());
+            final PrometheusRegistry registry = new PrometheusRegistry();
+            EngineMetrics.register(registry, engine.engine(), engine);
+            final MetricsEndpoint metrics =
+                process.started(MetricsEndpoint.serve(registry, options.httpHost(), options.metricsPort()));
             process.description = "engine on udp " + options.ingressEndpoint() + " (events via " +
                 options.egressControl() + ", journal in " + options.dataDir().toAbsolutePath() +
                 ", metrics on http://" + options.httpHost() + ":" + metrics.port() + "/metrics)";

@@ -84,7 +84,7 @@ class TwoEdgesOverUdpTest
     static long metric(final String text, final String name)
     {
         return text.lines().filter(line -> line.startsWith(name + " ")).mapToLong(
-            line -> Long.parseLong(line.substring(name.length() + 1).trim())).findFirst()
+            line -> (long)Double.parseDouble(line.substring(name.length() + 1).trim())).findFirst()
             .orElseThrow(() -> new AssertionError(name + " missing from:\n" + text));
     }
 

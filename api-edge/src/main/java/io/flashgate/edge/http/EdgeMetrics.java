@@ -1,104 +1,97 @@
 package io.flashgate.edge.http;
 
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
+import io.javalin.http.HandlerType;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
-/** Counters and the edge→engine latency histogram, rendered in the Prometheus text format. */
+/**
+ * The edge's figures, registered on the process's one {@link PrometheusRegistry}: requests by route and code,
+ * purchase outcomes, engine calls and their latency, internal errors.
+ *
+ * <p>Recording is on every request's path, so it does not allocate once a label combination has been seen: data
+ * points are looked up in maps keyed by strings the request already has, not through {@code labelValues(...)}
+ * (which builds an array and a list per call).
+ */
 final class EdgeMetrics
 {
-    private final ConcurrentHashMap<String, LongAdder> requests = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, LongAdder> purchases = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, LongAdder> engineCalls = new ConcurrentHashMap<>();
-    private final LongAdder internalErrors = new LongAdder();
-    /** Microseconds, 1 µs to 60 s, 3 significant digits. */
-    private final Histogram engineLatencyMicros = new ConcurrentHistogram(1, TimeUnit.SECONDS.toMicros(60), 3);
+    private final PrometheusRegistry registry;
+    private final RequestCounts requests;
+    private final DataPoints purchasesAtEdge;
+    private final DataPoints purchasesAtEngine;
+    private final DataPoints engineCalls;
+    private final EngineLatency engineLatency = new EngineLatency();
+    private final Counter internalErrors;
 
-    void request(final String route, final String method, final int status)
+    EdgeMetrics(final PrometheusRegistry registry)
     {
-        requests.computeIfAbsent(method + " " + route + " " + status, k -> new LongAdder()).increment();
+        this.registry = registry;
+        this.requests = new RequestCounts(Counter.builder().name("flashgate_edge_requests_total")
+            .help("HTTP requests by route and status code.").labelNames("method", "route", "code")
+            .withoutExemplars().register(registry));
+        final Counter purchases = Counter.builder().name("flashgate_edge_purchases_total")
+            .help("Purchase outcomes; where=edge means answered without the engine.").labelNames("outcome", "where")
+            .withoutExemplars().register(registry);
+        this.purchasesAtEdge = new DataPoints(outcome -> purchases.labelValues(outcome, "edge"));
+        this.purchasesAtEngine = new DataPoints(outcome -> purchases.labelValues(outcome, "engine"));
+        final Counter calls = Counter.builder().name("flashgate_edge_engine_calls_total")
+            .help("Engine calls by outcome.").labelNames("outcome").withoutExemplars().register(registry);
+        this.engineCalls = new DataPoints(calls::labelValues);
+        registry.register(engineLatency);
+        this.internalErrors = Counter.builder().name("flashgate_edge_internal_errors_total")
+            .help("Requests answered 500 (should stay 0).").withoutExemplars().register(registry);
+    }
+
+    PrometheusRegistry registry()
+    {
+        return registry;
+    }
+
+    void request(final String route, final HandlerType method, final int status)
+    {
+        requests.increment(route, method, status);
     }
 
     /** @param outcome CREATED, REPLAYED or an error code such as SOLD_OUT. */
     void purchase(final String outcome, final boolean atEdge)
     {
-        purchases.computeIfAbsent(outcome + (atEdge ? " edge" : " engine"), k -> new LongAdder()).increment();
+        (atEdge ? purchasesAtEdge : purchasesAtEngine).get(outcome).inc();
     }
 
     void engineCall(final String outcome, final long nanos)
     {
-        engineCalls.computeIfAbsent(outcome, k -> new LongAdder()).increment();
-        engineLatencyMicros.recordValue(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMicros(nanos),
-            engineLatencyMicros.getHighestTrackableValue())));
+        engineCalls.get(outcome).inc();
+        engineLatency.record(nanos);
     }
 
     void internalError()
     {
-        internalErrors.increment();
+        internalErrors.inc();
     }
 
     long internalErrors()
     {
-        return internalErrors.sum();
+        return internalErrors.getLongValue();
     }
 
-    long purchases(final String outcome, final boolean atEdge)
+    /** The data points of one counter by a string key; the creating function is kept, so a hit allocates nothing. */
+    private static final class DataPoints
     {
-        final LongAdder adder = purchases.get(outcome + (atEdge ? " edge" : " engine"));
-        return adder == null ? 0 : adder.sum();
-    }
+        private final ConcurrentHashMap<String, CounterDataPoint> points = new ConcurrentHashMap<>();
+        private final Function<String, CounterDataPoint> create;
 
-    String render()
-    {
-        final StringBuilder out = new StringBuilder(2048);
-        out.append("# HELP flashgate_edge_requests_total HTTP requests by route and status code.\n");
-        out.append("# TYPE flashgate_edge_requests_total counter\n");
-        for (final Map.Entry<String, LongAdder> e : new TreeMap<>(requests).entrySet())
+        DataPoints(final Function<String, CounterDataPoint> create)
         {
-            final String[] p = e.getKey().split(" ", 3);
-            out.append("flashgate_edge_requests_total{method=\"").append(p[0]).append("\",route=\"")
-                .append(escape(p[1])).append("\",code=\"").append(p[2]).append("\"} ").append(e.getValue().sum())
-                .append('\n');
+            this.create = create;
         }
-        out.append("# HELP flashgate_edge_purchases_total Purchase outcomes; where=edge means answered without the engine.\n");
-        out.append("# TYPE flashgate_edge_purchases_total counter\n");
-        for (final Map.Entry<String, LongAdder> e : new TreeMap<>(purchases).entrySet())
-        {
-            final String[] p = e.getKey().split(" ", 2);
-            out.append("flashgate_edge_purchases_total{outcome=\"").append(p[0]).append("\",where=\"").append(p[1])
-                .append("\"} ").append(e.getValue().sum()).append('\n');
-        }
-        out.append("# HELP flashgate_edge_engine_calls_total Engine calls by outcome.\n");
-        out.append("# TYPE flashgate_edge_engine_calls_total counter\n");
-        for (final Map.Entry<String, LongAdder> e : new TreeMap<>(engineCalls).entrySet())
-        {
-            out.append("flashgate_edge_engine_calls_total{outcome=\"").append(e.getKey()).append("\"} ")
-                .append(e.getValue().sum()).append('\n');
-        }
-        out.append("# HELP flashgate_edge_engine_latency_seconds Edge to engine round trip, percentiles since start.\n");
-        out.append("# TYPE flashgate_edge_engine_latency_seconds summary\n");
-        final Histogram snapshot = engineLatencyMicros.copy();
-        for (final double q : new double[] {0.5, 0.9, 0.99, 0.999})
-        {
-            out.append("flashgate_edge_engine_latency_seconds{quantile=\"").append(q).append("\"} ")
-                .append(snapshot.getValueAtPercentile(q * 100) / 1e6).append('\n');
-        }
-        out.append("flashgate_edge_engine_latency_seconds_sum ")
-            .append(snapshot.getMean() * snapshot.getTotalCount() / 1e6).append('\n');
-        out.append("flashgate_edge_engine_latency_seconds_count ").append(snapshot.getTotalCount()).append('\n');
-        out.append("# HELP flashgate_edge_internal_errors_total Requests answered 500 (should stay 0).\n");
-        out.append("# TYPE flashgate_edge_internal_errors_total counter\n");
-        out.append("flashgate_edge_internal_errors_total ").append(internalErrors.sum()).append('\n');
-        return out.toString();
-    }
 
-    private static String escape(final String s)
-    {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        CounterDataPoint get(final String key)
+        {
+            final CounterDataPoint point = points.get(key);
+            return point != null ? point : points.computeIfAbsent(key, create);
+        }
     }
 }

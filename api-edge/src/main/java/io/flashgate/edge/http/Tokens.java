@@ -11,7 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Mints and verifies the HS256 bearer tokens of HTTP-API.md: {@code sub} is the user id (a valid id),
+ * Mints and verifies the HS256 bearer tokens of {@code docs/HTTP-API.md} ("Identity"): {@code sub} is the user
+ * id (a valid id),
  * {@code exp} is required, {@code "role":"admin"} marks an operator. Thread-safe.
  */
 public final class Tokens

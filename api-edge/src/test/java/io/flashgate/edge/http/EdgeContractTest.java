@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.edge.EngineGateway;
 import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.SaleStatus;
+import io.flashgate.testsupport.PrometheusSamples;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,11 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.flashgate.edge.http.TestEdge.eventually;
+import static io.flashgate.testsupport.PrometheusSamples.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every route and every status / error code of HTTP-API.md, over real HTTP against the real engine. */
+/** Every route and every status / error code of docs/HTTP-API.md, over real HTTP against the real engine. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EdgeContractTest
 {
@@ -60,7 +62,103 @@ class EdgeContractTest
         assertTrue(sale.get("startsAt").asText().endsWith("Z"));
         Instant.parse(sale.get("startsAt").asText());
         Instant.parse(sale.get("endsAt").asText());
+        assertTrue(sale.get("serverTime").asText().endsWith("Z"));
+        Instant.parse(sale.get("serverTime").asText());
+        assertEquals(7, sale.size(), sale::toString);
         assertEquals(before, edge.gateway.calls("querySale"), "a cached sale is answered without the engine");
+    }
+
+    @Test
+    void saleStatusIsPublicAndIgnoresAnyToken() throws Exception
+    {
+        edge.createSale("s1", 10, 2, 60).expect(201, null);
+        final JsonNode withShopper = figures(edge.get("/api/sales/s1", edge.shopper("u1")).expect(200, null));
+        final String noExp = com.auth0.jwt.JWT.create().withSubject("u1")
+            .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TestEdge.SECRET));
+        final String[] ignored = {null, "not-a-jwt", new Tokens("other-secret").shopper("u1"),
+            edge.tokens.mint("u1", null, Duration.ofSeconds(-10)), noExp, edge.admin()};
+        for (final String token : ignored)
+        {
+            assertEquals(withShopper, figures(edge.get("/api/sales/s1", token).expect(200, null)), "token " + token);
+        }
+        edge.send(edge.request("/api/sales/s1", null).header("Authorization", "Basic YWxpY2U6cHc=").GET().build())
+            .expect(200, null);
+        edge.get("/api/sales/nope", null).expect(404, "UNKNOWN_SALE");
+        edge.get("/api/sales/bad%20id", null).expect(400, "BAD_REQUEST");
+    }
+
+    @Test
+    void saleStatusCarriesTheServerTimeAndIsCacheableForASecond() throws Exception
+    {
+        edge.createSale("s1", 10, 2, 60).expect(201, null);
+        eventually(() -> edge.get("/api/sales/s1", null).status() == 200, "sale visible");
+        final Instant before = Instant.now();
+        final TestEdge.Response first = edge.get("/api/sales/s1", null).expect(200, null);
+        final Instant after = Instant.now();
+        final Instant serverTime = Instant.parse(first.json().get("serverTime").asText());
+        assertFalse(serverTime.isBefore(before.minusMillis(1)) || serverTime.isAfter(after.plusMillis(1)),
+            "serverTime is the edge's clock: " + serverTime + " not in [" + before + ", " + after + "]");
+        assertEquals("public, max-age=1", first.headers().firstValue("Cache-Control").orElse(null));
+        final String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertTrue(etag.matches("(W/)?\".+\""), etag);
+
+        Thread.sleep(5);
+        final TestEdge.Response second = edge.get("/api/sales/s1", null).expect(200, null);
+        assertFalse(first.json().get("serverTime").equals(second.json().get("serverTime")), "the clock moved");
+        assertEquals(etag, second.headers().firstValue("ETag").orElseThrow(), "the ETag does not follow serverTime");
+    }
+
+    @Test
+    void aMatchingIfNoneMatchIs304WithoutABodyAndNewFiguresGetANewETag() throws Exception
+    {
+        edge.createSale("s1", 10, 2, 60).expect(201, null);
+        eventually(() -> edge.get("/api/sales/s1", null).status() == 200, "sale visible");
+        final String etag = edge.get("/api/sales/s1", null).expect(200, null).headers().firstValue("ETag").orElseThrow();
+        final String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
+        for (final String ifNoneMatch : new String[] {etag, opaque, "W/" + opaque, "\"other\", " + etag, "*"})
+        {
+            final TestEdge.Response notModified = edge.send(edge.request("/api/sales/s1", null)
+                .header("If-None-Match", ifNoneMatch).GET().build());
+            assertEquals(304, notModified.status(), ifNoneMatch);
+            assertEquals("", notModified.body(), "a 304 has no body");
+            assertEquals(etag, notModified.headers().firstValue("ETag").orElse(null));
+            assertEquals("public, max-age=1", notModified.headers().firstValue("Cache-Control").orElse(null));
+        }
+        edge.send(edge.request("/api/sales/s1", null).header("If-None-Match", "\"other\"").GET().build())
+            .expect(200, null);
+
+        edge.purchase("s1", "alice", "k", 1).expect(201, null);
+        eventually(() -> edge.send(edge.request("/api/sales/s1", null).header("If-None-Match", etag).GET().build())
+            .status() == 200, "the sale's new figures answered in full");
+        final TestEdge.Response changed = edge.get("/api/sales/s1", null).expect(200, null);
+        assertEquals(9, changed.json().get("remaining").asInt());
+        assertFalse(etag.equals(changed.headers().firstValue("ETag").orElseThrow()), "remaining changed, so did the ETag");
+        edge.send(edge.request("/api/sales/nope", null).header("If-None-Match", "*").GET().build())
+            .expect(404, "UNKNOWN_SALE");
+    }
+
+    @Test
+    void aSaleFetchedFromTheEngineCarriesTheSameHeaders() throws Exception
+    {
+        edge.gateway.dropBroadcasts = true;
+        edge.engine.createSale("direct", 5, 1, System.currentTimeMillis() - 1000, System.currentTimeMillis() + 60_000, 60)
+            .get(10, TimeUnit.SECONDS);
+        final TestEdge.Response fetched = edge.get("/api/sales/direct", null).expect(200, null);
+        assertEquals(1, edge.gateway.calls("querySale"), "a miss asks the engine");
+        assertEquals("public, max-age=1", fetched.headers().firstValue("Cache-Control").orElse(null));
+        final String etag = fetched.headers().firstValue("ETag").orElseThrow();
+        final TestEdge.Response cached = edge.send(edge.request("/api/sales/direct", null)
+            .header("If-None-Match", etag).GET().build());
+        assertEquals(304, cached.status(), cached::body);
+    }
+
+    /** A status body without {@code serverTime}, which moves with the clock. */
+    private static JsonNode figures(final TestEdge.Response response)
+    {
+        final com.fasterxml.jackson.databind.node.ObjectNode body =
+            (com.fasterxml.jackson.databind.node.ObjectNode)response.json();
+        assertTrue(body.remove("serverTime") != null, body::toString);
+        return body;
     }
 
     @Test
@@ -80,6 +178,7 @@ class EdgeContractTest
     void unknownSaleIs404() throws Exception
     {
         edge.get("/api/sales/nope", edge.shopper("u1")).expect(404, "UNKNOWN_SALE");
+        edge.get("/api/sales/nope", null).expect(404, "UNKNOWN_SALE");
         edge.purchase("nope", "u1", "k1", 1).expect(404, "UNKNOWN_SALE");
         edge.post("/admin/sales/nope/pause", edge.admin(), "").expect(404, "UNKNOWN_SALE");
         edge.post("/admin/sales/nope/resume", edge.admin(), "").expect(404, "UNKNOWN_SALE");
@@ -288,16 +387,23 @@ class EdgeContractTest
     void authIs401ForBadTokensAnd403ForShoppersOnOperatorRoutes() throws Exception
     {
         edge.createSale("s1", 5, 2, 60).expect(201, null);
-        edge.get("/api/sales/s1", null).expect(401, "UNAUTHENTICATED");
-        edge.get("/api/sales/s1", "not-a-jwt").expect(401, "UNAUTHENTICATED");
-        edge.get("/api/sales/s1", new Tokens("other-secret").shopper("u1")).expect(401, "UNAUTHENTICATED");
-        edge.get("/api/sales/s1", edge.tokens.mint("u1", null, Duration.ofSeconds(-10))).expect(401, "UNAUTHENTICATED");
+        // the sale status is public (it reads no token); the order route stands for every route that needs one
+        final String orderRoute = "/api/orders/1";
+        edge.get(orderRoute, null).expect(401, "UNAUTHENTICATED");
+        edge.get(orderRoute, "not-a-jwt").expect(401, "UNAUTHENTICATED");
+        edge.get(orderRoute, new Tokens("other-secret").shopper("u1")).expect(401, "UNAUTHENTICATED");
+        edge.get(orderRoute, edge.tokens.mint("u1", null, Duration.ofSeconds(-10))).expect(401, "UNAUTHENTICATED");
         final String noExp = com.auth0.jwt.JWT.create().withSubject("u1")
             .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TestEdge.SECRET));
-        edge.get("/api/sales/s1", noExp).expect(401, "UNAUTHENTICATED");
+        edge.get(orderRoute, noExp).expect(401, "UNAUTHENTICATED");
         final String badSub = com.auth0.jwt.JWT.create().withSubject("bad user!").withExpiresAt(Instant.now().plusSeconds(60))
             .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TestEdge.SECRET));
-        edge.get("/api/sales/s1", badSub).expect(401, "UNAUTHENTICATED");
+        edge.get(orderRoute, badSub).expect(401, "UNAUTHENTICATED");
+        assertEquals(0, edge.gateway.calls("queryOrder"), "no unauthenticated order read reached the engine");
+        for (final String token : new String[] {null, "not-a-jwt", noExp, badSub})
+        {
+            edge.get("/api/sales/s1", token).expect(200, null);
+        }
         final String none = com.auth0.jwt.JWT.create().withSubject("u1").withExpiresAt(Instant.now().plusSeconds(60))
             .withClaim("role", "admin").sign(com.auth0.jwt.algorithms.Algorithm.none());
         edge.get("/admin/sales/s1/stats", none).expect(401, "UNAUTHENTICATED");
@@ -314,7 +420,8 @@ class EdgeContractTest
         edge.createSale("s1", 5, 2, 60).expect(201, null);
         edge.post("/admin/blocklist", edge.admin(), "{\"users\":[\"bot1\"]}").expect(200, null);
         edge.purchase("s1", "bot1", "k", 1).expect(403, "BLOCKED");
-        edge.get("/api/sales/s1", edge.shopper("bot1")).expect(403, "BLOCKED");
+        // the sale status is public: it reads no token, so it cannot tell bot1 from anyone (its IP would be refused)
+        edge.get("/api/sales/s1", edge.shopper("bot1")).expect(200, null);
         final String orderId = edge.purchase("s1", "human", "k", 1).expect(201, null).json().get("orderId").asText();
         final long callsBefore = edge.gateway.totalCalls();
         edge.get("/api/orders/" + orderId, edge.shopper("bot1")).expect(403, "BLOCKED");
@@ -333,7 +440,9 @@ class EdgeContractTest
         edge.createSale("s1", 5, 2, 60).expect(201, null);
         edge.post("/admin/blocklist", edge.admin(), "{\"ips\":[\"127.0.0.1\",\"::1\"]}").expect(200, null);
         edge.purchase("s1", "anyone", "k", 1).expect(403, "BLOCKED");
-        assertEquals(0, edge.gateway.calls("purchase"));
+        edge.get("/api/sales/s1", null).expect(403, "BLOCKED");
+        edge.get("/api/sales/not-cached", null).expect(403, "BLOCKED");
+        assertEquals(0, edge.gateway.calls("purchase") + edge.gateway.calls("querySale"));
     }
 
     @Test
@@ -390,7 +499,7 @@ class EdgeContractTest
     void edgeTimeoutIs504AndTheRetryWithTheSameKeyGetsTheOrder(@TempDir final Path other) throws Exception
     {
         edge.close();
-        edge = TestEdge.start(other, TestEdge.config().withEngineTimeoutMillis(1000));
+        edge = TestEdge.start(other, TestEdge.config().withReplyTimeout(Duration.ofSeconds(1)));
         edge.createSale("s1", 5, 2, 60).expect(201, null);
         final CompletableFuture<Void> gate = new CompletableFuture<>();
         edge.gateway.intercept((command, real) ->
@@ -415,15 +524,20 @@ class EdgeContractTest
         edge.close();
         edge = TestEdge.start(other, TestEdge.config().withUserRate(0.5, 3));
         edge.createSale("s1", 100, 1, 60).expect(201, null);
+        final Instant now = Instant.now();
+        edge.createSale("later", 100, 1, now.plusSeconds(3600), now.plusSeconds(7200), 60).expect(201, null);
         for (int i = 0; i < 3; i++)
         {
-            edge.get("/api/sales/s1", edge.shopper("greedy")).expect(200, null);
+            edge.purchase("later", "greedy", "l" + i, 1).expect(409, "NOT_STARTED"); // answered at the edge
         }
-        final TestEdge.Response limited = edge.get("/api/sales/s1", edge.shopper("greedy")).expect(429, "RATE_LIMITED");
+        final TestEdge.Response limited = edge.purchase("later", "greedy", "l3", 1).expect(429, "RATE_LIMITED");
         assertTrue(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()) >= 1);
         edge.purchase("s1", "greedy", "k", 1).expect(429, "RATE_LIMITED");
-        edge.get("/api/sales/s1", edge.shopper("patient")).expect(200, null);
-        assertEquals(0, edge.gateway.calls("purchase"));
+        edge.get("/api/orders/1", edge.shopper("greedy")).expect(429, "RATE_LIMITED");
+        edge.purchase("later", "patient", "l0", 1).expect(409, "NOT_STARTED");
+        // the public sale status reads no token, so no user's bucket applies to it
+        edge.get("/api/sales/s1", edge.shopper("greedy")).expect(200, null);
+        assertEquals(0, edge.gateway.calls("purchase") + edge.gateway.calls("queryOrder"));
     }
 
     @Test
@@ -455,13 +569,15 @@ class EdgeContractTest
         assertEquals(200, metrics.status());
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         final String text = metrics.body();
-        assertTrue(text.contains("flashgate_edge_requests_total{method=\"POST\",route=\"/api/sales/{saleId}/purchases\",code=\"201\"} 1"), text);
-        assertTrue(text.contains("flashgate_edge_purchases_total{outcome=\"CREATED\",where=\"engine\"} 1"), text);
-        assertTrue(text.contains("flashgate_edge_requests_total{method=\"POST\",route=\"/api/sales/{saleId}/purchases\",code=\"409\"}"), text);
-        assertTrue(text.contains("flashgate_edge_requests_total{method=\"GET\",route=\"/health/ready\",code=\"503\"} 1"), text);
-        assertTrue(text.contains("flashgate_edge_purchases_total{outcome=\"SOLD_OUT\""), text);
-        assertTrue(text.contains("flashgate_edge_engine_latency_seconds{quantile=\"0.99\"}"), text);
-        assertTrue(text.contains("flashgate_edge_internal_errors_total 0"), text);
+        final String purchases = "/api/sales/{saleId}/purchases";
+        assertEquals(1, value(text, "flashgate_edge_requests_total", "method", "POST", "route", purchases, "code", "201"));
+        assertEquals(1, value(text, "flashgate_edge_purchases_total", "outcome", "CREATED", "where", "engine"));
+        assertTrue(value(text, "flashgate_edge_requests_total", "method", "POST", "route", purchases, "code", "409") >= 1);
+        assertEquals(1, value(text, "flashgate_edge_requests_total", "method", "GET", "route", "/health/ready", "code", "503"));
+        assertFalse(PrometheusSamples.values(text, "flashgate_edge_purchases_total", "outcome", "SOLD_OUT").isEmpty(), text);
+        assertTrue(value(text, "flashgate_edge_engine_latency_seconds", "quantile", "0.99") > 0);
+        assertEquals(0, value(text, "flashgate_edge_internal_errors_total"));
+        assertTrue(text.contains("# TYPE flashgate_edge_engine_latency_seconds summary"), text);
     }
 
     @Test
@@ -479,13 +595,17 @@ class EdgeContractTest
         final Instant now = Instant.now();
         edge.createSale("soon", 5, 1, now.plusMillis(700), now.plusSeconds(3600), 60).expect(201, null);
         edge.createSale("brief", 5, 1, now.minusSeconds(1), now.plusMillis(700), 60).expect(201, null);
-        assertEquals("SCHEDULED", edge.get("/api/sales/soon", edge.shopper("u")).json().get("status").asText());
+        final TestEdge.Response scheduled = edge.get("/api/sales/soon", edge.shopper("u"));
+        assertEquals("SCHEDULED", scheduled.json().get("status").asText());
         edge.purchase("soon", "u", "k", 1).expect(409, "NOT_STARTED");
         assertEquals("OPEN", edge.get("/api/sales/brief", edge.shopper("u")).json().get("status").asText());
         Thread.sleep(800); // the wall clock has to pass startsAt / endsAt
         assertEquals("ENDED", edge.get("/api/sales/brief", edge.shopper("u")).json().get("status").asText());
         edge.purchase("brief", "u", "k", 1).expect(409, "SALE_ENDED");
-        assertEquals("OPEN", edge.get("/api/sales/soon", edge.shopper("u")).json().get("status").asText());
+        final TestEdge.Response opened = edge.get("/api/sales/soon", edge.shopper("u"));
+        assertEquals("OPEN", opened.json().get("status").asText());
+        assertFalse(scheduled.headers().firstValue("ETag").equals(opened.headers().firstValue("ETag")),
+            "the ETag follows the status the clock gives");
         edge.purchase("soon", "u", "k2", 1).expect(201, null);
         final Reply.Sale sale = edge.engineSale("soon");
         assertEquals(SaleStatus.OPEN, sale.status());
@@ -516,6 +636,14 @@ class EdgeContractTest
         edge.purchase("direct", "u", "k3", 2).expect(201, null);
     }
 
+    /** {@link #engineBoundRequests} but the public sale status: every route that needs a token. */
+    private List<HttpRequest> tokenRequests(final String shopper, final String admin, final String orderId,
+        final String user)
+    {
+        return engineBoundRequests(shopper, admin, orderId, user).stream()
+            .filter(request -> !request.uri().getPath().equals("/api/sales/not-cached")).toList();
+    }
+
     /** One request of each route that goes to the engine, for the forced-failure and auth tables. */
     private List<HttpRequest> engineBoundRequests(final String shopper, final String admin, final String orderId,
         final String user)
@@ -541,7 +669,7 @@ class EdgeContractTest
     void everyEngineRouteAnswers503OnBackPressureAnd504WithoutAnAnswer(@TempDir final Path other) throws Exception
     {
         edge.close();
-        edge = TestEdge.start(other, TestEdge.config().withEngineTimeoutMillis(1000));
+        edge = TestEdge.start(other, TestEdge.config().withReplyTimeout(Duration.ofSeconds(1)));
         edge.createSale("s1", 5, 2, 60).expect(201, null);
         final String orderId = edge.purchase("s1", "alice", "k0", 1).expect(201, null).json().get("orderId").asText();
         final Reply.Sale before = edge.engineSale("s1");
@@ -700,16 +828,16 @@ class EdgeContractTest
     }
 
     @Test
-    void everyRouteButOperationsNeedsATokenAndEveryOperatorRouteTheAdminRole() throws Exception
+    void everyRouteButOperationsAndTheSaleStatusNeedsATokenAndEveryOperatorRouteTheAdminRole() throws Exception
     {
         edge.createSale("s1", 5, 2, 60).expect(201, null);
         final String orderId = edge.purchase("s1", "alice", "k", 1).expect(201, null).json().get("orderId").asText();
         final long calls = edge.gateway.totalCalls();
         final String expiredAdmin = edge.tokens.mint("ops", Tokens.ADMIN_ROLE, Duration.ofSeconds(-1));
         final String forgedAdmin = new Tokens("not-the-secret").admin("ops");
-        final List<HttpRequest> anonymous = engineBoundRequests(null, null, orderId, "anon");
-        final List<HttpRequest> expired = engineBoundRequests(expiredAdmin, expiredAdmin, orderId, "exp");
-        final List<HttpRequest> forged = engineBoundRequests(forgedAdmin, forgedAdmin, orderId, "forged");
+        final List<HttpRequest> anonymous = tokenRequests(null, null, orderId, "anon");
+        final List<HttpRequest> expired = tokenRequests(expiredAdmin, expiredAdmin, orderId, "exp");
+        final List<HttpRequest> forged = tokenRequests(forgedAdmin, forgedAdmin, orderId, "forged");
         for (int i = 0; i < anonymous.size(); i++)
         {
             edge.send(anonymous.get(i)).expect(401, "UNAUTHENTICATED");
@@ -717,9 +845,8 @@ class EdgeContractTest
             edge.send(forged.get(i)).expect(401, "UNAUTHENTICATED");
         }
         edge.post("/admin/blocklist", null, "{\"users\":[\"alice\"]}").expect(401, "UNAUTHENTICATED");
-        edge.get("/api/sales/s1", null).expect(401, "UNAUTHENTICATED");
         final String shopper = edge.shopper("alice");
-        for (final HttpRequest request : engineBoundRequests(shopper, shopper, orderId, "shop"))
+        for (final HttpRequest request : tokenRequests(shopper, shopper, orderId, "shop"))
         {
             if (request.uri().getPath().startsWith("/admin/"))
             {
@@ -734,6 +861,9 @@ class EdgeContractTest
         edge.get("/health/live", null).expect(200, null);
         edge.get("/health/ready", null).expect(200, null);
         assertEquals(200, edge.get("/metrics", null).status());
+        edge.get("/api/sales/s1", null).expect(200, null);
+        edge.get("/api/sales/s1", forgedAdmin).expect(200, null);
+        edge.get("/api/sales/s1", expiredAdmin).expect(200, null);
     }
 
     @Test
@@ -773,14 +903,17 @@ class EdgeContractTest
         {
             edge.purchase("s1", "bot", "k" + i, 1).expect(403, "BLOCKED"); // never 429: the blocklist comes first
         }
+        // carol's bucket (3) drained by purchases the edge answers itself (the sale has not started)
+        final Instant now = Instant.now();
+        edge.createSale("later", 5, 1, now.plusSeconds(3600), now.plusSeconds(7200), 60).expect(201, null);
         for (int i = 0; i < 3; i++)
         {
-            edge.get("/api/sales/s1", edge.shopper("carol")).expect(200, null);
+            edge.purchase("later", "carol", "l" + i, 1).expect(409, "NOT_STARTED");
         }
-        edge.get("/api/sales/s1", edge.shopper("carol")).expect(429, "RATE_LIMITED");
+        edge.purchase("later", "carol", "l3", 1).expect(429, "RATE_LIMITED");
         edge.send(edge.purchaseRequest("s1", edge.shopper("carol"), "k", bad)).expect(400, "BAD_REQUEST");
         edge.purchase("s1", "carol", "k", 1).expect(429, "RATE_LIMITED");
-        assertEquals(1, edge.gateway.totalCalls(), "only the sale's creation reached the engine");
+        assertEquals(2, edge.gateway.totalCalls(), "only the sales' creation reached the engine");
     }
 
     @Test

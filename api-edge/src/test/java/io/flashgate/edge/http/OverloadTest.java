@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class OverloadTest
     @Test
     void slowEngineAndSmallInFlightBoundShedFastAndLoseNothing(@TempDir final Path dir) throws Exception
     {
-        try (TestEdge edge = TestEdge.start(dir, TestEdge.config().withMaxInFlight(4).withEngineTimeoutMillis(10_000)))
+        try (TestEdge edge = TestEdge.start(dir, TestEdge.config().withMaxInFlight(4).withReplyTimeout(Duration.ofSeconds(10))))
         {
             edge.createSale("hot", 1000, 1, 600).expect(201, null);
             final AtomicInteger atEngine = new AtomicInteger();

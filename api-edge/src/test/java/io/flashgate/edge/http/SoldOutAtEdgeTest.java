@@ -1,7 +1,7 @@
 package io.flashgate.edge.http;
 
 import io.flashgate.protocol.Reply;
-import java.util.concurrent.TimeUnit;
+import io.flashgate.testsupport.PrometheusSamples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +39,8 @@ class SoldOutAtEdgeTest
             assertEquals(purchasesBefore, edge.gateway.calls("purchase"), "no late purchase reached the engine");
             assertEquals(allBefore, edge.gateway.totalCalls(), "nothing else reached the engine either");
             assertEquals(3, edge.engineSale("hot").reserved());
-            assertTrue(edge.get("/metrics", null).body()
-                .contains("flashgate_edge_purchases_total{outcome=\"SOLD_OUT\",where=\"edge\"} 200"));
+            assertEquals(200, PrometheusSamples.value(edge.get("/metrics", null).body(),
+                "flashgate_edge_purchases_total", "outcome", "SOLD_OUT", "where", "edge"));
         }
     }
 

@@ -11,6 +11,7 @@ import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
 import org.agrona.CloseHelper;
 import io.flashgate.protocol.Reply;
+import io.flashgate.testsupport.Await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -289,16 +290,7 @@ final class TestEdge implements AutoCloseable
 
     /** Waits for a condition fed by broadcasts (they arrive on the engine's thread). */
     static void eventually(final java.util.function.BooleanSupplier condition, final String what)
-        throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(what, Duration.ofSeconds(10), condition);
     }
 }

@@ -1,0 +1,145 @@
+package io.flashgate.edge.http;
+
+import io.flashgate.protocol.Reply;
+import io.javalin.http.Context;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Sends one command to the engine and completes the request with its reply. No request thread waits: the reply
+ * (or the failure: refused, 503; no reply within {@code replyTimeout}, 504) completes the request through
+ * {@code ctx.future} on a small reply executor, never on the gateway's own thread.
+ */
+final class EngineCalls implements AutoCloseable
+{
+    private final Duration replyTimeout;
+    private final InFlightBound inFlight;
+    private final SaleStatusCache cache;
+    private final EdgeMetrics metrics;
+    private final JsonResponses responses;
+    private final ExecutorService replyExecutor;
+
+    EngineCalls(final Duration replyTimeout, final InFlightBound inFlight, final SaleStatusCache cache,
+        final EdgeMetrics metrics, final JsonResponses responses)
+    {
+        this.replyTimeout = replyTimeout;
+        this.inFlight = inFlight;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.responses = responses;
+        final AtomicInteger threadIds = new AtomicInteger();
+        this.replyExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r ->
+        {
+            final Thread t = new Thread(r, "flashgate-edge-reply-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A shopper's command: counts against the global in-flight bound (503 OVERLOADED when it is reached). */
+    void bounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send, final BiConsumer<Context, Reply> render,
+        final Runnable release)
+    {
+        if (!inFlight.tryAcquire())
+        {
+            if (release != null)
+            {
+                release.run();
+            }
+            metrics.engineCall("SHED", 0);
+            throw ApiError.overloaded("edge admission limit reached");
+        }
+        call(ctx, true, send, render, release);
+    }
+
+    /** An operator's command: never held back by the shoppers' bound. */
+    void unbounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send,
+        final BiConsumer<Context, Reply> render)
+    {
+        call(ctx, false, send, render, null);
+    }
+
+    /**
+     * @param bounded holds a slot of the in-flight bound, given back when the command is over.
+     * @param release run exactly once when the command is over (answered, failed or timed out), may be null.
+     */
+    private void call(final Context ctx, final boolean bounded, final Supplier<CompletableFuture<Reply>> send,
+        final BiConsumer<Context, Reply> render, final Runnable release)
+    {
+        final long start = System.nanoTime();
+        CompletableFuture<Reply> sent;
+        try
+        {
+            sent = send.get();
+        }
+        catch (final RuntimeException ex)
+        {
+            sent = CompletableFuture.failedFuture(ex);
+        }
+        // Runs on the gateway's thread in the engine's order, so the cache sees updates in order.
+        sent.thenAccept(reply ->
+        {
+            if (reply instanceof Reply.Sale sale)
+            {
+                cache.update(sale);
+            }
+        });
+        final CompletableFuture<Reply> timed = sent.copy().orTimeout(replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        ctx.future(() -> timed.handleAsync((reply, failure) ->
+        {
+            if (bounded)
+            {
+                inFlight.release();
+            }
+            if (release != null)
+            {
+                release.run();
+            }
+            try
+            {
+                if (failure != null)
+                {
+                    final ApiError error = ErrorAnswers.engineFailure(failure);
+                    metrics.engineCall(error.code(), System.nanoTime() - start);
+                    responses.error(ctx, error);
+                }
+                else
+                {
+                    metrics.engineCall("REPLY", System.nanoTime() - start);
+                    render.accept(ctx, reply);
+                }
+            }
+            catch (final ApiError error)
+            {
+                responses.error(ctx, error);
+            }
+            catch (final RuntimeException ex)
+            {
+                responses.internalError(ctx, ex);
+            }
+            return null;
+        }, replyExecutor));
+    }
+
+    /** Stops the reply threads, letting answers already under way finish (up to 5 s). */
+    @Override
+    public void close()
+    {
+        replyExecutor.shutdown();
+        try
+        {
+            replyExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

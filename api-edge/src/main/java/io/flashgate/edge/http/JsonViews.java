@@ -1,0 +1,71 @@
+package io.flashgate.edge.http;
+
+import io.flashgate.protocol.Reply;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON bodies of {@code docs/HTTP-API.md} built from the engine's replies; field order as documented. */
+final class JsonViews
+{
+    private JsonViews()
+    {
+    }
+
+    static Map<String, Object> order(final Reply.Order order)
+    {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("orderId", Long.toString(order.orderId()));
+        out.put("saleId", order.saleId());
+        out.put("userId", order.userId());
+        out.put("quantity", order.quantity());
+        out.put("status", order.status() == null ? null : order.status().name());
+        out.put("expiresAt", iso(order.expiresAt()));
+        return out;
+    }
+
+    /** What anyone may see of a sale, as the edge's clock {@code nowMs} tells it ("Shopper routes"). */
+    static Map<String, Object> publicSale(final PublicSale sale)
+    {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("saleId", sale.saleId());
+        out.put("status", sale.status().name());
+        out.put("remaining", sale.remaining());
+        out.put("limitPerUser", sale.limitPerUser());
+        out.put("startsAt", iso(sale.startsAt()));
+        out.put("endsAt", iso(sale.endsAt()));
+        out.put("serverTime", iso(sale.serverTime()));
+        return out;
+    }
+
+    static Map<String, Object> adminSale(final Reply.Sale sale)
+    {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("saleId", sale.saleId());
+        out.put("status", sale.status() == null ? null : sale.status().name());
+        out.put("stock", sale.stock());
+        out.put("reserved", sale.reserved());
+        out.put("confirmed", sale.confirmed());
+        out.put("remaining", Math.max(0, sale.remaining()));
+        out.put("buyers", sale.buyers());
+        out.put("limitPerUser", sale.limitPerUser());
+        out.put("startsAt", iso(sale.startsAt()));
+        out.put("endsAt", iso(sale.endsAt()));
+        out.put("reservationTtlSeconds", sale.reservationTtlSeconds());
+        return out;
+    }
+
+    static Map<String, Object> blocklistSizes(final int users, final int ips)
+    {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("users", users);
+        out.put("ips", ips);
+        return out;
+    }
+
+    static String iso(final long epochMillis)
+    {
+        return Instant.ofEpochMilli(epochMillis).toString();
+    }
+}

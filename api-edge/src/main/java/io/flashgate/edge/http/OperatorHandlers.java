@@ -1,0 +1,98 @@
+package io.flashgate.edge.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flashgate.edge.EngineGateway;
+import io.flashgate.protocol.Reply;
+import io.javalin.http.Context;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The operator routes of {@code docs/HTTP-API.md} ("Operator routes"), all behind an admin token. Operators are
+ * never held back by the shoppers' in-flight bound or token buckets.
+ */
+final class OperatorHandlers
+{
+    private final EngineGateway gateway;
+    private final Admission admission;
+    private final EngineCalls engine;
+    private final JsonResponses responses;
+    private final ShopperHandlers orders;
+
+    OperatorHandlers(final EngineGateway gateway, final Admission admission, final EngineCalls engine,
+        final JsonResponses responses, final ShopperHandlers orders)
+    {
+        this.gateway = gateway;
+        this.admission = admission;
+        this.engine = engine;
+        this.responses = responses;
+        this.orders = orders;
+    }
+
+    void createSale(final Context ctx)
+    {
+        admission.operator(ctx);
+        final JsonNode body = RequestInput.jsonObject(ctx);
+        final String saleId = RequestInput.idField(body, "saleId");
+        final int stock = RequestInput.intField(body, "stock", 0);
+        final int limitPerUser = RequestInput.intField(body, "limitPerUser", 1);
+        final long startsAt = RequestInput.instantField(body, "startsAt");
+        final long endsAt = RequestInput.instantField(body, "endsAt");
+        final int ttl = RequestInput.intField(body, "reservationTtlSeconds", 1);
+        if (endsAt <= startsAt)
+        {
+            throw ApiError.badRequest("endsAt must be after startsAt");
+        }
+        engine.unbounded(ctx, () -> gateway.createSale(saleId, stock, limitPerUser, startsAt, endsAt, ttl),
+            (c, reply) -> saleReply(c, reply, 201));
+    }
+
+    void adjustStock(final Context ctx)
+    {
+        admission.operator(ctx);
+        final String saleId = RequestInput.saleId(ctx);
+        final long delta = RequestInput.longField(RequestInput.jsonObject(ctx), "delta");
+        engine.unbounded(ctx, () -> gateway.adjustStock(saleId, delta), (c, reply) -> saleReply(c, reply, 200));
+    }
+
+    /** pause, resume, end and stats: a sale id in the path, the sale in the answer. */
+    void saleCommand(final Context ctx, final Function<String, CompletableFuture<Reply>> command)
+    {
+        admission.operator(ctx);
+        final String saleId = RequestInput.saleId(ctx);
+        engine.unbounded(ctx, () -> command.apply(saleId), (c, reply) -> saleReply(c, reply, 200));
+    }
+
+    void confirmOrder(final Context ctx)
+    {
+        admission.operator(ctx);
+        final long orderId = RequestInput.orderId(ctx);
+        engine.unbounded(ctx, () -> gateway.confirm(orderId), orders::orderReply);
+    }
+
+    void blocklist(final Context ctx)
+    {
+        admission.operator(ctx);
+        final JsonNode body = RequestInput.jsonObject(ctx);
+        if (body.get("users") == null && body.get("ips") == null)
+        {
+            throw ApiError.badRequest("give users and/or ips");
+        }
+        final List<String> users = RequestInput.idArray(body, "users");
+        final List<String> ips = RequestInput.ipArray(body, "ips");
+        admission.block(users, ips);
+        responses.json(ctx, 200, JsonViews.blocklistSizes(admission.blockedUsers(), admission.blockedIps()));
+    }
+
+    private void saleReply(final Context ctx, final Reply reply, final int status)
+    {
+        if (reply instanceof Reply.Sale sale)
+        {
+            responses.json(ctx, status, JsonViews.adminSale(sale));
+            return;
+        }
+        throw ErrorAnswers.unexpectedOrRejected(reply);
+    }
+}

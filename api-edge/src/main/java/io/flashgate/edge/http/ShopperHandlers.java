@@ -1,0 +1,139 @@
+package io.flashgate.edge.http;
+
+import io.flashgate.edge.EngineGateway;
+import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.Reply;
+import io.javalin.http.Context;
+
+/** The shopper routes of {@code docs/HTTP-API.md} ("Shopper routes"): the public sale status, purchases, orders. */
+final class ShopperHandlers
+{
+    private final EngineGateway gateway;
+    private final Admission admission;
+    private final PurchasesInFlight purchasesInFlight;
+    private final RefusalsAtEdge refusals;
+    private final SaleStatusCache cache;
+    private final EngineCalls engine;
+    private final JsonResponses responses;
+    private final EdgeMetrics metrics;
+
+    ShopperHandlers(final EngineGateway gateway, final Admission admission, final PurchasesInFlight purchasesInFlight,
+        final RefusalsAtEdge refusals, final SaleStatusCache cache, final EngineCalls engine,
+        final JsonResponses responses, final EdgeMetrics metrics)
+    {
+        this.gateway = gateway;
+        this.admission = admission;
+        this.purchasesInFlight = purchasesInFlight;
+        this.refusals = refusals;
+        this.cache = cache;
+        this.engine = engine;
+        this.responses = responses;
+        this.metrics = metrics;
+    }
+
+    /** Public: no token is read (an invalid one is ignored too); the IP's blocklist and bucket still apply. */
+    void getSale(final Context ctx)
+    {
+        final String saleId = RequestInput.saleId(ctx);
+        admission.admitAnonymous(ctx);
+        final Reply.Sale cached = cache.get(saleId);
+        if (cached != null)
+        {
+            publicSale(ctx, cached);
+            return;
+        }
+        engine.bounded(ctx, () -> gateway.querySale(saleId), (c, reply) ->
+        {
+            if (reply instanceof Reply.Sale sale)
+            {
+                final Reply.Sale latest = cache.get(saleId);
+                publicSale(c, latest != null ? latest : sale);
+            }
+            else
+            {
+                throw ErrorAnswers.unexpectedOrRejected(reply);
+            }
+        }, null);
+    }
+
+    /** 200 with the sale at the edge's clock, or 304 when the client's copy (If-None-Match) is still right. */
+    private void publicSale(final Context ctx, final Reply.Sale sale)
+    {
+        final PublicSale view = PublicSale.at(sale, System.currentTimeMillis());
+        ctx.header("Cache-Control", "public, max-age=1");
+        ctx.header("ETag", view.etag());
+        if (view.matches(ctx.header("If-None-Match")))
+        {
+            ctx.status(304);
+            return;
+        }
+        responses.json(ctx, 200, JsonViews.publicSale(view));
+    }
+
+    void purchase(final Context ctx)
+    {
+        final Tokens.Principal principal = admission.shopper(ctx);
+        final String userId = principal.userId();
+        final String saleId = RequestInput.saleId(ctx);
+        final String key = RequestInput.idempotencyKey(ctx);
+        final long quantity = RequestInput.longField(RequestInput.jsonObject(ctx), "quantity");
+        final Reply.Sale known = cache.get(saleId);
+        if (quantity < 1 || (known != null && quantity > known.limitPerUser()))
+        {
+            throw ApiError.badRequest("quantity must be between 1 and the sale's limit per user");
+        }
+        admission.admit(ctx, principal);
+
+        final String userKey = userId + ' ' + key;
+        final Reason refusal = refusals.refusal(saleId, userId, userKey, System.currentTimeMillis());
+        if (refusal != null)
+        {
+            metrics.purchase(refusal.name(), true);
+            throw ErrorAnswers.rejected(refusal);
+        }
+        purchasesInFlight.acquire(userId);
+        refusals.sent(userKey);
+        engine.bounded(ctx, () -> gateway.purchase(saleId, userId, key, quantity), (c, reply) ->
+        {
+            if (reply instanceof Reply.Order order)
+            {
+                metrics.purchase(order.isNew() ? "CREATED" : "REPLAYED", false);
+                responses.json(c, order.isNew() ? 201 : 200, JsonViews.order(order));
+            }
+            else
+            {
+                if (reply instanceof Reply.Rejected r)
+                {
+                    metrics.purchase(r.reason().name(), false);
+                }
+                throw ErrorAnswers.unexpectedOrRejected(reply);
+            }
+        }, () -> purchasesInFlight.release(userId));
+    }
+
+    void getOrder(final Context ctx)
+    {
+        final Tokens.Principal principal = admission.shopper(ctx);
+        final long orderId = RequestInput.orderId(ctx);
+        admission.admit(ctx, principal);
+        engine.bounded(ctx, () -> gateway.queryOrder(orderId, principal.userId()), this::orderReply, null);
+    }
+
+    void cancelOrder(final Context ctx)
+    {
+        final Tokens.Principal principal = admission.shopper(ctx);
+        final long orderId = RequestInput.orderId(ctx);
+        admission.admit(ctx, principal);
+        engine.bounded(ctx, () -> gateway.cancel(orderId, principal.userId()), this::orderReply, null);
+    }
+
+    void orderReply(final Context ctx, final Reply reply)
+    {
+        if (reply instanceof Reply.Order order)
+        {
+            responses.json(ctx, 200, JsonViews.order(order));
+            return;
+        }
+        throw ErrorAnswers.unexpectedOrRejected(reply);
+    }
+}

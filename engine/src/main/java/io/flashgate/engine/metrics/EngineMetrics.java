@@ -1,0 +1,81 @@
+package io.flashgate.engine.metrics;
+
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.engine.pipeline.EngineStats;
+import io.flashgate.engine.transport.EngineTransport;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+/**
+ * The engine's figures (ring, journal, release, transport) on the process's one {@link PrometheusRegistry}. Read
+ * when scraped, from one {@link Engine#stats()} call, so the figures of one scrape are of one moment (published ≥
+ * journaled ≥ released holds within a scrape). In {@code run} they are served by the edge's {@code /metrics}; an
+ * engine-only process serves the registry on a port of its own.
+ */
+public final class EngineMetrics implements MultiCollector
+{
+    private final Engine engine;
+    private final EngineTransport transport;
+
+    private EngineMetrics(final Engine engine, final EngineTransport transport)
+    {
+        this.engine = engine;
+        this.transport = transport;
+    }
+
+    /** Registers the figures of {@code engine} and of the transport that feeds it on {@code registry}. */
+    public static EngineMetrics register(final PrometheusRegistry registry, final Engine engine,
+        final EngineTransport transport)
+    {
+        final EngineMetrics metrics = new EngineMetrics(engine, transport);
+        registry.register(metrics);
+        return metrics;
+    }
+
+    @Override
+    public MetricSnapshots collect()
+    {
+        final EngineStats stats = engine.stats();
+        return MetricSnapshots.of(
+            gauge("flashgate_engine_ring_size", "Slots in the engine's input ring.", stats.ringSize()),
+            gauge("flashgate_engine_ring_remaining", "Free ring slots; 0 means commands are refused.",
+                stats.ringRemaining()),
+            counter("flashgate_engine_ring_refused_total", "Commands refused because the ring was full.",
+                stats.refusedOffers()),
+            gauge("flashgate_engine_published_sequence", "Last command sequence taken into the ring.",
+                stats.publishedSequence()),
+            gauge("flashgate_journal_durable_sequence", "Last command sequence written to the journal.",
+                stats.journaledSequence()),
+            counter("flashgate_journal_batches_total", "Group commits (one write, and fsync if configured, each).",
+                stats.journalBatches()),
+            gauge("flashgate_engine_released_sequence", "Last command sequence whose results were released.",
+                stats.releasedSequence()),
+            gauge("flashgate_engine_recovered_sequence", "Sequence recovery reached at start.",
+                stats.recoveredSequence()),
+            counter("flashgate_transport_commands_received_total", "Commands taken from Aeron ingress.",
+                transport.commandsReceived()),
+            counter("flashgate_transport_ingress_aborts_total", "Ingress fragments pushed back (ring full).",
+                transport.ingressAborts()),
+            counter("flashgate_transport_events_published_total", "Events published on Aeron egress.",
+                transport.egressPublished()),
+            counter("flashgate_transport_events_dropped_total", "Events dropped (no edge, or egress back-pressured).",
+                transport.egressDropped()));
+    }
+
+    private static MetricSnapshot gauge(final String name, final String help, final long value)
+    {
+        return GaugeSnapshot.builder().name(name).help(help)
+            .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build();
+    }
+
+    /** {@code name} ends in {@code _total}; the client keeps the family name without it and writes it back. */
+    private static MetricSnapshot counter(final String name, final String help, final long value)
+    {
+        return CounterSnapshot.builder().name(name).help(help)
+            .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).build()).build();
+    }
+}

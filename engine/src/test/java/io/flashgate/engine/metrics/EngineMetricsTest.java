@@ -1,0 +1,73 @@
+package io.flashgate.engine.metrics;
+
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.TransportConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The engine's figures on a registry, under the names operators' dashboards use, read from a running engine. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EngineMetricsTest
+{
+    @Test
+    void everyFigureIsThereUnderItsNameWithItsType(@TempDir final Path dir) throws Exception
+    {
+        final EmbeddedDriver driver = EmbeddedDriver.launch();
+        EngineTransport transport = null;
+        try
+        {
+            transport = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), EngineConfig.defaults(dir));
+            final PrometheusRegistry registry = new PrometheusRegistry();
+            EngineMetrics.register(registry, transport.engine(), transport);
+
+            final Map<String, Double> figures = new TreeMap<>();
+            for (final MetricSnapshot snapshot : registry.scrape())
+            {
+                final String name = snapshot.getMetadata().getPrometheusName();
+                if (snapshot instanceof CounterSnapshot counter)
+                {
+                    figures.put(name + "_total counter", counter.getDataPoints().get(0).getValue());
+                }
+                else if (snapshot instanceof GaugeSnapshot gauge)
+                {
+                    figures.put(name + " gauge", gauge.getDataPoints().get(0).getValue());
+                }
+            }
+            assertEquals(new java.util.TreeSet<>(java.util.List.of(
+                "flashgate_engine_ring_size gauge",
+                "flashgate_engine_ring_remaining gauge",
+                "flashgate_engine_ring_refused_total counter",
+                "flashgate_engine_published_sequence gauge",
+                "flashgate_journal_durable_sequence gauge",
+                "flashgate_journal_batches_total counter",
+                "flashgate_engine_released_sequence gauge",
+                "flashgate_engine_recovered_sequence gauge",
+                "flashgate_transport_commands_received_total counter",
+                "flashgate_transport_ingress_aborts_total counter",
+                "flashgate_transport_events_published_total counter",
+                "flashgate_transport_events_dropped_total counter")), figures.keySet());
+            final long ringSize = transport.engine().stats().ringSize();
+            assertEquals(ringSize, figures.get("flashgate_engine_ring_size gauge"));
+            assertEquals(ringSize, figures.get("flashgate_engine_ring_remaining gauge"), "an idle ring is empty");
+        }
+        finally
+        {
+            CloseHelper.quietCloseAll(transport, driver);
+        }
+    }
+}
