@@ -158,6 +158,30 @@ public final class Args
         }
     }
 
+    /** A decimal number >= {@code min} ("0.05", "2.5", "13000"), if given. */
+    public Optional<Double> decimal(final String name, final double min) throws UsageException
+    {
+        final String value = values.get(name);
+        if (value == null)
+        {
+            return Optional.empty();
+        }
+        final double number;
+        try
+        {
+            number = Double.parseDouble(value.replace("_", ""));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new UsageException("--" + name + " expects a number, was '" + value + "'");
+        }
+        if (!Double.isFinite(number) || number < min)
+        {
+            throw new UsageException("--" + name + " must be a number of at least " + min + ", was " + value);
+        }
+        return Optional.of(number);
+    }
+
     /** An ISO-8601 instant ({@code 2026-11-24T19:00:00Z}, or with an offset such as {@code +08:00}), if given. */
     public Optional<Instant> instant(final String name) throws UsageException
     {
