@@ -46,9 +46,9 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
         Option.valued("out", "DIR", "output folder (default bench-results/<timestamp>)"),
         Option.valued("data-dir", "DIR", "engine journal folder (default: a temp folder, deleted at the end)"),
         Option.valued("drivers", "1|2", "Aeron media drivers: 1 shared (one per host, default) or one per side"),
-        Option.valued("idle", "backoff|yielding|sleeping", "transport pollers' idle strategy (default: the " +
+        Option.valued("idle", "I", "transport pollers' idle strategy: backoff|yielding|sleeping (default: the " +
             "engine's, backoff)"),
-        Option.valued("wait", "blocking|lite_blocking|sleeping|yielding", "engine pipeline wait strategy " +
+        Option.valued("wait", "W", "engine pipeline wait strategy: blocking|lite_blocking|sleeping|yielding " +
             "(default: blocking)"),
         Option.valued("also-wait", "W", "also run a second engine with pipeline wait strategy W, as an extra " +
             "labelled line"));

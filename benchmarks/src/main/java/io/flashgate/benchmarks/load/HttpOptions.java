@@ -39,9 +39,9 @@ record HttpOptions(int connections, int buyers, int limit, double duplicates, do
             "(default 0.05)"),
         Option.valued("out", "DIR", "output folder (default bench-results/<timestamp>)"),
         Option.valued("server-jfr", "FILE", "record the server JVM with JFR (settings=profile) to FILE"),
-        Option.valued("wait", "blocking|lite_blocking|sleeping|yielding", "the server engine's pipeline wait " +
-            "strategy (default: blocking)"),
-        Option.valued("idle", "backoff|yielding|sleeping", "the server's transport pollers' idle strategy " +
+        Option.valued("wait", "W", "the server engine's pipeline wait strategy: " +
+            "blocking|lite_blocking|sleeping|yielding (default: blocking)"),
+        Option.valued("idle", "I", "the server's transport pollers' idle strategy: backoff|yielding|sleeping " +
             "(default: backoff)"));
 
     static HttpOptions from(final Args args) throws UsageException
