@@ -158,6 +158,53 @@ public final class Args
         }
     }
 
+    /** A decimal number >= {@code min} ("0.05", "2.5", "13000"), if given. */
+    public Optional<Double> decimal(final String name, final double min) throws UsageException
+    {
+        final String value = values.get(name);
+        if (value == null)
+        {
+            return Optional.empty();
+        }
+        final double number;
+        try
+        {
+            number = Double.parseDouble(value.replace("_", ""));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new UsageException("--" + name + " expects a number, was '" + value + "'");
+        }
+        if (!Double.isFinite(number) || number < min)
+        {
+            throw new UsageException("--" + name + " must be a number of at least " + min + ", was " + value);
+        }
+        return Optional.of(number);
+    }
+
+    /** One of an enum's constants, named in any case ("sleeping", "LITE_BLOCKING"), if given. */
+    public <E extends Enum<E>> Optional<E> choice(final String name, final Class<E> type) throws UsageException
+    {
+        final String value = values.get(name);
+        if (value == null)
+        {
+            return Optional.empty();
+        }
+        for (final E constant : type.getEnumConstants())
+        {
+            if (constant.name().equalsIgnoreCase(value))
+            {
+                return Optional.of(constant);
+            }
+        }
+        final List<String> names = new ArrayList<>();
+        for (final E constant : type.getEnumConstants())
+        {
+            names.add(constant.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        throw new UsageException("--" + name + " expects one of " + String.join("|", names) + ", was '" + value + "'");
+    }
+
     /** An ISO-8601 instant ({@code 2026-11-24T19:00:00Z}, or with an offset such as {@code +08:00}), if given. */
     public Optional<Instant> instant(final String name) throws UsageException
     {

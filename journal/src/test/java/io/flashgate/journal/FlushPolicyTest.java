@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+
+import io.flashgate.testsupport.ChildJvm;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,27 +86,11 @@ class FlushPolicyTest
     @EnumSource(FlushPolicy.class)
     void flushedRecordsSurviveAProcessKilledWithoutClosing(final FlushPolicy policy) throws Exception
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Agrona needs the project's JVM flags (the parent pom hands surefire the list as this property).
-        command.addAll(List.of(System.getProperty("flashgate.jvm.flags",
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED").trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-            CrashingWriter.class.getName(), dir.toString(), policy.name(), "700", "50"));
-        final Process child = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("child.log").toFile())
-            .start();
-        try
+        try (ChildJvm child = ChildJvm.of(CrashingWriter.class, dir.toString(), policy.name(), "700", "50")
+            .start(dir.resolve("child.log")))
         {
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child finished");
+            assertEquals(CrashingWriter.HALT_STATUS, child.awaitExit(Duration.ofSeconds(60)), child.output());
         }
-        finally
-        {
-            child.destroyForcibly();
-        }
-        assertEquals(CrashingWriter.HALT_STATUS, child.exitValue(), Files.readString(dir.resolve("child.log")));
-
         try (Journal journal = Journal.open(JournalConfig.defaults(dir)))
         {
             assertEquals(700, journal.lastSequence(), journal.recoveryReport().describe());

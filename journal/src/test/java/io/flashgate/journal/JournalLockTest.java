@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+
+import io.flashgate.testsupport.ChildJvm;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,24 +91,16 @@ class JournalLockTest
 
     private int probeFromAnotherProcess() throws Exception
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("flashgate.jvm.flags",
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED").trim().split("\\s+")));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LockProbe.class.getName(), dir.toString()));
         final Path log = Files.createTempFile("lock-probe", ".log");
-        final Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try
+        try (ChildJvm child = ChildJvm.of(LockProbe.class, dir.toString()).start(log))
         {
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "probe finished");
-            final int status = child.exitValue();
+            final int status = child.awaitExit(Duration.ofSeconds(60));
             assertTrue(status == LockProbe.LOCKED || status == LockProbe.ACQUIRED,
-                "probe status " + status + ": " + Files.readString(log));
+                "probe status " + status + ": " + child.output());
             return status;
         }
         finally
         {
-            child.destroyForcibly();
             Files.deleteIfExists(log);
         }
     }

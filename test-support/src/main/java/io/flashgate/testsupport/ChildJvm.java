@@ -2,6 +2,7 @@ package io.flashgate.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +27,14 @@ public final class ChildJvm implements AutoCloseable
 
     private final Process process;
     private final Path log;
+    /** Where stdout goes: the log itself, or a file of its own ({@link Builder#stdoutTo}). */
+    private final Path stdout;
 
-    private ChildJvm(final Process process, final Path log)
+    private ChildJvm(final Process process, final Path log, final Path stdout)
     {
         this.process = process;
         this.log = log;
+        this.stdout = stdout;
     }
 
     /** How to start one: the main class and its arguments, plus heap, extra JVM options and environment. */
@@ -47,6 +51,8 @@ public final class ChildJvm implements AutoCloseable
         private final Map<String, String> env = new HashMap<>();
         private String heap = "-Xmx256m";
         private boolean keepFlashgateEnv;
+        private boolean flagsOfThisJvm;
+        private Path stdout;
 
         private Builder(final String mainClass, final List<String> args)
         {
@@ -86,18 +92,48 @@ public final class ChildJvm implements AutoCloseable
             return this;
         }
 
-        /** Starts it, output (stdout and stderr) appended to {@code log}. */
+        /**
+         * The module flags ({@code --add-*}) and {@code -D} properties this JVM was started with, instead of
+         * {@value #JVM_FLAGS_PROPERTY}: for a program (not a test) whose launcher put the flags on its own command
+         * line.
+         */
+        public Builder jvmFlagsOfThisJvm()
+        {
+            flagsOfThisJvm = true;
+            return this;
+        }
+
+        /**
+         * Sends stdout to a file of its own (stderr alone goes to the log), for a child that reports on stdout line
+         * by line: its diagnostics cannot tear those lines. See {@link #completeLines()}.
+         */
+        public Builder stdoutTo(final Path file)
+        {
+            stdout = file;
+            return this;
+        }
+
+        /** Starts it, output (stdout and stderr, unless {@link #stdoutTo}) appended to {@code log}. */
         public ChildJvm start(final Path log)
         {
             final List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(Arrays.asList(System.getProperty(JVM_FLAGS_PROPERTY, DEFAULT_FLAGS).trim().split("\\s+")));
+            command.addAll(flagsOfThisJvm ? flagsOfThisJvm() :
+                Arrays.asList(System.getProperty(JVM_FLAGS_PROPERTY, DEFAULT_FLAGS).trim().split("\\s+")));
             command.add(heap);
             command.addAll(jvmOptions);
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
             command.addAll(args);
-            final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            final ProcessBuilder builder = new ProcessBuilder(command);
+            if (stdout == null)
+            {
+                builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            }
+            else
+            {
+                builder.redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            }
             if (!keepFlashgateEnv)
             {
                 builder.environment().keySet().removeIf(key -> key.startsWith("FLASHGATE_"));
@@ -105,16 +141,23 @@ public final class ChildJvm implements AutoCloseable
             builder.environment().putAll(env);
             try
             {
-                return new ChildJvm(builder.start(), log);
+                return new ChildJvm(builder.start(), log, stdout == null ? log : stdout);
             }
             catch (final IOException ex)
             {
                 throw new UncheckedIOException("could not start " + mainClass, ex);
             }
         }
+
+        private static List<String> flagsOfThisJvm()
+        {
+            return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> arg.startsWith("--add-") || arg.startsWith("-D"))
+                .toList();
+        }
     }
 
-    /** Waits until the log has {@code count} lines starting with {@code prefix}; fails if the child exits first. */
+    /** Waits until stdout has {@code count} lines starting with {@code prefix}; fails if the child exits first. */
     public ChildJvm awaitLine(final String prefix, final int count, final Duration timeout)
     {
         Await.until(() -> "'" + prefix + "' x" + count + " from " + process.pid() + ":\n" + output(), timeout, () ->
@@ -131,19 +174,35 @@ public final class ChildJvm implements AutoCloseable
 
     public long linesStartingWith(final String prefix)
     {
-        return output().lines().filter(line -> line.startsWith(prefix)).count();
+        return completeLines().stream().filter(line -> line.startsWith(prefix)).count();
     }
 
-    /** Everything the child printed so far. */
+    /**
+     * The lines the child finished printing on stdout so far. A last line without its newline (the child is still
+     * writing it, or was killed in the middle) is not one: it was never fully said.
+     */
+    public List<String> completeLines()
+    {
+        final String text = read(stdout);
+        final int end = text.lastIndexOf('\n');
+        return end < 0 ? List.of() : text.substring(0, end).lines().toList();
+    }
+
+    /** Everything the child printed so far (stderr, then stdout when that has a file of its own). */
     public String output()
+    {
+        return stdout.equals(log) ? read(log) : read(log) + read(stdout);
+    }
+
+    private static String read(final Path file)
     {
         try
         {
-            return Files.exists(log) ? Files.readString(log) : "";
+            return Files.exists(file) ? Files.readString(file) : "";
         }
         catch (final IOException ex)
         {
-            return "(log unreadable: " + ex + ")";
+            return "(" + file + " unreadable: " + ex + ")";
         }
     }
 

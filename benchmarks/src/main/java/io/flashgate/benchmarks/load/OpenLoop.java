@@ -122,6 +122,17 @@ public final class OpenLoop
         }
     }
 
+    /**
+     * The common open-loop rate every system is driven at: half a measured capacity, rounded down to two
+     * significant digits (14,000/s rather than 14,231/s), at least 1/s.
+     */
+    public static double commonRate(final double capacity)
+    {
+        final double rate = capacity / 2;
+        final double magnitude = Math.pow(10, Math.floor(Math.log10(Math.max(rate, 1))) - 1);
+        return Math.max(1, Math.floor(rate / magnitude) * magnitude);
+    }
+
     private final PrintStream progress;
 
     public OpenLoop(final PrintStream progress)

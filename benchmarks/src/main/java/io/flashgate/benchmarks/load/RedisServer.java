@@ -1,13 +1,12 @@
 package io.flashgate.benchmarks.load;
 
+import io.flashgate.testsupport.FreePorts;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +58,7 @@ public final class RedisServer implements AutoCloseable
     public static RedisServer start(final String binary) throws IOException, InterruptedException
     {
         final Path dir = Files.createTempDirectory("flashgate-redis-");
-        final int port = freeTcpPort();
+        final int port = FreePorts.tcp();
         final List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
             "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "no",
             "--daemonize", "no", "--protected-mode", "yes", "--logfile", dir.resolve("redis.log").toString(),
@@ -86,14 +85,6 @@ public final class RedisServer implements AutoCloseable
                 }
                 Thread.sleep(20);
             }
-        }
-    }
-
-    static int freeTcpPort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
-        {
-            return socket.getLocalPort();
         }
     }
 

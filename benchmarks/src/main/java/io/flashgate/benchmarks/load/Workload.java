@@ -74,6 +74,28 @@ public final class Workload
         return "k" + keyIndex(i);
     }
 
+    /**
+     * A sale's stock for a phase that sends the first {@code requests} requests: half the demand they carry (a
+     * buyer's demand is min(limit, new keys it sends)), so the sale sells out half-way and buyers race.
+     */
+    public int stockFor(final long requests, final int limit)
+    {
+        final int[] keys = new int[buyers];
+        for (long i = 0; i < requests; i++)
+        {
+            if (!isDuplicate(i))
+            {
+                keys[buyer(i)]++;
+            }
+        }
+        long demand = 0;
+        for (final int k : keys)
+        {
+            demand += Math.min(limit, k);
+        }
+        return (int)Math.max(1, Math.min(Integer.MAX_VALUE, demand / 2));
+    }
+
     static long stride(final int n)
     {
         long s = (long)(n * 0.6180339887) | 1;

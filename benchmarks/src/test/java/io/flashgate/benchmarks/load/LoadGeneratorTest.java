@@ -62,7 +62,7 @@ class LoadGeneratorTest
         final OpenLoop.Result result;
         try (AeronTarget target = AeronTarget.start(dir.resolve("journal"), 300))
         {
-            final int stock = LoadGenerator.stockFor(workload, 2000, 2);
+            final int stock = workload.stockFor(2000, 2);
             result = new OpenLoop(quiet).run(target, workload,
                 new OpenLoop.Phase("2000/s", "t1", stock, 2, 2000, 4096, 1.0, 20));
         }
@@ -74,8 +74,9 @@ class LoadGeneratorTest
         assertEquals(result.answered(), result.histogram().getTotalCount());
 
         Report.writeHgrm(dir, List.of(result));
-        Report.writePng(dir.resolve("p.png"), "test", List.of(result));
-        Report.writeHtml(dir.resolve("r.html"), "test", List.of("line"), List.of(result), "p.png");
+        final PercentilePlot plot = PercentilePlot.of("test", List.of(result));
+        plot.writePng(dir.resolve("p.png"));
+        HtmlReport.write(dir.resolve("r.html"), List.of("line"), plot, List.of(result), "p.png");
         assertTrue(Files.readString(dir.resolve("flashgate-aeron-2000.hgrm")).contains("#[Mean"));
         assertTrue(Files.size(dir.resolve("p.png")) > 1000);
         final String html = Files.readString(dir.resolve("r.html"));
@@ -96,7 +97,7 @@ class LoadGeneratorTest
             {
                 try (RedisLuaTarget target = new RedisLuaTarget(redis, pipelined, 4, 64))
                 {
-                    final int stock = LoadGenerator.stockFor(workload, 2000, 2);
+                    final int stock = workload.stockFor(2000, 2);
                     final OpenLoop.Result result = new OpenLoop(quiet).run(target, workload,
                         new OpenLoop.Phase("2000/s", "s" + pipelined, stock, 2, 2000, 4096, 1.0, 20));
                     assertTrue(result.verdict().passed(), result.verdict().toString());

@@ -5,22 +5,19 @@ import io.flashgate.journal.Journal;
 import io.flashgate.journal.JournalConfig;
 import io.flashgate.journal.SnapshotStore;
 import io.flashgate.protocol.OrderStatus;
+import io.flashgate.testsupport.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,6 +36,10 @@ class CrashRecoveryTest
 
     @TempDir
     Path dataDir;
+
+    /** The children's stdout and stderr, apart from the data folder they crash in. */
+    @TempDir
+    Path logs;
 
     record Acked(long orderId, String user, String key, int quantity) {}
 
@@ -118,67 +119,16 @@ class CrashRecoveryTest
     /** Starts the child, lets it trade for {@code millis} after READY, kills it with SIGKILL; returns its complete lines. */
     private List<String> runAndKill(final int run, final int millis) throws Exception
     {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
-        command.addAll(List.of(System.getProperty("flashgate.jvm.flags", "").split(" ")));
-        command.removeIf(String::isBlank);
-        command.addAll(List.of(CrashWorkload.class.getName(), dataDir.toString(), Integer.toString(run)));
-        final Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        final ByteArrayOutputStream output = new ByteArrayOutputStream();
-        final Thread reader = new Thread(() -> copy(child.getInputStream(), output), "crash-child-reader");
-        reader.start();
-        try
+        try (ChildJvm child = ChildJvm.of(CrashWorkload.class, dataDir.toString(), Integer.toString(run))
+            .heap("512m").jvmOption("-XX:+UseSerialGC").jvmOption("-XX:TieredStopAtLevel=1")
+            .stdoutTo(logs.resolve("run-" + run + ".out"))
+            .start(logs.resolve("run-" + run + ".log")))
         {
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!contains(output, "READY") && child.isAlive() && System.nanoTime() < deadline)
-            {
-                Thread.sleep(5);
-            }
+            child.awaitLine("READY", 1, Duration.ofSeconds(60));
             Thread.sleep(millis);
-        }
-        finally
-        {
-            child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flush
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
-            reader.join(30_000);
-        }
-        final String text;
-        synchronized (output)
-        {
-            text = output.toString(StandardCharsets.US_ASCII);
-        }
-        // Only lines the child finished printing count: a torn last line was never fully "told".
-        final List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
-        lines.remove(lines.size() - 1);
-        return lines;
-    }
-
-    private static boolean contains(final ByteArrayOutputStream output, final String text)
-    {
-        synchronized (output)
-        {
-            return output.toString(StandardCharsets.US_ASCII).contains(text);
-        }
-    }
-
-    private static void copy(final InputStream in, final ByteArrayOutputStream out)
-    {
-        final byte[] buffer = new byte[8192];
-        try (in)
-        {
-            int read;
-            while ((read = in.read(buffer)) > 0)
-            {
-                synchronized (out)
-                {
-                    out.write(buffer, 0, read);
-                }
-            }
-        }
-        catch (final java.io.IOException ignored)
-        {
-            // the child died: what was read is what it said
+            child.killMinus9(); // SIGKILL on Linux: no shutdown hooks, no flush
+            // Only lines the child finished printing count: a torn last line was never fully "told".
+            return child.completeLines();
         }
     }
 }

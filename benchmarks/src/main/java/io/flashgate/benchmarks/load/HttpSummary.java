@@ -1,0 +1,97 @@
+package io.flashgate.benchmarks.load;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static io.flashgate.benchmarks.load.ResultText.percentile;
+import static io.flashgate.benchmarks.load.ResultText.ratio;
+import static io.flashgate.benchmarks.load.ResultText.verdict;
+
+/**
+ * What an HTTP run shows: the edge's ratios to the bare endpoint against their targets, the correctness checks,
+ * the files, and the one-line SUMMARY printed last.
+ */
+final class HttpSummary
+{
+    private HttpSummary()
+    {
+    }
+
+    /** Writes the files, prints the headlines and the summary; returns the exit code. */
+    static int report(final HttpOptions options, final HttpBench.Measured measured, final Path outDir,
+        final PrintStream out) throws Exception
+    {
+        final List<OpenLoop.Result> results = new ArrayList<>(measured.saturation());
+        results.addAll(measured.open());
+        final OpenLoop.Result bareGet = results.get(0);
+        final OpenLoop.Result edgeStatus = results.get(1);
+        final OpenLoop.Result edgeSoldOut = results.get(2);
+        final OpenLoop.Result barePost = results.get(3);
+        final OpenLoop.Result edgePurchase = results.get(4);
+        final List<String> headlines = new ArrayList<>();
+        for (final OpenLoop.Result r : results)
+        {
+            headlines.add(String.format(Locale.ROOT, "%s: %,.0f req/s, p50 %s p99 %s p99.9 %s [%s]; %s", r.target(),
+                r.throughput(), percentile(r, 50), percentile(r, 99), percentile(r, 99.9), r.countsText(), r.cpu()));
+        }
+        final double postRatio = edgePurchase.throughput() / barePost.throughput();
+        final double p99Ratio = edgePurchase.percentileMicros(99) / barePost.percentileMicros(99);
+        final double statusRatio = edgeStatus.throughput() / bareGet.throughput();
+        final double soldOutRatio = edgeSoldOut.throughput() / bareGet.throughput();
+        headlines.add(String.format(Locale.ROOT, "edge POST purchase / bare POST: throughput %.0f%% (target ≥ 80%%), " +
+            "p99 %.2f× (target ≤ 1.5×) %s", postRatio * 100, p99Ratio, mark(postRatio >= 0.8 && p99Ratio <= 1.5)));
+        headlines.add(String.format(Locale.ROOT, "edge GET status / bare GET: throughput %.0f%% (target ≥ 90%%) %s",
+            statusRatio * 100, mark(statusRatio >= 0.9)));
+        headlines.add(String.format(Locale.ROOT, "edge POST sold-out / bare GET: throughput %.0f%% (target ≥ 90%%) %s",
+            soldOutRatio * 100, mark(soldOutRatio >= 0.9)));
+        String openSummary = "";
+        if (!measured.open().isEmpty())
+        {
+            final OpenLoop.Result bareOpen = measured.open().get(0);
+            final OpenLoop.Result edgeOpen = measured.open().get(1);
+            headlines.add(String.format(Locale.ROOT, "open loop at %s: edge POST purchase / bare POST latency p50 %s, " +
+                    "p99 %s, p99.9 %s (%s vs %s at p99); correctness %s", edgeOpen.phase().label(),
+                ratio(edgeOpen.percentileMicros(50), bareOpen.percentileMicros(50)),
+                ratio(edgeOpen.percentileMicros(99), bareOpen.percentileMicros(99)),
+                ratio(edgeOpen.percentileMicros(99.9), bareOpen.percentileMicros(99.9)),
+                percentile(edgeOpen, 99), percentile(bareOpen, 99), verdict(edgeOpen)));
+            openSummary = String.format(Locale.ROOT, " | open loop %s: edge/bare POST p99 %s vs %s",
+                edgeOpen.phase().label(), percentile(edgeOpen, 99), percentile(bareOpen, 99));
+        }
+        headlines.add("correctness edge POST purchase: " + verdict(edgePurchase));
+        final boolean soldOutAllRejected = edgeSoldOut.count(Outcome.SOLD_OUT) == edgeSoldOut.sent();
+        headlines.add("correctness edge POST sold-out: " + (soldOutAllRejected ? "OK" : "FAILED") + ", " +
+            edgeSoldOut.countsText());
+        final boolean allPassed = results.stream().allMatch(r -> r.verdict().passed()) && soldOutAllRejected;
+
+        Report.writeHgrm(outDir, results);
+        final PercentilePlot plot = PercentilePlot.of("Flashgate HTTP edge vs bare Javalin, " +
+            options.connections() + " connections", results);
+        plot.writePng(outDir.resolve("percentiles-http.png"));
+        HtmlReport.write(outDir.resolve("report-http.html"), headlines, plot, results, "percentiles-http.png");
+        final String summary = String.format(Locale.ROOT,
+            "SUMMARY http | edge POST %,.0f/s = %.0f%% of bare POST %,.0f/s, p99 %s vs %s (%.2f×) | edge GET status " +
+                "%,.0f/s = %.0f%% and POST sold-out %,.0f/s = %.0f%% of bare GET %,.0f/s%s | correctness %s",
+            edgePurchase.throughput(), postRatio * 100, barePost.throughput(), percentile(edgePurchase, 99),
+            percentile(barePost, 99), p99Ratio, edgeStatus.throughput(), statusRatio * 100, edgeSoldOut.throughput(),
+            soldOutRatio * 100, bareGet.throughput(), openSummary, allPassed ? "OK" : "FAILED");
+        Files.writeString(outDir.resolve("summary-http.txt"), String.join("\n", headlines) + "\n" + summary + "\n");
+        for (final String headline : headlines)
+        {
+            out.println(headline);
+        }
+        out.println("files: " + outDir.toAbsolutePath() +
+            "/{report-http.html,percentiles-http.png,*.hgrm,summary-http.txt,server-http.log}");
+        out.println(summary);
+        return allPassed ? BenchVerb.PASSED : BenchVerb.FAILED;
+    }
+
+    static String mark(final boolean met)
+    {
+        return met ? "— met" : "— MISSED";
+    }
+}
