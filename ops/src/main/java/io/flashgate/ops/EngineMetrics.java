@@ -36,7 +36,7 @@ final class EngineMetrics implements AutoCloseable
         gauge(out, "flashgate_engine_published_sequence", "Last command sequence taken into the ring.",
             stats.publishedSequence());
         gauge(out, "flashgate_journal_durable_sequence", "Last command sequence written to the journal.",
-            stats.journaledSequence());
+            stats.durableSequence());
         counter(out, "flashgate_journal_batches_total", "Group commits (one write, and fsync if configured, each).",
             stats.journalBatches());
         gauge(out, "flashgate_engine_released_sequence", "Last command sequence whose results were released.",

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.flashgate.protocol.AeronChannels;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.protocol.CommandEncoder;
@@ -264,8 +265,8 @@ class EngineTransportTest
         transport = EngineTransport.launch(TransportConfig.ipc(folder), engineConfig());
         assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("flashgate-ingress")));
         aeron = driver.connect();
-        commands = aeron.addExclusivePublication(TransportConfig.IPC, TransportConfig.INGRESS_STREAM_ID);
-        events = aeron.addSubscription(TransportConfig.IPC, TransportConfig.EGRESS_STREAM_ID);
+        commands = aeron.addExclusivePublication(AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID);
+        events = aeron.addSubscription(AeronChannels.IPC, AeronChannels.EGRESS_STREAM_ID);
         await(() -> commands.isConnected() && events.isConnected(), Duration.ofSeconds(10), "IPC connected");
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
         send(buffer, new CommandEncoder().wrap(buffer, 0).saleCommand(MessageTypes.QUERY_SALE, SOURCE, 1, "x"));
