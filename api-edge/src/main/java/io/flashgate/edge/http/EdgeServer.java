@@ -1,12 +1,14 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.client.ResultUnknownException;
+import io.flashgate.client.OverloadedException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flashgate.edge.EdgeConfig;
-import io.flashgate.edge.EngineGateway;
+import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Ids;
 import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;
@@ -647,11 +649,11 @@ public final class EdgeServer implements AutoCloseable
         {
             cause = cause.getCause();
         }
-        if (cause instanceof EngineGateway.OverloadedException)
+        if (cause instanceof OverloadedException)
         {
             return new ApiError(503, "OVERLOADED", "engine back-pressure", 1);
         }
-        if (cause instanceof EngineGateway.ResultUnknownException || cause instanceof TimeoutException)
+        if (cause instanceof ResultUnknownException || cause instanceof TimeoutException)
         {
             return new ApiError(504, "RESULT_UNKNOWN", "no answer from the engine in time: retry with the same Idempotency-Key");
         }
@@ -704,7 +706,7 @@ public final class EdgeServer implements AutoCloseable
                 ORDER_NOT_CONFIRMABLE, SALE_EXISTS, INSUFFICIENT_STOCK ->
                 new ApiError(409, reason.name(), reason.name().toLowerCase().replace('_', ' '));
             case INVALID_QUANTITY, INVALID_ARGUMENT, MALFORMED -> ApiError.badRequest(reason.name().toLowerCase());
-            case UNKNOWN_TYPE, UNSUPPORTED_VERSION -> new ApiError(502, "ENGINE_ERROR", reason.name());
+            case UNKNOWN_TYPE, UNSUPPORTED_VERSION, TOO_LONG -> new ApiError(502, "ENGINE_ERROR", reason.name());
         };
     }
 

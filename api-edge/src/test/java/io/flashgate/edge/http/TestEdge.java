@@ -3,8 +3,8 @@ package io.flashgate.edge.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flashgate.edge.EdgeConfig;
-import io.flashgate.edge.transport.AeronEngineGateway;
-import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
@@ -81,7 +81,7 @@ final class TestEdge implements AutoCloseable
         {
             transport = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()),
                 EngineConfig.defaults(dir).withTickIntervalMillis(0).withSnapshotEveryCommands(0));
-            engine = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory()));
+            engine = AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory()));
             if (!engine.awaitReachable(Duration.ofSeconds(20)))
             {
                 throw new IllegalStateException("engine not reachable over Aeron IPC");
