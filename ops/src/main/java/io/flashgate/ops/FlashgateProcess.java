@@ -37,7 +37,7 @@ final class FlashgateProcess implements AutoCloseable
         try
         {
             final String secret = TokenSecret.resolve(options);
-            final EmbeddedDriver driver = process.started(EmbeddedDriver.launch());
+            final EmbeddedDriver driver = process.started(EmbeddedDriver.start());
             final EngineTransport engine = process.started(EngineTransport.launch(
                 TransportConfig.ipc(driver.aeronDirectory()), EngineConfig.defaults(options.dataDir())));
             final AeronEngineGateway gateway =
@@ -62,7 +62,7 @@ final class FlashgateProcess implements AutoCloseable
         final FlashgateProcess process = new FlashgateProcess();
         try
         {
-            final EmbeddedDriver driver = process.started(EmbeddedDriver.launch());
+            final EmbeddedDriver driver = process.started(EmbeddedDriver.start());
             final EngineTransport engine = process.started(EngineTransport.launch(
                 TransportConfig.udp(driver.aeronDirectory(), options.ingressEndpoint(), options.egressControl()),
                 EngineConfig.defaults(options.dataDir())));
@@ -87,7 +87,7 @@ final class FlashgateProcess implements AutoCloseable
         try
         {
             final String secret = TokenSecret.resolve(options);
-            final EmbeddedDriver driver = process.started(EmbeddedDriver.launch());
+            final EmbeddedDriver driver = process.started(EmbeddedDriver.start());
             final AeronEngineGateway gateway = process.started(AeronEngineGateway.start(GatewayConfig.udp(
                 driver.aeronDirectory(), options.ingressEndpoint(), options.egressControl(), options.edgeHost())));
             process.edge = process.started(EdgeServer.start(edgeConfig(options, secret), gateway));

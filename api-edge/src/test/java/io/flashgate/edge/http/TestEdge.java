@@ -74,7 +74,7 @@ final class TestEdge implements AutoCloseable
     static TestEdge start(final Path dir, final EdgeConfig config) throws IOException
     {
         // What `ops/flashgate run` wires: embedded driver, engine behind Aeron IPC, the edge's Aeron gateway.
-        final EmbeddedDriver driver = EmbeddedDriver.launch();
+        final EmbeddedDriver driver = EmbeddedDriver.start();
         EngineTransport transport = null;
         AeronEngineGateway engine = null;
         try

@@ -130,7 +130,7 @@ class AeronEngineGatewayTest
     @Timeout(120)
     void ipcTwoGatewaysBuyConcurrentlyEachGetsItsOwnRepliesAndStockIsNeverOversold() throws Exception
     {
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
         track(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
         final AeronEngineGateway a = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withSourceId(1)));
@@ -143,9 +143,9 @@ class AeronEngineGatewayTest
     @Timeout(120)
     void udpWithADriverPerProcessBuysConcurrentlyWithTheSameGuarantees() throws Exception
     {
-        final EmbeddedDriver engineDriver = track(EmbeddedDriver.launch());
-        final EmbeddedDriver edgeDriverA = track(EmbeddedDriver.launch());
-        final EmbeddedDriver edgeDriverB = track(EmbeddedDriver.launch());
+        final EmbeddedDriver engineDriver = track(EmbeddedDriver.start());
+        final EmbeddedDriver edgeDriverA = track(EmbeddedDriver.start());
+        final EmbeddedDriver edgeDriverB = track(EmbeddedDriver.start());
         final String ingress = FreePorts.udpEndpoint();
         final String egressControl = FreePorts.udpEndpoint();
         track(EngineTransport.launch(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
@@ -249,7 +249,7 @@ class AeronEngineGatewayTest
     @Timeout(60)
     void withNoEngineListeningEveryCommandIsRefusedBeforeTheCallReturns() throws Exception
     {
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
         final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
         assertFalse(gateway.isEngineReachable());
         for (int i = 0; i < 100; i++)
@@ -270,7 +270,7 @@ class AeronEngineGatewayTest
     void aBackPressuredIngressIsRefusedAtOnceAndUnansweredCommandsTimeOut() throws Exception
     {
         // An "engine" that subscribes but never reads: the 32 KB IPC window fills, then BACK_PRESSURED.
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch(EmbeddedDriver.uniqueDirectory(),
+        final EmbeddedDriver driver = track(EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(),
             context -> context.ipcTermBufferLength(64 * 1024)));
         final Aeron engineSide = track(driver.connect());
         final Subscription stalled = track(engineSide.addSubscription(AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID));
@@ -316,7 +316,7 @@ class AeronEngineGatewayTest
     @Timeout(60)
     void aStoppedEngineTimesOutPendingCommandsThenIsReportedUnreachableAndRefused() throws Exception
     {
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
         final Aeron engineClient = track(driver.connect());
         final TransportConfig engineChannels = TransportConfig.ipc(driver.aeronDirectory());
         final Duration timeout = Duration.ofMillis(400);
@@ -365,7 +365,7 @@ class AeronEngineGatewayTest
     @Timeout(60)
     void closingTheGatewayFailsWhatIsPendingAndRefusesNewCommands() throws Exception
     {
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
         final Aeron engineClient = track(driver.connect());
         track(EngineTransport.open(engineClient, TransportConfig.ipc(driver.aeronDirectory()))); // hung engine
         final AeronEngineGateway gateway = AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())

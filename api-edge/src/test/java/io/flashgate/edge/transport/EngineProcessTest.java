@@ -81,7 +81,7 @@ class EngineProcessTest
         final String ingress = FreePorts.udpEndpoint();
         final String egressControl = FreePorts.udpEndpoint();
         // Short liveness timeouts so a dead engine is noticed in about a second rather than 5-10 s.
-        edgeDriver = EmbeddedDriver.launch(EmbeddedDriver.uniqueDirectory(), context -> context
+        edgeDriver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), context -> context
             .imageLivenessTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1000))
             .publicationConnectionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1000)));
         final ChildJvm first = startEngine(ingress, egressControl, "engine-1");

@@ -63,8 +63,8 @@ public final class AeronTarget implements Target
         AeronEngineGateway gateway = null;
         try
         {
-            engineDriver = EmbeddedDriver.launch();
-            clientDriver = drivers > 1 ? EmbeddedDriver.launch() : null;
+            engineDriver = EmbeddedDriver.start();
+            clientDriver = drivers > 1 ? EmbeddedDriver.start() : null;
             final String ingress = "127.0.0.1:" + freeUdpPort();
             final String egressControl = "127.0.0.1:" + freeUdpPort();
             EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);

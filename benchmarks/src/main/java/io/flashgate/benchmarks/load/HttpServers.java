@@ -61,7 +61,7 @@ public final class HttpServers
         ExecutorService replies = null;
         try
         {
-            driver = EmbeddedDriver.launch();
+            driver = EmbeddedDriver.start();
             EngineConfig engineConfig = EngineConfig.defaults(dataDir).withExpectedBuyers(100_000);
             if (!wait.isEmpty())
             {

@@ -25,7 +25,7 @@ class EmbeddedDriverTest
         final File beating = new File(EmbeddedDriver.uniqueDirectory());
         final File young = new File(EmbeddedDriver.uniqueDirectory());
         final File empty = new File(EmbeddedDriver.uniqueDirectory());
-        try (EmbeddedDriver live = EmbeddedDriver.launch())
+        try (EmbeddedDriver live = EmbeddedDriver.start())
         {
             final File liveFolder = new File(live.aeronDirectory());
             final long twoMinutesAgo = System.currentTimeMillis() - TWO_MINUTES_MS;

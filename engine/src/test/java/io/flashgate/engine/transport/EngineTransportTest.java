@@ -86,7 +86,7 @@ class EngineTransportTest
     private void start(final EngineConfig engineConfig, final TransportConfig config,
         final java.util.function.Consumer<io.aeron.driver.MediaDriver.Context> driverSettings) throws Exception
     {
-        driver = EmbeddedDriver.launch(EmbeddedDriver.uniqueDirectory(), driverSettings);
+        driver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), driverSettings);
         aeron = driver.connect();
         transport = EngineTransport.open(aeron, config);
         engine = Engine.start(engineConfig, transport.egressSink());
@@ -259,7 +259,7 @@ class EngineTransportTest
     @Timeout(60)
     void launchOwnsEngineAndClientAndCloseStopsThemAll() throws Exception
     {
-        driver = EmbeddedDriver.launch();
+        driver = EmbeddedDriver.start();
         final String folder = driver.aeronDirectory();
         assertTrue(new File(folder).isDirectory());
         transport = EngineTransport.launch(TransportConfig.ipc(folder), engineConfig());
