@@ -13,7 +13,9 @@ import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.Reply;
+import io.flashgate.protocol.StandbyState;
 import io.flashgate.testsupport.FreePorts;
 import io.flashgate.protocol.SaleStatus;
 import org.agrona.CloseHelper;
@@ -137,6 +139,29 @@ class AeronEngineGatewayTest
         final AeronEngineGateway b = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withSourceId(2)));
         contestedSale(a, b);
+    }
+
+    @Test
+    @Timeout(60)
+    void theEnginesFiguresComeBackOverAeron() throws Exception
+    {
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
+        track(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
+        assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
+        final long now = System.currentTimeMillis();
+        get(gateway.createSale("flash", 10, 1, now, now + 60_000, 30));
+
+        final Reply.EngineStatus first = (Reply.EngineStatus)get(gateway.queryEngine());
+        final Reply.EngineStatus second = (Reply.EngineStatus)get(gateway.queryEngine());
+        for (final Reply.EngineStatus status : List.of(first, second))
+        {
+            assertEquals(EngineRole.SOLO, status.role());
+            assertEquals(0, status.epoch());
+            assertEquals(new Reply.Standby(StandbyState.ABSENT, 0, 0), status.standby());
+            assertTrue(status.durableSequence() >= 2 && status.durableSequence() <= status.sequence(), status.toString());
+        }
+        assertTrue(second.durableSequence() > first.durableSequence(), "the first query itself was journaled");
     }
 
     @Test
