@@ -87,7 +87,7 @@ public final class EngineTransport implements AutoCloseable
 
     /**
      * Connects an Aeron client to {@code config.aeronDirectory()}, opens the channels, starts the engine
-     * with the egress sink as its sink and starts polling ingress. {@link #close()} then stops
+     * with {@link #egressSink()} and starts polling ingress. {@link #close()} then stops
      * ingress, closes the engine (draining it), the channels and the client, in that order.
      */
     public static EngineTransport launch(final TransportConfig config, final EngineConfig engineConfig)
