@@ -25,6 +25,10 @@ import java.util.Arrays;
  * <p>Every command gets exactly one reply event (correlated with it) and may cause broadcasts:
  * ORDER_EXPIRED for reservations past their TTL and SALE_STATUS_CHANGED when a sale's status or
  * remaining stock changed. Garbage-free in steady state: events are encoded into one scratch buffer.
+ *
+ * <p>One file on purpose, although long: the rules share the state arrays and the scratch encoder on the
+ * hot path, and reading the rules in one place is what makes them reviewable; the storage is already
+ * split out ({@link OrderTable}, {@link IdStore}, {@link Sale}, {@link StateSnapshot}).
  */
 public final class BusinessLogic
 {
