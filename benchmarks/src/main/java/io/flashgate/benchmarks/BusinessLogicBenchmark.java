@@ -1,5 +1,6 @@
 package io.flashgate.benchmarks;
 
+import io.flashgate.protocol.WireFormat;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.protocol.CommandEncoder;
@@ -43,7 +44,7 @@ public class BusinessLogicBenchmark
     private BusinessLogic logic;
     private int next;
     private int round;
-    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
 
     /** Consumes events the way the pipeline would (a look at each), without keeping them. */
     private static final class CountingSink implements EventSink

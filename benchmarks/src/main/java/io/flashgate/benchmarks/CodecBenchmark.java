@@ -1,5 +1,6 @@
 package io.flashgate.benchmarks;
 
+import io.flashgate.protocol.WireFormat;
 import io.flashgate.protocol.CommandDecoder;
 import io.flashgate.protocol.CommandEncoder;
 import io.flashgate.protocol.EventDecoder;
@@ -34,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class CodecBenchmark
 {
-    private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
-    private final UnsafeBuffer event = new UnsafeBuffer(new byte[256]);
+    private final UnsafeBuffer command = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
+    private final UnsafeBuffer event = new UnsafeBuffer(new byte[WireFormat.MAX_EVENT_LENGTH]);
     private final UnsafeBuffer ids = new UnsafeBuffer(new byte[64]);
     private final CommandEncoder commandEncoder = new CommandEncoder();
     private final CommandDecoder commandDecoder = new CommandDecoder();

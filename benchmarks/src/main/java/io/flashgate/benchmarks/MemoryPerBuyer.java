@@ -1,5 +1,6 @@
 package io.flashgate.benchmarks;
 
+import io.flashgate.protocol.WireFormat;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.protocol.CommandEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -25,7 +26,7 @@ public final class MemoryPerBuyer
         final PurchaseCommands commands = new PurchaseCommands("flash", buyers, 1);
         final long before = liveHeap();
         final BusinessLogic logic = new BusinessLogic();
-        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
         final int length = new CommandEncoder().wrap(scratch, 0)
             .createSale(1, 0, "flash", buyers, 1, 0, Long.MAX_VALUE / 2, 600);
         logic.onCommand(scratch, 0, length, (b, o, l) -> { });

@@ -1,5 +1,6 @@
 package io.flashgate.benchmarks;
 
+import io.flashgate.protocol.WireFormat;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
@@ -88,7 +89,7 @@ public class PipelineBenchmark
             .withTickIntervalMillis(0).withSnapshotEveryCommands(0).withRingSize(64 * 1024).withExpectedBuyers(buyers)
             .withSegmentSizeBytes(256L * 1024 * 1024);
         engine = Engine.start(config, released);
-        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
         final int length = new CommandEncoder().wrap(scratch, 0)
             .createSale(1, 0, "flash", buyers / 2, 1, 0, Long.MAX_VALUE / 2, 600);
         offer(scratch, 0, length);

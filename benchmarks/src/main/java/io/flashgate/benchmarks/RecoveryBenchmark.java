@@ -1,5 +1,6 @@
 package io.flashgate.benchmarks;
 
+import io.flashgate.protocol.WireFormat;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.logic.StateSnapshot;
@@ -95,7 +96,7 @@ public final class RecoveryBenchmark
     {
         final PurchaseCommands commands = new PurchaseCommands("flash", 1_000_000, 1);
         final BusinessLogic logic = new BusinessLogic(1_000_000);
-        final UnsafeBuffer slot = new UnsafeBuffer(new byte[256]);
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
         final SnapshotStore snapshots = new SnapshotStore(config.snapshotDirectory());
         final long snapshotAt = total - total / 20;
         try (Journal journal = Journal.open(new JournalConfig(config.journalDirectory(), config.segmentSizeBytes(),

@@ -2,8 +2,8 @@ package io.flashgate.ops;
 
 import io.flashgate.edge.EdgeConfig;
 import io.flashgate.edge.http.EdgeServer;
-import io.flashgate.edge.transport.AeronEngineGateway;
-import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.metrics.EngineMetrics;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
@@ -39,11 +39,11 @@ final class FlashgateProcess implements AutoCloseable
         try
         {
             final String secret = TokenSecret.resolve(options);
-            final EmbeddedDriver driver = process.started(EmbeddedDriver.launch());
+            final EmbeddedDriver driver = process.started(EmbeddedDriver.start());
             final EngineTransport engine = process.started(EngineTransport.launch(
                 TransportConfig.ipc(driver.aeronDirectory()), EngineConfig.defaults(options.dataDir())));
             final AeronEngineGateway gateway =
-                process.started(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())));
+                process.started(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
             awaitEngine(gateway);
             final PrometheusRegistry metrics = new PrometheusRegistry();
             EngineMetrics.register(metrics, engine.engine(), engine);
@@ -65,7 +65,7 @@ final class FlashgateProcess implements AutoCloseable
         final FlashgateProcess process = new FlashgateProcess();
         try
         {
-            final EmbeddedDriver driver = process.started(EmbeddedDriver.launch());
+            final EmbeddedDriver driver = process.started(EmbeddedDriver.start());
             final EngineTransport engine = process.started(EngineTransport.launch(
                 TransportConfig.udp(driver.aeronDirectory(), options.ingressEndpoint(), options.egressControl()),
                 EngineConfig.defaults(options.dataDir())));
@@ -92,8 +92,8 @@ final class FlashgateProcess implements AutoCloseable
         try
         {
             final String secret = TokenSecret.resolve(options);
-            final EmbeddedDriver driver = process.started(EmbeddedDriver.launch());
-            final AeronEngineGateway gateway = process.started(AeronEngineGateway.launch(GatewayConfig.udp(
+            final EmbeddedDriver driver = process.started(EmbeddedDriver.start());
+            final AeronEngineGateway gateway = process.started(AeronEngineGateway.start(GatewayConfig.udp(
                 driver.aeronDirectory(), options.ingressEndpoint(), options.egressControl(), options.edgeHost())));
             process.edge = process.started(EdgeServer.start(edgeConfig(options, secret), gateway));
             process.description = "edge on http://" + options.httpHost() + ":" + process.edge.port() +

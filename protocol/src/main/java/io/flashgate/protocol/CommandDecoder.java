@@ -28,6 +28,10 @@ public final class CommandDecoder
         {
             return Reason.MALFORMED;
         }
+        if (length > WireFormat.MAX_COMMAND_LENGTH)
+        {
+            return Reason.TOO_LONG;
+        }
         final int type = type();
         if (!MessageTypes.isCommand(type))
         {

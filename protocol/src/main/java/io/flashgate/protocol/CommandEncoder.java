@@ -15,6 +15,8 @@ import static io.flashgate.protocol.CommandLayout.*;
  */
 public final class CommandEncoder
 {
+    private static final int MAX_WRITTEN_ID = Ids.MAX_LENGTH + 1;
+
     private MutableDirectBuffer buffer;
     private int offset;
 
@@ -98,7 +100,7 @@ public final class CommandEncoder
         return putId(ORDER_FIXED, userId);
     }
 
-    /** EXPIRE_RESERVATIONS or SNAPSHOT: header only. */
+    /** EXPIRE_RESERVATIONS, SNAPSHOT or QUERY_ENGINE: header only. */
     public int control(final short type, final int sourceId, final long correlationId)
     {
         header(type, sourceId, correlationId);
@@ -115,9 +117,13 @@ public final class CommandEncoder
         buffer.putLong(offset + TIMESTAMP, 0L);
     }
 
+    /**
+     * An id longer than {@link Ids#MAX_LENGTH} is written one character too long, never cut to a valid one: the
+     * engine rejects it as MALFORMED, and no command this encoder writes exceeds {@link WireFormat#MAX_COMMAND_LENGTH}.
+     */
     private int putId(final int at, final CharSequence id)
     {
-        final int length = Math.min(id.length(), 255);
+        final int length = Math.min(id.length(), MAX_WRITTEN_ID);
         buffer.putByte(offset + at, (byte)length);
         for (int i = 0; i < length; i++)
         {
@@ -126,8 +132,9 @@ public final class CommandEncoder
         return at + 1 + length;
     }
 
-    private int putId(final int at, final DirectBuffer src, final int srcOffset, final int length)
+    private int putId(final int at, final DirectBuffer src, final int srcOffset, final int idLength)
     {
+        final int length = Math.min(idLength, MAX_WRITTEN_ID);
         buffer.putByte(offset + at, (byte)length);
         buffer.putBytes(offset + at + 1, src, srcOffset, length);
         return at + 1 + length;

@@ -13,6 +13,7 @@ final class CommandLayout
     static final int CORRELATION_ID = 8;
     static final int SEQUENCE = 16;
     static final int TIMESTAMP = 24;
+    /** Public as {@link WireFormat#HEADER_LENGTH}. */
     static final int HEADER_LENGTH = 32;
 
     static final int CREATE_STOCK = 32;

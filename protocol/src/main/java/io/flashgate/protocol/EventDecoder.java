@@ -38,6 +38,8 @@ public final class EventDecoder
                 length >= SALE_FIXED && saleStatus() == null ? Reason.MALFORMED : idsAfter(SALE_FIXED, 1);
             case MessageTypes.REJECTED -> length == REJECT_LENGTH && reason() != null ? null : Reason.MALFORMED;
             case MessageTypes.ACK -> length == ACK_LENGTH ? null : Reason.MALFORMED;
+            case MessageTypes.ENGINE_STATUS -> length == ENGINE_STATUS_LENGTH && engineRole() != null &&
+                standbyState() != null ? null : Reason.MALFORMED;
             default -> Reason.UNKNOWN_TYPE;
         };
     }
@@ -188,6 +190,41 @@ public final class EventDecoder
     public long endsAt()
     {
         return buffer.getLong(offset + SALE_ENDS_AT);
+    }
+
+    public EngineRole engineRole()
+    {
+        return EngineRole.fromCode(buffer.getByte(offset + ENGINE_ROLE));
+    }
+
+    public long epoch()
+    {
+        return buffer.getLong(offset + ENGINE_EPOCH);
+    }
+
+    public long engineSequence()
+    {
+        return buffer.getLong(offset + ENGINE_SEQUENCE);
+    }
+
+    public long durableSequence()
+    {
+        return buffer.getLong(offset + ENGINE_DURABLE_SEQUENCE);
+    }
+
+    public StandbyState standbyState()
+    {
+        return StandbyState.fromCode(buffer.getByte(offset + ENGINE_STANDBY_STATE));
+    }
+
+    public long standbyAckedSequence()
+    {
+        return buffer.getLong(offset + ENGINE_STANDBY_ACKED);
+    }
+
+    public long standbyLagRecords()
+    {
+        return buffer.getLong(offset + ENGINE_STANDBY_LAG);
     }
 
     public long ackValue()

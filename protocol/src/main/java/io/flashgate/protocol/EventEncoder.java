@@ -84,6 +84,43 @@ public final class EventEncoder
         return ACK_LENGTH;
     }
 
+    /** Body of ENGINE_STATUS: the engine's figures and its standby's. */
+    public int engineStatus(
+        final EngineRole role, final long epoch, final long sequence, final long durableSequence,
+        final StandbyState standbyState, final long standbyAckedSequence, final long standbyLagRecords)
+    {
+        buffer.putByte(offset + ENGINE_ROLE, role.code());
+        buffer.putByte(offset + ENGINE_STANDBY_STATE, standbyState.code());
+        buffer.putShort(offset + ENGINE_STANDBY_STATE + 1, (short)0);
+        buffer.putByte(offset + ENGINE_STANDBY_STATE + 3, (byte)0);
+        buffer.putInt(offset + ENGINE_STANDBY_STATE + 4, 0);
+        buffer.putLong(offset + ENGINE_EPOCH, epoch);
+        buffer.putLong(offset + ENGINE_SEQUENCE, sequence);
+        buffer.putLong(offset + ENGINE_DURABLE_SEQUENCE, durableSequence);
+        buffer.putLong(offset + ENGINE_STANDBY_ACKED, standbyAckedSequence);
+        buffer.putLong(offset + ENGINE_STANDBY_LAG, standbyLagRecords);
+        return ENGINE_STATUS_LENGTH;
+    }
+
+    /**
+     * Writes the pipeline's live figures into an ENGINE_STATUS event as it is released: business logic
+     * answers with what it knows (deterministic, so replay reproduces it); how far the journal and the ring
+     * have got is known only to the stage that releases the reply.
+     *
+     * @return true if the event was an ENGINE_STATUS (and was stamped).
+     */
+    public static boolean stampEngineFigures(final MutableDirectBuffer buffer, final int offset, final int length,
+        final long sequence, final long durableSequence)
+    {
+        if (length != ENGINE_STATUS_LENGTH || buffer.getShort(offset + TYPE) != MessageTypes.ENGINE_STATUS)
+        {
+            return false;
+        }
+        buffer.putLong(offset + ENGINE_SEQUENCE, sequence);
+        buffer.putLong(offset + ENGINE_DURABLE_SEQUENCE, durableSequence);
+        return true;
+    }
+
     private int putId(final int at, final DirectBuffer src, final int srcOffset, final int length)
     {
         buffer.putByte(offset + at, (byte)length);

@@ -35,6 +35,15 @@ final class EventLayout
     static final int ACK_VALUE = 32;
     static final int ACK_LENGTH = 40;
 
+    static final int ENGINE_ROLE = 32;
+    static final int ENGINE_STANDBY_STATE = 33;
+    static final int ENGINE_EPOCH = 40;
+    static final int ENGINE_SEQUENCE = 48;
+    static final int ENGINE_DURABLE_SEQUENCE = 56;
+    static final int ENGINE_STANDBY_ACKED = 64;
+    static final int ENGINE_STANDBY_LAG = 72;
+    static final int ENGINE_STATUS_LENGTH = 80;
+
     /** The longest event: a sale or order event with two 64-byte ids. */
     static final int MAX_EVENT_LENGTH = SALE_FIXED + 2 * (1 + Ids.MAX_LENGTH);
 

@@ -70,6 +70,10 @@ public final class MessageText
             case MessageTypes.REJECTED -> json.str("reason", e.reason().name())
                 .str("command", MessageTypes.name(e.rejectedCommandType()));
             case MessageTypes.ACK -> json.num("value", e.ackValue());
+            case MessageTypes.ENGINE_STATUS -> json.str("role", e.engineRole().name()).num("epoch", e.epoch())
+                .num("engineSequence", e.engineSequence()).num("durableSequence", e.durableSequence())
+                .str("standby", e.standbyState().name()).num("standbyAckedSequence", e.standbyAckedSequence())
+                .num("standbyLagRecords", e.standbyLagRecords());
             case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED -> json.str("saleId", e.saleId())
                 .str("status", e.saleStatus().name()).num("stock", e.stock()).num("reserved", e.reserved())
                 .num("confirmed", e.confirmed()).num("remaining", e.remaining()).num("buyers", e.buyers())

@@ -20,7 +20,9 @@ public final class MessageTypes
     public static final short SNAPSHOT = 10;
     public static final short QUERY_SALE = 11;
     public static final short QUERY_ORDER = 12;
-    static final short MAX_COMMAND = 12;
+    /** The engine's figures (sequence, durable sequence, role); changes no state. */
+    public static final short QUERY_ENGINE = 13;
+    static final short MAX_COMMAND = 13;
 
     /** Reply to a purchase that reserved stock (HTTP 201). */
     public static final short ORDER_ACCEPTED = 101;
@@ -39,6 +41,8 @@ public final class MessageTypes
     public static final short SALE_STATUS_CHANGED = 109;
     /** Reply to a tick (value = reservations expired) or a snapshot (value = its sequence). */
     public static final short ACK = 110;
+    /** Reply to QUERY_ENGINE: role, epoch, sequence, durable sequence, the standby's state. */
+    public static final short ENGINE_STATUS = 111;
 
     public static final short VERSION = 1;
 
@@ -73,6 +77,7 @@ public final class MessageTypes
             case SNAPSHOT -> "SNAPSHOT";
             case QUERY_SALE -> "QUERY_SALE";
             case QUERY_ORDER -> "QUERY_ORDER";
+            case QUERY_ENGINE -> "QUERY_ENGINE";
             case ORDER_ACCEPTED -> "ORDER_ACCEPTED";
             case ORDER_REPLAYED -> "ORDER_REPLAYED";
             case ORDER_CANCELLED -> "ORDER_CANCELLED";
@@ -83,6 +88,7 @@ public final class MessageTypes
             case SALE_INFO -> "SALE_INFO";
             case SALE_STATUS_CHANGED -> "SALE_STATUS_CHANGED";
             case ACK -> "ACK";
+            case ENGINE_STATUS -> "ENGINE_STATUS";
             default -> "UNKNOWN(" + type + ")";
         };
     }

@@ -24,9 +24,11 @@ public enum Reason
     /** Bytes that do not decode: truncated, bad lengths, bad id characters, trailing garbage. */
     MALFORMED(14),
     UNKNOWN_TYPE(15),
-    UNSUPPORTED_VERSION(16);
+    UNSUPPORTED_VERSION(16),
+    /** A command longer than {@code WireFormat.MAX_COMMAND_LENGTH}. */
+    TOO_LONG(17);
 
-    private static final Reason[] BY_CODE = new Reason[17];
+    private static final Reason[] BY_CODE = new Reason[18];
 
     static
     {

@@ -28,6 +28,17 @@ public sealed interface Reply
     {
     }
 
+    /** Reply to QUERY_ENGINE: see docs/HTTP-API.md, {@code GET /admin/engine}. */
+    record EngineStatus(EngineRole role, long epoch, long sequence, long durableSequence, Standby standby)
+        implements Reply
+    {
+    }
+
+    /** The standby as the primary sees it; ABSENT (and zeros) while none exists. */
+    record Standby(StandbyState state, long ackedSequence, long lagRecords)
+    {
+    }
+
     /** Decodes a validated event (see {@link EventDecoder#wrapAndValidate}). */
     static Reply decode(final EventDecoder e)
     {
@@ -35,6 +46,8 @@ public sealed interface Reply
         {
             case MessageTypes.REJECTED -> new Rejected(e.reason());
             case MessageTypes.ACK -> new Ack(e.ackValue());
+            case MessageTypes.ENGINE_STATUS -> new EngineStatus(e.engineRole(), e.epoch(), e.engineSequence(),
+                e.durableSequence(), new Standby(e.standbyState(), e.standbyAckedSequence(), e.standbyLagRecords()));
             case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED -> new Sale(e.saleId(), e.saleStatus(),
                 e.stock(), e.reserved(), e.confirmed(), e.remaining(), e.buyers(), e.limitPerUser(), e.startsAt(),
                 e.endsAt(), e.reservationTtlSeconds());

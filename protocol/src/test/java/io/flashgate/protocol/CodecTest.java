@@ -31,7 +31,8 @@ class CodecTest
         e -> e.confirmOrder(3, 11, 42),
         e -> e.queryOrder(3, 11, 42, ""),
         e -> e.control(MessageTypes.EXPIRE_RESERVATIONS, 3, 11),
-        e -> e.control(MessageTypes.SNAPSHOT, 3, 11));
+        e -> e.control(MessageTypes.SNAPSHOT, 3, 11),
+        e -> e.control(MessageTypes.QUERY_ENGINE, 3, 11));
 
     @Test
     void purchaseRoundTripsEveryField()
@@ -127,5 +128,40 @@ class CodecTest
         {
             assertNotNull(decoder.wrapAndValidate(buffer, 0, cut));
         }
+    }
+
+    @Test
+    void aCommandOverTheMaximumLengthIsRejectedTooLongAndTheLongestValidOneFits()
+    {
+        final String id = "x".repeat(Ids.MAX_LENGTH);
+        final int longest = encoder.purchase(3, 11, id, id, id, 1);
+        assertEquals(WireFormat.LONGEST_VALID_COMMAND, longest);
+        assertTrue(longest <= WireFormat.MAX_COMMAND_LENGTH);
+        assertNull(decoder.wrapAndValidate(buffer, 0, longest));
+        assertEquals(Reason.TOO_LONG, decoder.wrapAndValidate(buffer, 0, WireFormat.MAX_COMMAND_LENGTH + 1));
+
+        // Ids over the limit are written one character too long: rejected, never cut to a valid id, and the
+        // command still fits a buffer of the maximum length.
+        final String tooLong = "y".repeat(255);
+        final UnsafeBuffer exact = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
+        final int length = new CommandEncoder().wrap(exact, 0).purchase(3, 11, tooLong, tooLong, tooLong, 1);
+        assertEquals(Reason.MALFORMED, decoder.wrapAndValidate(exact, 0, length));
+    }
+
+    @Test
+    void engineStatusRoundTrips()
+    {
+        final EventEncoder events = new EventEncoder().wrap(buffer, 0);
+        final int length = events.header(MessageTypes.ENGINE_STATUS, 2, 8, 9, 1_800_000_000_000L)
+            .engineStatus(EngineRole.SOLO, 0, 9, 9, StandbyState.ABSENT, 0, 0);
+        assertTrue(EventEncoder.stampEngineFigures(buffer, 0, length, 12, 10));
+        final EventDecoder decoder = new EventDecoder();
+        assertNull(decoder.wrapAndValidate(buffer, 0, length));
+        assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 12, 10, new Reply.Standby(StandbyState.ABSENT, 0, 0)),
+            Reply.decode(decoder));
+        assertEquals(9, decoder.sequence(), "the header keeps the query's own sequence");
+        assertTrue(MessageText.toJson(buffer, 0, length).contains("\"role\":\"SOLO\""));
+        buffer.putByte(WireFormat.HEADER_LENGTH, (byte)99); // the role, first byte of the body
+        assertEquals(Reason.MALFORMED, decoder.wrapAndValidate(buffer, 0, length), "unknown role");
     }
 }

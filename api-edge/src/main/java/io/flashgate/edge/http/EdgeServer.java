@@ -2,7 +2,7 @@ package io.flashgate.edge.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.flashgate.edge.EdgeConfig;
-import io.flashgate.edge.EngineGateway;
+import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reply;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

@@ -1,6 +1,10 @@
 package io.flashgate.edge.http;
 
-import io.flashgate.edge.EngineGateway;
+import io.flashgate.client.ResultUnknownException;
+
+import io.flashgate.client.OverloadedException;
+
+import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;
 import io.javalin.http.HttpResponseException;
@@ -37,7 +41,7 @@ final class ErrorAnswers
                 ORDER_NOT_CONFIRMABLE, SALE_EXISTS, INSUFFICIENT_STOCK ->
                 new ApiError(409, reason.name(), reason.name().toLowerCase().replace('_', ' '));
             case INVALID_QUANTITY, INVALID_ARGUMENT, MALFORMED -> ApiError.badRequest(reason.name().toLowerCase());
-            case UNKNOWN_TYPE, UNSUPPORTED_VERSION -> new ApiError(502, "ENGINE_ERROR", reason.name());
+            case UNKNOWN_TYPE, UNSUPPORTED_VERSION, TOO_LONG -> new ApiError(502, "ENGINE_ERROR", reason.name());
         };
     }
 
@@ -60,11 +64,11 @@ final class ErrorAnswers
         {
             cause = cause.getCause();
         }
-        if (cause instanceof EngineGateway.OverloadedException)
+        if (cause instanceof OverloadedException)
         {
             return ApiError.overloaded("engine back-pressure");
         }
-        if (cause instanceof EngineGateway.ResultUnknownException || cause instanceof TimeoutException)
+        if (cause instanceof ResultUnknownException || cause instanceof TimeoutException)
         {
             return new ApiError(504, "RESULT_UNKNOWN",
                 "no answer from the engine in time: retry with the same Idempotency-Key");

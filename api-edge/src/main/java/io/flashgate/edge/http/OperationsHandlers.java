@@ -1,6 +1,6 @@
 package io.flashgate.edge.http;
 
-import io.flashgate.edge.EngineGateway;
+import io.flashgate.client.EngineGateway;
 import io.javalin.http.Context;
 
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.flashgate.edge.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flashgate.edge.EngineGateway;
+import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reply;
 import io.javalin.http.Context;
 

@@ -1,6 +1,6 @@
 package io.flashgate.edge.http;
 
-import io.flashgate.edge.EngineGateway;
+import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;
 import io.javalin.http.Context;

@@ -1,7 +1,8 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.client.ResultUnknownException;
+import io.flashgate.client.OverloadedException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flashgate.edge.EngineGateway;
 import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.SaleStatus;
 import io.flashgate.testsupport.PrometheusSamples;
@@ -483,12 +484,12 @@ class EdgeContractTest
     {
         edge.createSale("s1", 5, 2, 60).expect(201, null);
         edge.gateway.intercept((command, real) -> "purchase".equals(command) ?
-            CompletableFuture.failedFuture(new EngineGateway.OverloadedException("ring full")) : null);
+            CompletableFuture.failedFuture(new OverloadedException("ring full")) : null);
         final TestEdge.Response overloaded = edge.purchase("s1", "alice", "k", 1).expect(503, "OVERLOADED");
         assertTrue(overloaded.headers().firstValue("Retry-After").isPresent());
 
         edge.gateway.intercept((command, real) -> "purchase".equals(command) ?
-            CompletableFuture.failedFuture(new EngineGateway.ResultUnknownException("timeout")) : null);
+            CompletableFuture.failedFuture(new ResultUnknownException("timeout")) : null);
         edge.purchase("s1", "alice", "k", 1).expect(504, "RESULT_UNKNOWN");
 
         edge.gateway.intercept((command, real) -> null);
@@ -678,7 +679,7 @@ class EdgeContractTest
 
         // back-pressure (the transport refused the message) and a transport that throws: 503 OVERLOADED + Retry-After
         final List<java.util.function.Supplier<CompletableFuture<Reply>>> refusals = List.of(
-            () -> CompletableFuture.failedFuture(new EngineGateway.OverloadedException("ring full")),
+            () -> CompletableFuture.failedFuture(new OverloadedException("ring full")),
             () ->
             {
                 throw new RuntimeException("publication closed", null, false, false)
@@ -702,7 +703,7 @@ class EdgeContractTest
 
         // the engine says it does not know (gateway timeout): 504 RESULT_UNKNOWN
         edge.gateway.intercept((command, real) ->
-            CompletableFuture.failedFuture(new EngineGateway.ResultUnknownException("no reply")));
+            CompletableFuture.failedFuture(new ResultUnknownException("no reply")));
         for (final HttpRequest request : engineBoundRequests(alice, admin, orderId, "r" + round++))
         {
             edge.send(request).expect(504, "RESULT_UNKNOWN");

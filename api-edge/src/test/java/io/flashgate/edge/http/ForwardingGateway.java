@@ -1,6 +1,6 @@
 package io.flashgate.edge.http;
 
-import io.flashgate.edge.EngineGateway;
+import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reply;
 
 import java.util.concurrent.CompletableFuture;
@@ -118,6 +118,12 @@ class ForwardingGateway implements EngineGateway
     public CompletableFuture<Reply> queryOrder(final long orderId, final String userId)
     {
         return call("queryOrder", () -> delegate.queryOrder(orderId, userId));
+    }
+
+    @Override
+    public CompletableFuture<Reply> queryEngine()
+    {
+        return call("queryEngine", delegate::queryEngine);
     }
 
     @Override

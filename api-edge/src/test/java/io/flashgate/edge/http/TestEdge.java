@@ -3,8 +3,8 @@ package io.flashgate.edge.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flashgate.edge.EdgeConfig;
-import io.flashgate.edge.transport.AeronEngineGateway;
-import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
@@ -75,14 +75,14 @@ final class TestEdge implements AutoCloseable
     static TestEdge start(final Path dir, final EdgeConfig config) throws IOException
     {
         // What `ops/flashgate run` wires: embedded driver, engine behind Aeron IPC, the edge's Aeron gateway.
-        final EmbeddedDriver driver = EmbeddedDriver.launch();
+        final EmbeddedDriver driver = EmbeddedDriver.start();
         EngineTransport transport = null;
         AeronEngineGateway engine = null;
         try
         {
             transport = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()),
                 EngineConfig.defaults(dir).withTickIntervalMillis(0).withSnapshotEveryCommands(0));
-            engine = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory()));
+            engine = AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory()));
             if (!engine.awaitReachable(Duration.ofSeconds(20)))
             {
                 throw new IllegalStateException("engine not reachable over Aeron IPC");

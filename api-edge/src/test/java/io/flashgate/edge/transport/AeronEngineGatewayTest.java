@@ -1,15 +1,22 @@
 package io.flashgate.edge.transport;
 
+import io.flashgate.client.aeron.GatewayConfig;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.protocol.AeronChannels;
+import io.flashgate.client.ResultUnknownException;
+import io.flashgate.client.OverloadedException;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
-import io.flashgate.edge.EngineGateway;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.Reply;
+import io.flashgate.protocol.StandbyState;
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.protocol.SaleStatus;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +25,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,14 +96,6 @@ class AeronEngineGatewayTest
         return EngineConfig.defaults(dataDir).withTickIntervalMillis(0).withSnapshotEveryCommands(0);
     }
 
-    static int freeUdpPort() throws Exception
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1")))
-        {
-            return socket.getLocalPort();
-        }
-    }
-
     static void await(final BooleanSupplier condition, final Duration timeout, final String what)
         throws InterruptedException
     {
@@ -135,29 +132,52 @@ class AeronEngineGatewayTest
     @Timeout(120)
     void ipcTwoGatewaysBuyConcurrentlyEachGetsItsOwnRepliesAndStockIsNeverOversold() throws Exception
     {
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
         track(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
-        final AeronEngineGateway a = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+        final AeronEngineGateway a = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withSourceId(1)));
-        final AeronEngineGateway b = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+        final AeronEngineGateway b = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withSourceId(2)));
         contestedSale(a, b);
+    }
+
+    @Test
+    @Timeout(60)
+    void theEnginesFiguresComeBackOverAeron() throws Exception
+    {
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
+        track(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
+        assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
+        final long now = System.currentTimeMillis();
+        get(gateway.createSale("flash", 10, 1, now, now + 60_000, 30));
+
+        final Reply.EngineStatus first = (Reply.EngineStatus)get(gateway.queryEngine());
+        final Reply.EngineStatus second = (Reply.EngineStatus)get(gateway.queryEngine());
+        for (final Reply.EngineStatus status : List.of(first, second))
+        {
+            assertEquals(EngineRole.SOLO, status.role());
+            assertEquals(0, status.epoch());
+            assertEquals(new Reply.Standby(StandbyState.ABSENT, 0, 0), status.standby());
+            assertTrue(status.durableSequence() >= 2 && status.durableSequence() <= status.sequence(), status.toString());
+        }
+        assertTrue(second.durableSequence() > first.durableSequence(), "the first query itself was journaled");
     }
 
     @Test
     @Timeout(120)
     void udpWithADriverPerProcessBuysConcurrentlyWithTheSameGuarantees() throws Exception
     {
-        final EmbeddedDriver engineDriver = track(EmbeddedDriver.launch());
-        final EmbeddedDriver edgeDriverA = track(EmbeddedDriver.launch());
-        final EmbeddedDriver edgeDriverB = track(EmbeddedDriver.launch());
-        final String ingress = "127.0.0.1:" + freeUdpPort();
-        final String egressControl = "127.0.0.1:" + freeUdpPort();
+        final EmbeddedDriver engineDriver = track(EmbeddedDriver.start());
+        final EmbeddedDriver edgeDriverA = track(EmbeddedDriver.start());
+        final EmbeddedDriver edgeDriverB = track(EmbeddedDriver.start());
+        final String ingress = FreePorts.udpEndpoint();
+        final String egressControl = FreePorts.udpEndpoint();
         track(EngineTransport.launch(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
             engineConfig()));
-        final AeronEngineGateway a = track(AeronEngineGateway.launch(
+        final AeronEngineGateway a = track(AeronEngineGateway.start(
             GatewayConfig.udp(edgeDriverA.aeronDirectory(), ingress, egressControl, "127.0.0.1").withSourceId(11)));
-        final AeronEngineGateway b = track(AeronEngineGateway.launch(
+        final AeronEngineGateway b = track(AeronEngineGateway.start(
             GatewayConfig.udp(edgeDriverB.aeronDirectory(), ingress, egressControl, "127.0.0.1").withSourceId(12)));
         contestedSale(a, b);
     }
@@ -254,8 +274,8 @@ class AeronEngineGatewayTest
     @Timeout(60)
     void withNoEngineListeningEveryCommandIsRefusedBeforeTheCallReturns() throws Exception
     {
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
-        final AeronEngineGateway gateway = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())));
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
+        final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
         assertFalse(gateway.isEngineReachable());
         for (int i = 0; i < 100; i++)
         {
@@ -263,7 +283,7 @@ class AeronEngineGatewayTest
             final CompletableFuture<Reply> future = gateway.purchase("flash", "alice", "k" + i, 1);
             final long tookMicros = (System.nanoTime() - started) / 1_000;
             assertTrue(future.isDone(), "the caller got an open future: it would wait for nothing");
-            assertInstanceOf(EngineGateway.OverloadedException.class, failureOf(future));
+            assertInstanceOf(OverloadedException.class, failureOf(future));
             assertTrue(tookMicros < 1_000_000, "refusal took " + tookMicros + " µs");
         }
         assertEquals(100, gateway.overloadedCount());
@@ -275,12 +295,12 @@ class AeronEngineGatewayTest
     void aBackPressuredIngressIsRefusedAtOnceAndUnansweredCommandsTimeOut() throws Exception
     {
         // An "engine" that subscribes but never reads: the 32 KB IPC window fills, then BACK_PRESSURED.
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch(EmbeddedDriver.uniqueDirectory(),
+        final EmbeddedDriver driver = track(EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(),
             context -> context.ipcTermBufferLength(64 * 1024)));
         final Aeron engineSide = track(driver.connect());
-        final Subscription stalled = track(engineSide.addSubscription(GatewayConfig.IPC, GatewayConfig.INGRESS_STREAM_ID));
+        final Subscription stalled = track(engineSide.addSubscription(AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID));
         final Duration timeout = Duration.ofMillis(500);
-        final AeronEngineGateway gateway = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+        final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withReplyTimeout(timeout)));
         await(() -> stalled.isConnected(), Duration.ofSeconds(10), "ingress connected");
         assertFalse(gateway.isEngineReachable(), "no egress publication: the engine is not reachable");
@@ -302,13 +322,13 @@ class AeronEngineGatewayTest
         }
         assertNotEquals(null, refused, "the window never filled");
         final Throwable why = failureOf(refused);
-        assertInstanceOf(EngineGateway.OverloadedException.class, why);
+        assertInstanceOf(OverloadedException.class, why);
         assertTrue(why.getMessage().contains("BACK_PRESSURED"), why.getMessage());
         assertTrue(accepted.size() > 100, "accepted only " + accepted.size());
 
         for (final CompletableFuture<Reply> future : accepted)
         {
-            assertInstanceOf(EngineGateway.ResultUnknownException.class, failureOf(future));
+            assertInstanceOf(ResultUnknownException.class, failureOf(future));
         }
         final long tookMs = (System.nanoTime() - sentAt) / 1_000_000;
         assertTrue(tookMs >= timeout.toMillis(), "timed out early: " + tookMs + " ms");
@@ -321,11 +341,11 @@ class AeronEngineGatewayTest
     @Timeout(60)
     void aStoppedEngineTimesOutPendingCommandsThenIsReportedUnreachableAndRefused() throws Exception
     {
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
         final Aeron engineClient = track(driver.connect());
         final TransportConfig engineChannels = TransportConfig.ipc(driver.aeronDirectory());
         final Duration timeout = Duration.ofMillis(400);
-        final AeronEngineGateway gateway = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+        final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withReplyTimeout(timeout)));
 
         // A live engine first: the gateway is reachable and answered.
@@ -342,7 +362,7 @@ class AeronEngineGatewayTest
         await(() -> !gateway.isEngineReachable(), Duration.ofSeconds(15), "engine reported unreachable");
         final CompletableFuture<Reply> refused = gateway.querySale("nope");
         assertTrue(refused.isDone());
-        assertInstanceOf(EngineGateway.OverloadedException.class, failureOf(refused));
+        assertInstanceOf(OverloadedException.class, failureOf(refused));
 
         // An engine whose channels are up but which has stopped polling (hung): commands go out, no reply comes.
         final EngineTransport hung = track(EngineTransport.open(engineClient, engineChannels));
@@ -357,7 +377,7 @@ class AeronEngineGatewayTest
         assertEquals(20, gateway.pendingCount());
         for (final CompletableFuture<Reply> future : pending)
         {
-            assertInstanceOf(EngineGateway.ResultUnknownException.class, failureOf(future));
+            assertInstanceOf(ResultUnknownException.class, failureOf(future));
         }
         final long tookMs = (System.nanoTime() - sentAt) / 1_000_000;
         assertTrue(tookMs >= timeout.toMillis() && tookMs < timeout.toMillis() + 5_000, "took " + tookMs + " ms");
@@ -370,19 +390,19 @@ class AeronEngineGatewayTest
     @Timeout(60)
     void closingTheGatewayFailsWhatIsPendingAndRefusesNewCommands() throws Exception
     {
-        final EmbeddedDriver driver = track(EmbeddedDriver.launch());
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
         final Aeron engineClient = track(driver.connect());
         track(EngineTransport.open(engineClient, TransportConfig.ipc(driver.aeronDirectory()))); // hung engine
-        final AeronEngineGateway gateway = AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
+        final AeronEngineGateway gateway = AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withReplyTimeout(Duration.ofSeconds(30)));
         await(gateway::areChannelsConnected, Duration.ofSeconds(10), "channels to the hung engine connected");
         final CompletableFuture<Reply> pending = gateway.querySale("x");
         assertFalse(pending.isDone());
         gateway.close();
-        assertInstanceOf(EngineGateway.ResultUnknownException.class, failureOf(pending));
+        assertInstanceOf(ResultUnknownException.class, failureOf(pending));
         final CompletableFuture<Reply> after = gateway.querySale("x");
         assertTrue(after.isDone());
-        assertInstanceOf(EngineGateway.OverloadedException.class, failureOf(after));
+        assertInstanceOf(OverloadedException.class, failureOf(after));
         assertFalse(gateway.isEngineReachable());
         assertFalse(Thread.getAllStackTraces().keySet().stream()
             .anyMatch(t -> t.isAlive() && t.getName().equals("flashgate-edge-poller-" + gateway.sourceId())));

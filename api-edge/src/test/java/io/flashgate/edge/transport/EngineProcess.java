@@ -21,7 +21,7 @@ public final class EngineProcess
 
     public static void main(final String[] args) throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.launch(args[0], context -> { });
+        try (EmbeddedDriver driver = EmbeddedDriver.start(args[0], context -> { });
             EngineTransport transport = EngineTransport.launch(TransportConfig.udp(driver.aeronDirectory(), args[2], args[3]),
                 EngineConfig.defaults(Path.of(args[1])).withTickIntervalMillis(0).withSnapshotEveryCommands(0)))
         {

@@ -1,10 +1,16 @@
 package io.flashgate.edge.transport;
 
-import io.flashgate.edge.EngineGateway;
+import io.flashgate.client.aeron.GatewayConfig;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.ResultUnknownException;
+import io.flashgate.client.OverloadedException;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;
+import io.flashgate.testsupport.Await;
+import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.testsupport.FreePorts;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterEach;
@@ -13,25 +19,20 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.flashgate.edge.transport.AeronEngineGatewayTest.await;
 import static io.flashgate.edge.transport.AeronEngineGatewayTest.failureOf;
-import static io.flashgate.edge.transport.AeronEngineGatewayTest.freeUdpPort;
 import static io.flashgate.edge.transport.AeronEngineGatewayTest.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** The engine in another JVM over real UDP on 127.0.0.1: kill -9 it, see the edges notice, restart it, retry. */
 class EngineProcessTest
@@ -42,7 +43,7 @@ class EngineProcessTest
     @TempDir
     Path logDir;
 
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ChildJvm> processes = new ArrayList<>();
     private final List<String> engineDriverFolders = new ArrayList<>();
     private EmbeddedDriver edgeDriver;
     private AeronEngineGateway a;
@@ -52,11 +53,7 @@ class EngineProcessTest
     void closeEverything() throws Exception
     {
         CloseHelper.quietCloseAll(a, b, edgeDriver);
-        for (final Process process : processes)
-        {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        CloseHelper.quietCloseAll(processes);
         for (final String folder : engineDriverFolders)
         {
             IoUtil.delete(new File(folder), true); // kill -9 leaves the engine's driver folder behind
@@ -67,47 +64,31 @@ class EngineProcessTest
         }
     }
 
-    private Process startEngine(final String ingress, final String egressControl, final String name) throws Exception
+    private ChildJvm startEngine(final String ingress, final String egressControl, final String name)
     {
         final String driverFolder = EmbeddedDriver.uniqueDirectory();
         engineDriverFolders.add(driverFolder);
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("flashgate.jvm.flags",
-            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED").trim().split("\\s+")));
-        command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), EngineProcess.class.getName(),
-            driverFolder, dataDir.toString(), ingress, egressControl));
-        final Path log = logDir.resolve(name + ".log");
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-            .start();
-        processes.add(process);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(log).contains("READY"))
-        {
-            if (!process.isAlive() || System.nanoTime() - deadline > 0)
-            {
-                fail("engine process did not start:\n" + Files.readString(log));
-            }
-            Thread.sleep(10);
-        }
-        return process;
+        final ChildJvm engine = ChildJvm.of(EngineProcess.class, driverFolder, dataDir.toString(), ingress,
+            egressControl).start(logDir.resolve(name + ".log"));
+        processes.add(engine);
+        return engine.awaitLine("READY", 1, Duration.ofSeconds(30));
     }
 
     @Test
     @Timeout(120)
     void anEngineKilledMinus9IsNoticedAndAfterARestartRetriesGetTheOriginalOrders() throws Exception
     {
-        final String ingress = "127.0.0.1:" + freeUdpPort();
-        final String egressControl = "127.0.0.1:" + freeUdpPort();
+        final String ingress = FreePorts.udpEndpoint();
+        final String egressControl = FreePorts.udpEndpoint();
         // Short liveness timeouts so a dead engine is noticed in about a second rather than 5-10 s.
-        edgeDriver = EmbeddedDriver.launch(EmbeddedDriver.uniqueDirectory(), context -> context
+        edgeDriver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), context -> context
             .imageLivenessTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1000))
             .publicationConnectionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1000)));
-        final Process first = startEngine(ingress, egressControl, "engine-1");
+        final ChildJvm first = startEngine(ingress, egressControl, "engine-1");
         final GatewayConfig config = GatewayConfig.udp(edgeDriver.aeronDirectory(), ingress, egressControl, "127.0.0.1")
             .withReplyTimeout(Duration.ofMillis(8000));
-        a = AeronEngineGateway.launch(config.withSourceId(21));
-        b = AeronEngineGateway.launch(config.withSourceId(22));
+        a = AeronEngineGateway.start(config.withSourceId(21));
+        b = AeronEngineGateway.start(config.withSourceId(22));
         assertTrue(a.awaitReachable(Duration.ofSeconds(20)) && b.awaitReachable(Duration.ofSeconds(20)),
             "edges never reached the engine process");
 
@@ -130,12 +111,11 @@ class EngineProcessTest
         }
         assertEquals(100, orders.size());
 
-        first.destroyForcibly();
-        assertTrue(first.waitFor(10, TimeUnit.SECONDS));
-        await(() -> !a.isEngineReachable() && !b.isEngineReachable(), Duration.ofSeconds(15), "dead engine noticed");
+        first.killMinus9();
+        Await.until("dead engine noticed", Duration.ofSeconds(15), () -> !a.isEngineReachable() && !b.isEngineReachable());
         // With the engine dead a command is refused at once (503) or times out (504): never answered.
         final Throwable why = failureOf(a.querySale("flash"));
-        assertTrue(why instanceof EngineGateway.OverloadedException || why instanceof EngineGateway.ResultUnknownException,
+        assertTrue(why instanceof OverloadedException || why instanceof ResultUnknownException,
             why.toString());
 
         startEngine(ingress, egressControl, "engine-2");
@@ -152,9 +132,9 @@ class EngineProcessTest
         assertEquals(0, ((Reply.Sale)get(b.querySale("flash"))).remaining());
 
         // A clean stop (stdin closed) removes the engine's driver folder.
-        final Process second = processes.get(1);
-        second.getOutputStream().close();
-        assertTrue(second.waitFor(20, TimeUnit.SECONDS), "engine did not stop");
+        final ChildJvm second = processes.get(1);
+        second.process().getOutputStream().close();
+        assertEquals(0, second.awaitExit(Duration.ofSeconds(20)), "engine did not stop cleanly");
         assertFalse(new File(engineDriverFolders.get(1)).exists(), "engine driver folder left behind");
     }
 }

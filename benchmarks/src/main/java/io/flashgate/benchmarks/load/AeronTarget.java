@@ -1,8 +1,8 @@
 package io.flashgate.benchmarks.load;
 
-import io.flashgate.edge.EngineGateway;
-import io.flashgate.edge.transport.AeronEngineGateway;
-import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.client.OverloadedException;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
@@ -63,8 +63,8 @@ public final class AeronTarget implements Target
         AeronEngineGateway gateway = null;
         try
         {
-            engineDriver = EmbeddedDriver.launch();
-            clientDriver = drivers > 1 ? EmbeddedDriver.launch() : null;
+            engineDriver = EmbeddedDriver.start();
+            clientDriver = drivers > 1 ? EmbeddedDriver.start() : null;
             final String ingress = "127.0.0.1:" + freeUdpPort();
             final String egressControl = "127.0.0.1:" + freeUdpPort();
             EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
@@ -81,7 +81,7 @@ public final class AeronTarget implements Target
                 edge = edge.withIdle(idle);
             }
             engine = EngineTransport.launch(transport, config);
-            gateway = AeronEngineGateway.launch(edge);
+            gateway = AeronEngineGateway.start(edge);
             if (!gateway.awaitReachable(Duration.ofSeconds(20)))
             {
                 throw new IOException("the gateway never reached the engine over UDP");
@@ -161,7 +161,7 @@ public final class AeronTarget implements Target
     {
         final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ?
             failure.getCause() : failure;
-        return cause instanceof EngineGateway.OverloadedException ? Outcome.REFUSED : Outcome.UNKNOWN;
+        return cause instanceof OverloadedException ? Outcome.REFUSED : Outcome.UNKNOWN;
     }
 
     @Override

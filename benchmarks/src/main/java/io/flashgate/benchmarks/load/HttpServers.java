@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flashgate.edge.EdgeConfig;
 import io.flashgate.edge.http.EdgeServer;
-import io.flashgate.edge.transport.AeronEngineGateway;
-import io.flashgate.edge.transport.GatewayConfig;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.pipeline.WaitChoice;
 import io.flashgate.engine.transport.EmbeddedDriver;
@@ -61,7 +61,7 @@ public final class HttpServers
         ExecutorService replies = null;
         try
         {
-            driver = EmbeddedDriver.launch();
+            driver = EmbeddedDriver.start();
             EngineConfig engineConfig = EngineConfig.defaults(dataDir).withExpectedBuyers(100_000);
             if (!wait.isEmpty())
             {
@@ -77,7 +77,7 @@ public final class HttpServers
                 edgeChannels = edgeChannels.withIdle(choice);
             }
             engine = EngineTransport.launch(transport, engineConfig);
-            gateway = AeronEngineGateway.launch(edgeChannels);
+            gateway = AeronEngineGateway.start(edgeChannels);
             if (!gateway.awaitReachable(Duration.ofSeconds(30)))
             {
                 throw new IOException("edge never reached the engine");

@@ -1,11 +1,14 @@
 package io.flashgate.engine.logic;
 
 import io.flashgate.protocol.CommandDecoder;
+import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.EventEncoder;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.OrderStatus;
 import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.SaleStatus;
+import io.flashgate.protocol.StandbyState;
+import io.flashgate.protocol.WireFormat;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,6 +25,10 @@ import java.util.Arrays;
  * <p>Every command gets exactly one reply event (correlated with it) and may cause broadcasts:
  * ORDER_EXPIRED for reservations past their TTL and SALE_STATUS_CHANGED when a sale's status or
  * remaining stock changed. Garbage-free in steady state: events are encoded into one scratch buffer.
+ *
+ * <p>One file on purpose, although long: the rules share the state arrays and the scratch encoder on the
+ * hot path, and reading the rules in one place is what makes them reviewable; the storage is already
+ * split out ({@link OrderTable}, {@link IdStore}, {@link Sale}, {@link StateSnapshot}).
  */
 public final class BusinessLogic
 {
@@ -38,7 +45,7 @@ public final class BusinessLogic
     /** (user index, Idempotency-Key) → order index; entry n is order n, so it also stores the keys. */
     final IdStore idempotencyKeys;
     Sale[] sales = new Sale[8];
-    final OrderBook orders;
+    final OrderTable orders;
     /** (sale index << 32 | user index) → units the user holds live (reserved + confirmed) in the sale. */
     final Long2LongHashMap liveUnits;
     /** Latest command time seen; time never goes backwards even if stamps from two producers cross. */
@@ -57,7 +64,7 @@ public final class BusinessLogic
         saleIds = new IdStore(false, 16);
         userIds = new IdStore(false, true, expectedBuyers);
         idempotencyKeys = new IdStore(true, expectedBuyers);
-        orders = new OrderBook(expectedBuyers);
+        orders = new OrderTable(expectedBuyers);
         liveUnits = new Long2LongHashMap(expectedBuyers * 2, 0.65f, 0L);
     }
 
@@ -90,6 +97,7 @@ public final class BusinessLogic
             case MessageTypes.PAUSE_SALE, MessageTypes.RESUME_SALE, MessageTypes.END_SALE -> changeSaleFlags();
             case MessageTypes.EXPIRE_RESERVATIONS -> expireAll();
             case MessageTypes.SNAPSHOT -> ack(command.sequence());
+            case MessageTypes.QUERY_ENGINE -> engineStatus();
             default -> reject(Reason.UNKNOWN_TYPE);
         }
     }
@@ -484,6 +492,17 @@ public final class BusinessLogic
         sink.onEvent(scratch, 0, event.ack(value));
     }
 
+    /**
+     * The engine's figures as business logic knows them: every command up to this query applied, no standby yet.
+     * The egress writes the live current and durable sequences in as it releases the reply.
+     */
+    private void engineStatus()
+    {
+        header(MessageTypes.ENGINE_STATUS);
+        final long sequence = command.sequence();
+        sink.onEvent(scratch, 0, event.engineStatus(EngineRole.SOLO, 0, sequence, sequence, StandbyState.ABSENT, 0, 0));
+    }
+
     private void header(final short type)
     {
         event.wrap(scratch, 0).header(type, command.sourceId(), command.correlationId(), command.sequence(), now);
@@ -492,7 +511,7 @@ public final class BusinessLogic
     /** A command too broken to trust: answer with what header fields can be read, change nothing. */
     private void rejectUnreadable(final DirectBuffer buffer, final int offset, final int length, final Reason reason)
     {
-        final boolean hasHeader = length >= 32;
+        final boolean hasHeader = length >= WireFormat.HEADER_LENGTH;
         final short type = length >= 2 ? buffer.getShort(offset) : 0;
         event.wrap(scratch, 0).header(
             MessageTypes.REJECTED,

@@ -17,7 +17,7 @@ final class Sale
     boolean ended;
     /** Users holding at least one live unit. */
     int buyers;
-    /** Reservations in creation order, linked through OrderBook.nextInQueue; expiry pops from the head. */
+    /** Reservations in creation order, linked through OrderTable.nextInQueue; expiry pops from the head. */
     int queueHead = -1;
     int queueTail = -1;
     /** What the last SALE_STATUS_CHANGED said, so that only changes are broadcast. */

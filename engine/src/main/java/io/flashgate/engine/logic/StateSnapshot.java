@@ -46,7 +46,7 @@ public final class StateSnapshot
             w.putId(logic.userIds, i);
         }
 
-        final OrderBook orders = logic.orders;
+        final OrderTable orders = logic.orders;
         w.putInt(orders.size);
         for (int i = 0; i < orders.size; i++)
         {
@@ -111,7 +111,7 @@ public final class StateSnapshot
             r.internId(logic.userIds, 0);
         }
         r.getInt(); // order count, read ahead above
-        final OrderBook orders = logic.orders;
+        final OrderTable orders = logic.orders;
         for (int i = 0; i < orderCount; i++)
         {
             final int sale = r.getInt();

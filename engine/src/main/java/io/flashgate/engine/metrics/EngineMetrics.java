@@ -49,7 +49,7 @@ public final class EngineMetrics implements MultiCollector
             gauge("flashgate_engine_published_sequence", "Last command sequence taken into the ring.",
                 stats.publishedSequence()),
             gauge("flashgate_journal_durable_sequence", "Last command sequence written to the journal.",
-                stats.journaledSequence()),
+                stats.durableSequence()),
             counter("flashgate_journal_batches_total", "Group commits (one write, and fsync if configured, each).",
                 stats.journalBatches()),
             gauge("flashgate_engine_released_sequence", "Last command sequence whose results were released.",

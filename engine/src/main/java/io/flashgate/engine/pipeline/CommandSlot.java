@@ -1,5 +1,9 @@
 package io.flashgate.engine.pipeline;
 
+import io.flashgate.protocol.CommandDecoder;
+import io.flashgate.protocol.EventEncoder;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.WireFormat;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -13,11 +17,11 @@ import java.nio.ByteBuffer;
  */
 final class CommandSlot
 {
-    /** Room for the longest command: a purchase with three 64-byte ids. */
-    static final int MAX_COMMAND_LENGTH = 256;
+    /** One byte more than a command may have, so that an over-long one is seen (and rejected) as such. */
+    static final int CAPACITY = WireFormat.MAX_COMMAND_LENGTH + 1;
     private static final int LENGTH_PREFIX = 4;
 
-    final UnsafeBuffer command = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_COMMAND_LENGTH));
+    final UnsafeBuffer command = new UnsafeBuffer(ByteBuffer.allocateDirect(CAPACITY));
     int commandLength;
     long sequence;
 
@@ -30,6 +34,23 @@ final class CommandSlot
         events.putInt(eventsLength, length);
         events.putBytes(eventsLength + LENGTH_PREFIX, buffer, offset, length);
         eventsLength += LENGTH_PREFIX + length;
+    }
+
+    boolean isCommand(final short type)
+    {
+        return commandLength >= 2 && CommandDecoder.typeOf(command, 0) == type;
+    }
+
+    /** Writes the pipeline's figures into this command's ENGINE_STATUS reply (see {@link Egress}). */
+    void stampEngineFigures(final long currentSequence, final long durableSequence)
+    {
+        int at = 0;
+        while (at < eventsLength)
+        {
+            final int length = events.getInt(at);
+            EventEncoder.stampEngineFigures(events, at + LENGTH_PREFIX, length, currentSequence, durableSequence);
+            at += LENGTH_PREFIX + length;
+        }
     }
 
     void forEachEvent(final io.flashgate.engine.logic.EventSink sink)

@@ -2,28 +2,43 @@ package io.flashgate.engine.pipeline;
 
 import com.lmax.disruptor.EventHandler;
 import io.flashgate.engine.logic.EventSink;
+import io.flashgate.protocol.MessageTypes;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Releases results. It runs after the journaller, the replicator and business logic have all
  * passed a command, so every event it hands on belongs to a durable command (invariant 3).
+ *
+ * <p>A QUERY_ENGINE reply leaves business logic with what logic knows (the query's own sequence, so replay
+ * reproduces it); here, where durability is known, it gets the engine's current and durable sequences.
  */
 final class Egress implements EventHandler<CommandSlot>
 {
-    private final EventSink listener;
+    private final EventSink sink;
+    private final AtomicLong durableSequence;
+    private final LongSupplier currentSequence;
     /** For metrics: the last command whose results went out; written once per batch. */
     final AtomicLong releasedSequence = new AtomicLong();
 
-    Egress(final EventSink listener)
+    Egress(final EventSink sink, final AtomicLong durableSequence, final LongSupplier currentSequence)
     {
-        this.listener = listener;
+        this.sink = sink;
+        this.durableSequence = durableSequence;
+        this.currentSequence = currentSequence;
     }
 
     @Override
     public void onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch)
     {
-        slot.forEachEvent(listener);
+        if (slot.isCommand(MessageTypes.QUERY_ENGINE))
+        {
+            // The journaller passed this slot, so the durable sequence is at least the query's own.
+            slot.stampEngineFigures(Math.max(slot.sequence, currentSequence.getAsLong()),
+                Math.max(slot.sequence, durableSequence.get()));
+        }
+        slot.forEachEvent(sink);
         if (endOfBatch)
         {
             releasedSequence.lazySet(slot.sequence);

@@ -11,6 +11,7 @@ import io.flashgate.journal.JournalConfig;
 import io.flashgate.journal.SnapshotStore;
 import io.flashgate.protocol.CommandEncoder;
 import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.WireFormat;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -46,14 +47,14 @@ public final class Engine implements AutoCloseable
     /** Command sequence = baseSequence + 1 + ring sequence, so the journal's numbering continues across restarts. */
     private final long baseSequence;
     private final Thread ticker;
-    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[64]);
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
     private final CommandEncoder controlEncoder = new CommandEncoder();
     private volatile boolean running = true;
     private final Journaller journaller;
     private final Egress egress;
     private final AtomicLong refusedOffers = new AtomicLong();
 
-    private Engine(final EngineConfig config, final EventSink listener, final EpochClock clock) throws IOException
+    private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock) throws IOException
     {
         this.config = config;
         this.clock = clock;
@@ -84,7 +85,7 @@ public final class Engine implements AutoCloseable
         // Fail-stop: if the journal cannot write, its stage dies and nothing after it is ever released.
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
         journaller = new Journaller(journal);
-        egress = new Egress(listener);
+        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence);
         disruptor
             .handleEventsWith(journaller, new Replicator(), new BusinessLogicHandler(recovered.logic(), snapshots))
             .then(egress);
@@ -98,17 +99,17 @@ public final class Engine implements AutoCloseable
         }
     }
 
-    /** Recovers from {@code config.dataDirectory()} and starts the pipeline; results go to {@code listener} on the egress thread. */
-    public static Engine start(final EngineConfig config, final EventSink listener) throws IOException
+    /** Recovers from {@code config.dataDirectory()} and starts the pipeline; results go to {@code sink} on the egress thread. */
+    public static Engine start(final EngineConfig config, final EventSink sink) throws IOException
     {
-        return new Engine(config, listener, SystemEpochClock.INSTANCE);
+        return new Engine(config, sink, SystemEpochClock.INSTANCE);
     }
 
     /** As {@link #start(EngineConfig, EventSink)} with a clock of the caller's (tests drive time). */
-    public static Engine start(final EngineConfig config, final EventSink listener, final EpochClock clock)
+    public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock)
         throws IOException
     {
-        return new Engine(config, listener, clock);
+        return new Engine(config, sink, clock);
     }
 
     /**
@@ -134,12 +135,13 @@ public final class Engine implements AutoCloseable
             return false;
         }
         final CommandSlot slot = ring.get(ringSequence);
-        // An oversize command is cut: it then fails validation and is rejected like any malformed one.
-        final int copied = Math.max(0, Math.min(length, CommandSlot.MAX_COMMAND_LENGTH));
+        // An over-long command is cut one byte past the limit: it then fails validation as TOO_LONG, and the
+        // journal holds the same bytes, so replay rejects it the same way.
+        final int copied = Math.max(0, Math.min(length, CommandSlot.CAPACITY));
         slot.command.putBytes(0, buffer, offset, copied);
         slot.commandLength = copied;
         slot.sequence = baseSequence + 1 + ringSequence;
-        if (copied >= 32)
+        if (copied >= WireFormat.HEADER_LENGTH)
         {
             CommandEncoder.stamp(slot.command, 0, slot.sequence, clock.time());
         }
@@ -197,7 +199,7 @@ public final class Engine implements AutoCloseable
     {
         final long published = baseSequence + 1 + ring.getCursor();
         return new EngineStats(ring.getBufferSize(), ring.remainingCapacity(), published,
-            Math.max(baseSequence, journaller.journaledSequence.get()), journaller.batches.get(),
+            Math.max(baseSequence, journaller.durableSequence.get()), journaller.batches.get(),
             Math.max(baseSequence, egress.releasedSequence.get()), refusedOffers.get(), baseSequence);
     }
 
@@ -205,6 +207,12 @@ public final class Engine implements AutoCloseable
     public long lastPublishedSequence()
     {
         return baseSequence + 1 + ring.getCursor();
+    }
+
+    /** False once {@link #close} began: offers are refused from then on. */
+    public boolean isRunning()
+    {
+        return running;
     }
 
     public EngineConfig config()

@@ -6,7 +6,7 @@ package io.flashgate.engine.pipeline;
  * @param ringSize            slots in the input ring.
  * @param ringRemaining       free slots: 0 means offers are being refused (back-pressure).
  * @param publishedSequence   the last command sequence taken into the ring.
- * @param journaledSequence   the last command written (and fsynced, under FSYNC) to the journal.
+ * @param durableSequence     the last command written (and fsynced, under FSYNC) to the journal.
  * @param journalBatches      group commits since start: commands per batch = commands / batches.
  * @param releasedSequence    the last command whose results were released to the edges.
  * @param refusedOffers       commands refused because the ring was full, since start.
@@ -16,7 +16,7 @@ public record EngineStats(
     long ringSize,
     long ringRemaining,
     long publishedSequence,
-    long journaledSequence,
+    long durableSequence,
     long journalBatches,
     long releasedSequence,
     long refusedOffers,

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Journaller implements EventHandler<CommandSlot>
 {
     private final Journal journal;
-    /** For metrics: written once per batch, read by any thread. */
-    final AtomicLong journaledSequence = new AtomicLong();
+    /** The last command made durable (written, and fsynced under FSYNC); once per batch, read by any thread. */
+    final AtomicLong durableSequence = new AtomicLong();
     final AtomicLong batches = new AtomicLong();
 
     Journaller(final Journal journal)
@@ -30,7 +30,7 @@ final class Journaller implements EventHandler<CommandSlot>
         if (endOfBatch)
         {
             journal.flush();
-            journaledSequence.lazySet(slot.sequence);
+            durableSequence.lazySet(slot.sequence);
             batches.lazySet(batches.get() + 1);
         }
     }

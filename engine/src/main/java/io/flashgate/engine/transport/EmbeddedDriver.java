@@ -36,18 +36,19 @@ public final class EmbeddedDriver implements AutoCloseable
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Launches a driver in a fresh unique folder next to Aeron's default one (/dev/shm on Linux). */
-    public static EmbeddedDriver launch()
+    /** Starts a driver (its threads) in a fresh unique folder next to Aeron's default one (/dev/shm on Linux). */
+    public static EmbeddedDriver start()
     {
-        return launch(uniqueDirectory(), context -> { });
+        return start(uniqueDirectory(), context -> { });
     }
 
     /**
-     * Launches a driver in {@code directory} (deleted first if present).
+     * Starts a driver in {@code directory} (deleted first if present). Factories are named {@code start} when
+     * they start threads and {@code open} when they only open resources.
      *
      * @param customise last say on the context (timeouts, term lengths) before launch.
      */
-    public static EmbeddedDriver launch(final String directory, final Consumer<MediaDriver.Context> customise)
+    public static EmbeddedDriver start(final String directory, final Consumer<MediaDriver.Context> customise)
     {
         removeStaleDirectories();
         final MediaDriver.Context context = new MediaDriver.Context()

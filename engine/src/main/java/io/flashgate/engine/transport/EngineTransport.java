@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ABORTed, so the image does not advance, the receiver window closes and the edges' publications see
  * {@code BACK_PRESSURED}, which they answer as 503.
  *
- * <p>The engine takes its listener at start, so wiring goes: {@link #open} (creates the egress
+ * <p>The engine takes its sink at start, so wiring goes: {@link #open} (creates the egress
  * publication and the ingress subscription), {@code Engine.start(config, transport.egressSink())},
  * then {@link #start(Engine)} (begins polling ingress). {@link #launch} does all three.
  *
@@ -87,7 +87,7 @@ public final class EngineTransport implements AutoCloseable
 
     /**
      * Connects an Aeron client to {@code config.aeronDirectory()}, opens the channels, starts the engine
-     * with the egress sink as its listener and starts polling ingress. {@link #close()} then stops
+     * with {@link #egressSink()} and starts polling ingress. {@link #close()} then stops
      * ingress, closes the engine (draining it), the channels and the client, in that order.
      */
     public static EngineTransport launch(final TransportConfig config, final EngineConfig engineConfig)
@@ -123,7 +123,7 @@ public final class EngineTransport implements AutoCloseable
         }
     }
 
-    /** The engine's listener: called on the engine's egress thread only (single writer to the publication). */
+    /** The engine's sink: called on the engine's egress thread only (single writer to the publication). */
     public EventSink egressSink()
     {
         return sink;

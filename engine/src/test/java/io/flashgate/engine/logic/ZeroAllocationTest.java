@@ -1,20 +1,25 @@
 package io.flashgate.engine.logic;
 
 import io.flashgate.protocol.CommandEncoder;
+import io.flashgate.protocol.EventDecoder;
 import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.Reason;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Invariant 6: the business logic allocates nothing per command in steady state. A mixed stream
  * (new purchases, replays, refusals, cancels, confirms, queries, expiry ticks, malformed bytes)
  * runs once to warm up and size the tables, then again with fresh keys while the thread's
- * allocation counter is watched.
+ * allocation counter is watched. The events of the measured run are counted by type and reason, so the
+ * commands are known to have done what they stand for (a stream of refusals would allocate nothing too).
  */
 class ZeroAllocationTest
 {
@@ -24,7 +29,8 @@ class ZeroAllocationTest
     void steadyStateCommandsAllocateNothing()
     {
         final BusinessLogic logic = new BusinessLogic(4 * USERS);
-        final EventSink sink = (buffer, offset, length) -> { };
+        final Outcomes outcomes = new Outcomes();
+        final EventSink sink = outcomes;
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
         final CommandEncoder encoder = new CommandEncoder().wrap(scratch, 0);
         logic.onCommand(scratch, 0, encoder.createSale(1, 0, "flash", 3 * USERS, 2, 0, Long.MAX_VALUE / 2, 5), sink);
@@ -32,6 +38,7 @@ class ZeroAllocationTest
         final Stream warmUp = new Stream("w");
         final Stream measured = new Stream("m");
         warmUp.runThrough(logic, sink);
+        outcomes.clear();
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long threadId = Thread.currentThread().getId();
@@ -39,6 +46,61 @@ class ZeroAllocationTest
         measured.runThrough(logic, sink);
         final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
         assertTrue(allocated < 1024, "business logic allocated " + allocated + " bytes over " + measured.count + " commands");
+
+        final int thirds = (USERS + 2) / 3;
+        assertEquals(USERS, outcomes.events(MessageTypes.ORDER_ACCEPTED), "new purchases accepted");
+        assertEquals(USERS, outcomes.events(MessageTypes.ORDER_REPLAYED), "retried purchases replayed");
+        assertEquals(USERS, outcomes.events(MessageTypes.ORDER_INFO), "own orders found");
+        assertEquals(USERS, outcomes.events(MessageTypes.SALE_INFO), "sale queries answered");
+        assertEquals(thirds, outcomes.events(MessageTypes.ORDER_CANCELLED), "cancels applied");
+        assertEquals(thirds, outcomes.events(MessageTypes.ORDER_CONFIRMED), "confirms applied");
+        assertEquals(USERS / 100, outcomes.events(MessageTypes.ACK), "expiry ticks acknowledged");
+        assertEquals(USERS, outcomes.rejections(Reason.INVALID_QUANTITY));
+        assertEquals(USERS, outcomes.rejections(Reason.UNKNOWN_SALE));
+        assertEquals(USERS / 250, outcomes.rejections(Reason.MALFORMED));
+        assertEquals(2 * USERS + USERS / 250, outcomes.events(MessageTypes.REJECTED), "no other refusal");
+        assertEquals(0, outcomes.invalid, "every event decodes");
+    }
+
+    /** Counts events by type and refusals by reason, without allocating. */
+    private static final class Outcomes implements EventSink
+    {
+        private final EventDecoder decoder = new EventDecoder();
+        private final long[] byType = new long[256];
+        private final long[] byReason = new long[64];
+        private long invalid;
+
+        @Override
+        public void onEvent(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (decoder.wrapAndValidate(buffer, offset, length) != null)
+            {
+                invalid++;
+                return;
+            }
+            byType[decoder.type() & 0xFF]++;
+            if (decoder.type() == MessageTypes.REJECTED)
+            {
+                byReason[decoder.reason().code()]++;
+            }
+        }
+
+        long events(final short type)
+        {
+            return byType[type];
+        }
+
+        long rejections(final Reason reason)
+        {
+            return byReason[reason.code()];
+        }
+
+        void clear()
+        {
+            java.util.Arrays.fill(byType, 0);
+            java.util.Arrays.fill(byReason, 0);
+            invalid = 0;
+        }
     }
 
     /** A pre-encoded mixed stream; its keys carry a tag so the second run buys afresh. */
@@ -54,7 +116,7 @@ class ZeroAllocationTest
             final CommandEncoder e = new CommandEncoder();
             int at = 0;
             long time = tag.equals("w") ? 1_000 : 1_000_000;
-            long order = tag.equals("w") ? 1 : 2 * USERS + 1;
+            long order = tag.equals("w") ? 1 : USERS + 1; // each run accepts one order per user
             for (int i = 0; i < USERS; i++)
             {
                 final String user = "user-" + i;

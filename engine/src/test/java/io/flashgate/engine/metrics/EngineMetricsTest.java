@@ -27,7 +27,7 @@ class EngineMetricsTest
     @Test
     void everyFigureIsThereUnderItsNameWithItsType(@TempDir final Path dir) throws Exception
     {
-        final EmbeddedDriver driver = EmbeddedDriver.launch();
+        final EmbeddedDriver driver = EmbeddedDriver.start();
         EngineTransport transport = null;
         try
         {

@@ -31,7 +31,7 @@ public final class CrashWorkload
         final EngineClient client = new EngineClient(1);
         final EngineConfig config = EngineConfig.defaults(dataDir).withTickIntervalMillis(0)
             .withSnapshotEveryCommands(4_000).withRingSize(4096);
-        final Engine engine = Engine.start(config, client.egressListener());
+        final Engine engine = Engine.start(config, client.eventSink());
         client.attach(engine);
         client.createSale(SALE, STOCK, LIMIT, 0, Long.MAX_VALUE / 2, 3_600).get();
         synchronized (out)

@@ -73,7 +73,7 @@ class EngineTest
                 stats = engine.engine().stats();
             }
             assertEquals(6, stats.publishedSequence());
-            assertEquals(6, stats.journaledSequence());
+            assertEquals(6, stats.durableSequence());
             assertEquals(6, stats.releasedSequence());
             assertEquals(stats.ringSize(), stats.ringRemaining());
             assertTrue(stats.journalBatches() >= 1 && stats.journalBatches() <= 6, stats.toString());
@@ -268,7 +268,7 @@ class EngineTest
         static Running start(final EngineConfig config, final org.agrona.concurrent.EpochClock clock) throws Exception
         {
             final EngineClient client = new EngineClient(1);
-            final Engine engine = Engine.start(config, client.egressListener(), clock);
+            final Engine engine = Engine.start(config, client.eventSink(), clock);
             client.attach(engine);
             return new Running(engine, client);
         }

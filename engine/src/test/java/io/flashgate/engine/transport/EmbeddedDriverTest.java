@@ -1,9 +1,13 @@
 package io.flashgate.engine.transport;
 
+import io.aeron.CncFileDescriptor;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
+import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,35 +16,65 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class EmbeddedDriverTest
 {
+    private static final long TWO_MINUTES_MS = 120_000;
+
     @Test
     void aDeadDriversFolderIsRemovedAndALiveOneKept() throws Exception
     {
-        // What kill -9 leaves: a driver folder with a CnC file whose heartbeat has stopped. Copy a real one.
         final File dead = new File(EmbeddedDriver.uniqueDirectory());
+        final File beating = new File(EmbeddedDriver.uniqueDirectory());
         final File young = new File(EmbeddedDriver.uniqueDirectory());
-        try (EmbeddedDriver live = EmbeddedDriver.launch())
+        final File empty = new File(EmbeddedDriver.uniqueDirectory());
+        try (EmbeddedDriver live = EmbeddedDriver.start())
         {
             final File liveFolder = new File(live.aeronDirectory());
-            assertTrue(dead.mkdirs() && young.mkdirs());
-            Files.copy(new File(liveFolder, "cnc.dat").toPath(), new File(dead, "cnc.dat").toPath());
-            final long twoMinutesAgo = System.currentTimeMillis() - 120_000;
-            assertTrue(dead.setLastModified(twoMinutesAgo) && liveFolder.setLastModified(twoMinutesAgo));
+            final long twoMinutesAgo = System.currentTimeMillis() - TWO_MINUTES_MS;
+            assertTrue(dead.mkdirs() && beating.mkdirs() && young.mkdirs() && empty.mkdirs());
 
-            // The copied heartbeat is fresh now; once it is older than the liveness window, the copy is dead.
-            // Rather than wait a minute, an empty folder stands for a driver that never wrote its CnC file.
-            final File empty = new File(EmbeddedDriver.uniqueDirectory());
-            assertTrue(empty.mkdirs() && empty.setLastModified(twoMinutesAgo));
+            // What kill -9 leaves: a real CnC file whose driver heartbeat stopped two minutes ago.
+            copyCnc(liveFolder, dead);
+            setDriverHeartbeat(new File(dead, CncFileDescriptor.CNC_FILE), twoMinutesAgo);
+            // A copy whose heartbeat is fresh: as far as the CnC file tells, a driver still runs there.
+            copyCnc(liveFolder, beating);
+            setDriverHeartbeat(new File(beating, CncFileDescriptor.CNC_FILE), System.currentTimeMillis());
+            for (final File folder : new File[] {liveFolder, dead, beating, empty})
+            {
+                assertTrue(folder.setLastModified(twoMinutesAgo));
+            }
 
-            EmbeddedDriver.removeStaleDirectories();
+            assertTrue(EmbeddedDriver.removeStaleDirectories() >= 2, "the dead folder and the empty one at least");
+            assertFalse(dead.exists(), "a folder whose driver heartbeat stopped over a minute ago is removed");
             assertFalse(empty.exists(), "a folder without a driver, older than a minute, is removed");
             assertTrue(liveFolder.exists(), "a running driver's folder is kept");
+            assertTrue(beating.exists(), "a heartbeat within the window counts as live");
             assertTrue(young.exists(), "a folder younger than a minute may be a driver starting: kept");
-            assertTrue(dead.exists(), "a heartbeat within the window counts as live");
         }
         finally
         {
-            org.agrona.IoUtil.delete(dead, true);
-            org.agrona.IoUtil.delete(young, true);
+            for (final File folder : new File[] {dead, beating, young, empty})
+            {
+                IoUtil.delete(folder, true);
+            }
+        }
+    }
+
+    private static void copyCnc(final File from, final File to) throws Exception
+    {
+        Files.copy(new File(from, CncFileDescriptor.CNC_FILE).toPath(), new File(to, CncFileDescriptor.CNC_FILE).toPath());
+    }
+
+    /** Writes the driver's heartbeat (the to-driver ring buffer's consumer heartbeat), which liveness checks read. */
+    private static void setDriverHeartbeat(final File cncFile, final long epochMs)
+    {
+        final MappedByteBuffer cnc = IoUtil.mapExistingFile(cncFile, "cnc");
+        try
+        {
+            new ManyToOneRingBuffer(CncFileDescriptor.createToDriverBuffer(cnc,
+                CncFileDescriptor.createMetaDataBuffer(cnc))).consumerHeartbeatTime(epochMs);
+        }
+        finally
+        {
+            IoUtil.unmap(cnc);
         }
     }
 }

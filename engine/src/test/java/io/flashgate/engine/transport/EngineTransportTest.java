@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.flashgate.protocol.AeronChannels;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.protocol.CommandEncoder;
@@ -85,7 +86,7 @@ class EngineTransportTest
     private void start(final EngineConfig engineConfig, final TransportConfig config,
         final java.util.function.Consumer<io.aeron.driver.MediaDriver.Context> driverSettings) throws Exception
     {
-        driver = EmbeddedDriver.launch(EmbeddedDriver.uniqueDirectory(), driverSettings);
+        driver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), driverSettings);
         aeron = driver.connect();
         transport = EngineTransport.open(aeron, config);
         engine = Engine.start(engineConfig, transport.egressSink());
@@ -258,14 +259,14 @@ class EngineTransportTest
     @Timeout(60)
     void launchOwnsEngineAndClientAndCloseStopsThemAll() throws Exception
     {
-        driver = EmbeddedDriver.launch();
+        driver = EmbeddedDriver.start();
         final String folder = driver.aeronDirectory();
         assertTrue(new File(folder).isDirectory());
         transport = EngineTransport.launch(TransportConfig.ipc(folder), engineConfig());
         assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("flashgate-ingress")));
         aeron = driver.connect();
-        commands = aeron.addExclusivePublication(TransportConfig.IPC, TransportConfig.INGRESS_STREAM_ID);
-        events = aeron.addSubscription(TransportConfig.IPC, TransportConfig.EGRESS_STREAM_ID);
+        commands = aeron.addExclusivePublication(AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID);
+        events = aeron.addSubscription(AeronChannels.IPC, AeronChannels.EGRESS_STREAM_ID);
         await(() -> commands.isConnected() && events.isConnected(), Duration.ofSeconds(10), "IPC connected");
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
         send(buffer, new CommandEncoder().wrap(buffer, 0).saleCommand(MessageTypes.QUERY_SALE, SOURCE, 1, "x"));

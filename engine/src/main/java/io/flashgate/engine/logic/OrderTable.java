@@ -9,7 +9,7 @@ import java.util.Arrays;
  * a million orders cost a few dozen bytes each and no objects. Order ids are therefore dense and
  * deterministic: the n-th accepted purchase is order n.
  */
-final class OrderBook
+final class OrderTable
 {
     private static final OrderStatus[] STATUSES = OrderStatus.values();
 
@@ -21,7 +21,7 @@ final class OrderBook
     long[] expiresAt;
     int[] nextInQueue;
 
-    OrderBook(final int expected)
+    OrderTable(final int expected)
     {
         final int capacity = Math.max(16, expected);
         saleIndex = new int[capacity];

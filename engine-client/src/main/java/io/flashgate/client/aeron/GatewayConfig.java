@@ -1,20 +1,22 @@
-package io.flashgate.edge.transport;
+package io.flashgate.client.aeron;
 
+import io.flashgate.protocol.AeronChannels;
 import io.flashgate.protocol.IdleChoice;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How one edge reaches the engine over Aeron. Mirrors the engine's {@code TransportConfig}: the edge
- * publishes commands to the engine's ingress channel and subscribes to its one egress publication.
+ * How one client (an edge) reaches the engine over Aeron. The channels and stream ids come from
+ * {@link AeronChannels}, as the engine's: the client publishes commands to the engine's ingress channel and
+ * subscribes to its one egress publication.
  *
  * @param aeronDirectory  the media driver's folder; null = Aeron's default.
- * @param ingressChannel  the engine's command channel ({@code aeron:ipc} or {@code aeron:udp?endpoint=engine:port}).
- * @param ingressStreamId stream id of the commands (1001).
- * @param egressChannel   the engine's event channel as seen by a subscriber ({@code aeron:ipc}, or
- *                        {@code aeron:udp?endpoint=<this host>:0|control=<engine control endpoint>}).
- * @param egressStreamId  stream id of the events (1002).
+ * @param ingressChannel  the engine's command channel ({@link AeronChannels#IPC} or {@link AeronChannels#udpIngress}).
+ * @param ingressStreamId stream id of the commands ({@link AeronChannels#INGRESS_STREAM_ID}).
+ * @param egressChannel   the engine's event channel as seen by a subscriber ({@link AeronChannels#IPC}, or
+ *                        {@link AeronChannels#udpEgressSubscription}).
+ * @param egressStreamId  stream id of the events ({@link AeronChannels#EGRESS_STREAM_ID}).
  * @param sourceId        this edge's id, copied by the engine into each reply; must be unique among the
  *                        edges and not 0 (0 = pick a random one).
  * @param replyTimeout    a command with no reply by then completes with {@code ResultUnknownException} (504).
@@ -32,9 +34,6 @@ public record GatewayConfig(
     IdleChoice idle,
     int fragmentLimit)
 {
-    public static final String IPC = "aeron:ipc";
-    public static final int INGRESS_STREAM_ID = 1001;
-    public static final int EGRESS_STREAM_ID = 1002;
     public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(2);
 
     public GatewayConfig
@@ -61,23 +60,24 @@ public record GatewayConfig(
         }
     }
 
-    /** Engine in this JVM: IPC streams 1001/1002, random source id, 2 s timeout, backoff idle. */
+    /** Engine on this host: IPC, random source id, 2 s timeout, backoff idle. */
     public static GatewayConfig ipc(final String aeronDirectory)
     {
-        return new GatewayConfig(aeronDirectory, IPC, INGRESS_STREAM_ID, IPC, EGRESS_STREAM_ID, 0,
+        return new GatewayConfig(aeronDirectory, AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID,
+            AeronChannels.IPC, AeronChannels.EGRESS_STREAM_ID, 0,
             DEFAULT_REPLY_TIMEOUT, IdleChoice.BACKOFF, 64);
     }
 
     /**
-     * Engine on another host: commands to {@code aeron:udp?endpoint=<engineIngressEndpoint>}, events from
-     * the engine's MDC publication via {@code aeron:udp?endpoint=<edgeHost>:0|control=<engineEgressControl>}
-     * (port 0: the OS picks this edge's receive port).
+     * Engine on another host: commands to its UDP ingress endpoint, events from its MDC publication through
+     * this edge's subscription on {@code edgeHost} (port 0: the OS picks this edge's receive port).
      */
     public static GatewayConfig udp(final String aeronDirectory, final String engineIngressEndpoint,
         final String engineEgressControl, final String edgeHost)
     {
-        return new GatewayConfig(aeronDirectory, "aeron:udp?endpoint=" + engineIngressEndpoint, INGRESS_STREAM_ID,
-            "aeron:udp?endpoint=" + edgeHost + ":0|control=" + engineEgressControl, EGRESS_STREAM_ID, 0,
+        return new GatewayConfig(aeronDirectory, AeronChannels.udpIngress(engineIngressEndpoint),
+            AeronChannels.INGRESS_STREAM_ID, AeronChannels.udpEgressSubscription(edgeHost, engineEgressControl),
+            AeronChannels.EGRESS_STREAM_ID, 0,
             DEFAULT_REPLY_TIMEOUT, IdleChoice.BACKOFF, 64);
     }
 

@@ -1,4 +1,4 @@
-package io.flashgate.edge;
+package io.flashgate.client;
 
 import io.flashgate.protocol.Reply;
 
@@ -6,10 +6,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The edge's view of the engine: send a command, get its reply asynchronously once the engine has
- * made it durable. Implementations never block the caller: a transport that cannot take a message
- * completes the future at once with {@link OverloadedException} (HTTP 503 OVERLOADED); a reply that
- * does not come within the edge's timeout completes it with {@link ResultUnknownException} (HTTP 504).
+ * A client's view of the engine: send a command, get its reply asynchronously once the engine has made
+ * it durable. Implementations never block the caller: a channel that cannot take a message completes the
+ * future at once with {@link OverloadedException} (HTTP 503 OVERLOADED); a reply that does not come within
+ * the client's reply timeout completes it with {@link ResultUnknownException} (HTTP 504).
+ *
+ * <p>Two implementations share {@link CommandSender}: the engine's in-process client and
+ * {@code io.flashgate.client.aeron.AeronEngineGateway}.
  */
 public interface EngineGateway extends AutoCloseable
 {
@@ -35,36 +38,25 @@ public interface EngineGateway extends AutoCloseable
     /** @param userId the owner, or "" for an operator. */
     CompletableFuture<Reply> queryOrder(long orderId, String userId);
 
+    /**
+     * The engine's figures ({@link Reply.EngineStatus}): role, epoch, sequence, durable sequence, standby; for
+     * {@code GET /admin/engine} (docs/HTTP-API.md). Travels through the pipeline like any query; changes no state.
+     */
+    CompletableFuture<Reply> queryEngine();
+
     /** Broadcast events (sale status changes, expiries), for the edge's status cache. */
     void onBroadcast(Consumer<Reply> listener);
 
     /**
-     * Every new order the engine accepts, whichever edge sent the purchase, in the engine's order: the edge keeps
+     * Every new order the engine accepts, whichever client sent the purchase, in the engine's order: the edge keeps
      * who bought what so that a retry of an old purchase is never answered from the sale-status cache.
      */
     void onOrderAccepted(Consumer<Reply.Order> listener);
 
-    /** True while the engine answers (heartbeats or replies seen recently). */
+    /** True while the engine answers. */
     boolean isEngineReachable();
 
+    /** Commands still waiting complete with {@link ResultUnknownException}. */
     @Override
     void close();
-
-    /** The transport refused the message (back-pressure or not connected): answer 503 now. */
-    final class OverloadedException extends RuntimeException
-    {
-        public OverloadedException(final String why)
-        {
-            super(why, null, false, false);
-        }
-    }
-
-    /** No reply within the timeout: the command may or may not have been applied (HTTP 504). */
-    final class ResultUnknownException extends RuntimeException
-    {
-        public ResultUnknownException(final String why)
-        {
-            super(why, null, false, false);
-        }
-    }
 }

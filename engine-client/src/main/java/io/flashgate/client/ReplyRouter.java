@@ -1,0 +1,98 @@
+package io.flashgate.client;
+
+import io.flashgate.protocol.EventDecoder;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.Reply;
+import org.agrona.DirectBuffer;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+
+/**
+ * Routes each event of the engine's stream: broadcasts to the broadcast listener, every new order to the order
+ * listener (whoever sent it), and the replies carrying this client's source id to the command waiting for them.
+ * Called by one thread (the engine's egress thread in process, the reply poller over Aeron). Listeners run on
+ * that thread: keep them short; one that throws is reported and the stream goes on.
+ */
+public final class ReplyRouter
+{
+    private final int sourceId;
+    private final PendingCommands pending;
+    private final LongPredicate ownReplies;
+    private final EventDecoder decoder = new EventDecoder();
+    private final AtomicLong invalid = new AtomicLong();
+    private volatile Consumer<Reply> broadcastListener = reply -> { };
+    private volatile Consumer<Reply.Order> orderListener = order -> { };
+
+    /**
+     * @param ownReplies claims replies the client sent for itself (the liveness probe's) before they are matched
+     *                   to a waiting command; {@code id -> false} when there are none.
+     */
+    public ReplyRouter(final int sourceId, final PendingCommands pending, final LongPredicate ownReplies)
+    {
+        this.sourceId = sourceId;
+        this.pending = pending;
+        this.ownReplies = ownReplies;
+    }
+
+    public void onBroadcast(final Consumer<Reply> listener)
+    {
+        this.broadcastListener = listener;
+    }
+
+    public void onOrderAccepted(final Consumer<Reply.Order> listener)
+    {
+        this.orderListener = listener;
+    }
+
+    public void onEvent(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (decoder.wrapAndValidate(buffer, offset, length) != null)
+        {
+            invalid.incrementAndGet();
+            return;
+        }
+        final short type = decoder.type();
+        if (MessageTypes.isBroadcast(type))
+        {
+            notify(broadcastListener, Reply.decode(decoder));
+            return;
+        }
+        Reply accepted = null;
+        if (type == MessageTypes.ORDER_ACCEPTED)
+        {
+            // New orders are few (at most the stock): every client learns all of them, not only its own.
+            accepted = Reply.decode(decoder);
+            notify(orderListener, (Reply.Order)accepted);
+        }
+        if (decoder.sourceId() != sourceId)
+        {
+            return;
+        }
+        final long correlationId = decoder.correlationId();
+        if (ownReplies.test(correlationId) || !pending.isWaiting(correlationId))
+        {
+            return;
+        }
+        pending.complete(correlationId, accepted != null ? accepted : Reply.decode(decoder));
+    }
+
+    /** Events that did not decode (a newer engine, a corrupt stream): counted and skipped. */
+    public long invalidCount()
+    {
+        return invalid.get();
+    }
+
+    private static <T> void notify(final Consumer<T> listener, final T reply)
+    {
+        try
+        {
+            listener.accept(reply);
+        }
+        catch (final RuntimeException ex)
+        {
+            ex.printStackTrace();
+        }
+    }
+}

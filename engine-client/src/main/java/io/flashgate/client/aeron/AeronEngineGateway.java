@@ -1,0 +1,165 @@
+package io.flashgate.client.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.flashgate.client.CommandSender;
+import io.flashgate.client.EngineGateway;
+import io.flashgate.client.OverloadedException;
+import io.flashgate.client.PendingCommands;
+import io.flashgate.client.ReplyRouter;
+import io.flashgate.client.ResultUnknownException;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link EngineGateway} over Aeron: one exclusive publication to the engine's ingress
+ * ({@link AeronCommandChannel}), one subscription to the engine's egress, shared by all edges: each keeps only
+ * the replies carrying its source id, and every broadcast ({@link ReplyRouter}).
+ *
+ * <p>Never blocks the caller: an offer that Aeron refuses completes the future at once with
+ * {@link OverloadedException}; a command with no reply within {@link GatewayConfig#replyTimeout()} completes
+ * with {@link ResultUnknownException}. Reachability is a probe's round trip ({@link EngineLiveness}).
+ *
+ * <p>One thread ({@link ReplyPoller}) reads replies, sweeps deadlines and probes. Futures complete and the
+ * listeners run on that thread: keep callbacks short or hop to an executor.
+ */
+public final class AeronEngineGateway extends CommandSender
+{
+    private final Aeron aeron;
+    private final boolean ownsAeron;
+    private final GatewayConfig config;
+    private final AeronCommandChannel commands;
+    private final EngineLiveness liveness;
+    private final AgentRunner runner;
+
+    private AeronEngineGateway(final Aeron aeron, final boolean ownsAeron, final GatewayConfig config,
+        final AeronCommandChannel commands, final EngineLiveness liveness, final PendingCommands pending,
+        final AtomicLong correlationIds)
+    {
+        super(config.sourceId(), commands, pending,
+            new ReplyRouter(config.sourceId(), pending, liveness::claimProbeReply), correlationIds);
+        this.aeron = aeron;
+        this.ownsAeron = ownsAeron;
+        this.config = config;
+        this.commands = commands;
+        this.liveness = liveness;
+        this.runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null,
+            new ReplyPoller(router(), pending, liveness, config));
+        AgentRunner.startOnThread(runner, runnable ->
+        {
+            final Thread thread = new Thread(runnable, "flashgate-edge-poller-" + config.sourceId());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Connects its own Aeron client to {@code config.aeronDirectory()} (closed with the gateway), starts polling. */
+    public static AeronEngineGateway start(final GatewayConfig config)
+    {
+        final Aeron.Context context = new Aeron.Context();
+        if (config.aeronDirectory() != null)
+        {
+            context.aeronDirectoryName(config.aeronDirectory());
+        }
+        final Aeron aeron = Aeron.connect(context);
+        try
+        {
+            return start(aeron, true, config);
+        }
+        catch (final RuntimeException ex)
+        {
+            aeron.close();
+            throw ex;
+        }
+    }
+
+    /** Uses a client of the caller's, which the gateway does not close; starts polling. */
+    public static AeronEngineGateway start(final Aeron aeron, final GatewayConfig config)
+    {
+        return start(aeron, false, config);
+    }
+
+    private static AeronEngineGateway start(final Aeron aeron, final boolean ownsAeron, final GatewayConfig config)
+    {
+        AeronCommandChannel commands = null;
+        EngineLiveness liveness = null;
+        try
+        {
+            final ExclusivePublication ingress =
+                aeron.addExclusivePublication(config.ingressChannel(), config.ingressStreamId());
+            commands = new AeronCommandChannel(ingress);
+            final AtomicLong correlationIds = new AtomicLong();
+            liveness = new EngineLiveness(aeron, config, commands, correlationIds);
+            return new AeronEngineGateway(aeron, ownsAeron, config, commands, liveness,
+                new PendingCommands(config.replyTimeout()), correlationIds);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(liveness, commands);
+            throw ex;
+        }
+    }
+
+    public GatewayConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * The engine subscribes to our commands, we receive its event stream (Aeron heartbeats keep both alive) and a
+     * probe has made the round trip since the engine's stream (re)appeared.
+     */
+    @Override
+    public boolean isEngineReachable()
+    {
+        return liveness.isReachable();
+    }
+
+    /** Aeron-level connectivity both ways, without the probe's round trip (a hung engine still has this). */
+    public boolean areChannelsConnected()
+    {
+        return liveness.areChannelsConnected();
+    }
+
+    /** Waits (sleeping 1 ms steps) until {@link #isEngineReachable()}; for start-up and tests. */
+    public boolean awaitReachable(final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isEngineReachable())
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    /** Times the egress subscription was made anew because the engine stopped answering probes. */
+    public long resubscriptionCount()
+    {
+        return liveness.resubscriptionCount();
+    }
+
+    /** Stops the poller, closes the channels (and the client if owned); waiting commands get ResultUnknownException. */
+    @Override
+    public void close()
+    {
+        if (!commands.markClosed())
+        {
+            return;
+        }
+        CloseHelper.quietClose(runner);
+        CloseHelper.quietCloseAll(commands, liveness);
+        pending().failAll();
+        if (ownsAeron)
+        {
+            CloseHelper.quietClose(aeron);
+        }
+    }
+}
