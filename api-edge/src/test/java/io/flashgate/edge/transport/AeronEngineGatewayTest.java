@@ -136,7 +136,7 @@ class AeronEngineGatewayTest
     void ipcTwoGatewaysBuyConcurrentlyEachGetsItsOwnRepliesAndStockIsNeverOversold() throws Exception
     {
         final EmbeddedDriver driver = track(EmbeddedDriver.launch());
-        track(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        track(TestEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
         final AeronEngineGateway a = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
             .withSourceId(1)));
         final AeronEngineGateway b = track(AeronEngineGateway.launch(GatewayConfig.ipc(driver.aeronDirectory())
@@ -153,7 +153,7 @@ class AeronEngineGatewayTest
         final EmbeddedDriver edgeDriverB = track(EmbeddedDriver.launch());
         final String ingress = "127.0.0.1:" + freeUdpPort();
         final String egressControl = "127.0.0.1:" + freeUdpPort();
-        track(EngineTransport.launch(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
+        track(TestEngine.start(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
             engineConfig()));
         final AeronEngineGateway a = track(AeronEngineGateway.launch(
             GatewayConfig.udp(edgeDriverA.aeronDirectory(), ingress, egressControl, "127.0.0.1").withSourceId(11)));
@@ -329,7 +329,7 @@ class AeronEngineGatewayTest
             .withReplyTimeout(timeout)));
 
         // A live engine first: the gateway is reachable and answered.
-        final EngineTransport live = EngineTransport.launch(engineChannels, engineConfig());
+        final TestEngine live = TestEngine.start(engineChannels, engineConfig());
         try
         {
             assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));

@@ -210,14 +210,14 @@ public final class LoadGenerator
                 final String wait = options.string("wait", "");
                 targets.add(AeronTarget.start(dataDir.resolve("engine"), buyers, options.integer("drivers", 1),
                     idle.isEmpty() ? null : io.flashgate.protocol.IdleChoice.valueOf(idle.toUpperCase(Locale.ROOT)),
-                    wait.isEmpty() ? null : io.flashgate.engine.pipeline.WaitChoice.valueOf(wait.toUpperCase(Locale.ROOT))));
+                    wait.isEmpty() ? null : io.flashgate.config.WaitChoice.valueOf(wait.toUpperCase(Locale.ROOT))));
                 final String alsoWait = options.string("also-wait", "");
                 if (!alsoWait.isEmpty())
                 {
                     // The same engine with another pipeline wait strategy, as a labelled extra line (not the default).
                     targets.add(new Renamed(AeronTarget.start(dataDir.resolve("engine-" + alsoWait), buyers,
                         options.integer("drivers", 1), null,
-                        io.flashgate.engine.pipeline.WaitChoice.valueOf(alsoWait.toUpperCase(Locale.ROOT))),
+                        io.flashgate.config.WaitChoice.valueOf(alsoWait.toUpperCase(Locale.ROOT))),
                         "flashgate-aeron-wait-" + alsoWait.toLowerCase(Locale.ROOT)));
                 }
             }
