@@ -150,7 +150,7 @@ public sealed interface SettingType
         @Override
         public String typeName()
         {
-            return "one of " + names();
+            return "enum";
         }
 
         private String names()

@@ -29,7 +29,7 @@ public final class Settings
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.:_-]*[A-Za-z0-9])?");
     private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])");
     private static final Pattern ANY_PATH = Pattern.compile("[^\\x00]+");
-    private static final Pattern SECRET = Pattern.compile("\\S{16,}");
+    private static final Pattern SECRET = Pattern.compile("\\S+");
 
     private static final SettingType PORT = new SettingType.Whole(1, 65_535, false,
         " (0 is not allowed: clients and probes must know the port)");
@@ -55,7 +55,7 @@ public final class Settings
             "sizes the business-logic tables so a rush does not rehash", ENGINES),
         derived("engine.tickIntervalMillis", SettingType.Whole.range(0, 3_600_000), 1000L,
             "how often the engine's clock expires reservations; 0 = never", ENGINES),
-        derived("engine.snapshotEveryCommands", SettingType.Whole.range(0, Long.MAX_VALUE), 1_000_000L,
+        derived("engine.snapshotEveryCommands", SettingType.Whole.range(0, 1_000_000_000_000L), 1_000_000L,
             "take a snapshot after this many commands; 0 = only on request", ENGINES),
         // journal
         derived("journal.flushPolicy", new SettingType.Choice(FlushPolicy.class), FlushPolicy.PAGE_CACHE,
@@ -87,7 +87,7 @@ public final class Settings
         derived("edge.maxBodyBytes", SettingType.Whole.range(256, 16L << 20), 4096L,
             "larger request bodies: 413 PAYLOAD_TOO_LARGE", EDGES),
         new Setting("edge.tokenSecret", new SettingType.Text("secret", SECRET,
-            "at least 16 characters without spaces", true, true), "", "FLASHGATE_TOKEN_SECRET", "token-secret",
+            "text without spaces", true, true), "", "FLASHGATE_TOKEN_SECRET", "token-secret",
             "HS256 secret of bearer tokens (none: kept in <dataDir>/token-secret, made on first start)", EDGES),
         // protections
         derived("protections.userRatePerSecond", new SettingType.Positive(1_000_000), 20.0,

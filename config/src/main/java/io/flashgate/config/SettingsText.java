@@ -24,8 +24,35 @@ public final class SettingsText
                 out.append(section).append(":\n");
             }
             final Object value = loaded.values().get(setting.key());
-            final String line = "  " + setting.name() + ": " + setting.type().yaml(value);
+            // A set secret is never printed: its line is a comment, so the output still loads back.
+            final boolean hidden = setting.type() instanceof SettingType.Text text && text.secret() &&
+                !"".equals(value);
+            final String line = (hidden ? "  # " : "  ") + setting.name() + ": " + setting.type().yaml(value);
             out.append(String.format("%-48s # %s%n", line, loaded.origins().get(setting.key())));
+        }
+        return out.toString();
+    }
+
+    /** A complete settings file at the defaults, each setting under a comment saying what it means. */
+    public static String example()
+    {
+        final StringBuilder out = new StringBuilder()
+            .append("# Flashgate settings (docs/CONFIG.md). Every setting is here at its default value.\n")
+            .append("# Use: ops/flashgate run --config FILE (or FLASHGATE_CONFIG=FILE); FLASHGATE_* variables and\n")
+            .append("# flags win over this file. ops/flashgate config --print shows what is in effect.\n");
+        String section = "";
+        for (final Setting setting : Settings.ALL_SETTINGS)
+        {
+            if (!setting.section().equals(section))
+            {
+                section = setting.section();
+                out.append('\n').append(section).append(":\n");
+            }
+            out.append("  # ").append(setting.meaning()).append('\n')
+                .append("  # ").append(setting.type().rule()).append("; ").append(setting.env()).append(", --")
+                .append(setting.flag()).append('\n')
+                .append("  ").append(setting.name()).append(": ").append(setting.type().yaml(setting.defaultValue()))
+                .append('\n');
         }
         return out.toString();
     }

@@ -38,8 +38,8 @@ final class YamlFile
         }
         catch (final IOException ex)
         {
-            throw new ConfigException("config file " + file + ": cannot be read (" + ex.getClass().getSimpleName() +
-                ")");
+            throw new ConfigException("config file " + file + ": cannot be read (" +
+                (ex instanceof java.nio.file.NoSuchFileException ? "no such file" : ex.getMessage()) + ")");
         }
         final Object document = parse(file, text);
         final Map<String, Object> found = new LinkedHashMap<>();
