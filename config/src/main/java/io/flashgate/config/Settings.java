@@ -101,13 +101,13 @@ public final class Settings
         derived("protections.maxInFlight", SettingType.Whole.range(1, 1_000_000), 1024L,
             "engine commands this edge lets wait at once; beyond it: 503 OVERLOADED", EDGES),
         // metrics (engine-only process: run adds the engine's figures to the edge's /metrics)
-        derived("metrics.host", HOST_NAME, "127.0.0.1", "interface the engine-only process serves /metrics on",
-            kinds(ENGINE)),
+        new Setting("metrics.host", HOST_NAME, "127.0.0.1", "FLASHGATE_METRICS_HOST", "metrics-host",
+            "interface the engine-only process serves /metrics on", kinds(ENGINE)),
         new Setting("metrics.port", PORT, 9464L, "FLASHGATE_METRICS_PORT", "metrics-port",
             "TCP port of the engine-only process's /metrics", kinds(ENGINE)),
         // standby: room for a hot standby engine
-        derived("standby.enabled", new SettingType.Switch(Boolean.FALSE, " (hot standby is not built yet)"), false,
-            "run as a hot standby of another engine", ENGINES));
+        new Setting("standby.enabled", new SettingType.Switch(Boolean.FALSE, " (hot standby is not built yet)"), false,
+            "FLASHGATE_STANDBY_ENABLED", "standby-enabled", "run as a hot standby of another engine", ENGINES));
 
     private static final Map<String, Setting> BY_KEY = ALL_SETTINGS.stream()
         .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
