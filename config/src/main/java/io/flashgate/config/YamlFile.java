@@ -22,6 +22,11 @@ final class YamlFile
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
         System.setProperty("disable.perf.info", "true");
+        // It also logs where it was loaded from at INFO: a launcher's output is its own (one line per error).
+        if (System.getProperty("org.slf4j.simpleLogger.log.net.openhft") == null)
+        {
+            System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
+        }
     }
 
     private YamlFile()
