@@ -61,10 +61,10 @@ public final class SettingsText
     public static String help()
     {
         final StringBuilder out = new StringBuilder();
-        out.append(String.format("  %-34s %-22s %-36s %s%n", "key", "flag", "env", "default"));
+        out.append(String.format("  %-30s %-26s %-34s %s%n", "key", "flag", "env", "default"));
         for (final Setting setting : Settings.ALL_SETTINGS)
         {
-            out.append(String.format("  %-34s %-22s %-36s %s%n", setting.key(), "--" + setting.flag(), setting.env(),
+            out.append(String.format("  %-30s %-26s %-34s %s%n", setting.key(), "--" + setting.flag(), setting.env(),
                 setting.defaultText()));
         }
         return out.toString();
