@@ -6,8 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +32,10 @@ final class YamlFile
             System.setProperty("org.slf4j.simpleLogger.log.net.openhft", "warn");
         }
     }
+
+    /** A block-style {@code key:} line: its indentation and the key. */
+    private static final Pattern KEY_LINE =
+        Pattern.compile("^( *)([A-Za-z0-9_]+)\\s*:(\\s.*|)$");
 
     private YamlFile()
     {
@@ -94,6 +102,7 @@ final class YamlFile
         {
             return null;
         }
+        refuseRepeatedKeys(file, text);
         try
         {
             return WireType.YAML_ONLY.fromString(text);
@@ -102,6 +111,31 @@ final class YamlFile
         {
             throw new ConfigException("config file " + file + ": not valid YAML (" +
                 String.valueOf(ex.getMessage()).lines().findFirst().orElse(ex.getClass().getSimpleName()) + ")");
+        }
+    }
+
+    /**
+     * The YAML reader keeps the last of two equal keys and drops the first without a word (a second {@code engine:}
+     * section would silently undo the first), so a key written twice in one section is refused here.
+     */
+    private static void refuseRepeatedKeys(final Path file, final String text) throws ConfigException
+    {
+        final Set<String> seen = new HashSet<>();
+        String section = "";
+        for (final String line : text.lines().toList())
+        {
+            final Matcher key = KEY_LINE.matcher(line);
+            if (!key.matches())
+            {
+                continue;
+            }
+            final boolean topLevel = key.group(1).isEmpty();
+            section = topLevel ? key.group(2) : section;
+            final String path = topLevel ? section : section + "." + key.group(2);
+            if (!seen.add(path))
+            {
+                throw new ConfigException(path + ": given twice, must be given once (file " + file + ")");
+            }
         }
     }
 

@@ -67,6 +67,14 @@ class ConfigLoaderTest
         final Path section = file("edges:\n  httpPort: 80\n");
         assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", section.toString())));
         assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("standby-enabled", "true")));
+        final Path twice = file("engine:\n  ringSize: 1024\nedge:\n  httpPort: 80\nengine:\n  expectedBuyers: 9\n");
+        assertEquals("engine: given twice, must be given once (file " + twice + ")",
+            assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", twice.toString())))
+                .getMessage());
+        final Path keyTwice = file("engine:\n  ringSize: 1024\n  # a comment: fine\n  ringSize: 2048\n");
+        assertEquals("engine.ringSize: given twice, must be given once (file " + keyTwice + ")",
+            assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", keyTwice.toString())))
+                .getMessage());
         assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", dir.resolve("none.yaml")
             .toString())));
     }
