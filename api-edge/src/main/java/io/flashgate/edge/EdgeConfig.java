@@ -1,11 +1,14 @@
 package io.flashgate.edge;
 
+import io.flashgate.config.FlashgateConfig;
+
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * Everything the HTTP edge needs to start, with defaults that suit a 2-core laptop.
+ * Everything the HTTP edge needs to start. The defaults (which suit a 2-core laptop) are the settings tree's
+ * ({@link FlashgateConfig#defaults()}, docs/CONFIG.md); {@link #of} builds one from any settings.
  *
  * @param host                 interface to bind.
  * @param port                 TCP port; 0 picks a free one (read it back from the server).
@@ -30,8 +33,6 @@ public record EdgeConfig(
     Duration replyTimeout,
     int maxBodyBytes)
 {
-    public static final String SECRET_ENV = "FLASHGATE_TOKEN_SECRET";
-
     public EdgeConfig
     {
         if (tokenSecret == null || tokenSecret.isEmpty())
@@ -46,12 +47,23 @@ public record EdgeConfig(
         }
     }
 
-    /** Port 8080 on 127.0.0.1; the secret from {@code FLASHGATE_TOKEN_SECRET}, else a random one. */
+    /**
+     * The default settings with a random token secret (tokens minted elsewhere do not verify): the launcher
+     * resolves the real secret and passes it to {@link #of}.
+     */
     public static EdgeConfig defaults()
     {
-        final String env = System.getenv(SECRET_ENV);
-        final String secret = env != null && !env.isEmpty() ? env : randomSecret();
-        return new EdgeConfig("127.0.0.1", 8080, secret, 20, 40, 2000, 4000, 1024, Duration.ofSeconds(2), 4096);
+        return of(FlashgateConfig.defaults(), randomSecret());
+    }
+
+    /** The edge's part of the settings tree (edge and protections), with the token secret resolved by the caller. */
+    public static EdgeConfig of(final FlashgateConfig settings, final String tokenSecret)
+    {
+        final FlashgateConfig.Edge edge = settings.edge();
+        final FlashgateConfig.Protections limits = settings.protections();
+        return new EdgeConfig(edge.httpHost(), edge.httpPort(), tokenSecret, limits.userRatePerSecond(),
+            limits.userBurst(), limits.ipRatePerSecond(), limits.ipBurst(), limits.maxInFlight(),
+            Duration.ofMillis(edge.replyTimeoutMillis()), edge.maxBodyBytes());
     }
 
     public static String randomSecret()

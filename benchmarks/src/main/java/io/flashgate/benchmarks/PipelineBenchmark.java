@@ -4,7 +4,7 @@ import io.flashgate.protocol.WireFormat;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
-import io.flashgate.engine.pipeline.WaitChoice;
+import io.flashgate.config.WaitChoice;
 import io.flashgate.journal.FlushPolicy;
 import io.flashgate.protocol.CommandEncoder;
 import io.flashgate.protocol.MessageTypes;

@@ -1,46 +1,51 @@
 package io.flashgate.ops;
 
-import io.flashgate.edge.http.Tokens;
-import io.flashgate.protocol.Ids;
+import io.flashgate.cli.Args;
+import io.flashgate.cli.UsageException;
+import io.flashgate.cli.Verb;
+import io.flashgate.config.ConfigException;
+import io.flashgate.config.ConfigLoader;
+import io.flashgate.config.SettingsText;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
+import java.net.BindException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * {@code ops/flashgate run | engine | edge | token}: see {@link #USAGE}. Exit codes: 0 done, 1 failed to start,
- * 2 bad usage. Processes run until SIGTERM or Ctrl-C, then shut down in order (edge, engine, media driver).
+ * {@code ops/flashgate run | engine | edge | token | config}: see {@link #help()}. Exit codes (docs/CONFIG.md,
+ * "Exit codes"): 0 done, 1 failed at run time, 2 usage or configuration error, 3 environment (a folder that cannot
+ * be written, a port in use). Every failure is one line on stderr, never a stack trace. Processes run until SIGTERM
+ * or Ctrl-C, then shut down in reverse order of start.
  */
 public final class Launcher
 {
-    static final String USAGE = """
-        usage: ops/flashgate <command> [options]
-          run      engine + edge + embedded media driver in one JVM (HTTP on 127.0.0.1:8080, journal in ./data)
-          engine   the engine alone, taking commands over UDP (--ingress, --egress)
-          edge     an HTTP edge for a separate engine over UDP (--http-port, --ingress, --egress, --edge-host)
-          token    --user U [--admin] [--ttl SECONDS]: print a bearer token signed with the configured secret
-        options (flag, then environment, then default):
-          --http-port N      FLASHGATE_HTTP_PORT       8080
-          --http-host H      FLASHGATE_HTTP_HOST       127.0.0.1
-          --data-dir D       FLASHGATE_DATA_DIR        ./data
-          --token-secret S   FLASHGATE_TOKEN_SECRET    kept in <data-dir>/token-secret, made on first start
-          --ingress H:P      FLASHGATE_ENGINE_INGRESS  127.0.0.1:40123
-          --egress H:P       FLASHGATE_ENGINE_EGRESS   127.0.0.1:40124
-          --edge-host H      FLASHGATE_EDGE_HOST       127.0.0.1
-          --metrics-port N   FLASHGATE_METRICS_PORT    9464 (engine only; run adds them to the edge's /metrics)
-        """;
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final String PROGRAM = "ops/flashgate";
+
+    private static final List<LauncherVerb> VERBS = verbs();
 
     private Launcher()
     {
     }
 
+    private static List<LauncherVerb> verbs()
+    {
+        final List<LauncherVerb> verbs = new ArrayList<>(ServeVerb.all());
+        verbs.add(new TokenVerb());
+        verbs.add(new ConfigVerb());
+        return List.copyOf(verbs);
+    }
+
     public static void main(final String[] args)
     {
-        final int code = run(Arrays.asList(args), System.out, System.err);
-        if (code != 0)
+        final int code = run(Arrays.asList(args), System.getenv(), System.out, System.err);
+        if (code != OK)
         {
             System.exit(code);
         }
@@ -48,79 +53,97 @@ public final class Launcher
 
     static int run(final List<String> args, final PrintStream out, final PrintStream err)
     {
-        if (args.isEmpty() || List.of("help", "-h", "--help").contains(args.get(0)))
+        return run(args, System.getenv(), out, err);
+    }
+
+    static int run(final List<String> args, final Map<String, String> env, final PrintStream out, final PrintStream err)
+    {
+        if (args.isEmpty())
         {
-            out.print(USAGE);
-            return args.isEmpty() ? 2 : 0;
+            err.print(usage());
+            return UsageException.EXIT_CODE;
         }
-        final String command = args.get(0);
-        final LaunchOptions options;
+        if (List.of("help", "-h", "--help").contains(args.get(0)))
+        {
+            out.print(help());
+            return OK;
+        }
+        final Optional<LauncherVerb> verb = VERBS.stream().filter(v -> v.name().equals(args.get(0))).findFirst();
+        if (verb.isEmpty())
+        {
+            err.println("flashgate: unknown command '" + args.get(0) + "' (try: " + PROGRAM + " help)");
+            return UsageException.EXIT_CODE;
+        }
         try
         {
-            options = LaunchOptions.parse(args.subList(1, args.size()), System::getenv);
+            final Args parsed = verb.get().parse(PROGRAM, args.subList(1, args.size()));
+            if (parsed.help())
+            {
+                out.print(verb.get().help(PROGRAM));
+                return OK;
+            }
+            return verb.get().execute(parsed, env, out);
         }
-        catch (final LaunchOptions.UsageException ex)
+        catch (final UsageException ex)
         {
             err.println("flashgate: " + ex.getMessage());
-            err.print(USAGE);
-            return 2;
+            return UsageException.EXIT_CODE;
         }
-        try
+        catch (final ConfigException ex)
         {
-            return switch (command)
-            {
-                case "run" -> serve(FlashgateProcess.allInOne(options), out);
-                case "engine" -> serve(FlashgateProcess.engine(options), out);
-                case "edge" -> serve(FlashgateProcess.edge(options), out);
-                case "token" -> token(options, out, err);
-                default ->
-                {
-                    err.println("flashgate: unknown command '" + command + "'");
-                    err.print(USAGE);
-                    yield 2;
-                }
-            };
+            err.println("flashgate: config: " + ex.getMessage());
+            return ConfigException.EXIT_CODE;
+        }
+        catch (final EnvironmentException ex)
+        {
+            err.println("flashgate: " + ex.getMessage());
+            return EnvironmentException.EXIT_CODE;
         }
         catch (final IOException | RuntimeException ex)
         {
-            err.println("flashgate: could not start: " + ex.getMessage());
-            return 1;
+            if (causedBy(ex, BindException.class))
+            {
+                err.println("flashgate: a port is in use: " + oneLine(ex));
+                return EnvironmentException.EXIT_CODE;
+            }
+            err.println("flashgate: failed: " + oneLine(ex));
+            return FAILED;
         }
     }
 
-    private static int token(final LaunchOptions options, final PrintStream out, final PrintStream err)
-        throws IOException
+    private static boolean causedBy(final Throwable failure, final Class<? extends Throwable> type)
     {
-        if (options.user() == null || !Ids.isValid(options.user()))
+        for (Throwable cause = failure; cause != null; cause = cause.getCause())
         {
-            err.println("flashgate: token needs --user U, 1-64 characters of [A-Za-z0-9_.:-]");
-            return 2;
+            if (type.isInstance(cause))
+            {
+                return true;
+            }
         }
-        final Tokens tokens = new Tokens(TokenSecret.resolve(options));
-        out.println(tokens.mint(options.user(), options.admin() ? Tokens.ADMIN_ROLE : null,
-            Duration.ofSeconds(options.ttlSeconds())));
-        return 0;
+        return false;
     }
 
-    /** Prints one ready line and blocks until the JVM is asked to stop; the shutdown hook closes everything. */
-    private static int serve(final FlashgateProcess process, final PrintStream out)
+    private static String oneLine(final Throwable failure)
     {
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            process.close();
-            stopped.countDown();
-        }, "flashgate-shutdown"));
-        out.println("flashgate: ready: " + process.description());
-        out.flush();
-        try
-        {
-            stopped.await();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        final String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return message.lines().findFirst().orElse("") + " (" + failure.getClass().getSimpleName() + ")";
+    }
+
+    /** The short usage printed on a bare {@code ops/flashgate}. */
+    static String usage()
+    {
+        return "usage: " + PROGRAM + " <command> [options]   (" + PROGRAM + " help: every command and setting)\n" +
+            Verb.list(VERBS);
+    }
+
+    /** The commands, then every setting with its flag, variable and default, generated from the settings. */
+    static String help()
+    {
+        return usage() + "\n" +
+            "Settings (docs/CONFIG.md): defaults, then the YAML file (--config FILE or " + ConfigLoader.CONFIG_ENV +
+            "),\nthen FLASHGATE_* variables, then flags; each command takes the flags of the settings it reads\n" +
+            "(" + PROGRAM + " <command> --help).\n" + SettingsText.help() + "\n" +
+            "Exit codes: 0 ok, 1 failed at run time, 2 usage or configuration error, 3 environment (a folder that\n" +
+            "cannot be written, a port in use).\n";
     }
 }

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.config.FlashgateConfig;
 import io.flashgate.edge.EdgeConfig;
 
 import java.io.IOException;
@@ -21,16 +22,17 @@ final class TokenSecret
     {
     }
 
-    static String resolve(final LaunchOptions options) throws IOException
+    static String resolve(final FlashgateConfig config) throws IOException
     {
-        if (options.tokenSecret() != null)
+        if (config.edge().secret().isPresent())
         {
-            return options.tokenSecret();
+            return config.edge().secret().get();
         }
-        final Path file = options.dataDir().resolve(FILE_NAME);
+        final Path folder = config.engine().dataDir();
+        final Path file = folder.resolve(FILE_NAME);
         if (!Files.exists(file))
         {
-            Files.createDirectories(options.dataDir());
+            Files.createDirectories(folder);
             try
             {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

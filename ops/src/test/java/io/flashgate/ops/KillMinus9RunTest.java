@@ -1,6 +1,8 @@
 package io.flashgate.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,33 +35,33 @@ class KillMinus9RunTest
     @TempDir
     Path logs;
 
-    private final List<LauncherProcess> processes = new ArrayList<>();
+    private final List<ChildJvm> processes = new ArrayList<>();
 
     @AfterEach
     void stopAll() throws Exception
     {
-        for (final LauncherProcess process : processes)
+        for (final ChildJvm process : processes)
         {
             process.close();
         }
     }
 
-    private LauncherProcess run(final int port, final String log) throws Exception
+    private ChildJvm run(final int port, final String log) throws Exception
     {
-        final LauncherProcess process = LauncherProcess.start(logs.resolve(log), Map.of(
+        final ChildJvm process = LauncherProcess.start(logs.resolve(log), Map.of(
             "FLASHGATE_HTTP_PORT", Integer.toString(port),
             "FLASHGATE_DATA_DIR", dataDir.toString(),
             "FLASHGATE_TOKEN_SECRET", SECRET), "run");
         processes.add(process);
-        return process.awaitReady(1, 90);
+        return LauncherProcess.awaitReady(process, 1, 90);
     }
 
     @Test
     @Timeout(240)
     void everyAcknowledgedOrderSurvivesAKillMinus9() throws Exception
     {
-        final int port = LauncherProcess.freeTcpPort();
-        final LauncherProcess first = run(port, "first.log");
+        final int port = FreePorts.tcp();
+        final ChildJvm first = run(port, "first.log");
         final Shopper shopper = new Shopper(SECRET, port);
         assertEquals(201, shopper.createSale("drop", STOCK, 1).status());
 
@@ -88,7 +90,7 @@ class KillMinus9RunTest
         final List<CompletableFuture<?>> inFlight = new ArrayList<>();
         final Thread buyers = new Thread(() ->
         {
-            for (int i = 0; i < 6_000 && first.process().isAlive(); i++)
+            for (int i = 0; i < 6_000 && first.isAlive(); i++)
             {
                 final String user = "u" + i;
                 inFlight.add(shopper.purchase("drop", user, "k").thenAccept(answer ->
@@ -115,7 +117,7 @@ class KillMinus9RunTest
         assertTrue(acknowledgedReservations > 0, "the kill came before any purchase was acknowledged");
         System.out.println("kill -9 after " + acknowledgedReservations + " acknowledged purchases");
 
-        final LauncherProcess second = run(port, "second.log");
+        final ChildJvm second = run(port, "second.log");
         for (final Map.Entry<String, String> expected : expectedStatus.entrySet())
         {
             final Shopper.Answer order = shopper.order(ownerOf.get(expected.getKey()), expected.getKey());
@@ -143,7 +145,7 @@ class KillMinus9RunTest
             metrics);
 
         // SIGTERM: a clean stop; the next start shows the very same figures.
-        second.terminate();
+        second.terminate(java.time.Duration.ofSeconds(30));
         run(port, "third.log");
         assertEquals(stats, shopper.stats("drop").body());
     }

@@ -1,5 +1,10 @@
 package io.flashgate.ops;
 
+import io.flashgate.config.ConfigException;
+import io.flashgate.config.ConfigLoader;
+import io.flashgate.config.FlashgateConfig;
+import io.flashgate.config.Setting;
+import io.flashgate.config.Settings;
 import io.flashgate.edge.http.Tokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +20,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,46 +34,67 @@ class LauncherTest
 
     private int launch(final String... args)
     {
-        return Launcher.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Launcher.run(List.of(args), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
-    @Test
-    void defaultsThenEnvironmentThenFlags()
+    private static FlashgateConfig load(final Map<String, String> env, final String... flags) throws Exception
     {
-        final LaunchOptions defaults = LaunchOptions.parse(List.of(), key -> null);
-        assertEquals(8080, defaults.httpPort());
-        assertEquals(Path.of("data"), defaults.dataDir());
-        assertNull(defaults.tokenSecret());
-        assertEquals("127.0.0.1:40123", defaults.ingressEndpoint());
+        final Map<String, String> values = new java.util.HashMap<>();
+        for (int i = 0; i < flags.length; i += 2)
+        {
+            values.put(flags[i], flags[i + 1]);
+        }
+        return ConfigLoader.load(env, values).config();
+    }
+
+    @Test
+    void defaultsThenEnvironmentThenFlags() throws Exception
+    {
+        final FlashgateConfig defaults = load(Map.of());
+        assertEquals(8080, defaults.edge().httpPort());
+        assertEquals(Path.of("data"), defaults.engine().dataDir());
+        assertTrue(defaults.edge().secret().isEmpty());
+        assertEquals("127.0.0.1:40123", defaults.transport().ingress());
 
         final Map<String, String> env = Map.of("FLASHGATE_HTTP_PORT", "9000", "FLASHGATE_DATA_DIR", "/tmp/x",
             "FLASHGATE_TOKEN_SECRET", "from-env");
-        final LaunchOptions fromEnv = LaunchOptions.parse(List.of(), env::get);
-        assertEquals(9000, fromEnv.httpPort());
-        assertEquals(Path.of("/tmp/x"), fromEnv.dataDir());
-        assertEquals("from-env", fromEnv.tokenSecret());
+        final FlashgateConfig fromEnv = load(env);
+        assertEquals(9000, fromEnv.edge().httpPort());
+        assertEquals(Path.of("/tmp/x"), fromEnv.engine().dataDir());
+        assertEquals("from-env", fromEnv.edge().tokenSecret());
 
-        final LaunchOptions flags = LaunchOptions.parse(
-            List.of("--http-port", "9100", "--data-dir=/tmp/y", "--token-secret", "from-flag"), env::get);
-        assertEquals(9100, flags.httpPort());
-        assertEquals(Path.of("/tmp/y"), flags.dataDir());
-        assertEquals("from-flag", flags.tokenSecret());
+        final FlashgateConfig flags = load(env, "http-port", "9100", "data-dir", "/tmp/y", "token-secret", "from-flag");
+        assertEquals(9100, flags.edge().httpPort());
+        assertEquals(Path.of("/tmp/y"), flags.engine().dataDir());
+        assertEquals("from-flag", flags.edge().tokenSecret());
     }
 
     @Test
     void badSettingsAreUsageErrorsWithExitCode2()
     {
-        assertThrows(LaunchOptions.UsageException.class, () -> LaunchOptions.parse(List.of("--http-port", "x"), k -> null));
-        assertThrows(LaunchOptions.UsageException.class, () -> LaunchOptions.parse(List.of("--http-port", "70000"), k -> null));
-        assertThrows(LaunchOptions.UsageException.class, () -> LaunchOptions.parse(List.of("--ingress", "nohost"), k -> null));
-        assertThrows(LaunchOptions.UsageException.class, () -> LaunchOptions.parse(List.of("--bogus"), k -> null));
-        assertThrows(LaunchOptions.UsageException.class, () -> LaunchOptions.parse(List.of("--data-dir"), k -> null));
+        assertThrows(ConfigException.class, () -> load(Map.of(), "http-port", "x"));
+        assertThrows(ConfigException.class, () -> load(Map.of(), "http-port", "70000"));
+        assertThrows(ConfigException.class, () -> load(Map.of(), "ingress", "nohost"));
+        assertEquals(2, launch("run", "--bogus"));
+        assertEquals(2, launch("run", "--data-dir"));
         assertEquals(2, launch("run", "--http-port", "-1"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("port out of range"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("edge.httpPort: must be 1..65535"), err.toString());
         assertEquals(2, launch("fly"));
         assertEquals(2, launch());
         assertEquals(0, launch("help"));
+    }
+
+    @Test
+    void helpListsEverySettingWithItsDefaultVariableAndFlag()
+    {
+        assertEquals(0, launch("help"));
+        final String help = out.toString(StandardCharsets.UTF_8);
+        for (final Setting setting : Settings.ALL_SETTINGS)
+        {
+            assertTrue(help.lines().anyMatch(line -> line.contains(setting.key()) && line.contains(setting.env()) &&
+                line.contains("--" + setting.flag()) && line.contains(setting.defaultText())), setting.key());
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.flashgate.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,20 +40,20 @@ class TwoEdgesOverUdpTest
     @TempDir
     Path logs;
 
-    private final List<LauncherProcess> processes = new ArrayList<>();
+    private final List<ChildJvm> processes = new ArrayList<>();
 
     @AfterEach
     void stopAll() throws Exception
     {
-        for (final LauncherProcess process : processes)
+        for (final ChildJvm process : processes)
         {
             process.close();
         }
     }
 
-    private LauncherProcess start(final String log, final String... args) throws Exception
+    private ChildJvm start(final String log, final String... args) throws Exception
     {
-        final LauncherProcess process = LauncherProcess.start(logs.resolve(log), Map.of(
+        final ChildJvm process = LauncherProcess.start(logs.resolve(log), Map.of(
             "FLASHGATE_DATA_DIR", dataDir.toString(), "FLASHGATE_TOKEN_SECRET", SECRET), args);
         processes.add(process);
         return process;
@@ -92,17 +94,15 @@ class TwoEdgesOverUdpTest
     @Timeout(240)
     void aContestedSaleThroughTwoEdgesSellsExactlyTheStock() throws Exception
     {
-        final String ingress = "127.0.0.1:" + LauncherProcess.freeUdpPort();
-        final String egress = "127.0.0.1:" + LauncherProcess.freeUdpPort();
-        final int port1 = LauncherProcess.freeTcpPort();
-        final int port2 = LauncherProcess.freeTcpPort();
-        final int metricsPort = LauncherProcess.freeTcpPort();
-        start("engine.log", "engine", "--ingress", ingress, "--egress", egress,
-            "--metrics-port", Integer.toString(metricsPort)).awaitReady(1, 90);
-        start("edge1.log", "edge", "--http-port", Integer.toString(port1), "--ingress", ingress, "--egress", egress)
-            .awaitReady(1, 90);
-        start("edge2.log", "edge", "--http-port", Integer.toString(port2), "--ingress", ingress, "--egress", egress)
-            .awaitReady(1, 90);
+        final String ingress = "127.0.0.1:" + FreePorts.udp();
+        final String egress = "127.0.0.1:" + FreePorts.udp();
+        final int port1 = FreePorts.tcp();
+        final int port2 = FreePorts.tcp();
+        final int metricsPort = FreePorts.tcp();
+        LauncherProcess.awaitReady(start("engine.log", "engine", "--ingress", ingress, "--egress", egress,
+            "--metrics-port", Integer.toString(metricsPort)), 1, 90);
+        LauncherProcess.awaitReady(start("edge1.log", "edge", "--http-port", Integer.toString(port1), "--ingress", ingress, "--egress", egress), 1, 90);
+        LauncherProcess.awaitReady(start("edge2.log", "edge", "--http-port", Integer.toString(port2), "--ingress", ingress, "--egress", egress), 1, 90);
         final Shopper[] edges = {new Shopper(SECRET, port1), new Shopper(SECRET, port2)};
         awaitReady(edges[0]);
         awaitReady(edges[1]);

@@ -133,7 +133,7 @@ class AeronEngineGatewayTest
     void ipcTwoGatewaysBuyConcurrentlyEachGetsItsOwnRepliesAndStockIsNeverOversold() throws Exception
     {
         final EmbeddedDriver driver = track(EmbeddedDriver.start());
-        track(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        track(TestEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
         final AeronEngineGateway a = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withSourceId(1)));
         final AeronEngineGateway b = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
@@ -173,7 +173,7 @@ class AeronEngineGatewayTest
         final EmbeddedDriver edgeDriverB = track(EmbeddedDriver.start());
         final String ingress = FreePorts.udpEndpoint();
         final String egressControl = FreePorts.udpEndpoint();
-        track(EngineTransport.launch(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
+        track(TestEngine.start(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
             engineConfig()));
         final AeronEngineGateway a = track(AeronEngineGateway.start(
             GatewayConfig.udp(edgeDriverA.aeronDirectory(), ingress, egressControl, "127.0.0.1").withSourceId(11)));
@@ -349,7 +349,7 @@ class AeronEngineGatewayTest
             .withReplyTimeout(timeout)));
 
         // A live engine first: the gateway is reachable and answered.
-        final EngineTransport live = EngineTransport.launch(engineChannels, engineConfig());
+        final TestEngine live = TestEngine.start(engineChannels, engineConfig());
         try
         {
             assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));

@@ -2,7 +2,6 @@ package io.flashgate.edge.transport;
 
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
-import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
 
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ public final class EngineProcess
     public static void main(final String[] args) throws Exception
     {
         try (EmbeddedDriver driver = EmbeddedDriver.start(args[0], context -> { });
-            EngineTransport transport = EngineTransport.launch(TransportConfig.udp(driver.aeronDirectory(), args[2], args[3]),
+            TestEngine engine = TestEngine.start(TransportConfig.udp(driver.aeronDirectory(), args[2], args[3]),
                 EngineConfig.defaults(Path.of(args[1])).withTickIntervalMillis(0).withSnapshotEveryCommands(0)))
         {
             System.out.println("READY");
@@ -31,8 +30,8 @@ public final class EngineProcess
             {
                 Thread.onSpinWait();
             }
-            System.out.println("STOPPING published=" + transport.egressPublished() + " dropped=" +
-                transport.egressDropped());
+            System.out.println("STOPPING published=" + engine.transport().egressPublished() + " dropped=" +
+                engine.transport().egressDropped());
         }
     }
 }

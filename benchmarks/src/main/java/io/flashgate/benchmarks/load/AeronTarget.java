@@ -29,11 +29,11 @@ public final class AeronTarget implements Target
 {
     private final EmbeddedDriver engineDriver;
     private final EmbeddedDriver clientDriver;
-    private final EngineTransport engine;
+    private final EngineBehindAeron engine;
     private final AeronEngineGateway gateway;
 
     private AeronTarget(final EmbeddedDriver engineDriver, final EmbeddedDriver clientDriver,
-        final EngineTransport engine, final AeronEngineGateway gateway)
+        final EngineBehindAeron engine, final AeronEngineGateway gateway)
     {
         this.engineDriver = engineDriver;
         this.clientDriver = clientDriver;
@@ -54,12 +54,12 @@ public final class AeronTarget implements Target
      * @param wait    the engine pipeline's wait strategy; null = default.
      */
     public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
-        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.engine.pipeline.WaitChoice wait)
+        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait)
         throws Exception
     {
         EmbeddedDriver engineDriver = null;
         EmbeddedDriver clientDriver = null;
-        EngineTransport engine = null;
+        EngineBehindAeron engine = null;
         AeronEngineGateway gateway = null;
         try
         {
@@ -80,7 +80,7 @@ public final class AeronTarget implements Target
                 transport = transport.withIdle(idle);
                 edge = edge.withIdle(idle);
             }
-            engine = EngineTransport.launch(transport, config);
+            engine = EngineBehindAeron.start(transport, config);
             gateway = AeronEngineGateway.start(edge);
             if (!gateway.awaitReachable(Duration.ofSeconds(20)))
             {
@@ -177,7 +177,7 @@ public final class AeronTarget implements Target
 
     public EngineTransport engine()
     {
-        return engine;
+        return engine.transport();
     }
 
     public AeronEngineGateway gateway()

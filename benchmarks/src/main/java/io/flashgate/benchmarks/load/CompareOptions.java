@@ -3,7 +3,7 @@ package io.flashgate.benchmarks.load;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;
-import io.flashgate.engine.pipeline.WaitChoice;
+import io.flashgate.config.WaitChoice;
 import io.flashgate.protocol.IdleChoice;
 
 import java.nio.file.Path;

@@ -7,9 +7,8 @@ import io.flashgate.edge.http.EdgeServer;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
-import io.flashgate.engine.pipeline.WaitChoice;
+import io.flashgate.config.WaitChoice;
 import io.flashgate.engine.transport.EmbeddedDriver;
-import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
 import io.javalin.Javalin;
 import org.agrona.CloseHelper;
@@ -54,7 +53,7 @@ public final class HttpServers
         final String idle = args.length > 3 ? args[3] : "";
         Files.createDirectories(dataDir);
         EmbeddedDriver driver = null;
-        EngineTransport engine = null;
+        EngineBehindAeron engine = null;
         AeronEngineGateway gateway = null;
         EdgeServer edge = null;
         Javalin bare = null;
@@ -76,7 +75,7 @@ public final class HttpServers
                 transport = transport.withIdle(choice);
                 edgeChannels = edgeChannels.withIdle(choice);
             }
-            engine = EngineTransport.launch(transport, engineConfig);
+            engine = EngineBehindAeron.start(transport, engineConfig);
             gateway = AeronEngineGateway.start(edgeChannels);
             if (!gateway.awaitReachable(Duration.ofSeconds(30)))
             {

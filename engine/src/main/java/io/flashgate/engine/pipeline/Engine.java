@@ -81,7 +81,7 @@ public final class Engine implements AutoCloseable
         log.log(System.Logger.Level.INFO, recovered.describe());
 
         disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(), ProducerType.MULTI,
-            config.waitChoice().newStrategy());
+            WaitStrategies.of(config.waitChoice()));
         // Fail-stop: if the journal cannot write, its stage dies and nothing after it is ever released.
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
         journaller = new Journaller(journal);

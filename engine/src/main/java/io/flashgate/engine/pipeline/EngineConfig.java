@@ -1,11 +1,14 @@
 package io.flashgate.engine.pipeline;
 
+import io.flashgate.config.FlashgateConfig;
+import io.flashgate.config.WaitChoice;
 import io.flashgate.journal.FlushPolicy;
 
 import java.nio.file.Path;
 
 /**
- * Everything the engine needs to start, with defaults that suit a 2-core laptop.
+ * Everything the engine needs to start. The defaults (which suit a 2-core laptop) are the settings tree's
+ * ({@link FlashgateConfig#defaults()}, docs/CONFIG.md); {@link #of} builds one from any settings.
  *
  * @param dataDirectory      journal and snapshots live in {@code journal/} and {@code snapshots/} below it.
  * @param ringSize           slots in the input ring (power of two); a full ring is back-pressure.
@@ -34,10 +37,26 @@ public record EngineConfig(
         }
     }
 
+    /** The default settings, with the journal and snapshots below {@code dataDirectory}. */
     public static EngineConfig defaults(final Path dataDirectory)
     {
-        return new EngineConfig(dataDirectory, 16 * 1024, WaitChoice.BLOCKING, FlushPolicy.PAGE_CACHE,
-            64L * 1024 * 1024, 1000, 1_000_000, 1024);
+        return of(FlashgateConfig.defaults()).withDataDirectory(dataDirectory);
+    }
+
+    /** The engine's part of the settings tree. */
+    public static EngineConfig of(final FlashgateConfig settings)
+    {
+        final FlashgateConfig.Engine engine = settings.engine();
+        final FlashgateConfig.Journal journal = settings.journal();
+        return new EngineConfig(engine.dataDir(), engine.ringSize(), engine.waitStrategy(), journal.flushPolicy(),
+            journal.segmentSizeBytes(), engine.tickIntervalMillis(), engine.snapshotEveryCommands(),
+            engine.expectedBuyers());
+    }
+
+    public EngineConfig withDataDirectory(final Path directory)
+    {
+        return new EngineConfig(directory, ringSize, waitChoice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
+            snapshotEveryCommands, expectedBuyers);
     }
 
     public Path journalDirectory()

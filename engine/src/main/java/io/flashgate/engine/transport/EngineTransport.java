@@ -9,7 +9,6 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.pipeline.Engine;
-import io.flashgate.engine.pipeline.EngineConfig;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -18,7 +17,6 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,15 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The engine takes its sink at start, so wiring goes: {@link #open} (creates the egress
  * publication and the ingress subscription), {@code Engine.start(config, transport.egressSink())},
- * then {@link #start(Engine)} (begins polling ingress). {@link #launch} does all three.
+ * then {@link #start(Engine)} (begins polling ingress). The transport carries messages and does not own
+ * the engine: whoever started the engine closes it (the process's composition root).
  *
  * <p>Edges know the engine is reachable when their egress subscription and ingress publication are
  * connected: Aeron's own heartbeats keep both alive, so no application heartbeat is sent.
  */
 public final class EngineTransport implements AutoCloseable
 {
-    private final Aeron aeron;
-    private final boolean ownsAeron;
     private final TransportConfig config;
     private final ExclusivePublication egress;
     private final Subscription ingress;
@@ -51,13 +48,11 @@ public final class EngineTransport implements AutoCloseable
     private final AtomicLong commandsReceived = new AtomicLong();
     private final AtomicLong ingressAborts = new AtomicLong();
     private AgentRunner runner;
-    private Engine ownedEngine;
+    private Engine engine;
     private boolean closed;
 
-    private EngineTransport(final Aeron aeron, final boolean ownsAeron, final TransportConfig config)
+    private EngineTransport(final Aeron aeron, final TransportConfig config)
     {
-        this.aeron = aeron;
-        this.ownsAeron = ownsAeron;
         this.config = config;
         ExclusivePublication publication = null;
         Subscription subscription = null;
@@ -82,45 +77,7 @@ public final class EngineTransport implements AutoCloseable
      */
     public static EngineTransport open(final Aeron aeron, final TransportConfig config)
     {
-        return new EngineTransport(aeron, false, config);
-    }
-
-    /**
-     * Connects an Aeron client to {@code config.aeronDirectory()}, opens the channels, starts the engine
-     * with {@link #egressSink()} and starts polling ingress. {@link #close()} then stops
-     * ingress, closes the engine (draining it), the channels and the client, in that order.
-     */
-    public static EngineTransport launch(final TransportConfig config, final EngineConfig engineConfig)
-        throws IOException
-    {
-        final Aeron.Context context = new Aeron.Context();
-        if (config.aeronDirectory() != null)
-        {
-            context.aeronDirectoryName(config.aeronDirectory());
-        }
-        final Aeron aeron = Aeron.connect(context);
-        final EngineTransport transport;
-        try
-        {
-            transport = new EngineTransport(aeron, true, config);
-        }
-        catch (final RuntimeException ex)
-        {
-            aeron.close();
-            throw ex;
-        }
-        try
-        {
-            final Engine engine = Engine.start(engineConfig, transport.egressSink());
-            transport.ownedEngine = engine;
-            transport.start(engine);
-            return transport;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            transport.close();
-            throw ex;
-        }
+        return new EngineTransport(aeron, config);
     }
 
     /** The engine's sink: called on the engine's egress thread only (single writer to the publication). */
@@ -140,6 +97,7 @@ public final class EngineTransport implements AutoCloseable
         {
             throw new IllegalStateException("already started");
         }
+        this.engine = engine;
         runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null,
             new IngressAgent(engine));
         AgentRunner.startOnThread(runner, runnable ->
@@ -150,10 +108,10 @@ public final class EngineTransport implements AutoCloseable
         });
     }
 
-    /** The engine started by {@link #launch}, or null if the caller owns it. */
-    public Engine engine()
+    /** The engine this transport feeds (given to {@link #start}), or null before then; not owned. */
+    public synchronized Engine engine()
     {
-        return ownedEngine;
+        return engine;
     }
 
     public TransportConfig config()
@@ -197,7 +155,7 @@ public final class EngineTransport implements AutoCloseable
         return sink.published.get();
     }
 
-    /** Stops polling ingress, closes the engine if {@link #launch} started it, then the channels and owned client. */
+    /** Stops polling ingress, then closes the channels (not the Aeron client, which is the caller's). */
     @Override
     public void close()
     {
@@ -212,12 +170,7 @@ public final class EngineTransport implements AutoCloseable
             toStop = runner;
         }
         CloseHelper.quietClose(toStop);
-        CloseHelper.quietClose(ownedEngine);
         CloseHelper.quietCloseAll(ingress, egress);
-        if (ownsAeron)
-        {
-            CloseHelper.quietClose(aeron);
-        }
     }
 
     /** Polls ingress; ABORTs a fragment the engine's ring cannot take so Aeron's flow control pushes back. */

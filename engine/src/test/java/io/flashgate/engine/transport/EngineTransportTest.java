@@ -257,26 +257,34 @@ class EngineTransportTest
 
     @Test
     @Timeout(60)
-    void launchOwnsEngineAndClientAndCloseStopsThemAll() throws Exception
+    void closeStopsTheTransportButLeavesTheEngineToWhoeverStartedIt() throws Exception
     {
         driver = EmbeddedDriver.start();
         final String folder = driver.aeronDirectory();
         assertTrue(new File(folder).isDirectory());
-        transport = EngineTransport.launch(TransportConfig.ipc(folder), engineConfig());
+        final Aeron engineClient = driver.connect();
+        transport = EngineTransport.open(engineClient, TransportConfig.ipc(folder));
+        engine = Engine.start(engineConfig(), transport.egressSink());
+        transport.start(engine);
         assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("flashgate-ingress")));
         aeron = driver.connect();
         commands = aeron.addExclusivePublication(AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID);
         events = aeron.addSubscription(AeronChannels.IPC, AeronChannels.EGRESS_STREAM_ID);
         await(() -> commands.isConnected() && events.isConnected(), Duration.ofSeconds(10), "IPC connected");
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
-        send(buffer, new CommandEncoder().wrap(buffer, 0).saleCommand(MessageTypes.QUERY_SALE, SOURCE, 1, "x"));
+        final int length = new CommandEncoder().wrap(buffer, 0).saleCommand(MessageTypes.QUERY_SALE, SOURCE, 1, "x");
+        send(buffer, length);
         assertInstanceOf(Reply.Rejected.class, receive(1, Duration.ofSeconds(10)).get(1L));
 
         transport.close();
         assertNoTransportThreads();
-        // The engine is closed too: a closed engine refuses commands.
-        assertFalse(transport.engine().offer(buffer, 0, 64));
         await(() -> !commands.isConnected(), Duration.ofSeconds(10), "ingress subscription gone");
+        // The engine is not the transport's: it still takes commands until its owner closes it.
+        assertTrue(engine.offer(buffer, 0, length));
+        engine.close();
+        assertFalse(engine.offer(buffer, 0, length));
+        engine = null;
+        engineClient.close();
 
         CloseHelper.quietCloseAll(commands, events, aeron);
         commands = null;

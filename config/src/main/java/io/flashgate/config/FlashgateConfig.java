@@ -1,0 +1,132 @@
+package io.flashgate.config;
+
+import io.flashgate.journal.FlushPolicy;
+import io.flashgate.protocol.IdleChoice;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The one typed tree of settings (docs/CONFIG.md). Every default is written once, in {@link Settings}; the component
+ * records ({@code EngineConfig}, {@code EdgeConfig}, ...) are built from this tree by the composition roots.
+ */
+public record FlashgateConfig(
+    Engine engine,
+    Journal journal,
+    Transport transport,
+    Edge edge,
+    Protections protections,
+    Metrics metrics,
+    Standby standby)
+{
+    private static final FlashgateConfig DEFAULTS = from(key -> Settings.get(key).defaultValue());
+
+    /** The engine pipeline. */
+    public record Engine(Path dataDir, int ringSize, WaitChoice waitStrategy, int expectedBuyers,
+        long tickIntervalMillis, long snapshotEveryCommands)
+    {
+    }
+
+    /** The command journal. */
+    public record Journal(FlushPolicy flushPolicy, long segmentSizeBytes)
+    {
+    }
+
+    /** Aeron between engine and edges. {@code aeronDir} is empty when not set. */
+    public record Transport(boolean embeddedDriver, String aeronDir, String ingress, String egress, String edgeHost,
+        IdleChoice pollerIdle, IdleChoice driverIdle)
+    {
+        /** The media driver's folder, if one is set. */
+        public Optional<String> aeronDirectory()
+        {
+            return aeronDir.isEmpty() ? Optional.empty() : Optional.of(aeronDir);
+        }
+    }
+
+    /** The HTTP edge. {@code tokenSecret} is empty when not set (then the launcher keeps one in the data folder). */
+    public record Edge(String httpHost, int httpPort, long replyTimeoutMillis, int maxBodyBytes, String tokenSecret)
+    {
+        public Optional<String> secret()
+        {
+            return tokenSecret.isEmpty() ? Optional.empty() : Optional.of(tokenSecret);
+        }
+
+        @Override
+        public String toString()
+        {
+            return "Edge[httpHost=" + httpHost + ", httpPort=" + httpPort + ", replyTimeoutMillis=" +
+                replyTimeoutMillis + ", maxBodyBytes=" + maxBodyBytes + ", tokenSecret=" +
+                (tokenSecret.isEmpty() ? "(none)" : "***") + "]";
+        }
+    }
+
+    /** The edge's admission limits. */
+    public record Protections(double userRatePerSecond, int userBurst, double ipRatePerSecond, int ipBurst,
+        int maxInFlight)
+    {
+    }
+
+    /** The engine-only process's /metrics endpoint. */
+    public record Metrics(String host, int port)
+    {
+    }
+
+    /** Room for a hot standby engine; it cannot be enabled yet. */
+    public record Standby(boolean enabled)
+    {
+    }
+
+    /** Every setting at its default. */
+    public static FlashgateConfig defaults()
+    {
+        return DEFAULTS;
+    }
+
+    /** The tree of typed values by key (each already checked against its setting's rule). */
+    static FlashgateConfig from(final Function<String, Object> value)
+    {
+        final Values v = new Values(value);
+        return new FlashgateConfig(
+            new Engine(v.get("engine.dataDir", Path.class), v.integer("engine.ringSize"),
+                v.get("engine.waitStrategy", WaitChoice.class), v.integer("engine.expectedBuyers"),
+                v.whole("engine.tickIntervalMillis"), v.whole("engine.snapshotEveryCommands")),
+            new Journal(v.get("journal.flushPolicy", FlushPolicy.class), v.whole("journal.segmentSizeBytes")),
+            new Transport(v.get("transport.embeddedDriver", Boolean.class), v.get("transport.aeronDir", String.class),
+                v.get("transport.ingress", String.class), v.get("transport.egress", String.class),
+                v.get("transport.edgeHost", String.class), v.get("transport.pollerIdle", IdleChoice.class),
+                v.get("transport.driverIdle", IdleChoice.class)),
+            new Edge(v.get("edge.httpHost", String.class), v.integer("edge.httpPort"),
+                v.whole("edge.replyTimeoutMillis"), v.integer("edge.maxBodyBytes"),
+                v.get("edge.tokenSecret", String.class)),
+            new Protections(v.decimal("protections.userRatePerSecond"), v.integer("protections.userBurst"),
+                v.decimal("protections.ipRatePerSecond"), v.integer("protections.ipBurst"),
+                v.integer("protections.maxInFlight")),
+            new Metrics(v.get("metrics.host", String.class), v.integer("metrics.port")),
+            new Standby(v.get("standby.enabled", Boolean.class)));
+    }
+
+    /** Reads the typed values by key; a test checks that every key of {@link Settings} is read. */
+    private record Values(Function<String, Object> value)
+    {
+        <T> T get(final String key, final Class<T> type)
+        {
+            return type.cast(value.apply(Settings.get(key).key()));
+        }
+
+        long whole(final String key)
+        {
+            return get(key, Long.class);
+        }
+
+        int integer(final String key)
+        {
+            return Math.toIntExact(whole(key));
+        }
+
+        double decimal(final String key)
+        {
+            return get(key, Double.class);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.flashgate.config;
+
+import io.flashgate.journal.FlushPolicy;
+import io.flashgate.journal.JournalConfig;
+import io.flashgate.protocol.IdleChoice;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static io.flashgate.config.ProcessKind.EDGE;
+import static io.flashgate.config.ProcessKind.ENGINE;
+import static io.flashgate.config.ProcessKind.RUN;
+import static io.flashgate.config.Setting.derived;
+import static io.flashgate.config.Setting.kinds;
+
+/**
+ * Every setting Flashgate has, in the order the YAML file and the docs list them: THE one place where each default
+ * is written (the component records' {@code defaults(...)} read them through {@link FlashgateConfig#defaults()}).
+ * docs/CONFIG.md lists the same settings; a test fails when one is missing there.
+ */
+public final class Settings
+{
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.:_-]*[A-Za-z0-9])?");
+    private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])");
+    private static final Pattern ANY_PATH = Pattern.compile("[^\\x00]+");
+    private static final Pattern SECRET = Pattern.compile("\\S+");
+
+    private static final SettingType PORT = new SettingType.Whole(1, 65_535, false,
+        " (0 is not allowed: clients and probes must know the port)");
+    private static final SettingType HOST_NAME = new SettingType.Text("host", HOST, "a host name or IP address",
+        false, false);
+    private static final SettingType HOST_PORT = new SettingType.Text("host:port", ENDPOINT,
+        "host:port with a port in 1..65535", false, false);
+    private static final Set<ProcessKind> ENGINES = kinds(RUN, ENGINE);
+    private static final Set<ProcessKind> EDGES = kinds(RUN, EDGE);
+    private static final Set<ProcessKind> ALL = kinds(RUN, ENGINE, EDGE);
+    private static final Set<ProcessKind> OVER_UDP = kinds(ENGINE, EDGE);
+
+    /** The settings, by section; names already documented before this list existed keep their env and flag. */
+    public static final List<Setting> ALL_SETTINGS = List.of(
+        // engine
+        new Setting("engine.dataDir", new SettingType.Folder(), Path.of("data"), "FLASHGATE_DATA_DIR", "data-dir",
+            "folder of the journal, snapshots and the kept token secret", ALL),
+        derived("engine.ringSize", new SettingType.Whole(64, 1 << 24, true, ""), 16 * 1024L,
+            "slots in the engine's input ring; a full ring is back-pressure (503)", ENGINES),
+        derived("engine.waitStrategy", new SettingType.Choice(WaitChoice.class), WaitChoice.BLOCKING,
+            "how pipeline threads wait for work (BLOCKING: no idle CPU)", ENGINES),
+        derived("engine.expectedBuyers", SettingType.Whole.range(1, 100_000_000), 1024L,
+            "sizes the business-logic tables so a rush does not rehash", ENGINES),
+        derived("engine.tickIntervalMillis", SettingType.Whole.range(0, 3_600_000), 1000L,
+            "how often the engine's clock expires reservations; 0 = never", ENGINES),
+        derived("engine.snapshotEveryCommands", SettingType.Whole.range(0, 1_000_000_000_000L), 1_000_000L,
+            "take a snapshot after this many commands; 0 = only on request", ENGINES),
+        // journal
+        derived("journal.flushPolicy", new SettingType.Choice(FlushPolicy.class), FlushPolicy.PAGE_CACHE,
+            "PAGE_CACHE survives a process crash; FSYNC also a power loss", ENGINES),
+        derived("journal.segmentSizeBytes", SettingType.Whole.range(1L << 20, 1L << 30),
+            JournalConfig.DEFAULT_SEGMENT_SIZE_BYTES, "journal segment size before it rolls to a new file", ENGINES),
+        // transport
+        derived("transport.embeddedDriver", new SettingType.Switch(null, ""), true,
+            "start an Aeron media driver inside this process (false: use the one running in aeronDir)", ALL),
+        derived("transport.aeronDir", new SettingType.Text("path", ANY_PATH, "a folder path", true, false), "",
+            "the media driver's folder (none: a fresh one for the embedded driver, Aeron's default otherwise)", ALL),
+        new Setting("transport.ingress", HOST_PORT, "127.0.0.1:40123", "FLASHGATE_ENGINE_INGRESS", "ingress",
+            "the engine's UDP endpoint for commands", OVER_UDP),
+        new Setting("transport.egress", HOST_PORT, "127.0.0.1:40124", "FLASHGATE_ENGINE_EGRESS", "egress",
+            "the engine's UDP control endpoint for events (multi-destination-cast)", OVER_UDP),
+        new Setting("transport.edgeHost", HOST_NAME, "127.0.0.1", "FLASHGATE_EDGE_HOST", "edge-host",
+            "address this edge receives the engine's events on", kinds(EDGE)),
+        derived("transport.pollerIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.BACKOFF,
+            "how the ingress and reply pollers wait when idle", ALL),
+        derived("transport.driverIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.BACKOFF,
+            "how the embedded media driver's thread waits when idle", ALL),
+        // edge
+        new Setting("edge.httpHost", HOST_NAME, "127.0.0.1", "FLASHGATE_HTTP_HOST", "http-host",
+            "interface the HTTP edge binds", EDGES),
+        new Setting("edge.httpPort", PORT, 8080L, "FLASHGATE_HTTP_PORT", "http-port",
+            "the HTTP edge's TCP port", EDGES),
+        derived("edge.replyTimeoutMillis", SettingType.Whole.range(1, 600_000), 2000L,
+            "no reply from the engine within this: 504 RESULT_UNKNOWN", EDGES),
+        derived("edge.maxBodyBytes", SettingType.Whole.range(256, 16L << 20), 4096L,
+            "larger request bodies: 413 PAYLOAD_TOO_LARGE", EDGES),
+        new Setting("edge.tokenSecret", new SettingType.Text("secret", SECRET,
+            "text without spaces", true, true), "", "FLASHGATE_TOKEN_SECRET", "token-secret",
+            "HS256 secret of bearer tokens (none: kept in <dataDir>/token-secret, made on first start)", EDGES),
+        // protections
+        derived("protections.userRatePerSecond", new SettingType.Positive(1_000_000), 20.0,
+            "token-bucket refill rate per user id", EDGES),
+        derived("protections.userBurst", SettingType.Whole.range(1, 1_000_000), 40L,
+            "token-bucket capacity per user id", EDGES),
+        derived("protections.ipRatePerSecond", new SettingType.Positive(1_000_000), 2000.0,
+            "token-bucket refill rate per client IP", EDGES),
+        derived("protections.ipBurst", SettingType.Whole.range(1, 1_000_000), 4000L,
+            "token-bucket capacity per client IP", EDGES),
+        derived("protections.maxInFlight", SettingType.Whole.range(1, 1_000_000), 1024L,
+            "engine commands this edge lets wait at once; beyond it: 503 OVERLOADED", EDGES),
+        // metrics (engine-only process: run adds the engine's figures to the edge's /metrics)
+        new Setting("metrics.host", HOST_NAME, "127.0.0.1", "FLASHGATE_METRICS_HOST", "metrics-host",
+            "interface the engine-only process serves /metrics on", kinds(ENGINE)),
+        new Setting("metrics.port", PORT, 9464L, "FLASHGATE_METRICS_PORT", "metrics-port",
+            "TCP port of the engine-only process's /metrics", kinds(ENGINE)),
+        // standby: room for a hot standby engine
+        new Setting("standby.enabled", new SettingType.Switch(Boolean.FALSE, " (hot standby is not built yet)"), false,
+            "FLASHGATE_STANDBY_ENABLED", "standby-enabled", "run as a hot standby of another engine", ENGINES));
+
+    private static final Map<String, Setting> BY_KEY = ALL_SETTINGS.stream()
+        .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
+
+    private Settings()
+    {
+    }
+
+    public static Optional<Setting> byKey(final String key)
+    {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    public static Setting get(final String key)
+    {
+        return byKey(key).orElseThrow(() -> new IllegalArgumentException("no setting " + key));
+    }
+
+    /** The sections in file order: engine, journal, transport, edge, protections, metrics, standby. */
+    public static List<String> sections()
+    {
+        return ALL_SETTINGS.stream().map(Setting::section).distinct().toList();
+    }
+
+    /** The settings a process kind reads. */
+    public static List<Setting> usedBy(final ProcessKind kind)
+    {
+        return ALL_SETTINGS.stream().filter(s -> s.usedBy().contains(kind)).toList();
+    }
+}

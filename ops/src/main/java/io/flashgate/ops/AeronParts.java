@@ -1,0 +1,84 @@
+package io.flashgate.ops;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.flashgate.config.FlashgateConfig;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.GatewayConfig;
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.TransportConfig;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The Aeron parts the composition roots share, each built from the settings tree and added to the process's
+ * {@link StartedParts} so it closes in reverse order.
+ */
+final class AeronParts
+{
+    private AeronParts()
+    {
+    }
+
+    /**
+     * The media driver's folder: an embedded driver's (in {@code transport.aeronDir}, or a fresh one), else the
+     * running driver's ({@code transport.aeronDir}, or Aeron's default).
+     */
+    static String driver(final FlashgateConfig config, final StartedParts parts)
+    {
+        final FlashgateConfig.Transport transport = config.transport();
+        if (!transport.embeddedDriver())
+        {
+            return transport.aeronDirectory().orElseGet(CommonContext::getAeronDirectoryName);
+        }
+        final EmbeddedDriver driver = parts.add(EmbeddedDriver.start(
+            transport.aeronDirectory().orElseGet(EmbeddedDriver::uniqueDirectory),
+            context -> context.sharedIdleStrategy(transport.driverIdle().newStrategy())));
+        return driver.aeronDirectory();
+    }
+
+    /**
+     * The engine behind its transport: the channels first, the engine started on the transport's egress sink, then
+     * ingress polling. Closing in reverse stops the engine (which drains to the still-open channels), then the
+     * transport, then the client.
+     */
+    static EngineTransport engine(final FlashgateConfig config, final String aeronDirectory,
+        final TransportConfig channels, final StartedParts parts) throws IOException
+    {
+        final Aeron aeron = parts.add(Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)));
+        final EngineTransport transport = parts.add(EngineTransport.open(aeron,
+            channels.withIdle(config.transport().pollerIdle())));
+        final Engine engine = parts.add(Engine.start(EngineConfig.of(config), transport.egressSink()));
+        transport.start(engine);
+        return transport;
+    }
+
+    /** The edge's client of the engine, with the reply timeout and poller idle strategy of the settings. */
+    static AeronEngineGateway gateway(final FlashgateConfig config, final GatewayConfig channels,
+        final StartedParts parts)
+    {
+        return parts.add(AeronEngineGateway.start(channels.withIdle(config.transport().pollerIdle())
+            .withReplyTimeout(Duration.ofMillis(config.edge().replyTimeoutMillis()))));
+    }
+
+    /** Waits (30 s at most) for the in-process engine to answer over Aeron before the edge opens. */
+    static void awaitEngine(final AeronEngineGateway gateway) throws IOException
+    {
+        try
+        {
+            if (!gateway.awaitReachable(Duration.ofSeconds(30)))
+            {
+                throw new IOException("the engine did not answer over Aeron within 30 s");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the engine", ex);
+        }
+    }
+}

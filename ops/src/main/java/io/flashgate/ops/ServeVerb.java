@@ -1,0 +1,131 @@
+package io.flashgate.ops;
+
+import io.flashgate.cli.Args;
+import io.flashgate.cli.Option;
+import io.flashgate.cli.UsageException;
+import io.flashgate.config.ConfigException;
+import io.flashgate.config.ConfigLoader;
+import io.flashgate.config.FlashgateConfig;
+import io.flashgate.config.LoadedConfig;
+import io.flashgate.config.ProcessKind;
+import io.flashgate.config.Settings;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code run}, {@code engine} and {@code edge}: load the settings, check the machine can serve them, start the
+ * process kind's composition root, print one ready line and serve until SIGTERM or Ctrl-C, when a shutdown hook
+ * closes everything in reverse order.
+ */
+final class ServeVerb implements LauncherVerb
+{
+    private final ProcessKind kind;
+    private final String summary;
+    private final String description;
+
+    private ServeVerb(final ProcessKind kind, final String summary, final String description)
+    {
+        this.kind = kind;
+        this.summary = summary;
+        this.description = description;
+    }
+
+    static List<ServeVerb> all()
+    {
+        return List.of(
+            new ServeVerb(ProcessKind.RUN, "engine + edge + embedded media driver in one JVM (HTTP on 127.0.0.1:8080)",
+                "Runs the engine and an HTTP edge in one JVM over Aeron IPC, with an embedded media driver.\n" +
+                "The journal, snapshots and the kept token secret go in the data folder."),
+            new ServeVerb(ProcessKind.ENGINE, "the engine alone, taking commands over UDP (--ingress, --egress)",
+                "Runs the engine alone: commands on UDP --ingress, events as multi-destination-cast from the\n" +
+                "control endpoint --egress, its figures on http://<metrics host>:<metrics port>/metrics."),
+            new ServeVerb(ProcessKind.EDGE, "an HTTP edge for a separate engine over UDP (--http-port, --ingress, --egress)",
+                "Runs an HTTP edge for an engine in another process. It answers 503 NOT_READY until the engine\n" +
+                "does. Every edge of one engine needs the same token secret."));
+    }
+
+    @Override
+    public String name()
+    {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String summary()
+    {
+        return summary;
+    }
+
+    @Override
+    public String synopsis()
+    {
+        return name() + " [--config FILE] [options]";
+    }
+
+    @Override
+    public String description()
+    {
+        return description + "\nEach option also has an environment variable and a key in the --config file; a flag wins" +
+            " over\nthe variable, which wins over the file (ops/flashgate config --print shows the result).";
+    }
+
+    @Override
+    public List<Option> options()
+    {
+        return LauncherVerb.withSettings(Settings.usedBy(kind));
+    }
+
+    @Override
+    public int execute(final Args args, final Map<String, String> env, final PrintStream out)
+        throws UsageException, ConfigException, EnvironmentException, IOException
+    {
+        args.positionals();
+        final LoadedConfig loaded = ConfigLoader.load(env, args.values());
+        final FlashgateConfig config = loaded.config();
+        if (kind != ProcessKind.EDGE || config.edge().secret().isEmpty())
+        {
+            Preflight.dataFolderWritable(loaded);
+        }
+        if (kind == ProcessKind.ENGINE)
+        {
+            Preflight.portFree(loaded, config.metrics().host(), config.metrics().port(), "metrics.port");
+        }
+        else
+        {
+            Preflight.portFree(loaded, config.edge().httpHost(), config.edge().httpPort(), "edge.httpPort");
+        }
+        final FlashgateProcess process = switch (kind)
+        {
+            case RUN -> RunProcess.start(config, TokenSecret.resolve(config));
+            case ENGINE -> EngineProcess.start(config);
+            case EDGE -> EdgeProcess.start(config, TokenSecret.resolve(config));
+        };
+        return serve(process, out);
+    }
+
+    /** Prints one ready line and blocks until the JVM is asked to stop; the shutdown hook closes everything. */
+    private static int serve(final FlashgateProcess process, final PrintStream out)
+    {
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            process.close();
+            stopped.countDown();
+        }, "flashgate-shutdown"));
+        out.println("flashgate: ready: " + process.description());
+        out.flush();
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return Launcher.OK;
+    }
+}
