@@ -146,7 +146,7 @@ class AeronEngineGatewayTest
     void theEnginesFiguresComeBackOverAeron() throws Exception
     {
         final EmbeddedDriver driver = track(EmbeddedDriver.start());
-        track(EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        track(TestEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
         final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
         assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
         final long now = System.currentTimeMillis();

@@ -1,5 +1,7 @@
 package io.flashgate.engine.metrics;
 
+import io.aeron.Aeron;
+import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
@@ -28,10 +30,15 @@ class EngineMetricsTest
     void everyFigureIsThereUnderItsNameWithItsType(@TempDir final Path dir) throws Exception
     {
         final EmbeddedDriver driver = EmbeddedDriver.start();
+        Aeron aeron = null;
         EngineTransport transport = null;
+        Engine engine = null;
         try
         {
-            transport = EngineTransport.launch(TransportConfig.ipc(driver.aeronDirectory()), EngineConfig.defaults(dir));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectory()));
+            transport = EngineTransport.open(aeron, TransportConfig.ipc(driver.aeronDirectory()));
+            engine = Engine.start(EngineConfig.defaults(dir), transport.egressSink());
+            transport.start(engine);
             final PrometheusRegistry registry = new PrometheusRegistry();
             EngineMetrics.register(registry, transport.engine(), transport);
 
@@ -67,7 +74,7 @@ class EngineMetricsTest
         }
         finally
         {
-            CloseHelper.quietCloseAll(transport, driver);
+            CloseHelper.quietCloseAll(engine, transport, aeron, driver);
         }
     }
 }
