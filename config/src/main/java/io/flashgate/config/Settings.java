@@ -1,5 +1,6 @@
 package io.flashgate.config;
 
+import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.journal.FlushPolicy;
 import io.flashgate.journal.JournalConfig;
 import io.flashgate.protocol.IdleChoice;
@@ -73,16 +74,17 @@ public final class Settings
             "the engine's UDP control endpoint for events (multi-destination-cast)", OVER_UDP),
         new Setting("transport.edgeHost", HOST_NAME, "127.0.0.1", "FLASHGATE_EDGE_HOST", "edge-host",
             "address this edge receives the engine's events on", kinds(EDGE)),
-        derived("transport.pollerIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.BACKOFF,
+        derived("transport.pollerIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.DEFAULT,
             "how the ingress and reply pollers wait when idle", ALL),
-        derived("transport.driverIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.BACKOFF,
+        derived("transport.driverIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.DEFAULT,
             "how the embedded media driver's thread waits when idle", ALL),
         // edge
         new Setting("edge.httpHost", HOST_NAME, "127.0.0.1", "FLASHGATE_HTTP_HOST", "http-host",
             "interface the HTTP edge binds", EDGES),
         new Setting("edge.httpPort", PORT, 8080L, "FLASHGATE_HTTP_PORT", "http-port",
             "the HTTP edge's TCP port", EDGES),
-        derived("edge.replyTimeoutMillis", SettingType.Whole.range(1, 600_000), 2000L,
+        derived("edge.replyTimeoutMillis", SettingType.Whole.range(1, 600_000),
+            GatewayConfig.DEFAULT_REPLY_TIMEOUT.toMillis(),
             "no reply from the engine within this: 504 RESULT_UNKNOWN", EDGES),
         derived("edge.maxBodyBytes", SettingType.Whole.range(256, 16L << 20), 4096L,
             "larger request bodies: 413 PAYLOAD_TOO_LARGE", EDGES),

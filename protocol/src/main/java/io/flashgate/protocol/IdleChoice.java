@@ -24,6 +24,9 @@ public enum IdleChoice
     /** Never sleeps: lowest latency, a full core always. Never on 2 cores. */
     BUSY_SPIN;
 
+    /** The default for every poller and the embedded driver (the settings tree names it, docs/CONFIG.md). */
+    public static final IdleChoice DEFAULT = BACKOFF;
+
     public IdleStrategy newStrategy()
     {
         return switch (this)

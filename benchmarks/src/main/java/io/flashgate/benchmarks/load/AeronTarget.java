@@ -4,6 +4,7 @@ import io.flashgate.client.OverloadedException;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
@@ -13,8 +14,6 @@ import io.flashgate.protocol.Reply;
 import org.agrona.CloseHelper;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -65,8 +64,8 @@ public final class AeronTarget implements Target
         {
             engineDriver = EmbeddedDriver.start();
             clientDriver = drivers > 1 ? EmbeddedDriver.start() : null;
-            final String ingress = "127.0.0.1:" + freeUdpPort();
-            final String egressControl = "127.0.0.1:" + freeUdpPort();
+            final String ingress = FreePorts.udpEndpoint();
+            final String egressControl = FreePorts.udpEndpoint();
             EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
             if (wait != null)
             {
@@ -95,13 +94,6 @@ public final class AeronTarget implements Target
         }
     }
 
-    static int freeUdpPort() throws IOException
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName("127.0.0.1")))
-        {
-            return socket.getLocalPort();
-        }
-    }
 
     @Override
     public String name()

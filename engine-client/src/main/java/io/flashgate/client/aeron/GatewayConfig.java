@@ -52,7 +52,7 @@ public record GatewayConfig(
         }
         if (idle == null)
         {
-            idle = IdleChoice.BACKOFF;
+            idle = IdleChoice.DEFAULT;
         }
         if (fragmentLimit <= 0)
         {
@@ -65,7 +65,7 @@ public record GatewayConfig(
     {
         return new GatewayConfig(aeronDirectory, AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID,
             AeronChannels.IPC, AeronChannels.EGRESS_STREAM_ID, 0,
-            DEFAULT_REPLY_TIMEOUT, IdleChoice.BACKOFF, 64);
+            DEFAULT_REPLY_TIMEOUT, IdleChoice.DEFAULT, 64);
     }
 
     /**
@@ -78,7 +78,7 @@ public record GatewayConfig(
         return new GatewayConfig(aeronDirectory, AeronChannels.udpIngress(engineIngressEndpoint),
             AeronChannels.INGRESS_STREAM_ID, AeronChannels.udpEgressSubscription(edgeHost, engineEgressControl),
             AeronChannels.EGRESS_STREAM_ID, 0,
-            DEFAULT_REPLY_TIMEOUT, IdleChoice.BACKOFF, 64);
+            DEFAULT_REPLY_TIMEOUT, IdleChoice.DEFAULT, 64);
     }
 
     public GatewayConfig withSourceId(final int id)

@@ -4,8 +4,8 @@ import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.flashgate.protocol.IdleChoice;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.File;
 import java.util.UUID;
@@ -54,8 +54,7 @@ public final class EmbeddedDriver implements AutoCloseable
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(directory)
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                TimeUnit.MILLISECONDS.toNanos(1)))
+            .sharedIdleStrategy(IdleChoice.DEFAULT.newStrategy())
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)

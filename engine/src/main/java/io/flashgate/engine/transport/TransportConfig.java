@@ -39,7 +39,7 @@ public record TransportConfig(
         }
         if (idle == null)
         {
-            idle = IdleChoice.BACKOFF;
+            idle = IdleChoice.DEFAULT;
         }
         if (egressRetry == null || egressRetry.isNegative())
         {
@@ -56,7 +56,7 @@ public record TransportConfig(
     {
         return new TransportConfig(aeronDirectory, AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID,
             AeronChannels.IPC, AeronChannels.EGRESS_STREAM_ID,
-            IdleChoice.BACKOFF, Duration.ofMillis(20), 64);
+            IdleChoice.DEFAULT, Duration.ofMillis(20), 64);
     }
 
     /**
@@ -69,7 +69,7 @@ public record TransportConfig(
         return new TransportConfig(aeronDirectory, AeronChannels.udpIngress(ingressEndpoint),
             AeronChannels.INGRESS_STREAM_ID, AeronChannels.udpEgressPublication(egressControl),
             AeronChannels.EGRESS_STREAM_ID,
-            IdleChoice.BACKOFF, Duration.ofMillis(20), 64);
+            IdleChoice.DEFAULT, Duration.ofMillis(20), 64);
     }
 
     public TransportConfig withIdle(final IdleChoice choice)
