@@ -154,6 +154,7 @@ public final class EdgeServer implements AutoCloseable
         app.get("/admin/sales/{saleId}/stats", ctx -> operator.saleCommand(ctx, gateway::querySale));
         app.post("/admin/orders/{orderId}/confirm", operator::confirmOrder);
         app.post("/admin/blocklist", operator::blocklist);
+        app.get("/admin/engine", operator::engineStatus);
 
         app.get("/health/live", operations::live);
         app.get("/health/ready", operations::ready);

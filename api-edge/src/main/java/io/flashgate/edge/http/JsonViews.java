@@ -56,6 +56,22 @@ final class JsonViews
         return out;
     }
 
+    /** "Operator routes", {@code GET /admin/engine}: role, epoch, sequences and the standby as the engine sees it. */
+    static Map<String, Object> engineStatus(final Reply.EngineStatus status)
+    {
+        final Map<String, Object> standby = new LinkedHashMap<>();
+        standby.put("state", status.standby().state().name());
+        standby.put("ackedSequence", status.standby().ackedSequence());
+        standby.put("lagRecords", status.standby().lagRecords());
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("role", status.role().name());
+        out.put("epoch", status.epoch());
+        out.put("sequence", status.sequence());
+        out.put("durableSequence", status.durableSequence());
+        out.put("standby", standby);
+        return out;
+    }
+
     static Map<String, Object> blocklistSizes(final int users, final int ips)
     {
         final Map<String, Object> out = new LinkedHashMap<>();

@@ -86,6 +86,21 @@ final class OperatorHandlers
         responses.json(ctx, 200, JsonViews.blocklistSizes(admission.blockedUsers(), admission.blockedIps()));
     }
 
+    /** {@code GET /admin/engine}: the engine this edge talks to, as it answers right now. */
+    void engineStatus(final Context ctx)
+    {
+        admission.operator(ctx);
+        engine.unbounded(ctx, gateway::queryEngine, (c, reply) ->
+        {
+            if (reply instanceof Reply.EngineStatus status)
+            {
+                responses.json(c, 200, JsonViews.engineStatus(status));
+                return;
+            }
+            throw ErrorAnswers.unexpectedOrRejected(reply);
+        });
+    }
+
     private void saleReply(final Context ctx, final Reply reply, final int status)
     {
         if (reply instanceof Reply.Sale sale)

@@ -363,6 +363,32 @@ class EdgeContractTest
     }
 
     @Test
+    void adminEngineShowsTheEngineThisEdgeTalksTo() throws Exception
+    {
+        final JsonNode first = edge.get("/admin/engine", edge.admin()).expect(200, null).json();
+        final List<String> fields = new java.util.ArrayList<>();
+        first.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("role", "epoch", "sequence", "durableSequence", "standby"), fields);
+        // no standby exists yet: the engine runs alone, and says so
+        assertEquals("SOLO", first.get("role").asText());
+        assertEquals(0, first.get("epoch").asLong());
+        assertEquals("ABSENT", first.get("standby").get("state").asText());
+        assertEquals(0, first.get("standby").get("ackedSequence").asLong());
+        assertEquals(0, first.get("standby").get("lagRecords").asLong());
+        final long before = first.get("sequence").asLong();
+        assertTrue(first.get("durableSequence").asLong() >= before, "the query itself is journaled before release");
+
+        edge.createSale("s1", 5, 2, 60).expect(201, null);
+        edge.purchase("s1", "alice", "k", 1).expect(201, null);
+        final JsonNode after = edge.get("/admin/engine", edge.admin()).expect(200, null).json();
+        // at least three commands later: the sale, the purchase and this query (liveness probes are commands too)
+        assertTrue(after.get("sequence").asLong() >= before + 3, after::toString);
+        assertTrue(after.get("durableSequence").asLong() >= after.get("sequence").asLong(), after::toString);
+        edge.get("/admin/engine", edge.shopper("alice")).expect(403, "FORBIDDEN");
+        edge.get("/admin/engine", null).expect(401, "UNAUTHENTICATED");
+    }
+
+    @Test
     void confirmAndStats() throws Exception
     {
         edge.createSale("s1", 5, 2, 60).expect(201, null);
@@ -663,7 +689,8 @@ class EdgeContractTest
             edge.request("/admin/sales/s1/resume", admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
             edge.request("/admin/sales/s1/end", admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
             edge.request("/admin/sales/s1/stats", admin).GET().build(),
-            edge.request("/admin/orders/" + orderId + "/confirm", admin).POST(HttpRequest.BodyPublishers.noBody()).build());
+            edge.request("/admin/orders/" + orderId + "/confirm", admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            edge.request("/admin/engine", admin).GET().build());
     }
 
     @Test
