@@ -1,7 +1,7 @@
 package io.flashgate.protocol;
 
 /**
- * Why the engine refused a command. The names are the stable error codes of HTTP-API.md where one
+ * Why the engine refused a command. The names are the stable error codes of docs/HTTP-API.md where one
  * exists; the code is what travels on the wire and in the journal's event stream.
  */
 public enum Reason

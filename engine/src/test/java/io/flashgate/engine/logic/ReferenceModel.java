@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sale rules of HTTP-API.md written the obvious way (maps, objects, linear scans), as an oracle
+ * The sale rules of docs/HTTP-API.md written the obvious way (maps, objects, linear scans), as an oracle
  * for the engine's garbage-free implementation. It shares no code with BusinessLogic.
  */
 final class ReferenceModel
