@@ -1,14 +1,12 @@
 package io.flashgate.ops;
 
-import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
-import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
-import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
 
 import java.io.IOException;
@@ -42,19 +40,13 @@ final class AeronParts
     }
 
     /**
-     * The engine behind its transport: the channels first, the engine started on the transport's egress sink, then
-     * ingress polling. Closing in reverse stops the engine (which drains to the still-open channels), then the
-     * transport, then the client.
+     * The engine behind its transport ({@link AeronEngine}: channels, engine on the egress sink, ingress polling),
+     * with the pollers' idle strategy of the settings.
      */
-    static EngineTransport engine(final FlashgateConfig config, final String aeronDirectory,
-        final TransportConfig channels, final StartedParts parts) throws IOException
+    static AeronEngine engine(final FlashgateConfig config, final TransportConfig channels, final StartedParts parts)
+        throws IOException
     {
-        final Aeron aeron = parts.add(Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)));
-        final EngineTransport transport = parts.add(EngineTransport.open(aeron,
-            channels.withIdle(config.transport().pollerIdle())));
-        final Engine engine = parts.add(Engine.start(EngineConfig.of(config), transport.egressSink()));
-        transport.start(engine);
-        return transport;
+        return parts.add(AeronEngine.start(channels.withIdle(config.transport().pollerIdle()), EngineConfig.of(config)));
     }
 
     /** The edge's client of the engine, with the reply timeout and poller idle strategy of the settings. */

@@ -2,9 +2,8 @@ package io.flashgate.ops;
 
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.engine.metrics.EngineMetrics;
-import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
-
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
@@ -14,50 +13,27 @@ import java.io.IOException;
  * control endpoint {@code transport.egress}, its figures on {@code metrics.host:metrics.port}. Started driver,
  * engine, metrics; closed in reverse.
  */
-final class EngineProcess implements FlashgateProcess
+final class EngineProcess
 {
-    private final StartedParts parts;
-    private final String description;
-
-    private EngineProcess(final StartedParts parts, final String description)
+    private EngineProcess()
     {
-        this.parts = parts;
-        this.description = description;
     }
 
-    static EngineProcess start(final FlashgateConfig config) throws IOException
+    static FlashgateProcess start(final FlashgateConfig config) throws IOException
     {
-        final StartedParts parts = new StartedParts();
-        try
+        return FlashgateProcess.start(parts ->
         {
             final FlashgateConfig.Transport transport = config.transport();
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final EngineTransport engine = AeronParts.engine(config, aeronDirectory,
+            final AeronEngine engine = AeronParts.engine(config,
                 TransportConfig.udp(aeronDirectory, transport.ingress(), transport.egress()), parts);
             final PrometheusRegistry registry = new PrometheusRegistry();
-            EngineMetrics.register(registry, engine.engine(), engine);
+            EngineMetrics.register(registry, engine.engine(), engine.transport());
             final MetricsEndpoint metrics =
                 parts.add(MetricsEndpoint.serve(registry, config.metrics().host(), config.metrics().port()));
-            return new EngineProcess(parts, "engine on udp " + transport.ingress() + " (events via " +
-                transport.egress() + ", journal in " + config.engine().dataDir().toAbsolutePath() +
-                ", metrics on http://" + config.metrics().host() + ":" + metrics.port() + "/metrics)");
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            parts.close();
-            throw ex;
-        }
-    }
-
-    @Override
-    public String description()
-    {
-        return description;
-    }
-
-    @Override
-    public void close()
-    {
-        parts.close();
+            return "engine on udp " + transport.ingress() + " (events via " + transport.egress() + ", journal in " +
+                config.engine().dataDir().toAbsolutePath() + ", metrics on http://" + config.metrics().host() + ":" +
+                metrics.port() + "/metrics)";
+        });
     }
 }

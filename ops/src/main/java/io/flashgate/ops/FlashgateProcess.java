@@ -1,15 +1,53 @@
 package io.flashgate.ops;
 
+import java.io.IOException;
+
 /**
- * One running Flashgate process, built by the composition root of its kind ({@link RunProcess},
+ * One running Flashgate process, assembled by the composition root of its kind ({@link RunProcess},
  * {@link EngineProcess}, {@link EdgeProcess}; a hot standby will be a fourth) from the settings tree. Closing it
- * stops its parts in the reverse of the order they started.
+ * stops its parts in the reverse of the order they started; a root that fails half-way closes what it started.
  */
-interface FlashgateProcess extends AutoCloseable
+final class FlashgateProcess implements AutoCloseable
 {
+    /** What a composition root does: start its parts on {@code parts}, in order, and say what runs where. */
+    @FunctionalInterface
+    interface Assembly
+    {
+        String assemble(StartedParts parts) throws IOException;
+    }
+
+    private final StartedParts parts;
+    private final String description;
+
+    private FlashgateProcess(final StartedParts parts, final String description)
+    {
+        this.parts = parts;
+        this.description = description;
+    }
+
+    static FlashgateProcess start(final Assembly assembly) throws IOException
+    {
+        final StartedParts parts = new StartedParts();
+        try
+        {
+            return new FlashgateProcess(parts, assembly.assemble(parts));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            parts.close();
+            throw ex;
+        }
+    }
+
     /** One line for the operator: what runs and where. */
-    String description();
+    String description()
+    {
+        return description;
+    }
 
     @Override
-    void close();
+    public void close()
+    {
+        parts.close();
+    }
 }

@@ -7,7 +7,7 @@ import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
-import io.flashgate.edge.transport.TestEngine;
+import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
 import org.agrona.CloseHelper;
 import io.flashgate.protocol.Reply;
@@ -41,13 +41,13 @@ final class TestEdge implements AutoCloseable
     final AeronEngineGateway engine;
     final ForwardingGateway gateway;
     private final EmbeddedDriver driver;
-    private final TestEngine transport;
+    private final AeronEngine transport;
     final EdgeServer server;
     final HttpClient http;
     final Tokens tokens;
     final String base;
 
-    private TestEdge(final EmbeddedDriver driver, final TestEngine transport, final AeronEngineGateway engine,
+    private TestEdge(final EmbeddedDriver driver, final AeronEngine transport, final AeronEngineGateway engine,
         final ForwardingGateway gateway, final EdgeServer server)
     {
         this.driver = driver;
@@ -76,11 +76,11 @@ final class TestEdge implements AutoCloseable
     {
         // What `ops/flashgate run` wires: embedded driver, engine behind Aeron IPC, the edge's Aeron gateway.
         final EmbeddedDriver driver = EmbeddedDriver.start();
-        TestEngine transport = null;
+        AeronEngine transport = null;
         AeronEngineGateway engine = null;
         try
         {
-            transport = TestEngine.start(TransportConfig.ipc(driver.aeronDirectory()),
+            transport = AeronEngine.start(TransportConfig.ipc(driver.aeronDirectory()),
                 EngineConfig.defaults(dir).withTickIntervalMillis(0).withSnapshotEveryCommands(0));
             engine = AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory()));
             if (!engine.awaitReachable(Duration.ofSeconds(20)))

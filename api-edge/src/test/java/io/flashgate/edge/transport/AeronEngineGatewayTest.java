@@ -10,6 +10,7 @@ import io.aeron.Subscription;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reason;
@@ -133,7 +134,7 @@ class AeronEngineGatewayTest
     void ipcTwoGatewaysBuyConcurrentlyEachGetsItsOwnRepliesAndStockIsNeverOversold() throws Exception
     {
         final EmbeddedDriver driver = track(EmbeddedDriver.start());
-        track(TestEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        track(AeronEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
         final AeronEngineGateway a = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
             .withSourceId(1)));
         final AeronEngineGateway b = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())
@@ -146,7 +147,7 @@ class AeronEngineGatewayTest
     void theEnginesFiguresComeBackOverAeron() throws Exception
     {
         final EmbeddedDriver driver = track(EmbeddedDriver.start());
-        track(TestEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        track(AeronEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
         final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
         assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));
         final long now = System.currentTimeMillis();
@@ -173,7 +174,7 @@ class AeronEngineGatewayTest
         final EmbeddedDriver edgeDriverB = track(EmbeddedDriver.start());
         final String ingress = FreePorts.udpEndpoint();
         final String egressControl = FreePorts.udpEndpoint();
-        track(TestEngine.start(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
+        track(AeronEngine.start(TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl),
             engineConfig()));
         final AeronEngineGateway a = track(AeronEngineGateway.start(
             GatewayConfig.udp(edgeDriverA.aeronDirectory(), ingress, egressControl, "127.0.0.1").withSourceId(11)));
@@ -349,7 +350,7 @@ class AeronEngineGatewayTest
             .withReplyTimeout(timeout)));
 
         // A live engine first: the gateway is reachable and answered.
-        final TestEngine live = TestEngine.start(engineChannels, engineConfig());
+        final AeronEngine live = AeronEngine.start(engineChannels, engineConfig());
         try
         {
             assertTrue(gateway.awaitReachable(Duration.ofSeconds(10)));

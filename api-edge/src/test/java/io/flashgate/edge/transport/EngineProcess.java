@@ -2,6 +2,7 @@ package io.flashgate.edge.transport;
 
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
 
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class EngineProcess
     public static void main(final String[] args) throws Exception
     {
         try (EmbeddedDriver driver = EmbeddedDriver.start(args[0], context -> { });
-            TestEngine engine = TestEngine.start(TransportConfig.udp(driver.aeronDirectory(), args[2], args[3]),
+            AeronEngine engine = AeronEngine.start(TransportConfig.udp(driver.aeronDirectory(), args[2], args[3]),
                 EngineConfig.defaults(Path.of(args[1])).withTickIntervalMillis(0).withSnapshotEveryCommands(0)))
         {
             System.out.println("READY");

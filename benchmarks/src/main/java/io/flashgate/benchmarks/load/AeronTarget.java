@@ -7,6 +7,7 @@ import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.testsupport.FreePorts;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reason;
@@ -28,11 +29,11 @@ public final class AeronTarget implements Target
 {
     private final EmbeddedDriver engineDriver;
     private final EmbeddedDriver clientDriver;
-    private final EngineBehindAeron engine;
+    private final AeronEngine engine;
     private final AeronEngineGateway gateway;
 
     private AeronTarget(final EmbeddedDriver engineDriver, final EmbeddedDriver clientDriver,
-        final EngineBehindAeron engine, final AeronEngineGateway gateway)
+        final AeronEngine engine, final AeronEngineGateway gateway)
     {
         this.engineDriver = engineDriver;
         this.clientDriver = clientDriver;
@@ -58,7 +59,7 @@ public final class AeronTarget implements Target
     {
         EmbeddedDriver engineDriver = null;
         EmbeddedDriver clientDriver = null;
-        EngineBehindAeron engine = null;
+        AeronEngine engine = null;
         AeronEngineGateway gateway = null;
         try
         {
@@ -79,7 +80,7 @@ public final class AeronTarget implements Target
                 transport = transport.withIdle(idle);
                 edge = edge.withIdle(idle);
             }
-            engine = EngineBehindAeron.start(transport, config);
+            engine = AeronEngine.start(transport, config);
             gateway = AeronEngineGateway.start(edge);
             if (!gateway.awaitReachable(Duration.ofSeconds(20)))
             {

@@ -9,6 +9,7 @@ import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.config.WaitChoice;
 import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
 import io.javalin.Javalin;
 import org.agrona.CloseHelper;
@@ -53,7 +54,7 @@ public final class HttpServers
         final String idle = args.length > 3 ? args[3] : "";
         Files.createDirectories(dataDir);
         EmbeddedDriver driver = null;
-        EngineBehindAeron engine = null;
+        AeronEngine engine = null;
         AeronEngineGateway gateway = null;
         EdgeServer edge = null;
         Javalin bare = null;
@@ -75,7 +76,7 @@ public final class HttpServers
                 transport = transport.withIdle(choice);
                 edgeChannels = edgeChannels.withIdle(choice);
             }
-            engine = EngineBehindAeron.start(transport, engineConfig);
+            engine = AeronEngine.start(transport, engineConfig);
             gateway = AeronEngineGateway.start(edgeChannels);
             if (!gateway.awaitReachable(Duration.ofSeconds(30)))
             {
