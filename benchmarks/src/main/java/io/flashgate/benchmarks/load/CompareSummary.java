@@ -33,6 +33,13 @@ final class CompareSummary
                 r.phase().label(), r.target(), r.throughput(), percentile(r, 50), percentile(r, 99),
                 percentile(r, 99.9), r.cpu()));
         }
+        for (final OpenLoop.Result r : Stream.concat(capacity.stream(), fixed.stream()).toList())
+        {
+            if (r.cpuUse().measured())
+            {
+                lines.add((r.phase().isCapacity() ? "capacity " : "at " + r.phase().label() + " ") + r.cpuPerPurchase());
+            }
+        }
         for (final OpenLoop.Result f : capacity)
         {
             for (final OpenLoop.Result p : capacity)

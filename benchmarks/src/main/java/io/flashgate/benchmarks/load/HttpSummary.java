@@ -38,6 +38,13 @@ final class HttpSummary
             headlines.add(String.format(Locale.ROOT, "%s: %,.0f req/s, p50 %s p99 %s p99.9 %s [%s]; %s", r.target(),
                 r.throughput(), percentile(r, 50), percentile(r, 99), percentile(r, 99.9), r.countsText(), r.cpu()));
         }
+        for (final OpenLoop.Result r : results)
+        {
+            if (r.cpuUse().measured())
+            {
+                headlines.add(r.phase().label() + " " + r.cpuPerPurchase().replace(" per purchase", " per request"));
+            }
+        }
         final double postRatio = edgePurchase.throughput() / barePost.throughput();
         final double p99Ratio = edgePurchase.percentileMicros(99) / barePost.percentileMicros(99);
         final double statusRatio = edgeStatus.throughput() / bareGet.throughput();

@@ -57,7 +57,7 @@ public final class OpenLoop
 
     /** Everything measured in one phase. */
     public record Result(Phase phase, String target, Histogram histogram, long sent, long answered, long elapsedNanos,
-        long[] counts, Verdict verdict, CpuWatch.Use cpuUse)
+        long[] counts, Verdict verdict, CpuUse cpuUse)
     {
         /** Several rounds of one phase on one target (each on its own sale) as one result. */
         public static Result merge(final List<Result> rounds)
@@ -92,12 +92,18 @@ public final class OpenLoop
                 p.rate(), p.maxInFlight(), seconds, p.drainSeconds(), p.requests() * rounds.size());
             return new Result(merged, first.target, histogram, sent, answered, elapsed, counts,
                 Verdict.merge(rounds.stream().map(Result::verdict).toList()),
-                CpuWatch.Use.mean(rounds.stream().map(Result::cpuUse).toList()));
+                CpuUse.merge(rounds.stream().map(Result::cpuUse).toList()));
         }
 
         public String cpu()
         {
             return cpuUse.toString();
+        }
+
+        /** The system's CPU per answered purchase, by thread group, and the generator's apart; "" if unmeasured. */
+        public String cpuPerPurchase()
+        {
+            return cpuUse.perPurchase(target, answered);
         }
 
         public String countsText()
@@ -153,11 +159,16 @@ public final class OpenLoop
 
         final long durationNanos = (long)(phase.seconds() * (phase.requests() > 0 ? 20 : 1) * 1e9);
         final double nanosPerRequest = phase.isCapacity() ? 0 : 1e9 / phase.rate();
+        // The pacer is this thread: named as the generator's for the phase, so /proc tells it from the system's.
+        final Thread pacer = Thread.currentThread();
+        final String pacerName = pacer.getName();
+        pacer.setName("flashgate-bench-pacer");
         final CpuWatch cpu = new CpuWatch();
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         final Progress printer = new Progress(phase, target.name(), recorder, total, answered, start);
         printer.start();
         long sent = 0;
+        final CpuUse cpuUse;
         try
         {
             while (sent < capacity)
@@ -218,8 +229,9 @@ public final class OpenLoop
         finally
         {
             printer.finish();
+            cpuUse = cpu.report(target.runsInThisJvm()); // before the pacer takes its own name back
+            pacer.setName(pacerName);
         }
-        final CpuWatch.Use cpuUse = cpu.report();
         total.add(recorder.getIntervalHistogram());
         final long elapsed = Math.max(1, lastAnswerNanos.get() - start);
         final Target.SaleFigures figures = target.figures(phase.saleId(), phase.limitPerUser());
@@ -253,7 +265,7 @@ public final class OpenLoop
         Progress(final Phase phase, final String target, final Recorder recorder, final Histogram total,
             final AtomicLong answered, final long start)
         {
-            super("flashgate-load-progress");
+            super("flashgate-bench-progress");
             setDaemon(true);
             this.phase = phase;
             this.target = target;
