@@ -6,6 +6,8 @@ import org.HdrHistogram.Recorder;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -146,7 +148,41 @@ public final class OpenLoop
         this.progress = progress;
     }
 
+    /**
+     * Runs the phase on a thread of its own, named as the generator's ({@code flashgate-bench-pacer}) so that /proc
+     * tells its CPU from the system's: the kernel name of the launcher's main thread cannot be changed.
+     */
     public Result run(final Target target, final Workload workload, final Phase phase) throws Exception
+    {
+        final FutureTask<Result> task = new FutureTask<>(() -> pace(target, workload, phase));
+        final Thread pacer = new Thread(task, "flashgate-bench-pacer");
+        pacer.setDaemon(true);
+        pacer.start();
+        try
+        {
+            return task.get();
+        }
+        catch (final InterruptedException ex)
+        {
+            pacer.interrupt();
+            pacer.join(10_000);
+            throw ex;
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof Exception cause)
+            {
+                throw cause;
+            }
+            if (ex.getCause() instanceof Error error)
+            {
+                throw error;
+            }
+            throw ex;
+        }
+    }
+
+    private Result pace(final Target target, final Workload workload, final Phase phase) throws Exception
     {
         target.createSale(phase.saleId(), phase.stock(), phase.limitPerUser());
         final int capacity = ledgerCapacity(phase);
@@ -159,10 +195,6 @@ public final class OpenLoop
 
         final long durationNanos = (long)(phase.seconds() * (phase.requests() > 0 ? 20 : 1) * 1e9);
         final double nanosPerRequest = phase.isCapacity() ? 0 : 1e9 / phase.rate();
-        // The pacer is this thread: named as the generator's for the phase, so /proc tells it from the system's.
-        final Thread pacer = Thread.currentThread();
-        final String pacerName = pacer.getName();
-        pacer.setName("flashgate-bench-pacer");
         final CpuWatch cpu = new CpuWatch();
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         final Progress printer = new Progress(phase, target.name(), recorder, total, answered, start);
@@ -229,8 +261,7 @@ public final class OpenLoop
         finally
         {
             printer.finish();
-            cpuUse = cpu.report(target.runsInThisJvm()); // before the pacer takes its own name back
-            pacer.setName(pacerName);
+            cpuUse = cpu.report(target.runsInThisJvm());
         }
         total.add(recorder.getIntervalHistogram());
         final long elapsed = Math.max(1, lastAnswerNanos.get() - start);

@@ -36,7 +36,10 @@ final class ThreadGroups
         new Rule("flashgate-edge-reply", "reply executor"),
         new Rule("flashgate-edge-", AMBIGUOUS_EDGE),
         new Rule("aeron-client", "aeron client conductor"),
-        // The media driver's agents: "driver-conductor", "sender", "receiver", or one shared agent "[conductor, ...]".
+        // The media driver's agents are named after its folder ("/dev/shm/aeron-..."), or "driver-conductor",
+        // "sender", "receiver", "[conductor, ...]" in older versions; its executor resolves names for it.
+        new Rule("/", "driver"),
+        new Rule("aeron-executor", "driver"),
         new Rule("driver-conductor", "driver"),
         new Rule("[", "driver"),
         new Rule("sender", "driver"),

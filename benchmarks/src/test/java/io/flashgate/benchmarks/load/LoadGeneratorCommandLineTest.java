@@ -181,6 +181,26 @@ class LoadGeneratorCommandLineTest
             assertEquals(2, files.filter(f -> f.toString().endsWith(".hgrm")).count(), "capacity and open loop");
         }
         assertFalse(Files.readString(reports.resolve("summary.txt")).contains("FAILED"));
+
+        // CPU per purchase: after each round (4) and in the headlines (capacity and open loop), plausible figures.
+        final Matcher cpu = Pattern.compile("cpu per purchase: flashgate-aeron (\\S+) µs = (\\S+) cores of this JVM " +
+            "without the generator \\[[^]]+\\]; generator (\\S+) µs apart").matcher(printed);
+        int found = 0;
+        while (cpu.find())
+        {
+            found++;
+            final double micros = Double.parseDouble(cpu.group(1));
+            final double cores = Double.parseDouble(cpu.group(2));
+            final double generator = Double.parseDouble(cpu.group(3));
+            assertTrue(micros > 0 && Double.isFinite(micros) && cores > 0 && cores <= 64 && generator >= 0 &&
+                Double.isFinite(generator), cpu.group());
+        }
+        assertEquals(6, found, printed);
+        assertTrue(printed.lines().anyMatch(line -> line.startsWith("capacity cpu per purchase: flashgate-aeron ")),
+            printed);
+        final String html = Files.readString(reports.resolve("report.html"));
+        assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>capacity</h3>") &&
+            html.contains("/s open loop</h3>"), "a CPU table per phase in report.html");
     }
 
     private static Args parse(final BenchVerb verb, final String... argv) throws UsageException

@@ -114,6 +114,7 @@ class ProcTasksTest
         assertEquals("driver", ThreadGroups.of("[conductor, sender, receiver]"));
         assertEquals("driver", ThreadGroups.of("driver-conductor"));
         assertEquals("driver", ThreadGroups.of("sender"));
+        assertEquals("driver", ThreadGroups.of("/dev/shm/aeron-"));
         assertEquals("journaller", ThreadGroups.of("flashgate-journ"));
         assertEquals("journaller", ThreadGroups.of("flashgate-journaller"));
         assertEquals("replicator", ThreadGroups.of("flashgate-repli"));
