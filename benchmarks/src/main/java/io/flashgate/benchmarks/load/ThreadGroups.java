@@ -35,6 +35,7 @@ final class ThreadGroups
         new Rule("flashgate-edge-poller", "gateway poller"),
         new Rule("flashgate-edge-reply", "reply executor"),
         new Rule("flashgate-edge-", AMBIGUOUS_EDGE),
+        new Rule("bare-reply", "bare reply executor"), // the bare Javalin endpoint of bench http
         new Rule("aeron-client", "aeron client conductor"),
         // The media driver's agents are named after its folder ("/dev/shm/aeron-..."), or "driver-conductor",
         // "sender", "receiver", "[conductor, ...]" in older versions; its executor resolves names for it.

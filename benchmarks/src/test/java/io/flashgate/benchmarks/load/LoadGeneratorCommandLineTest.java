@@ -203,6 +203,36 @@ class LoadGeneratorCommandLineTest
             html.contains("/s open loop</h3>"), "a CPU table per phase in report.html");
     }
 
+    /** {@code bench http}, briefly: the server JVM is the system, split by thread; this JVM is the generator. */
+    @Test
+    @Timeout(240)
+    void aShortHttpRunReportsTheServerJvmsCpuPerRequestByThread() throws Exception
+    {
+        final Path reports = dir.resolve("http");
+        final int status = bench("http", "--buyers", "500", "--connections", "8", "--warmup", "0", "--rounds", "1",
+            "--seconds", "1", "--open-seconds", "1", "--out", reports.toString());
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
+        final Matcher cpu = Pattern.compile("cpu per request: (\\S+) (\\S+) µs = (\\S+) cores of server JVM " +
+            "\\[([^]]+)\\]; generator (\\S+) µs apart").matcher(printed);
+        final Set<String> systems = new TreeSet<>();
+        final Set<String> threads = new TreeSet<>();
+        while (cpu.find())
+        {
+            systems.add(cpu.group(1));
+            final double micros = Double.parseDouble(cpu.group(2));
+            assertTrue(micros > 0 && Double.isFinite(micros) && Double.parseDouble(cpu.group(3)) > 0 &&
+                Double.isFinite(Double.parseDouble(cpu.group(5))), cpu.group());
+            threads.add(cpu.group(4));
+        }
+        assertEquals(Set.of("bare-GET", "bare-POST", "edge-GET-status", "edge-POST-purchase", "edge-POST-sold-out"),
+            systems, printed);
+        assertTrue(threads.stream().anyMatch(t -> t.contains("jetty ")), "Jetty's threads: " + threads);
+        final String html = Files.readString(reports.resolve("report-http.html"));
+        assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>capacity: bare GET</h3>")
+            && html.contains("/s open loop</h3>"), "a CPU table per phase in report-http.html");
+    }
+
     private static Args parse(final BenchVerb verb, final String... argv) throws UsageException
     {
         return verb.parse(LoadGenerator.PROGRAM, List.of(argv));
