@@ -1,7 +1,9 @@
 package io.flashgate.benchmarks.load;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CPU used during a phase, from /proc (Linux): the whole machine, this JVM and the peer process if any (what is
@@ -15,6 +17,8 @@ final class CpuWatch
 {
     private static volatile long peerPid = -1;
     private static volatile String peerName = "peer";
+    /** Java thread names by process and kernel thread id, kept across phases: a thread dump of another JVM costs. */
+    private static final Map<Long, Map<Long, String>> JAVA_NAMES = new ConcurrentHashMap<>();
 
     private final ProcTasks proc;
     private final String selfPid = Long.toString(ProcessHandle.current().pid());
@@ -33,7 +37,7 @@ final class CpuWatch
         this(ProcTasks.PROC);
     }
 
-    CpuWatch(final java.nio.file.Path procRoot)
+    CpuWatch(final Path procRoot)
     {
         this.proc = new ProcTasks(procRoot);
         this.start = sample();
@@ -86,7 +90,7 @@ final class CpuWatch
     private Map<String, Long> groups(final Map<Long, ProcTasks.Task> before, final Map<Long, ProcTasks.Task> after,
         final long processTicks, final boolean peer)
     {
-        final Map<Long, String> names = new HashMap<>();
+        final boolean[] dumped = {false};
         final Map<String, Long> groups = new HashMap<>();
         long threads = 0;
         for (final Map.Entry<Long, ProcTasks.Task> e : after.entrySet())
@@ -98,7 +102,7 @@ final class CpuWatch
                 continue;
             }
             threads += ticks;
-            groups.merge(group(e.getKey(), e.getValue().comm(), peer, names), ticks, Long::sum);
+            groups.merge(group(e.getKey(), e.getValue().comm(), peer, dumped), ticks, Long::sum);
         }
         if (processTicks > threads)
         {
@@ -107,16 +111,20 @@ final class CpuWatch
         return groups;
     }
 
-    private String group(final long tid, final String comm, final boolean peer, final Map<Long, String> names)
+    /** @param dumped whether this phase already took a thread dump of the process (at most one per phase). */
+    private String group(final long tid, final String comm, final boolean peer, final boolean[] dumped)
     {
         final String group = ThreadGroups.of(comm);
         if (!ThreadGroups.isAmbiguous(group))
         {
             return group;
         }
-        if (names.isEmpty())
+        final long pid = peer ? watchedPeer : Long.parseLong(selfPid);
+        final Map<Long, String> names = JAVA_NAMES.computeIfAbsent(pid, p -> new ConcurrentHashMap<>());
+        if (!names.containsKey(tid) && !dumped[0])
         {
-            names.putAll(peer ? JavaThreadNames.ofJvm(watchedPeer) : JavaThreadNames.ofThisJvm());
+            dumped[0] = true;
+            names.putAll(peer ? JavaThreadNames.ofJvm(pid) : JavaThreadNames.ofThisJvm());
         }
         final String name = names.get(tid);
         return name != null ? ThreadGroups.of(name) : group;

@@ -228,6 +228,8 @@ class LoadGeneratorCommandLineTest
         assertEquals(Set.of("bare-GET", "bare-POST", "edge-GET-status", "edge-POST-purchase", "edge-POST-sold-out"),
             systems, printed);
         assertTrue(threads.stream().anyMatch(t -> t.contains("jetty ")), "Jetty's threads: " + threads);
+        assertTrue(threads.stream().noneMatch(t -> t.contains("gateway poller / reply executor")),
+            "the edge's poller and reply threads told apart by their Java names: " + threads);
         final String html = Files.readString(reports.resolve("report-http.html"));
         assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>capacity: bare GET</h3>")
             && html.contains("/s open loop</h3>"), "a CPU table per phase in report-http.html");
