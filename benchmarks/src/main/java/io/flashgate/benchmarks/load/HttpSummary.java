@@ -66,8 +66,11 @@ final class HttpSummary
                 ratio(edgeOpen.percentileMicros(99), bareOpen.percentileMicros(99)),
                 ratio(edgeOpen.percentileMicros(99.9), bareOpen.percentileMicros(99.9)),
                 percentile(edgeOpen, 99), percentile(bareOpen, 99), verdict(edgeOpen)));
-            openSummary = String.format(Locale.ROOT, " | open loop %s: edge/bare POST p99 %s vs %s",
-                edgeOpen.phase().label(), percentile(edgeOpen, 99), percentile(bareOpen, 99));
+            openSummary = String.format(Locale.ROOT, " | open loop %s: edge/bare POST p99 %s vs %s%s",
+                edgeOpen.phase().label(), percentile(edgeOpen, 99), percentile(bareOpen, 99),
+                edgeOpen.cpuUse().measured() && bareOpen.cpuUse().measured() ? String.format(Locale.ROOT,
+                    ", cpu %.1fµs vs %.1fµs/request", CpuUse.micros(edgeOpen.cpuUse().systemTicks(), edgeOpen.answered()),
+                    CpuUse.micros(bareOpen.cpuUse().systemTicks(), bareOpen.answered())) : "");
         }
         headlines.add("correctness edge POST purchase: " + verdict(edgePurchase));
         final boolean soldOutAllRejected = edgeSoldOut.count(Outcome.SOLD_OUT) == edgeSoldOut.sent();
@@ -81,9 +84,10 @@ final class HttpSummary
         plot.writePng(outDir.resolve("percentiles-http.png"));
         HtmlReport.write(outDir.resolve("report-http.html"), headlines, plot, results, "percentiles-http.png");
         final String summary = String.format(Locale.ROOT,
-            "SUMMARY http | edge POST %,.0f/s = %.0f%% of bare POST %,.0f/s, p99 %s vs %s (%.2f×) | edge GET status " +
+            "SUMMARY http | edge POST %,.0f/s%s = %.0f%% of bare POST %,.0f/s%s, p99 %s vs %s (%.2f×) | edge GET status " +
                 "%,.0f/s = %.0f%% and POST sold-out %,.0f/s = %.0f%% of bare GET %,.0f/s%s | correctness %s",
-            edgePurchase.throughput(), postRatio * 100, barePost.throughput(), percentile(edgePurchase, 99),
+            edgePurchase.throughput(), ResultText.cpuMicros(edgePurchase, "request"), postRatio * 100,
+            barePost.throughput(), ResultText.cpuMicros(barePost, "request"), percentile(edgePurchase, 99),
             percentile(barePost, 99), p99Ratio, edgeStatus.throughput(), statusRatio * 100, edgeSoldOut.throughput(),
             soldOutRatio * 100, bareGet.throughput(), openSummary, allPassed ? "OK" : "FAILED");
         Files.writeString(outDir.resolve("summary-http.txt"), String.join("\n", headlines) + "\n" + summary + "\n");

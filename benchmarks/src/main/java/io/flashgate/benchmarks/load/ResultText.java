@@ -21,6 +21,14 @@ final class ResultText
             r.countsText(), verdict(r)) + (r.cpu().isEmpty() ? "" : "\n    " + r.cpu() + "\n    " + r.cpuPerPurchase());
     }
 
+    /** " (cpu 65.6µs/purchase)" (the system's, the generator's apart), or "" when the CPU was not measured. */
+    static String cpuMicros(final OpenLoop.Result r, final String per)
+    {
+        final CpuUse cpu = r.cpuUse();
+        return cpu.measured() ? String.format(Locale.ROOT, " (cpu %.1fµs/%s)", CpuUse.micros(cpu.systemTicks(),
+            r.answered()), per) : "";
+    }
+
     /** "812µs" style latency at a percentile. */
     static String percentile(final OpenLoop.Result r, final double percentile)
     {

@@ -196,6 +196,9 @@ class LoadGeneratorCommandLineTest
                 Double.isFinite(generator), cpu.group());
         }
         assertEquals(6, found, printed);
+        assertTrue(lines.get(lines.size() - 1).matches("SUMMARY \\| flashgate-aeron max [\\d,]+/s \\(cpu [\\d.]+µs/purchase\\) " +
+            "\\| flashgate-aeron @[\\d,]+/s p50/p99/p99.9 \\S+ \\(cpu [\\d.]+µs/purchase\\) \\| correctness OK"),
+            lines.get(lines.size() - 1));
         assertTrue(printed.lines().anyMatch(line -> line.startsWith("capacity cpu per purchase: flashgate-aeron ")),
             printed);
         final String html = Files.readString(reports.resolve("report.html"));
@@ -213,6 +216,9 @@ class LoadGeneratorCommandLineTest
             "--seconds", "1", "--open-seconds", "1", "--out", reports.toString());
         final String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
+        final String summary = printed.lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(summary.matches("SUMMARY http \\| edge POST [\\d,]+/s \\(cpu [\\d.]+µs/request\\) = \\d+% of bare POST " +
+            "[\\d,]+/s \\(cpu [\\d.]+µs/request\\), .*, cpu [\\d.]+µs vs [\\d.]+µs/request \\| correctness OK"), summary);
         final Matcher cpu = Pattern.compile("cpu per request: (\\S+) (\\S+) µs = (\\S+) cores of server JVM " +
             "\\[([^]]+)\\]; generator (\\S+) µs apart").matcher(printed);
         final Set<String> systems = new TreeSet<>();
