@@ -103,6 +103,12 @@ public final class AeronTarget implements Target
     }
 
     @Override
+    public boolean runsInThisJvm()
+    {
+        return true;
+    }
+
+    @Override
     public void createSale(final String saleId, final int stock, final int limitPerUser) throws Exception
     {
         final long now = System.currentTimeMillis();

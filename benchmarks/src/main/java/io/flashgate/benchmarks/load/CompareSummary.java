@@ -33,6 +33,13 @@ final class CompareSummary
                 r.phase().label(), r.target(), r.throughput(), percentile(r, 50), percentile(r, 99),
                 percentile(r, 99.9), r.cpu()));
         }
+        for (final OpenLoop.Result r : Stream.concat(capacity.stream(), fixed.stream()).toList())
+        {
+            if (r.cpuUse().measured())
+            {
+                lines.add((r.phase().isCapacity() ? "capacity " : "at " + r.phase().label() + " ") + r.cpuPerPurchase());
+            }
+        }
         for (final OpenLoop.Result f : capacity)
         {
             for (final OpenLoop.Result p : capacity)
@@ -68,18 +75,22 @@ final class CompareSummary
         return lines;
     }
 
-    /** The one-line summary: each system's capacity, its percentiles at the common rate, correctness. */
+    /**
+     * The one-line summary: each system's capacity, its percentiles at the common rate, its CPU per purchase in
+     * each, correctness.
+     */
     static String line(final List<OpenLoop.Result> capacity, final List<OpenLoop.Result> fixed)
     {
         final StringBuilder s = new StringBuilder("SUMMARY");
         for (final OpenLoop.Result r : capacity)
         {
-            s.append(String.format(Locale.ROOT, " | %s max %,.0f/s", r.target(), r.throughput()));
+            s.append(String.format(Locale.ROOT, " | %s max %,.0f/s%s", r.target(), r.throughput(),
+                ResultText.cpuMicros(r, "purchase")));
         }
         for (final OpenLoop.Result r : fixed)
         {
-            s.append(String.format(Locale.ROOT, " | %s @%s p50/p99/p99.9 %s/%s/%s", r.target(), r.phase().label(),
-                percentile(r, 50), percentile(r, 99), percentile(r, 99.9)));
+            s.append(String.format(Locale.ROOT, " | %s @%s p50/p99/p99.9 %s/%s/%s%s", r.target(), r.phase().label(),
+                percentile(r, 50), percentile(r, 99), percentile(r, 99.9), ResultText.cpuMicros(r, "purchase")));
         }
         final boolean ok = Stream.concat(capacity.stream(), fixed.stream()).allMatch(r -> r.verdict().passed());
         s.append(" | correctness ").append(ok ? "OK" : "FAILED");

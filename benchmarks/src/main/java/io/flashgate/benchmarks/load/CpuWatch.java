@@ -1,25 +1,47 @@
 package io.flashgate.benchmarks.load;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * CPU used during a phase, from /proc (Linux): the whole machine, this JVM, and the peer process if any; what is
- * left was used by other processes, which a shared machine must show next to its figures. Times in cores
- * (1.0 = one core busy for the whole phase). On systems without /proc it reports nothing.
+ * CPU used during a phase, from /proc (Linux): the whole machine, this JVM and the peer process if any (what is
+ * left was used by other processes, which a shared machine must show next to its figures), and each of those
+ * two processes split by thread into readable {@link ThreadGroups}. Which part is the system under test is the
+ * caller's to say: the peer process (redis-server, the HTTP server JVM), or this JVM without the generator's
+ * threads (the engine-direct run, whose engine, driver and gateway share the generator's JVM). On systems
+ * without /proc it reports nothing.
  */
 final class CpuWatch
 {
-    private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
     private static volatile long peerPid = -1;
     private static volatile String peerName = "peer";
+    /** Java thread names by process and kernel thread id, kept across phases: a thread dump of another JVM costs. */
+    private static final Map<Long, Map<Long, String>> JAVA_NAMES = new ConcurrentHashMap<>();
 
-    private final long startNanos = System.nanoTime();
-    private final long[] machineStart = machine();
-    private final long selfStart = process("self");
-    private final long peerStart = peerPid > 0 ? process(Long.toString(peerPid)) : -1;
+    private final ProcTasks proc;
+    private final String selfPid = Long.toString(ProcessHandle.current().pid());
+    private final long watchedPeer = peerPid;
+    private final String watchedPeerName = peerName;
+    private final Sample start;
+
+    /** The CPU counters of the machine and of one or two processes at one instant. */
+    private record Sample(long nanos, long machine, long self, Map<Long, ProcTasks.Task> selfTasks, long peer,
+        Map<Long, ProcTasks.Task> peerTasks)
+    {
+    }
+
+    CpuWatch()
+    {
+        this(ProcTasks.PROC);
+    }
+
+    CpuWatch(final Path procRoot)
+    {
+        this.proc = new ProcTasks(procRoot);
+        this.start = sample();
+    }
 
     /** The process (redis-server, the HTTP server JVM) whose CPU is reported apart; -1 for none. */
     static void peer(final long pid, final String name)
@@ -28,95 +50,83 @@ final class CpuWatch
         peerName = name;
     }
 
+    private Sample sample()
+    {
+        final String peer = Long.toString(watchedPeer);
+        // Threads first, then the process: a thread that exits in between is then counted (as exited) not lost.
+        final Map<Long, ProcTasks.Task> selfTasks = proc.tasks(selfPid);
+        final Map<Long, ProcTasks.Task> peerTasks = watchedPeer > 0 ? proc.tasks(peer) : Map.of();
+        return new Sample(System.nanoTime(), proc.machineBusy(), proc.process(selfPid), selfTasks,
+            watchedPeer > 0 ? proc.process(peer) : -1, peerTasks);
+    }
+
     /**
-     * CPU use over a phase, in cores.
+     * CPU use since this watch was made.
      *
-     * @param peerName null when there was no peer process.
+     * @param systemInThisJvm true when the system under test runs in this JVM (its threads are all but the
+     *                        generator's); false when it is the peer process.
      */
-    record Use(double seconds, double busy, double self, double peer, String peerName)
+    CpuUse report(final boolean systemInThisJvm)
     {
-        static final Use NONE = new Use(0, 0, 0, 0, null);
-
-        /** The time-weighted mean of several phases. */
-        static Use mean(final java.util.List<Use> uses)
+        final Sample end = sample();
+        if (start.machine < 0 || end.machine < 0 || start.self < 0 || end.self < 0)
         {
-            double seconds = 0;
-            double busy = 0;
-            double self = 0;
-            double peer = 0;
-            String name = null;
-            for (final Use u : uses)
-            {
-                seconds += u.seconds;
-                busy += u.busy * u.seconds;
-                self += u.self * u.seconds;
-                peer += u.peer * u.seconds;
-                name = name != null ? name : u.peerName;
-            }
-            return seconds == 0 ? NONE : new Use(seconds, busy / seconds, self / seconds, peer / seconds, name);
+            return CpuUse.NONE;
         }
-
-        /** "cpu: machine 1.93 cores busy = this JVM 1.41 + redis-server 0.38 + other processes 0.14 (of 2)". */
-        @Override
-        public String toString()
-        {
-            if (seconds == 0)
-            {
-                return "";
-            }
-            return String.format(Locale.ROOT, "cpu: machine %.2f cores busy = this JVM %.2f%s + other processes %.2f (of %d)",
-                busy, self, peerName != null ? String.format(Locale.ROOT, " + %s %.2f", peerName, peer) : "",
-                Math.max(0, busy - self - peer), Runtime.getRuntime().availableProcessors());
-        }
+        final double seconds = (end.nanos - start.nanos) / 1e9;
+        final boolean peerSeen = start.peer >= 0 && end.peer >= 0;
+        final Map<String, Long> selfGroups = groups(start.selfTasks, end.selfTasks, end.self - start.self, false);
+        final Map<String, Long> peerGroups = peerSeen ?
+            groups(start.peerTasks, end.peerTasks, end.peer - start.peer, true) : Map.of();
+        return new CpuUse(seconds, end.machine - start.machine, end.self - start.self,
+            peerSeen ? end.peer - start.peer : 0, peerSeen ? watchedPeerName : null, systemInThisJvm, selfGroups,
+            peerGroups);
     }
 
-    Use report()
+    /**
+     * Each live thread's CPU over the phase summed by group, plus the time of threads that exited meanwhile.
+     * A thread whose kernel name is shared by two kinds is named by its Java name, looked up once per phase.
+     */
+    private Map<String, Long> groups(final Map<Long, ProcTasks.Task> before, final Map<Long, ProcTasks.Task> after,
+        final long processTicks, final boolean peer)
     {
-        final long[] machineEnd = machine();
-        if (machineStart == null || machineEnd == null)
+        final boolean[] dumped = {false};
+        final Map<String, Long> groups = new HashMap<>();
+        long threads = 0;
+        for (final Map.Entry<Long, ProcTasks.Task> e : after.entrySet())
         {
-            return Use.NONE;
-        }
-        final double seconds = (System.nanoTime() - startNanos) / 1e9;
-        final double busy = (machineEnd[0] - machineStart[0]) / (double)TICKS_PER_SECOND / seconds;
-        final double self = (process("self") - selfStart) / (double)TICKS_PER_SECOND / seconds;
-        final long peerEnd = peerStart >= 0 ? process(Long.toString(peerPid)) : -1;
-        final double peer = peerEnd >= 0 ? (peerEnd - peerStart) / (double)TICKS_PER_SECOND / seconds : 0;
-        return new Use(seconds, busy, self, peer, peerEnd >= 0 ? peerName : null);
-    }
-
-    /** {busy ticks, total ticks} of all CPUs, or null. */
-    private static long[] machine()
-    {
-        try
-        {
-            final String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length; i++)
+            final ProcTasks.Task was = before.get(e.getKey());
+            final long ticks = e.getValue().ticks() - (was != null ? was.ticks() : 0);
+            if (ticks <= 0)
             {
-                total += Long.parseLong(f[i]);
+                continue;
             }
-            final long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
-            return new long[] {total - idle, total};
+            threads += ticks;
+            groups.merge(group(e.getKey(), e.getValue().comm(), peer, dumped), ticks, Long::sum);
         }
-        catch (final IOException | RuntimeException ex)
+        if (processTicks > threads)
         {
-            return null;
+            groups.merge(ThreadGroups.EXITED, processTicks - threads, Long::sum);
         }
+        return groups;
     }
 
-    /** utime + stime of a process in ticks, or -1. */
-    private static long process(final String pid)
+    /** @param dumped whether this phase already took a thread dump of the process (at most one per phase). */
+    private String group(final long tid, final String comm, final boolean peer, final boolean[] dumped)
     {
-        try
+        final String group = ThreadGroups.of(comm);
+        if (!ThreadGroups.isAmbiguous(group))
         {
-            final String stat = Files.readString(Path.of("/proc", pid, "stat"));
-            final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return group;
         }
-        catch (final IOException | RuntimeException ex)
+        final long pid = peer ? watchedPeer : Long.parseLong(selfPid);
+        final Map<Long, String> names = JAVA_NAMES.computeIfAbsent(pid, p -> new ConcurrentHashMap<>());
+        if (!names.containsKey(tid) && !dumped[0])
         {
-            return -1;
+            dumped[0] = true;
+            names.putAll(peer ? JavaThreadNames.ofJvm(pid) : JavaThreadNames.ofThisJvm());
         }
+        final String name = names.get(tid);
+        return name != null ? ThreadGroups.of(name) : group;
     }
 }

@@ -16,8 +16,9 @@ import java.util.Properties;
 import static io.flashgate.benchmarks.load.Report.micros;
 
 /**
- * A self-contained HTML page of a run: the headlines, a table of every phase with its correctness verdict, and the
- * {@link PercentilePlot} drawn by Chart.js, inlined from its WebJar (no network at view time).
+ * A self-contained HTML page of a run: the headlines, a table of every phase with its correctness verdict, the CPU
+ * each system used per purchase (a small table per phase), and the {@link PercentilePlot} drawn by Chart.js,
+ * inlined from its WebJar (no network at view time).
  */
 final class HtmlReport
 {
@@ -47,6 +48,7 @@ final class HtmlReport
             html.append("<li>").append(escape(line)).append("</li>\n");
         }
         appendTable(html, results);
+        CpuTables.append(html, results);
         html.append("<h2>Latency by percentile (from the intended send time)</h2>\n")
             .append("<div style=\"height:560px\"><canvas id=\"chart\"></canvas></div>\n");
         if (pngName != null)

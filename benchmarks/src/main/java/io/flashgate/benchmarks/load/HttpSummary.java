@@ -38,6 +38,13 @@ final class HttpSummary
             headlines.add(String.format(Locale.ROOT, "%s: %,.0f req/s, p50 %s p99 %s p99.9 %s [%s]; %s", r.target(),
                 r.throughput(), percentile(r, 50), percentile(r, 99), percentile(r, 99.9), r.countsText(), r.cpu()));
         }
+        for (final OpenLoop.Result r : results)
+        {
+            if (r.cpuUse().measured())
+            {
+                headlines.add(r.phase().label() + " " + r.cpuPerPurchase().replace(" per purchase", " per request"));
+            }
+        }
         final double postRatio = edgePurchase.throughput() / barePost.throughput();
         final double p99Ratio = edgePurchase.percentileMicros(99) / barePost.percentileMicros(99);
         final double statusRatio = edgeStatus.throughput() / bareGet.throughput();
@@ -59,8 +66,11 @@ final class HttpSummary
                 ratio(edgeOpen.percentileMicros(99), bareOpen.percentileMicros(99)),
                 ratio(edgeOpen.percentileMicros(99.9), bareOpen.percentileMicros(99.9)),
                 percentile(edgeOpen, 99), percentile(bareOpen, 99), verdict(edgeOpen)));
-            openSummary = String.format(Locale.ROOT, " | open loop %s: edge/bare POST p99 %s vs %s",
-                edgeOpen.phase().label(), percentile(edgeOpen, 99), percentile(bareOpen, 99));
+            openSummary = String.format(Locale.ROOT, " | open loop %s: edge/bare POST p99 %s vs %s%s",
+                edgeOpen.phase().label(), percentile(edgeOpen, 99), percentile(bareOpen, 99),
+                edgeOpen.cpuUse().measured() && bareOpen.cpuUse().measured() ? String.format(Locale.ROOT,
+                    ", cpu %.1fµs vs %.1fµs/request", CpuUse.micros(edgeOpen.cpuUse().systemTicks(), edgeOpen.answered()),
+                    CpuUse.micros(bareOpen.cpuUse().systemTicks(), bareOpen.answered())) : "");
         }
         headlines.add("correctness edge POST purchase: " + verdict(edgePurchase));
         final boolean soldOutAllRejected = edgeSoldOut.count(Outcome.SOLD_OUT) == edgeSoldOut.sent();
@@ -74,9 +84,10 @@ final class HttpSummary
         plot.writePng(outDir.resolve("percentiles-http.png"));
         HtmlReport.write(outDir.resolve("report-http.html"), headlines, plot, results, "percentiles-http.png");
         final String summary = String.format(Locale.ROOT,
-            "SUMMARY http | edge POST %,.0f/s = %.0f%% of bare POST %,.0f/s, p99 %s vs %s (%.2f×) | edge GET status " +
+            "SUMMARY http | edge POST %,.0f/s%s = %.0f%% of bare POST %,.0f/s%s, p99 %s vs %s (%.2f×) | edge GET status " +
                 "%,.0f/s = %.0f%% and POST sold-out %,.0f/s = %.0f%% of bare GET %,.0f/s%s | correctness %s",
-            edgePurchase.throughput(), postRatio * 100, barePost.throughput(), percentile(edgePurchase, 99),
+            edgePurchase.throughput(), ResultText.cpuMicros(edgePurchase, "request"), postRatio * 100,
+            barePost.throughput(), ResultText.cpuMicros(barePost, "request"), percentile(edgePurchase, 99),
             percentile(barePost, 99), p99Ratio, edgeStatus.throughput(), statusRatio * 100, edgeSoldOut.throughput(),
             soldOutRatio * 100, bareGet.throughput(), openSummary, allPassed ? "OK" : "FAILED");
         Files.writeString(outDir.resolve("summary-http.txt"), String.join("\n", headlines) + "\n" + summary + "\n");

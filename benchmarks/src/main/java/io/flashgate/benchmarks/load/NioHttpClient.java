@@ -54,7 +54,7 @@ final class NioHttpClient implements AutoCloseable
             connection.open();
             idle.add(connection);
         }
-        this.thread = new Thread(this::loop, "flashgate-http-client-" + port);
+        this.thread = new Thread(this::loop, "flashgate-bench-http-" + port);
         thread.setDaemon(true);
         thread.start();
     }

@@ -6,6 +6,8 @@ import org.HdrHistogram.Recorder;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +59,7 @@ public final class OpenLoop
 
     /** Everything measured in one phase. */
     public record Result(Phase phase, String target, Histogram histogram, long sent, long answered, long elapsedNanos,
-        long[] counts, Verdict verdict, CpuWatch.Use cpuUse)
+        long[] counts, Verdict verdict, CpuUse cpuUse)
     {
         /** Several rounds of one phase on one target (each on its own sale) as one result. */
         public static Result merge(final List<Result> rounds)
@@ -92,12 +94,18 @@ public final class OpenLoop
                 p.rate(), p.maxInFlight(), seconds, p.drainSeconds(), p.requests() * rounds.size());
             return new Result(merged, first.target, histogram, sent, answered, elapsed, counts,
                 Verdict.merge(rounds.stream().map(Result::verdict).toList()),
-                CpuWatch.Use.mean(rounds.stream().map(Result::cpuUse).toList()));
+                CpuUse.merge(rounds.stream().map(Result::cpuUse).toList()));
         }
 
         public String cpu()
         {
             return cpuUse.toString();
+        }
+
+        /** The system's CPU per answered purchase, by thread group, and the generator's apart; "" if unmeasured. */
+        public String cpuPerPurchase()
+        {
+            return cpuUse.perPurchase(target, answered);
         }
 
         public String countsText()
@@ -140,7 +148,41 @@ public final class OpenLoop
         this.progress = progress;
     }
 
+    /**
+     * Runs the phase on a thread of its own, named as the generator's ({@code flashgate-bench-pacer}) so that /proc
+     * tells its CPU from the system's: the kernel name of the launcher's main thread cannot be changed.
+     */
     public Result run(final Target target, final Workload workload, final Phase phase) throws Exception
+    {
+        final FutureTask<Result> task = new FutureTask<>(() -> pace(target, workload, phase));
+        final Thread pacer = new Thread(task, "flashgate-bench-pacer");
+        pacer.setDaemon(true);
+        pacer.start();
+        try
+        {
+            return task.get();
+        }
+        catch (final InterruptedException ex)
+        {
+            pacer.interrupt();
+            pacer.join(10_000);
+            throw ex;
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof Exception cause)
+            {
+                throw cause;
+            }
+            if (ex.getCause() instanceof Error error)
+            {
+                throw error;
+            }
+            throw ex;
+        }
+    }
+
+    private Result pace(final Target target, final Workload workload, final Phase phase) throws Exception
     {
         target.createSale(phase.saleId(), phase.stock(), phase.limitPerUser());
         final int capacity = ledgerCapacity(phase);
@@ -158,6 +200,7 @@ public final class OpenLoop
         final Progress printer = new Progress(phase, target.name(), recorder, total, answered, start);
         printer.start();
         long sent = 0;
+        final CpuUse cpuUse;
         try
         {
             while (sent < capacity)
@@ -218,8 +261,8 @@ public final class OpenLoop
         finally
         {
             printer.finish();
+            cpuUse = cpu.report(target.runsInThisJvm());
         }
-        final CpuWatch.Use cpuUse = cpu.report();
         total.add(recorder.getIntervalHistogram());
         final long elapsed = Math.max(1, lastAnswerNanos.get() - start);
         final Target.SaleFigures figures = target.figures(phase.saleId(), phase.limitPerUser());
@@ -253,7 +296,7 @@ public final class OpenLoop
         Progress(final Phase phase, final String target, final Recorder recorder, final Histogram total,
             final AtomicLong answered, final long start)
         {
-            super("flashgate-load-progress");
+            super("flashgate-bench-progress");
             setDaemon(true);
             this.phase = phase;
             this.target = target;

@@ -70,7 +70,7 @@ public final class RedisLuaTarget implements Target
         {
             final Jedis jedis = connect();
             connections.add(jedis);
-            final Thread worker = new Thread(() -> work(jedis), "flashgate-load-" + name + "-" + i);
+            final Thread worker = new Thread(() -> work(jedis), "flashgate-bench-" + name + "-" + i);
             worker.setDaemon(true);
             workers.add(worker);
             worker.start();

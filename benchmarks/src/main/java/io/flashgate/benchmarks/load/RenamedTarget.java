@@ -23,6 +23,12 @@ record RenamedTarget(Target target, String name) implements Target
     }
 
     @Override
+    public boolean runsInThisJvm()
+    {
+        return target.runsInThisJvm();
+    }
+
+    @Override
     public void close()
     {
         target.close();

@@ -21,6 +21,15 @@ public interface Target extends AutoCloseable
     /** What the system itself says it sold and how many distinct buyers hold units (blocking; not timed). */
     SaleFigures figures(String saleId, int limitPerUser) throws Exception;
 
+    /**
+     * True when the system runs inside the generator's JVM (engine-direct), so that its CPU is this JVM's
+     * threads but the generator's; false when it is another process (redis-server, the HTTP server JVM).
+     */
+    default boolean runsInThisJvm()
+    {
+        return false;
+    }
+
     @Override
     void close();
 

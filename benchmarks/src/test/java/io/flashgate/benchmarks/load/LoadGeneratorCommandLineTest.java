@@ -181,6 +181,64 @@ class LoadGeneratorCommandLineTest
             assertEquals(2, files.filter(f -> f.toString().endsWith(".hgrm")).count(), "capacity and open loop");
         }
         assertFalse(Files.readString(reports.resolve("summary.txt")).contains("FAILED"));
+
+        // CPU per purchase: after each round (4) and in the headlines (capacity and open loop), plausible figures.
+        final Matcher cpu = Pattern.compile("cpu per purchase: flashgate-aeron (\\S+) µs = (\\S+) cores of this JVM " +
+            "without the generator \\[[^]]+\\]; generator (\\S+) µs apart").matcher(printed);
+        int found = 0;
+        while (cpu.find())
+        {
+            found++;
+            final double micros = Double.parseDouble(cpu.group(1));
+            final double cores = Double.parseDouble(cpu.group(2));
+            final double generator = Double.parseDouble(cpu.group(3));
+            assertTrue(micros > 0 && Double.isFinite(micros) && cores > 0 && cores <= 64 && generator >= 0 &&
+                Double.isFinite(generator), cpu.group());
+        }
+        assertEquals(6, found, printed);
+        assertTrue(lines.get(lines.size() - 1).matches("SUMMARY \\| flashgate-aeron max [\\d,]+/s \\(cpu [\\d.]+µs/purchase\\) " +
+            "\\| flashgate-aeron @[\\d,]+/s p50/p99/p99.9 \\S+ \\(cpu [\\d.]+µs/purchase\\) \\| correctness OK"),
+            lines.get(lines.size() - 1));
+        assertTrue(printed.lines().anyMatch(line -> line.startsWith("capacity cpu per purchase: flashgate-aeron ")),
+            printed);
+        final String html = Files.readString(reports.resolve("report.html"));
+        assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>capacity</h3>") &&
+            html.contains("/s open loop</h3>"), "a CPU table per phase in report.html");
+    }
+
+    /** {@code bench http}, briefly: the server JVM is the system, split by thread; this JVM is the generator. */
+    @Test
+    @Timeout(240)
+    void aShortHttpRunReportsTheServerJvmsCpuPerRequestByThread() throws Exception
+    {
+        final Path reports = dir.resolve("http");
+        final int status = bench("http", "--buyers", "500", "--connections", "8", "--warmup", "0", "--rounds", "1",
+            "--seconds", "1", "--open-seconds", "1", "--out", reports.toString());
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
+        final String summary = printed.lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(summary.matches("SUMMARY http \\| edge POST [\\d,]+/s \\(cpu [\\d.]+µs/request\\) = \\d+% of bare POST " +
+            "[\\d,]+/s \\(cpu [\\d.]+µs/request\\), .*, cpu [\\d.]+µs vs [\\d.]+µs/request \\| correctness OK"), summary);
+        final Matcher cpu = Pattern.compile("cpu per request: (\\S+) (\\S+) µs = (\\S+) cores of server JVM " +
+            "\\[([^]]+)\\]; generator (\\S+) µs apart").matcher(printed);
+        final Set<String> systems = new TreeSet<>();
+        final Set<String> threads = new TreeSet<>();
+        while (cpu.find())
+        {
+            systems.add(cpu.group(1));
+            final double micros = Double.parseDouble(cpu.group(2));
+            assertTrue(micros > 0 && Double.isFinite(micros) && Double.parseDouble(cpu.group(3)) > 0 &&
+                Double.isFinite(Double.parseDouble(cpu.group(5))), cpu.group());
+            threads.add(cpu.group(4));
+        }
+        assertEquals(Set.of("bare-GET", "bare-POST", "edge-GET-status", "edge-POST-purchase", "edge-POST-sold-out"),
+            systems, printed);
+        assertTrue(threads.stream().anyMatch(t -> t.contains("jetty ")), "Jetty's threads: " + threads);
+        assertTrue(threads.stream().noneMatch(t -> t.contains("gateway poller / reply executor")),
+            "the edge's poller and reply threads told apart by their Java names: " + threads);
+        final String html = Files.readString(reports.resolve("report-http.html"));
+        assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>capacity: bare GET</h3>")
+            && html.contains("/s open loop</h3>"), "a CPU table per phase in report-http.html");
     }
 
     private static Args parse(final BenchVerb verb, final String... argv) throws UsageException

@@ -72,6 +72,15 @@ class LoadGeneratorTest
         assertEquals(result.verdict().expectedSold(), result.verdict().soldObserved());
         assertTrue(result.verdict().duplicatesSent() > 0);
         assertEquals(result.answered(), result.histogram().getTotalCount());
+        // The engine, its driver and the gateway run in this JVM: their threads are the system, the pacer is not.
+        final CpuUse cpu = result.cpuUse();
+        assertTrue(cpu.measured() && cpu.systemInThisJvm(), cpu.toString());
+        final double micros = CpuUse.micros(cpu.systemTicks(), result.answered());
+        assertTrue(micros > 0 && Double.isFinite(micros), "system µs per purchase " + micros);
+        assertTrue(cpu.systemTicks() <= cpu.selfTicks(), "the generator is not counted in the system");
+        assertTrue(cpu.selfGroups().keySet().stream().anyMatch(g -> List.of("driver", "logic", "egress", "ingress",
+            "journaller", "gateway poller").contains(g)), "engine thread groups: " + cpu.selfGroups());
+        assertTrue(result.cpuPerPurchase().startsWith("cpu per purchase: flashgate-aeron "), result.cpuPerPurchase());
 
         Report.writeHgrm(dir, List.of(result));
         final PercentilePlot plot = PercentilePlot.of("test", List.of(result));
@@ -82,6 +91,67 @@ class LoadGeneratorTest
         final String html = Files.readString(dir.resolve("r.html"));
         assertTrue(html.contains("new Chart(") && html.length() > 150_000, "Chart.js inlined");
         assertFalse(html.contains("src=\"http"), "no network at view time");
+        assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>2,000/s open loop</h3>")
+            && html.contains("<th>CPU µs per purchase</th>"), "the CPU table of the phase");
+    }
+
+    /** The generator's work is on flashgate-bench-* threads, so it is counted apart from a system in this JVM. */
+    @Test
+    @Timeout(60)
+    void theGeneratorsThreadsAreNamedAsSuchAndTheirCpuIsNotTheSystems() throws Exception
+    {
+        final Set<String> sendingThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Target spinning = new Target()
+        {
+            @Override
+            public String name()
+            {
+                return "spinning";
+            }
+
+            @Override
+            public void createSale(final String saleId, final int stock, final int limitPerUser)
+            {
+            }
+
+            @Override
+            public void purchase(final String saleId, final long index, final String userId, final String key,
+                final Completion done)
+            {
+                sendingThreads.add(Thread.currentThread().getName());
+                final long until = System.nanoTime() + 300_000; // the generator's own work, on its own thread
+                while (System.nanoTime() < until)
+                {
+                    Thread.onSpinWait();
+                }
+                done.complete(Outcome.SOLD_OUT, 0);
+            }
+
+            @Override
+            public SaleFigures figures(final String saleId, final int limitPerUser)
+            {
+                return new SaleFigures(0, 0, -1);
+            }
+
+            @Override
+            public boolean runsInThisJvm()
+            {
+                return true;
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final OpenLoop.Result result = new OpenLoop(quiet).run(spinning, new Workload(300, 0),
+            new OpenLoop.Phase("2000/s", "g", 0, 2, 2000, 4096, 1.0, 5));
+        assertEquals(Set.of("flashgate-bench-pacer"), sendingThreads);
+        final CpuUse cpu = result.cpuUse();
+        Assumptions.assumeTrue(cpu.measured(), "Linux /proc");
+        // 2,000 × 300 µs = 60 ticks of spinning, all the generator's; ask for a sixth on a shared machine.
+        assertTrue(cpu.generatorTicks() >= 10, "generator " + cpu.selfGroups());
+        assertEquals(cpu.selfTicks() - cpu.generatorTicks(), cpu.systemTicks());
     }
 
     @Test
@@ -93,6 +163,7 @@ class LoadGeneratorTest
         final Workload workload = new Workload(300, 0.2);
         try (RedisServer redis = RedisServer.start(binary))
         {
+            CpuWatch.peer(redis.pid(), "redis-server");
             for (final boolean pipelined : new boolean[] {false, true})
             {
                 try (RedisLuaTarget target = new RedisLuaTarget(redis, pipelined, 4, 64))
@@ -103,8 +174,16 @@ class LoadGeneratorTest
                     assertTrue(result.verdict().passed(), result.verdict().toString());
                     assertEquals(result.sent(), result.answered());
                     assertEquals(stock, result.verdict().soldObserved());
+                    final CpuUse cpu = result.cpuUse();
+                    assertTrue(!cpu.systemInThisJvm() && "redis-server".equals(cpu.peerName()), cpu.toString());
+                    assertEquals(cpu.peerTicks(), cpu.systemTicks(), "the system is the redis-server process");
+                    assertEquals(cpu.selfTicks(), cpu.generatorTicks(), "this whole JVM is the generator");
                 }
             }
+        }
+        finally
+        {
+            CpuWatch.peer(-1, "peer");
         }
     }
 
