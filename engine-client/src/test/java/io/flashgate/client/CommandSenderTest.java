@@ -153,7 +153,8 @@ class CommandSenderTest
         boolean refuse;
 
         @Override
-        public OverloadedException offer(final DirectBuffer buffer, final int offset, final int length)
+        public OverloadedException offer(final long correlationId, final DirectBuffer buffer, final int offset,
+            final int length)
         {
             if (refuse)
             {

@@ -82,6 +82,12 @@ public final class BatchReader
         return frames;
     }
 
+    /** The buffer the frames are read from (the one given to {@link #wrap}). */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
     public int frameOffset()
     {
         return frameOffset;
