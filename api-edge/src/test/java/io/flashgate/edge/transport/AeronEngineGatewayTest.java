@@ -182,6 +182,80 @@ class AeronEngineGatewayTest
         contestedSale(a, b);
     }
 
+    @Test
+    @Timeout(120)
+    void manyThreadsAtOnceShareMessagesBothWaysAndEveryReplyReachesExactlyItsFuture() throws Exception
+    {
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
+        final TestEngine engine = track(TestEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
+        assertTrue(gateway.awaitReachable(Duration.ofSeconds(20)));
+        final long now = System.currentTimeMillis();
+        final int threads = 8;
+        final int each = 1500;
+        assertInstanceOf(Reply.Sale.class, get(gateway.createSale("flash", threads * each, 1, now - 1_000,
+            now + 600_000, 600)));
+        final long sentBefore = gateway.commandsSent();
+        final long messagesBefore = gateway.commandMessages();
+
+        final List<Map<String, CompletableFuture<Reply>>> sent = new ArrayList<>();
+        final List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            final Map<String, CompletableFuture<Reply>> mine = new HashMap<>();
+            sent.add(mine);
+            final String prefix = "t" + t + "-";
+            senders.add(new Thread(() ->
+            {
+                for (int i = 0; i < each; i++)
+                {
+                    final String user = prefix + i;
+                    mine.put(user, gateway.purchase("flash", user, "k", 1));
+                }
+            }, "test-sender-" + t));
+        }
+        senders.forEach(Thread::start);
+        for (final Thread sender : senders)
+        {
+            sender.join();
+        }
+        int ordered = 0;
+        for (final Map<String, CompletableFuture<Reply>> mine : sent)
+        {
+            for (final Map.Entry<String, CompletableFuture<Reply>> entry : mine.entrySet())
+            {
+                final CompletableFuture<Reply> reply = entry.getValue();
+                try
+                {
+                    reply.get(20, TimeUnit.SECONDS);
+                }
+                catch (final ExecutionException ex)
+                {
+                    // Back-pressure is answered at once (the command was not sent); anything else is a failure.
+                    assertInstanceOf(OverloadedException.class, ex.getCause());
+                    continue;
+                }
+                final Reply.Order order = (Reply.Order)reply.join();
+                assertEquals(entry.getKey(), order.userId(), "a reply reached another command's future");
+                assertEquals(MessageTypes.ORDER_ACCEPTED, order.type());
+                ordered++;
+            }
+        }
+        assertTrue(ordered > threads * each / 2, ordered + " of " + threads * each + " answered");
+        assertEquals(0, gateway.pendingCount());
+        assertEquals(0, gateway.tornMessageCount());
+        final long commands = gateway.commandsSent() - sentBefore;
+        final long messages = gateway.commandMessages() - messagesBefore;
+        assertEquals(ordered, commands, "every command sent was answered, and only those");
+        assertTrue(messages < commands, "no two commands ever shared a message: " + messages + " for " + commands);
+        final EngineTransport transport = engine.transport();
+        assertTrue(transport.ingressMessages() < transport.commandsReceived(),
+            transport.ingressMessages() + " ingress messages for " + transport.commandsReceived() + " commands");
+        assertTrue(transport.egressMessages() < transport.egressPublished(),
+            transport.egressMessages() + " egress messages for " + transport.egressPublished() + " events");
+        assertEquals(0, transport.ingressMalformed());
+    }
+
     /** Two edges race for STOCK units; checks routing, no oversell, and idempotent retries across edges. */
     private void contestedSale(final AeronEngineGateway a, final AeronEngineGateway b) throws Exception
     {

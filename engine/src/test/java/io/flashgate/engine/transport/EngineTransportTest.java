@@ -201,6 +201,62 @@ class EngineTransportTest
 
     @Test
     @Timeout(60)
+    void aMessageOfManyCommandsIsSplitIntoRingEntriesAndTheirRepliesShareMessages() throws Exception
+    {
+        start(engineConfig(), TransportConfig.ipc(null), context -> { });
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        final BatchWriter message = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
+        int count = 0;
+        while (message.append(buffer, 0, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, count + 1, "nope")))
+        {
+            count++;
+        }
+        assertTrue(count >= 20, count + " commands in one message");
+        sendMessage(message);
+
+        final Map<Long, Reply> replies = receive(count, Duration.ofSeconds(20));
+        for (long i = 1; i <= count; i++)
+        {
+            assertInstanceOf(Reply.Rejected.class, replies.get(i), "command " + i);
+        }
+        assertEquals(count, transport.commandsReceived());
+        assertEquals(1, transport.ingressMessages());
+        assertEquals(count, transport.egressPublished());
+        assertTrue(messagesReceived < count, "each reply in a message of its own: " + messagesReceived);
+        assertEquals(messagesReceived, transport.egressMessages());
+    }
+
+    @Test
+    @Timeout(60)
+    void aTornMessageIsDroppedWholeAndTheNextIsTakenWhole() throws Exception
+    {
+        start(engineConfig(), TransportConfig.ipc(null), context -> { });
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        final BatchWriter torn = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
+        for (int i = 1; i <= 3; i++)
+        {
+            assertTrue(torn.append(buffer, 0, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, i, "nope")));
+        }
+        torn.buffer().putInt(2 * (torn.length() / 3), 10_000); // the third frame claims more than is left
+        sendMessage(torn);
+        await(() -> transport.ingressMalformed() == 1, Duration.ofSeconds(10), "the torn message refused");
+
+        final BatchWriter whole = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
+        for (int i = 4; i <= 6; i++)
+        {
+            assertTrue(whole.append(buffer, 0, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, i, "nope")));
+        }
+        sendMessage(whole);
+        final Map<Long, Reply> replies = receive(3, Duration.ofSeconds(20));
+        assertEquals(java.util.Set.of(4L, 5L, 6L), replies.keySet(), "none of the torn message's commands ran");
+        assertEquals(3, transport.commandsReceived());
+        assertEquals(1, transport.ingressMalformed());
+    }
+
+    @Test
+    @Timeout(60)
     void aFullRingAbortsFragmentsSoIngressPushesBackAndNothingIsLost() throws Exception
     {
         // A 4-slot ring is full almost all the time: the poller must ABORT and redeliver, never drop.
