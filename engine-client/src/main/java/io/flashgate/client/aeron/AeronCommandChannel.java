@@ -7,6 +7,7 @@ import io.flashgate.client.OverloadedException;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -79,38 +80,31 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
         {
             return TOO_LONG;
         }
-        if (sending.tryLock())
+        if (!sending.tryLock())
         {
-            final OverloadedException refusal;
-            try
+            if (gather(correlationId, buffer, offset, length))
             {
-                refusal = sendWith(correlationId, buffer, offset, length);
+                sendGathered(); // the sender may have finished before we gathered: then nobody else sends it
+                return null;
             }
-            finally
-            {
-                sending.unlock();
-            }
-            sendGathered();
-            return refusal;
+            // The next message is full: wait for the sender, as every offer did before commands were gathered.
+            sending.lock();
         }
-        if (gather(correlationId, buffer, offset, length))
-        {
-            sendGathered(); // the sender may have finished before we gathered: then nobody else sends it
-            return null;
-        }
-        // The next message is full: wait for the sender, as every offer did before commands were gathered.
-        final OverloadedException refusal;
-        sending.lock();
+        final Refused refused;
         try
         {
-            refusal = sendWith(correlationId, buffer, offset, length);
+            refused = sendWith(correlationId, buffer, offset, length);
         }
         finally
         {
             sending.unlock();
         }
+        if (refused != null)
+        {
+            refused.deliver(lateRefusals);
+        }
         sendGathered();
-        return refusal;
+        return refused != null && refused.includesCaller ? refused.why : null;
     }
 
     /** Commands sent (each message carries one or more). */
@@ -176,17 +170,22 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
         }
     }
 
-    /** Holding {@link #sending}: the gathered commands, then this one, in one message (two if it does not fit). */
-    private OverloadedException sendWith(final long correlationId, final DirectBuffer buffer, final int offset,
+    /**
+     * Holding {@link #sending}: the gathered commands, then this one, in one message (two if it does not fit).
+     * @return null if sent, else what was refused (this command last): delivered once the lock is released, so
+     *         that no future's callback runs while a message is being built.
+     */
+    private Refused sendWith(final long correlationId, final DirectBuffer buffer, final int offset,
         final int length)
     {
         final GatheredCommands message = takeGathered();
+        Refused earlier = null;
         if (!message.add(correlationId, buffer, offset, length))
         {
-            publish(message);
+            earlier = publish(message, null, false);
             message.add(correlationId, buffer, offset, length); // fits alone: checked on entry
         }
-        return publish(message);
+        return publish(message, earlier, true);
     }
 
     /** Sends what others gathered, for as long as some is left and nobody else is sending. */
@@ -195,17 +194,18 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
         // Whoever holds the lock when a thread gathers reads `gathered` after releasing it, so nothing is stranded.
         while (gathered > 0 && sending.tryLock())
         {
+            final Refused refused;
             try
             {
-                final GatheredCommands message = takeGathered();
-                if (message.count() > 0)
-                {
-                    publish(message);
-                }
+                refused = publish(takeGathered(), null, false);
             }
             finally
             {
                 sending.unlock();
+            }
+            if (refused != null)
+            {
+                refused.deliver(lateRefusals);
             }
         }
     }
@@ -223,30 +223,51 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
         }
     }
 
-    /** Holding {@link #sending}: offers the message; on refusal every command in it is refused. Clears it. */
-    private OverloadedException publish(final GatheredCommands message)
+    /**
+     * Holding {@link #sending}: offers the message and clears it. @return {@code earlier} if sent (or empty), else its
+     * commands with the reason, to refuse once the lock is released (allocates only then).
+     */
+    private Refused publish(final GatheredCommands message, final Refused earlier, final boolean withCaller)
     {
         final int count = message.count();
+        if (count == 0)
+        {
+            return earlier;
+        }
         long result = closed ? Publication.CLOSED :
             publication.offer(message.batch.buffer(), 0, message.batch.length());
         for (int i = 0; i < ADMIN_ACTION_RETRIES && result == Publication.ADMIN_ACTION; i++)
         {
             result = publication.offer(message.batch.buffer(), 0, message.batch.length());
         }
+        final Refused refused = result >= 0 ? earlier :
+            new Refused(refusal(result), Arrays.copyOf(message.correlationIds, count), earlier, withCaller);
         if (result >= 0)
         {
             messages.lazySet(messages.get() + 1);
             commands.lazySet(commands.get() + count);
-            message.clear();
-            return null;
-        }
-        final OverloadedException why = refusal(result);
-        for (int i = 0; i < count; i++)
-        {
-            lateRefusals.refuse(message.correlationIds[i], why);
         }
         message.clear();
-        return why;
+        return refused;
+    }
+
+    /**
+     * The commands of a refused message, and why; {@code earlier}: another refused before it in the same send;
+     * {@code includesCaller}: the sending thread's own command was in this one (its offer answers with {@code why}).
+     */
+    private record Refused(OverloadedException why, long[] correlationIds, Refused earlier, boolean includesCaller)
+    {
+        void deliver(final LateRefusals to)
+        {
+            if (earlier != null)
+            {
+                earlier.deliver(to);
+            }
+            for (final long correlationId : correlationIds)
+            {
+                to.refuse(correlationId, why);
+            }
+        }
     }
 
     private static OverloadedException refusal(final long result)
