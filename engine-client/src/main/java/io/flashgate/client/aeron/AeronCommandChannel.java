@@ -46,8 +46,8 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
 
     private final ExclusivePublication publication;
     private final LateRefusals lateRefusals;
-    /** Held while offering to the publication (exclusive: one writer at a time). */
-    private final ReentrantLock sending = new ReentrantLock();
+    /** Held while offering to the publication (exclusive: one writer at a time); tests hold it to play a sender. */
+    final ReentrantLock sending = new ReentrantLock();
     /** Guards {@link #gathering}: held only to copy one command in or to swap the two messages. */
     private final Object gatherLock = new Object();
     private GatheredCommands gathering;
