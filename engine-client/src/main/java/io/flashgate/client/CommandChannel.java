@@ -7,9 +7,11 @@ import org.agrona.DirectBuffer;
 public interface CommandChannel
 {
     /**
-     * Hands one encoded command over without waiting.
+     * Hands one encoded command over without waiting. A channel that gathers commands to send them together may
+     * take a command and fail to send it later: it then refuses it through {@link PendingCommands#refuse}, by
+     * {@code correlationId}, as promptly as it would have refused the offer.
      *
      * @return null if the channel took it, else why not (a shared, stack-less constant).
      */
-    OverloadedException offer(DirectBuffer buffer, int offset, int length);
+    OverloadedException offer(long correlationId, DirectBuffer buffer, int offset, int length);
 }

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The one implementation of the {@link EngineGateway} commands: encode into a per-thread buffer of
- * {@link WireFormat#MAX_COMMAND_LENGTH} bytes, give the command the next correlation id, register it with
+ * The one implementation of the {@link EngineGateway} commands: encode (no lambda, no copy of the ids) into a
+ * per-thread buffer of {@link WireFormat#MAX_COMMAND_LENGTH} bytes, give the command the next correlation id, register it with
  * {@link PendingCommands} and offer it to a {@link CommandChannel}. Replies come back through the
  * {@link ReplyRouter}, which the subclass feeds from wherever its events arrive. Subclasses add how the channel
  * is reached, how liveness is judged and how the client closes.
@@ -25,9 +25,7 @@ public abstract class CommandSender implements EngineGateway
     private final PendingCommands pending;
     private final ReplyRouter router;
     private final AtomicLong correlationIds;
-    private final ThreadLocal<UnsafeBuffer> buffers =
-        ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]));
-    private final ThreadLocal<CommandEncoder> encoders = ThreadLocal.withInitial(CommandEncoder::new);
+    private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
 
     /**
      * @param correlationIds shared with anything else that sends as this source (a liveness probe), so that no
@@ -53,63 +51,75 @@ public abstract class CommandSender implements EngineGateway
     public final CompletableFuture<Reply> createSale(final String saleId, final int stock, final int limitPerUser,
         final long startsAtMs, final long endsAtMs, final int reservationTtlSeconds)
     {
-        return submit((e, c) -> e.createSale(sourceId, c, saleId, stock, limitPerUser, startsAtMs, endsAtMs,
-            reservationTtlSeconds));
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.createSale(sourceId, c, saleId, stock, limitPerUser, startsAtMs,
+            endsAtMs, reservationTtlSeconds));
     }
 
     @Override
     public final CompletableFuture<Reply> adjustStock(final String saleId, final long delta)
     {
-        return submit((e, c) -> e.adjustStock(sourceId, c, saleId, delta));
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.adjustStock(sourceId, c, saleId, delta));
     }
 
     @Override
     public final CompletableFuture<Reply> pause(final String saleId)
     {
-        return submit((e, c) -> e.saleCommand(MessageTypes.PAUSE_SALE, sourceId, c, saleId));
+        return saleCommand(MessageTypes.PAUSE_SALE, saleId);
     }
 
     @Override
     public final CompletableFuture<Reply> resume(final String saleId)
     {
-        return submit((e, c) -> e.saleCommand(MessageTypes.RESUME_SALE, sourceId, c, saleId));
+        return saleCommand(MessageTypes.RESUME_SALE, saleId);
     }
 
     @Override
     public final CompletableFuture<Reply> end(final String saleId)
     {
-        return submit((e, c) -> e.saleCommand(MessageTypes.END_SALE, sourceId, c, saleId));
+        return saleCommand(MessageTypes.END_SALE, saleId);
     }
 
     @Override
     public final CompletableFuture<Reply> querySale(final String saleId)
     {
-        return submit((e, c) -> e.saleCommand(MessageTypes.QUERY_SALE, sourceId, c, saleId));
+        return saleCommand(MessageTypes.QUERY_SALE, saleId);
     }
 
     @Override
     public final CompletableFuture<Reply> purchase(final String saleId, final String userId,
         final String idempotencyKey, final long quantity)
     {
-        return submit((e, c) -> e.purchase(sourceId, c, saleId, userId, idempotencyKey, quantity));
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.purchase(sourceId, c, saleId, userId, idempotencyKey, quantity));
     }
 
     @Override
     public final CompletableFuture<Reply> cancel(final long orderId, final String userId)
     {
-        return submit((e, c) -> e.cancelOrder(sourceId, c, orderId, userId));
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.cancelOrder(sourceId, c, orderId, userId));
     }
 
     @Override
     public final CompletableFuture<Reply> confirm(final long orderId)
     {
-        return submit((e, c) -> e.confirmOrder(sourceId, c, orderId));
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.confirmOrder(sourceId, c, orderId));
     }
 
     @Override
     public final CompletableFuture<Reply> queryOrder(final long orderId, final String userId)
     {
-        return submit((e, c) -> e.queryOrder(sourceId, c, orderId, userId));
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.queryOrder(sourceId, c, orderId, userId));
     }
 
     @Override
@@ -168,7 +178,9 @@ public abstract class CommandSender implements EngineGateway
     /** A header-only command (QUERY_ENGINE, or an in-process client's EXPIRE_RESERVATIONS and SNAPSHOT). */
     protected final CompletableFuture<Reply> submitControl(final short type)
     {
-        return submit((e, c) -> e.control(type, sourceId, c));
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.control(type, sourceId, c));
     }
 
     protected final PendingCommands pending()
@@ -181,17 +193,35 @@ public abstract class CommandSender implements EngineGateway
         return router;
     }
 
-    @FunctionalInterface
-    private interface Encoding
+    private CompletableFuture<Reply> saleCommand(final short type, final String saleId)
     {
-        int encode(CommandEncoder encoder, long correlationId);
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.saleCommand(type, sourceId, c, saleId));
     }
 
-    private CompletableFuture<Reply> submit(final Encoding encoding)
+    private long nextCorrelationId()
     {
-        final long correlationId = correlationIds.incrementAndGet();
-        final UnsafeBuffer buffer = buffers.get();
-        final int length = encoding.encode(encoders.get().wrap(buffer, 0), correlationId);
-        return submitRaw(buffer, 0, length, correlationId);
+        return correlationIds.incrementAndGet();
+    }
+
+    /** The calling thread's buffer and encoder, the encoder wrapped at the buffer's start. */
+    private Scratch scratch()
+    {
+        final Scratch scratch = scratches.get();
+        scratch.encoder.wrap(scratch.buffer, 0);
+        return scratch;
+    }
+
+    private CompletableFuture<Reply> send(final Scratch scratch, final long correlationId, final int length)
+    {
+        return pending.send(correlationId, channel, scratch.buffer, 0, length);
+    }
+
+    /** One per sending thread: commands are encoded here, then copied by the channel, so it is free on return. */
+    private static final class Scratch
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
+        final CommandEncoder encoder = new CommandEncoder();
     }
 }

@@ -2,19 +2,23 @@ package io.flashgate.client;
 
 import io.flashgate.protocol.Reply;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.Queue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Commands sent and waiting for their reply, keyed by correlation id. A refused offer completes the future at
  * once with {@link OverloadedException}; {@link #expire} completes those past the reply timeout with
  * {@link ResultUnknownException}. Any thread sends; one thread (the one reading replies) completes and expires.
+ *
+ * <p>Allocation per command is the future alone: the table is an open-addressing map of primitive keys (no boxed
+ * id, no node), and the deadlines are a list threaded through the futures themselves, unlinked when the reply
+ * comes (so an answered future is garbage at once instead of living until its deadline). One lock guards both:
+ * every step under it is a few field writes, and futures complete outside it.
  */
 public final class PendingCommands
 {
@@ -23,9 +27,10 @@ public final class PendingCommands
         new ResultUnknownException("client closed before the reply came");
 
     private final long timeoutNanos;
-    private final Map<Long, Pending> waiting = new ConcurrentHashMap<>();
-    /** Deadlines in (nearly) send order: the timeout is constant, so the head is always the next to expire. */
-    private final Queue<Pending> deadlines = new ConcurrentLinkedQueue<>();
+    private final Long2ObjectHashMap<Pending> waiting = new Long2ObjectHashMap<>();
+    /** Deadlines in (nearly) send order: the timeout is constant, so the oldest is always the next to expire. */
+    private Pending oldest;
+    private Pending newest;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong timedOut = new AtomicLong();
     private final AtomicLong replies = new AtomicLong();
@@ -41,73 +46,124 @@ public final class PendingCommands
         final DirectBuffer bytes, final int offset, final int length)
     {
         final Pending future = new Pending(correlationId, System.nanoTime() + timeoutNanos);
-        waiting.put(correlationId, future);
-        final OverloadedException refusal = channel.offer(bytes, offset, length);
+        synchronized (this)
+        {
+            waiting.put(correlationId, future);
+            if (timeoutNanos > 0)
+            {
+                append(future);
+            }
+        }
+        final OverloadedException refusal = channel.offer(correlationId, bytes, offset, length);
         if (refusal != null)
         {
-            waiting.remove(correlationId, future);
-            refused.incrementAndGet();
-            future.completeExceptionally(refusal);
-            return future;
-        }
-        if (timeoutNanos > 0)
-        {
-            deadlines.offer(future);
+            refuse(correlationId, refusal);
         }
         return future;
     }
 
-    /** Whether a command with this correlation id waits for a reply (the reply is decoded only then). */
-    public boolean isWaiting(final long correlationId)
+    /**
+     * The channel could not send a command it had taken (a batch it gathered was refused): its future completes
+     * with {@code why}, as a refused offer's does. Any thread; an id no longer waiting is ignored.
+     */
+    public void refuse(final long correlationId, final OverloadedException why)
+    {
+        final Pending future;
+        synchronized (this)
+        {
+            future = waiting.remove(correlationId);
+            if (future == null)
+            {
+                return;
+            }
+            unlink(future);
+        }
+        refused.incrementAndGet();
+        future.completeExceptionally(why);
+    }
+
+    /** Whether a command with this correlation id waits for a reply. */
+    public synchronized boolean isWaiting(final long correlationId)
     {
         return waiting.containsKey(correlationId);
+    }
+
+    /**
+     * Takes the future waiting for this reply (counted as a reply), for the caller to complete; null if none waits.
+     * Lets the reader decode a reply only when someone waits for it.
+     */
+    public CompletableFuture<Reply> claim(final long correlationId)
+    {
+        final Pending future;
+        synchronized (this)
+        {
+            future = waiting.remove(correlationId);
+            if (future == null)
+            {
+                return null;
+            }
+            unlink(future);
+        }
+        replies.incrementAndGet();
+        return future;
     }
 
     /** @return true if a command waited for this reply. */
     public boolean complete(final long correlationId, final Reply reply)
     {
-        final Pending future = waiting.remove(correlationId);
-        if (future == null)
-        {
-            return false;
-        }
-        replies.incrementAndGet();
-        future.complete(reply);
-        return true;
+        final CompletableFuture<Reply> future = claim(correlationId);
+        return future != null && future.complete(reply);
     }
 
     /** Completes every command past its deadline with {@link ResultUnknownException}; @return how many expired. */
     public int expire(final long nowNanos)
     {
-        int expired = 0;
-        Pending head;
-        while ((head = deadlines.peek()) != null && nowNanos - head.deadlineNanos >= 0)
+        Pending expired = null;
+        int count = 0;
+        synchronized (this)
         {
-            deadlines.poll();
-            if (waiting.remove(head.correlationId, head))
+            Pending head;
+            while ((head = oldest) != null && nowNanos - head.deadlineNanos >= 0)
             {
-                timedOut.incrementAndGet();
-                head.completeExceptionally(TIMED_OUT);
+                unlink(head);
+                if (waiting.get(head.correlationId) == head)
+                {
+                    waiting.remove(head.correlationId);
+                    head.next = expired; // a chain of the expired, completed once the lock is released
+                    expired = head;
+                    count++;
+                }
             }
-            expired++;
         }
-        return expired;
+        while (expired != null)
+        {
+            final Pending future = expired;
+            expired = future.next;
+            future.next = null;
+            timedOut.incrementAndGet();
+            future.completeExceptionally(TIMED_OUT);
+        }
+        return count;
     }
 
     /** On close: every command still waiting completes with {@link ResultUnknownException}. */
     public void failAll()
     {
-        for (final Pending future : waiting.values())
+        final List<Pending> all;
+        synchronized (this)
         {
-            if (waiting.remove(future.correlationId, future))
-            {
-                future.completeExceptionally(CLOSED);
-            }
+            all = new ArrayList<>(waiting.values());
+            waiting.clear();
+            oldest = null;
+            newest = null;
         }
-        deadlines.clear();
+        for (final Pending future : all)
+        {
+            future.completeExceptionally(CLOSED);
+        }
     }
 
-    /** Commands refused at once with {@link OverloadedException}. */
+    /** Commands refused with {@link OverloadedException}. */
     public long refusedCount()
     {
         return refused.get();
@@ -126,16 +182,61 @@ public final class PendingCommands
     }
 
     /** Commands sent and still waiting. */
-    public int size()
+    public synchronized int size()
     {
         return waiting.size();
     }
 
-    /** The future itself, with what {@link #expire} needs. */
+    private void append(final Pending future)
+    {
+        future.previous = newest;
+        if (newest == null)
+        {
+            oldest = future;
+        }
+        else
+        {
+            newest.next = future;
+        }
+        newest = future;
+        future.linked = true;
+    }
+
+    private void unlink(final Pending future)
+    {
+        if (!future.linked)
+        {
+            return;
+        }
+        if (future.previous == null)
+        {
+            oldest = future.next;
+        }
+        else
+        {
+            future.previous.next = future.next;
+        }
+        if (future.next == null)
+        {
+            newest = future.previous;
+        }
+        else
+        {
+            future.next.previous = future.previous;
+        }
+        future.previous = null;
+        future.next = null;
+        future.linked = false;
+    }
+
+    /** The future itself, with what {@link #expire} needs: its id, its deadline and its place among the deadlines. */
     private static final class Pending extends CompletableFuture<Reply>
     {
         final long correlationId;
         final long deadlineNanos;
+        Pending previous;
+        Pending next;
+        boolean linked;
 
         Pending(final long correlationId, final long deadlineNanos)
         {

@@ -1,10 +1,12 @@
 package io.flashgate.client;
 
+import io.flashgate.protocol.BatchReader;
 import io.flashgate.protocol.EventDecoder;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reply;
 import org.agrona.DirectBuffer;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
@@ -21,7 +23,9 @@ public final class ReplyRouter
     private final PendingCommands pending;
     private final LongPredicate ownReplies;
     private final EventDecoder decoder = new EventDecoder();
+    private final BatchReader events = new BatchReader();
     private final AtomicLong invalid = new AtomicLong();
+    private final AtomicLong tornMessages = new AtomicLong();
     private volatile Consumer<Reply> broadcastListener = reply -> { };
     private volatile Consumer<Reply.Order> orderListener = order -> { };
 
@@ -46,6 +50,24 @@ public final class ReplyRouter
         this.orderListener = listener;
     }
 
+    /**
+     * Routes every event of one message of the engine's stream ({@code BatchWriter} framing). A torn frame ends the
+     * message: the events before it are routed, the rest is counted and skipped; the next message reads afresh.
+     */
+    public void onMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        events.wrap(buffer, offset, length);
+        while (events.next())
+        {
+            onEvent(buffer, events.frameOffset(), events.frameLength());
+        }
+        if (events.isTorn())
+        {
+            tornMessages.incrementAndGet();
+        }
+    }
+
+    /** Routes one event. */
     public void onEvent(final DirectBuffer buffer, final int offset, final int length)
     {
         if (decoder.wrapAndValidate(buffer, offset, length) != null)
@@ -71,17 +93,27 @@ public final class ReplyRouter
             return;
         }
         final long correlationId = decoder.correlationId();
-        if (ownReplies.test(correlationId) || !pending.isWaiting(correlationId))
+        if (ownReplies.test(correlationId))
         {
             return;
         }
-        pending.complete(correlationId, accepted != null ? accepted : Reply.decode(decoder));
+        final CompletableFuture<Reply> waiting = pending.claim(correlationId);
+        if (waiting != null)
+        {
+            waiting.complete(accepted != null ? accepted : Reply.decode(decoder));
+        }
     }
 
     /** Events that did not decode (a newer engine, a corrupt stream): counted and skipped. */
     public long invalidCount()
     {
         return invalid.get();
+    }
+
+    /** Messages whose framing was torn (the events after the tear were skipped). */
+    public long tornMessageCount()
+    {
+        return tornMessages.get();
     }
 
     private static <T> void notify(final Consumer<T> listener, final T reply)

@@ -1,5 +1,6 @@
 package io.flashgate.client;
 
+import io.flashgate.protocol.BatchWriter;
 import io.flashgate.protocol.CommandDecoder;
 import io.flashgate.protocol.EventEncoder;
 import io.flashgate.protocol.MessageTypes;
@@ -129,6 +130,80 @@ class CommandSenderTest
         assertEquals(WireFormat.HEADER_LENGTH, client.commands.get(10).length);
     }
 
+    @Test
+    void aMessageOfManyRepliesCompletesEachCommandAndATornOneSpoilsNothingAfterIt()
+    {
+        final Client client = new Client();
+        final List<CompletableFuture<Reply>> sent = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            sent.add(client.querySale("sale" + i));
+        }
+        final BatchWriter message = new BatchWriter(new UnsafeBuffer(new byte[4096]), 4096);
+        final EventEncoder encoder = new EventEncoder();
+        final UnsafeBuffer event = new UnsafeBuffer(new byte[WireFormat.MAX_EVENT_LENGTH]);
+        // Replies in reverse order, with other clients' replies between them: each must find its own future.
+        for (int i = 19; i >= 0; i--)
+        {
+            encoder.wrap(event, 0).header(MessageTypes.REJECTED, SOURCE + 1, client.sent(i).correlationId(), 1, 1);
+            message.append(event, 0, encoder.rejected(Reason.SOLD_OUT, MessageTypes.QUERY_SALE));
+            encoder.wrap(event, 0).header(MessageTypes.REJECTED, SOURCE, client.sent(i).correlationId(), 1, 1);
+            message.append(event, 0, encoder.rejected(Reason.values()[i % 4], MessageTypes.QUERY_SALE));
+        }
+        client.router().onMessage(message.buffer(), 0, message.length());
+        for (int i = 0; i < 20; i++)
+        {
+            assertEquals(new Reply.Rejected(Reason.values()[i % 4]), sent.get(i).getNow(null), "command " + i);
+        }
+        assertEquals(20, client.replyCount());
+
+        // A message cut inside its third frame: two replies land, the rest is skipped and counted.
+        message.reset();
+        for (int i = 20; i < 25; i++)
+        {
+            encoder.wrap(event, 0).header(MessageTypes.REJECTED, SOURCE, client.sent(i).correlationId(), 1, 1);
+            message.append(event, 0, encoder.rejected(Reason.SOLD_OUT, MessageTypes.QUERY_SALE));
+        }
+        final int frame = message.length() / 5;
+        client.router().onMessage(message.buffer(), 0, 2 * frame + frame / 2);
+        assertEquals(1, client.router().tornMessageCount());
+        assertTrue(sent.get(20).isDone() && sent.get(21).isDone());
+        assertFalse(sent.get(22).isDone() || sent.get(23).isDone() || sent.get(24).isDone());
+
+        // The next message reads whole.
+        message.reset();
+        for (int i = 22; i < 40; i++)
+        {
+            encoder.wrap(event, 0).header(MessageTypes.REJECTED, SOURCE, client.sent(i).correlationId(), 1, 1);
+            message.append(event, 0, encoder.rejected(Reason.SOLD_OUT, MessageTypes.QUERY_SALE));
+        }
+        client.router().onMessage(message.buffer(), 0, message.length());
+        for (int i = 20; i < 40; i++)
+        {
+            assertEquals(new Reply.Rejected(Reason.SOLD_OUT), sent.get(i).getNow(null), "command " + i);
+        }
+        assertEquals(1, client.router().tornMessageCount());
+        assertEquals(0, client.router().invalidCount());
+        assertEquals(0, client.pendingCount());
+    }
+
+    @Test
+    void aLateRefusalFailsOnlyItsOwnCommandAtOnce()
+    {
+        final Client client = new Client();
+        final CompletableFuture<Reply> first = client.querySale("a");
+        final CompletableFuture<Reply> second = client.querySale("b");
+        client.pending().refuse(client.sent(0).correlationId(), FULL);
+        assertSame(FULL, failureOf(first));
+        assertFalse(second.isDone());
+        client.pending().refuse(client.sent(0).correlationId(), FULL); // twice: ignored
+        assertEquals(1, client.overloadedCount());
+        assertEquals(1, client.pendingCount());
+        assertEquals(0, client.pending().expire(System.nanoTime()), "a refused command leaves no deadline behind");
+        assertEquals(1, client.pending().expire(System.nanoTime() + TIMEOUT.toNanos() + 1));
+        assertInstanceOf(ResultUnknownException.class, failureOf(second));
+    }
+
     private static Throwable failureOf(final CompletableFuture<Reply> future)
     {
         try
@@ -153,7 +228,8 @@ class CommandSenderTest
         boolean refuse;
 
         @Override
-        public OverloadedException offer(final DirectBuffer buffer, final int offset, final int length)
+        public OverloadedException offer(final long correlationId, final DirectBuffer buffer, final int offset,
+            final int length)
         {
             if (refuse)
             {

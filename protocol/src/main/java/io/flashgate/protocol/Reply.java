@@ -21,6 +21,14 @@ public sealed interface Reply
 
     record Rejected(Reason reason) implements Reply
     {
+        private static final Rejected[] SHARED = java.util.Arrays.stream(Reason.values()).map(Rejected::new)
+            .toArray(Rejected[]::new);
+
+        /** One instance per reason (a reply is immutable), so the usual answer of a sale, SOLD_OUT, allocates nothing. */
+        public static Rejected of(final Reason reason)
+        {
+            return SHARED[reason.ordinal()];
+        }
     }
 
     /** Reply to a tick (reservations expired) or a snapshot (its sequence). */
@@ -44,7 +52,7 @@ public sealed interface Reply
     {
         return switch (e.type())
         {
-            case MessageTypes.REJECTED -> new Rejected(e.reason());
+            case MessageTypes.REJECTED -> Rejected.of(e.reason());
             case MessageTypes.ACK -> new Ack(e.ackValue());
             case MessageTypes.ENGINE_STATUS -> new EngineStatus(e.engineRole(), e.epoch(), e.engineSequence(),
                 e.durableSequence(), new Standby(e.standbyState(), e.standbyAckedSequence(), e.standbyLagRecords()));

@@ -23,6 +23,12 @@ public final class WireFormat
     /** The longest event: a sale or order event with two ids of {@link Ids#MAX_LENGTH} characters. */
     public static final int MAX_EVENT_LENGTH = EventLayout.MAX_EVENT_LENGTH;
 
+    /**
+     * The length prefix of each frame in a message that carries several commands or events ({@link BatchWriter},
+     * {@link BatchReader}): every message on the engine's ingress and egress streams is such a batch.
+     */
+    public static final int FRAME_HEADER_LENGTH = 4;
+
     private WireFormat()
     {
     }

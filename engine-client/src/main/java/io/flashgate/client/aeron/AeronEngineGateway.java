@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link EngineGateway} over Aeron: one exclusive publication to the engine's ingress
- * ({@link AeronCommandChannel}), one subscription to the engine's egress, shared by all edges: each keeps only
+ * ({@link AeronCommandChannel}, which sends the commands of concurrent callers together), one subscription to the engine's egress, shared by all edges: each keeps only
  * the replies carrying its source id, and every broadcast ({@link ReplyRouter}).
  *
  * <p>Never blocks the caller: an offer that Aeron refuses completes the future at once with
@@ -91,11 +91,11 @@ public final class AeronEngineGateway extends CommandSender
         {
             final ExclusivePublication ingress =
                 aeron.addExclusivePublication(config.ingressChannel(), config.ingressStreamId());
-            commands = new AeronCommandChannel(ingress);
+            final PendingCommands pending = new PendingCommands(config.replyTimeout());
+            commands = new AeronCommandChannel(ingress, pending::refuse);
             final AtomicLong correlationIds = new AtomicLong();
             liveness = new EngineLiveness(aeron, config, commands, correlationIds);
-            return new AeronEngineGateway(aeron, ownsAeron, config, commands, liveness,
-                new PendingCommands(config.replyTimeout()), correlationIds);
+            return new AeronEngineGateway(aeron, ownsAeron, config, commands, liveness, pending, correlationIds);
         }
         catch (final RuntimeException ex)
         {
@@ -138,6 +138,24 @@ public final class AeronEngineGateway extends CommandSender
             Thread.sleep(1);
         }
         return true;
+    }
+
+    /** Commands sent to the engine; with {@link #commandMessages()}, how many share a message. */
+    public long commandsSent()
+    {
+        return commands.commandsSent();
+    }
+
+    /** Messages sent to the engine's ingress (each carries the commands gathered while another was sent). */
+    public long commandMessages()
+    {
+        return commands.messagesSent();
+    }
+
+    /** Messages of the engine's stream whose framing was torn (the events after the tear were skipped). */
+    public long tornMessageCount()
+    {
+        return router().tornMessageCount();
     }
 
     /** Times the egress subscription was made anew because the engine stopped answering probes. */

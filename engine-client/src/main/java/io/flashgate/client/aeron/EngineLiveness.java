@@ -145,7 +145,7 @@ final class EngineLiveness implements AutoCloseable
         probeCorrelationId = correlationId;
         final int length = probeEncoder.saleCommand(MessageTypes.QUERY_SALE, config.sourceId(), correlationId,
             PROBE_SALE_ID);
-        commands.offer(probeBuffer, 0, length);
+        commands.offer(correlationId, probeBuffer, 0, length);
         return 1;
     }
 

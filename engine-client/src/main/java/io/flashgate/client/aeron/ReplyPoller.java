@@ -9,8 +9,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 
 /**
- * The client's one thread ({@code flashgate-edge-poller-<sourceId>}): reads the engine's event stream into the
- * {@link ReplyRouter}, expires commands past their reply timeout, and lets {@link EngineLiveness} probe.
+ * The client's one thread ({@code flashgate-edge-poller-<sourceId>}): reads the engine's event stream (each message a
+ * batch of events) into the {@link ReplyRouter}, expires commands past their reply timeout, and lets {@link EngineLiveness} probe.
  */
 final class ReplyPoller implements Agent, FragmentHandler
 {
@@ -42,7 +42,7 @@ final class ReplyPoller implements Agent, FragmentHandler
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         liveness.fragmentFrom(header.sessionId());
-        router.onEvent(buffer, offset, length);
+        router.onMessage(buffer, offset, length);
     }
 
     @Override

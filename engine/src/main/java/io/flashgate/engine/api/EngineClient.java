@@ -96,7 +96,8 @@ public final class EngineClient extends CommandSender implements EventSink
         volatile boolean closed;
 
         @Override
-        public OverloadedException offer(final DirectBuffer buffer, final int offset, final int length)
+        public OverloadedException offer(final long correlationId, final DirectBuffer buffer, final int offset,
+            final int length)
         {
             final Engine target = engine;
             if (closed)

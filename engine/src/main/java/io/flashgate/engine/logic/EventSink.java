@@ -11,4 +11,12 @@ import org.agrona.DirectBuffer;
 public interface EventSink
 {
     void onEvent(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Called by the engine's egress after the last event of one ring batch: a sink that gathers events to send
+     * them together sends them now. Business logic never calls it.
+     */
+    default void onBatchEnd()
+    {
+    }
 }

@@ -13,6 +13,9 @@ import java.util.function.LongSupplier;
  *
  * <p>A QUERY_ENGINE reply leaves business logic with what logic knows (the query's own sequence, so replay
  * reproduces it); here, where durability is known, it gets the engine's current and durable sequences.
+ *
+ * <p>At the end of each ring batch it tells the sink ({@link EventSink#onBatchEnd}), so a transport can send the
+ * replies of one batch as one message: one offer and one datagram for many replies.
  */
 final class Egress implements EventHandler<CommandSlot>
 {
@@ -41,6 +44,7 @@ final class Egress implements EventHandler<CommandSlot>
         slot.forEachEvent(sink);
         if (endOfBatch)
         {
+            sink.onBatchEnd();
             releasedSequence.lazySet(slot.sequence);
         }
     }

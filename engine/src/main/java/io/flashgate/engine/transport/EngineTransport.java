@@ -1,33 +1,26 @@
 package io.flashgate.engine.transport;
 
 import io.aeron.Aeron;
-import io.aeron.ControlledFragmentAssembler;
 import io.aeron.ExclusivePublication;
-import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.aeron.logbuffer.ControlledFragmentHandler;
-import io.aeron.logbuffer.Header;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.pipeline.Engine;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
-
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's side of Aeron:
  *
  * <pre>
- *  edges ──► ingress subscription ──(ingress poller thread)──► engine.offer()
- *  engine egress thread ──► {@link #egressSink()} ──► ONE egress publication ──► every edge
+ *  edges ──► ingress subscription ──({@link IngressPoller})──► engine.offerAll()
+ *  engine egress thread ──► {@link #egressSink()} ({@link EgressPublisher}) ──► ONE egress publication ──► every edge
  * </pre>
  *
- * <p>Back-pressure is never hidden: when {@link Engine#offer} returns false (ring full) the fragment is
+ * <p>Every message either way is a batch of commands or events ({@code io.flashgate.protocol.BatchWriter}
+ * framing): the egress sends the replies of one ring batch as one message, a gateway the commands of one send.
+ *
+ * <p>Back-pressure is never hidden: when {@link Engine#offerAll} returns false (ring full) the fragment is
  * ABORTed, so the image does not advance, the receiver window closes and the edges' publications see
  * {@code BACK_PRESSURED}, which they answer as 503.
  *
@@ -44,9 +37,8 @@ public final class EngineTransport implements AutoCloseable
     private final TransportConfig config;
     private final ExclusivePublication egress;
     private final Subscription ingress;
-    private final EgressSink sink;
-    private final AtomicLong commandsReceived = new AtomicLong();
-    private final AtomicLong ingressAborts = new AtomicLong();
+    private final EgressPublisher sink;
+    private IngressPoller poller;
     private AgentRunner runner;
     private Engine engine;
     private boolean closed;
@@ -68,7 +60,7 @@ public final class EngineTransport implements AutoCloseable
         }
         this.egress = publication;
         this.ingress = subscription;
-        this.sink = new EgressSink(publication, config.egressRetry().toNanos());
+        this.sink = new EgressPublisher(publication, config.egressRetry().toNanos());
     }
 
     /**
@@ -98,8 +90,8 @@ public final class EngineTransport implements AutoCloseable
             throw new IllegalStateException("already started");
         }
         this.engine = engine;
-        runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null,
-            new IngressAgent(engine));
+        poller = new IngressPoller(ingress, engine, config.fragmentLimit());
+        runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null, poller);
         AgentRunner.startOnThread(runner, runnable ->
         {
             final Thread thread = new Thread(runnable, "flashgate-ingress");
@@ -132,15 +124,27 @@ public final class EngineTransport implements AutoCloseable
     }
 
     /** Commands handed to the engine. */
-    public long commandsReceived()
+    public synchronized long commandsReceived()
     {
-        return commandsReceived.get();
+        return poller == null ? 0 : poller.received.get();
     }
 
-    /** Times a fragment was ABORTed because the engine's ring was full (pushed back to the edges). */
-    public long ingressAborts()
+    /** Messages taken from ingress (each carries one or more commands). */
+    public synchronized long ingressMessages()
     {
-        return ingressAborts.get();
+        return poller == null ? 0 : poller.messages.get();
+    }
+
+    /** Times a message was ABORTed because the engine's ring was full (pushed back to the edges). */
+    public synchronized long ingressAborts()
+    {
+        return poller == null ? 0 : poller.aborts.get();
+    }
+
+    /** Ingress messages dropped whole because they were torn or held more commands than the ring has slots. */
+    public synchronized long ingressMalformed()
+    {
+        return poller == null ? 0 : poller.malformed.get();
     }
 
     /** Events dropped because the egress publication stayed back-pressured or had no subscriber. */
@@ -153,6 +157,12 @@ public final class EngineTransport implements AutoCloseable
     public long egressPublished()
     {
         return sink.published.get();
+    }
+
+    /** Messages published on egress (each carries the events of one ring batch, or as many as fit one MTU). */
+    public long egressMessages()
+    {
+        return sink.messages.get();
     }
 
     /** Stops polling ingress, then closes the channels (not the Aeron client, which is the caller's). */
@@ -171,91 +181,5 @@ public final class EngineTransport implements AutoCloseable
         }
         CloseHelper.quietClose(toStop);
         CloseHelper.quietCloseAll(ingress, egress);
-    }
-
-    /** Polls ingress; ABORTs a fragment the engine's ring cannot take so Aeron's flow control pushes back. */
-    private final class IngressAgent implements Agent, ControlledFragmentHandler
-    {
-        private final Engine engine;
-        private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
-
-        IngressAgent(final Engine engine)
-        {
-            this.engine = engine;
-        }
-
-        @Override
-        public int doWork()
-        {
-            return ingress.controlledPoll(assembler, config.fragmentLimit());
-        }
-
-        @Override
-        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-        {
-            if (engine.offer(buffer, offset, length))
-            {
-                commandsReceived.lazySet(commandsReceived.get() + 1);
-                return Action.CONTINUE;
-            }
-            ingressAborts.lazySet(ingressAborts.get() + 1);
-            return Action.ABORT;
-        }
-
-        @Override
-        public String roleName()
-        {
-            return "flashgate-ingress";
-        }
-    }
-
-    /** Publishes each event; a back-pressured one is retried for a bounded time, then dropped and counted. */
-    private static final class EgressSink implements EventSink
-    {
-        private final ExclusivePublication publication;
-        private final long retryNanos;
-        private final IdleStrategy retryIdle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
-        final AtomicLong published = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-
-        EgressSink(final ExclusivePublication publication, final long retryNanos)
-        {
-            this.publication = publication;
-            this.retryNanos = retryNanos;
-        }
-
-        @Override
-        public void onEvent(final DirectBuffer buffer, final int offset, final int length)
-        {
-            long result = publication.offer(buffer, offset, length);
-            if (result > 0)
-            {
-                published.lazySet(published.get() + 1);
-                return;
-            }
-            if (isRetryable(result))
-            {
-                final long deadline = System.nanoTime() + retryNanos;
-                retryIdle.reset();
-                do
-                {
-                    retryIdle.idle();
-                    result = publication.offer(buffer, offset, length);
-                    if (result > 0)
-                    {
-                        published.lazySet(published.get() + 1);
-                        return;
-                    }
-                }
-                while (isRetryable(result) && System.nanoTime() - deadline < 0);
-            }
-            // NOT_CONNECTED (no edge listening), CLOSED, MAX_POSITION_EXCEEDED, or still back-pressured.
-            dropped.lazySet(dropped.get() + 1);
-        }
-
-        private static boolean isRetryable(final long result)
-        {
-            return result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION;
-        }
     }
 }

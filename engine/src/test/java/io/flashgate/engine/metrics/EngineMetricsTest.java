@@ -65,8 +65,11 @@ class EngineMetricsTest
                 "flashgate_engine_released_sequence gauge",
                 "flashgate_engine_recovered_sequence gauge",
                 "flashgate_transport_commands_received_total counter",
+                "flashgate_transport_ingress_messages_total counter",
                 "flashgate_transport_ingress_aborts_total counter",
+                "flashgate_transport_ingress_malformed_total counter",
                 "flashgate_transport_events_published_total counter",
+                "flashgate_transport_egress_messages_total counter",
                 "flashgate_transport_events_dropped_total counter")), figures.keySet());
             final long ringSize = transport.engine().stats().ringSize();
             assertEquals(ringSize, figures.get("flashgate_engine_ring_size gauge"));

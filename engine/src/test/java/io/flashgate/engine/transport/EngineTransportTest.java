@@ -7,6 +7,8 @@ import io.aeron.Subscription;
 import io.flashgate.protocol.AeronChannels;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.protocol.BatchReader;
+import io.flashgate.protocol.BatchWriter;
 import io.flashgate.protocol.CommandEncoder;
 import io.flashgate.protocol.EventDecoder;
 import io.flashgate.protocol.MessageTypes;
@@ -46,6 +48,7 @@ class EngineTransportTest
     private Engine engine;
     private ExclusivePublication commands;
     private Subscription events;
+    private int messagesReceived;
 
     @AfterEach
     void closeEverything()
@@ -101,11 +104,21 @@ class EngineTransportTest
         return EngineConfig.defaults(dataDir).withTickIntervalMillis(0).withSnapshotEveryCommands(0);
     }
 
-    /** Offers with retry (this raw test edge is allowed to wait; the real gateway never does). */
+    /**
+     * Offers one command as a message of one frame, with retry (this raw test edge is allowed to wait; the real
+     * gateway never does).
+     */
     private void send(final UnsafeBuffer buffer, final int length) throws InterruptedException
     {
+        final BatchWriter message = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
+        assertTrue(message.append(buffer, 0, length));
+        sendMessage(message);
+    }
+
+    private void sendMessage(final BatchWriter message) throws InterruptedException
+    {
         final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (commands.offer(buffer, 0, length) < 0)
+        while (commands.offer(message.buffer(), 0, message.length()) < 0)
         {
             if (System.nanoTime() - deadline > 0)
             {
@@ -120,14 +133,21 @@ class EngineTransportTest
     {
         final Map<Long, Reply> replies = new HashMap<>();
         final EventDecoder decoder = new EventDecoder();
+        final BatchReader frames = new BatchReader();
         final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, length, header) ->
         {
-            assertEquals(null, decoder.wrapAndValidate(buffer, offset, length));
-            if (!MessageTypes.isBroadcast(decoder.type()) && decoder.sourceId() == SOURCE)
+            frames.wrap(buffer, offset, length);
+            while (frames.next())
             {
-                final Reply previous = replies.put(decoder.correlationId(), Reply.decode(decoder));
-                assertEquals(null, previous, "two replies for one command");
+                assertEquals(null, decoder.wrapAndValidate(buffer, frames.frameOffset(), frames.frameLength()));
+                if (!MessageTypes.isBroadcast(decoder.type()) && decoder.sourceId() == SOURCE)
+                {
+                    final Reply previous = replies.put(decoder.correlationId(), Reply.decode(decoder));
+                    assertEquals(null, previous, "two replies for one command");
+                }
             }
+            assertFalse(frames.isTorn(), "the engine wrote a torn message");
+            messagesReceived++;
         });
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (replies.size() < count)
@@ -177,6 +197,62 @@ class EngineTransportTest
         assertEquals(0, transport.egressDropped());
         assertTrue(transport.isEgressConnected());
         assertEquals(1, transport.ingressImageCount());
+    }
+
+    @Test
+    @Timeout(60)
+    void aMessageOfManyCommandsIsSplitIntoRingEntriesAndTheirRepliesShareMessages() throws Exception
+    {
+        start(engineConfig(), TransportConfig.ipc(null), context -> { });
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        final BatchWriter message = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
+        int count = 0;
+        while (message.append(buffer, 0, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, count + 1, "nope")))
+        {
+            count++;
+        }
+        assertTrue(count >= 20, count + " commands in one message");
+        sendMessage(message);
+
+        final Map<Long, Reply> replies = receive(count, Duration.ofSeconds(20));
+        for (long i = 1; i <= count; i++)
+        {
+            assertInstanceOf(Reply.Rejected.class, replies.get(i), "command " + i);
+        }
+        assertEquals(count, transport.commandsReceived());
+        assertEquals(1, transport.ingressMessages());
+        assertEquals(count, transport.egressPublished());
+        assertTrue(messagesReceived < count, "each reply in a message of its own: " + messagesReceived);
+        assertEquals(messagesReceived, transport.egressMessages());
+    }
+
+    @Test
+    @Timeout(60)
+    void aTornMessageIsDroppedWholeAndTheNextIsTakenWhole() throws Exception
+    {
+        start(engineConfig(), TransportConfig.ipc(null), context -> { });
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        final BatchWriter torn = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
+        for (int i = 1; i <= 3; i++)
+        {
+            assertTrue(torn.append(buffer, 0, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, i, "nope")));
+        }
+        torn.buffer().putInt(2 * (torn.length() / 3), 10_000); // the third frame claims more than is left
+        sendMessage(torn);
+        await(() -> transport.ingressMalformed() == 1, Duration.ofSeconds(10), "the torn message refused");
+
+        final BatchWriter whole = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
+        for (int i = 4; i <= 6; i++)
+        {
+            assertTrue(whole.append(buffer, 0, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, i, "nope")));
+        }
+        sendMessage(whole);
+        final Map<Long, Reply> replies = receive(3, Duration.ofSeconds(20));
+        assertEquals(java.util.Set.of(4L, 5L, 6L), replies.keySet(), "none of the torn message's commands ran");
+        assertEquals(3, transport.commandsReceived());
+        assertEquals(1, transport.ingressMalformed());
     }
 
     @Test

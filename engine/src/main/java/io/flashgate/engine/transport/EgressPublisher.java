@@ -1,0 +1,115 @@
+package io.flashgate.engine.transport;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.flashgate.engine.logic.EventSink;
+import io.flashgate.protocol.BatchWriter;
+import io.flashgate.protocol.WireFormat;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine's egress sink over Aeron: gathers the events of one ring batch into one message ({@link BatchWriter}
+ * framing) and publishes it at the end of the batch, or sooner when the next event would not fit in one
+ * fragment ({@link ExclusivePublication#maxPayloadLength()}, so no message is split and reassembled). At moderate
+ * rates a batch holds one command's events and goes out at once; under load many replies share one offer, one
+ * datagram and one poll at each edge.
+ *
+ * <p>A back-pressured message is retried for a bounded time, then dropped and its events counted: the engine
+ * never stalls on a slow edge. Called on the engine's egress thread only (single writer to the publication).
+ */
+final class EgressPublisher implements EventSink
+{
+    private final ExclusivePublication publication;
+    private final long retryNanos;
+    private final IdleStrategy retryIdle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
+    private final BatchWriter batch;
+    final AtomicLong published = new AtomicLong();
+    final AtomicLong messages = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+
+    EgressPublisher(final ExclusivePublication publication, final long retryNanos)
+    {
+        this.publication = publication;
+        this.retryNanos = retryNanos;
+        final int capacity = publication.maxPayloadLength();
+        if (capacity < WireFormat.FRAME_HEADER_LENGTH + WireFormat.MAX_EVENT_LENGTH)
+        {
+            throw new IllegalArgumentException("an MTU of " + capacity + " bytes cannot carry an event");
+        }
+        this.batch = new BatchWriter(new UnsafeBuffer(new byte[capacity]), capacity);
+    }
+
+    @Override
+    public void onEvent(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!batch.fits(length))
+        {
+            send();
+        }
+        if (!batch.append(buffer, offset, length))
+        {
+            dropped.lazySet(dropped.get() + 1); // longer than any event the engine writes: never sent
+        }
+    }
+
+    @Override
+    public void onBatchEnd()
+    {
+        send();
+    }
+
+    private void send()
+    {
+        if (batch.isEmpty())
+        {
+            return;
+        }
+        final int events = batch.count();
+        if (offer())
+        {
+            published.lazySet(published.get() + events);
+            messages.lazySet(messages.get() + 1);
+        }
+        else
+        {
+            // NOT_CONNECTED (no edge listening), CLOSED, MAX_POSITION_EXCEEDED, or still back-pressured.
+            dropped.lazySet(dropped.get() + events);
+        }
+        batch.reset();
+    }
+
+    private boolean offer()
+    {
+        long result = publication.offer(batch.buffer(), 0, batch.length());
+        if (result > 0)
+        {
+            return true;
+        }
+        if (isRetryable(result))
+        {
+            final long deadline = System.nanoTime() + retryNanos;
+            retryIdle.reset();
+            do
+            {
+                retryIdle.idle();
+                result = publication.offer(batch.buffer(), 0, batch.length());
+                if (result > 0)
+                {
+                    return true;
+                }
+            }
+            while (isRetryable(result) && System.nanoTime() - deadline < 0);
+        }
+        return false;
+    }
+
+    private static boolean isRetryable(final long result)
+    {
+        return result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION;
+    }
+}

@@ -1,0 +1,72 @@
+package io.flashgate.engine.transport;
+
+import io.aeron.ControlledFragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.protocol.BatchReader;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The {@code flashgate-ingress} agent: polls the command subscription and hands each message's commands to the
+ * engine's ring, all of a message or none ({@link Engine#offerAll}). When the ring cannot take them the fragment is
+ * ABORTed, so the image does not advance, the receiver window closes and the edges' publications see
+ * {@code BACK_PRESSURED}, which they answer as 503; the message comes again whole, so no command is taken twice.
+ *
+ * <p>A message that is torn (a frame running past its end) or holds more commands than the ring has slots cannot
+ * come from a gateway: it is dropped whole and counted, and the next message is read afresh.
+ */
+final class IngressPoller implements Agent, ControlledFragmentHandler
+{
+    private final Subscription ingress;
+    private final Engine engine;
+    private final int fragmentLimit;
+    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
+    private final BatchReader commands = new BatchReader();
+    final AtomicLong received = new AtomicLong();
+    final AtomicLong messages = new AtomicLong();
+    final AtomicLong aborts = new AtomicLong();
+    final AtomicLong malformed = new AtomicLong();
+
+    IngressPoller(final Subscription ingress, final Engine engine, final int fragmentLimit)
+    {
+        this.ingress = ingress;
+        this.engine = engine;
+        this.fragmentLimit = fragmentLimit;
+    }
+
+    @Override
+    public int doWork()
+    {
+        return ingress.controlledPoll(assembler, fragmentLimit);
+    }
+
+    @Override
+    public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int count = commands.wrap(buffer, offset, length).remainingFrames();
+        if (count < 1 || count > engine.ringSize())
+        {
+            malformed.lazySet(malformed.get() + 1);
+            return Action.CONTINUE;
+        }
+        if (engine.offerAll(commands, count))
+        {
+            received.lazySet(received.get() + count);
+            messages.lazySet(messages.get() + 1);
+            return Action.CONTINUE;
+        }
+        aborts.lazySet(aborts.get() + 1);
+        return Action.ABORT;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "flashgate-ingress";
+    }
+}
