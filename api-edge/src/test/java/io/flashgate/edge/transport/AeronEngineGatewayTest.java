@@ -188,7 +188,7 @@ class AeronEngineGatewayTest
     void manyThreadsAtOnceEveryReplyReachesExactlyItsFutureAndRepliesShareMessages() throws Exception
     {
         final EmbeddedDriver driver = track(EmbeddedDriver.start());
-        final TestEngine engine = track(TestEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
+        final AeronEngine engine = track(AeronEngine.start(TransportConfig.ipc(driver.aeronDirectory()), engineConfig()));
         final AeronEngineGateway gateway = track(AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory())));
         assertTrue(gateway.awaitReachable(Duration.ofSeconds(20)));
         final long now = System.currentTimeMillis();
