@@ -65,7 +65,10 @@ final class BodyLimit
         final int read;
         try
         {
-            read = ctx.req().getInputStream().readNBytes(bytes, 0, length);
+            final var in = ctx.req().getInputStream();
+            read = in.readNBytes(bytes, 0, length);
+            // see the end of the body (at once: the length is reached), so Jetty finds it consumed, as before
+            in.read();
         }
         catch (final IOException | RuntimeException ex)
         {
