@@ -63,13 +63,32 @@ class PurchaseBodyTest
     }
 
     @Test
+    void theHandReadShapeIsOnlyTheExactOneAndFallsBackForAnythingElse()
+    {
+        assertEquals(1, PurchaseBody.exactShape(bytes("{\"quantity\":1}")));
+        assertEquals(-10, PurchaseBody.exactShape(bytes(" { \"quantity\" :\t-10 }\r\n")));
+        assertEquals(0, PurchaseBody.exactShape(bytes("{\"quantity\":-0}")));
+        assertEquals(999_999_999_999_999_999L, PurchaseBody.exactShape(bytes("{\"quantity\":999999999999999999}")));
+        for (final String other : List.of("{\"quantity\":1000000000000000000}", "{\"quantity\":01}",
+            "{\"quantity\":1.0}", "{\"quantity\":1,\"x\":2}", "{\"quantity\":1}{}", "{\"quantity\":-}",
+            "{\"quantity\":\"1\"}", "{\"qty\":1}", "{\"quantity\":1", "{\"quantity\":1}x", "", "{}",
+            "\u00a0{\"quantity\":1}", "{\"quantity\":1e3}"))
+        {
+            assertEquals(PurchaseBody.NOT_EXACT, PurchaseBody.exactShape(bytes(other)), other);
+        }
+        // what the hand reader leaves to the parser still reads right
+        assertEquals(1_000_000_000_000_000_000L, PurchaseBody.quantity(bytes("{\"quantity\":1000000000000000000}")));
+        assertEquals(1, PurchaseBody.quantity(bytes("{\"x\":2,\"quantity\":1}")));
+    }
+
+    @Test
     void agreesWithTheTreeRuleOnEveryBodyAndOnRandomMutations()
     {
         for (final String body : CONTRACT_400)
         {
             assertSameVerdict(bytes(body));
         }
-        final List<String> seeds = List.of("{\"quantity\":1}", "{\"quantity\":12,\"x\":[true,false,null,1.5e3]}",
+        final List<String> seeds = List.of("{\"quantity\":1}", " { \"quantity\" :\t-10 }\n", "{\"quantity\":123456789012345678}", "{\"quantity\":12,\"x\":[true,false,null,1.5e3]}",
             "{\"a\":{\"b\":[{\"c\":\"d\"}]},\"quantity\":-7}", "{\"quantity\":9223372036854775807}");
         final byte[] alphabet = bytes("{}[]\":,0123456789-+.eEtrufalsnq \\x\u0000");
         final Random random = new Random(42);
