@@ -14,22 +14,26 @@ import java.util.function.Supplier;
 
 /**
  * Sends one command to the engine and completes the request with its reply. No request thread waits: the reply
- * (or the failure: refused, 503; no reply within {@code replyTimeout}, 504) completes the request through
- * {@code ctx.future} on a small reply executor, never on the gateway's own thread.
+ * (or the failure: refused, 503; no reply within {@code replyTimeout}, 504, from {@link ReplyDeadlines}) is handed
+ * once from the gateway's thread to a small reply executor ({@link PendingAnswer}), which writes the answer and
+ * finishes the request itself (Jetty completes it on that same thread): one hop, and never JSON or HTTP work on the
+ * gateway's own thread, whose delay would hold back every other reply.
  */
 final class EngineCalls implements AutoCloseable
 {
-    private final Duration replyTimeout;
+    private final long replyTimeoutNanos;
     private final InFlightBound inFlight;
     private final SaleStatusCache cache;
     private final EdgeMetrics metrics;
     private final JsonResponses responses;
     private final ExecutorService replyExecutor;
+    private final ReplyDeadlines deadlines;
 
     EngineCalls(final Duration replyTimeout, final InFlightBound inFlight, final SaleStatusCache cache,
         final EdgeMetrics metrics, final JsonResponses responses)
     {
-        this.replyTimeout = replyTimeout;
+        this.replyTimeoutNanos = replyTimeout.toNanos();
+        this.deadlines = new ReplyDeadlines(ReplyDeadlines.tickFor(replyTimeoutNanos));
         this.inFlight = inFlight;
         this.cache = cache;
         this.metrics = metrics;
@@ -74,6 +78,14 @@ final class EngineCalls implements AutoCloseable
         final BiConsumer<Context, Reply> render, final Runnable release)
     {
         final long start = System.nanoTime();
+        final PendingAnswer answer = new PendingAnswer(start, start + replyTimeoutNanos, replyExecutor,
+            (call, reply, failure) -> answer(ctx, bounded, render, release, call.startNanos, reply, failure));
+        // async before the command leaves: the reply thread may write the answer before this handler has returned
+        // (Javalin would start it only then). No servlet timeout: the deadline above gives the 504.
+        if (!ctx.req().isAsyncStarted())
+        {
+            ctx.req().startAsync().setTimeout(0);
+        }
         CompletableFuture<Reply> sent;
         try
         {
@@ -83,55 +95,65 @@ final class EngineCalls implements AutoCloseable
         {
             sent = CompletableFuture.failedFuture(ex);
         }
-        // Runs on the gateway's thread in the engine's order, so the cache sees updates in order.
-        sent.thenAccept(reply ->
+        deadlines.add(answer);
+        // the gateway's thread only updates the cache (in the engine's order) and hands over: no JSON, no HTTP
+        sent.whenComplete(cacheThen(answer));
+        ctx.future(() -> answer);
+    }
+
+    private BiConsumer<Reply, Throwable> cacheThen(final PendingAnswer answer)
+    {
+        return (reply, failure) ->
         {
             if (reply instanceof Reply.Sale sale)
             {
                 cache.update(sale);
             }
-        });
-        final CompletableFuture<Reply> timed = sent.copy().orTimeout(replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        ctx.future(() -> timed.handleAsync((reply, failure) ->
+            answer.accept(reply, failure);
+        };
+    }
+
+    /** On the reply executor: gives back the slots, then writes the answer. */
+    private void answer(final Context ctx, final boolean bounded, final BiConsumer<Context, Reply> render,
+        final Runnable release, final long start, final Reply reply, final Throwable failure)
+    {
+        if (bounded)
         {
-            if (bounded)
+            inFlight.release();
+        }
+        if (release != null)
+        {
+            release.run();
+        }
+        try
+        {
+            if (failure != null)
             {
-                inFlight.release();
-            }
-            if (release != null)
-            {
-                release.run();
-            }
-            try
-            {
-                if (failure != null)
-                {
-                    final ApiError error = ErrorAnswers.engineFailure(failure);
-                    metrics.engineCall(error.code(), System.nanoTime() - start);
-                    responses.error(ctx, error);
-                }
-                else
-                {
-                    metrics.engineCall("REPLY", System.nanoTime() - start);
-                    render.accept(ctx, reply);
-                }
-            }
-            catch (final ApiError error)
-            {
+                final ApiError error = ErrorAnswers.engineFailure(failure);
+                metrics.engineCall(error.code(), System.nanoTime() - start);
                 responses.error(ctx, error);
             }
-            catch (final RuntimeException ex)
+            else
             {
-                responses.internalError(ctx, ex);
+                metrics.engineCall("REPLY", System.nanoTime() - start);
+                render.accept(ctx, reply);
             }
-            return null;
-        }, replyExecutor));
+        }
+        catch (final ApiError error)
+        {
+            responses.error(ctx, error);
+        }
+        catch (final RuntimeException ex)
+        {
+            responses.internalError(ctx, ex);
+        }
     }
 
     /** Stops the reply threads, letting answers already under way finish (up to 5 s). */
     @Override
     public void close()
     {
+        deadlines.close();
         replyExecutor.shutdown();
         try
         {

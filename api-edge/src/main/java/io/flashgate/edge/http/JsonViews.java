@@ -6,37 +6,41 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The JSON bodies of {@code docs/HTTP-API.md} built from the engine's replies; field order as documented. */
+/**
+ * The JSON bodies of {@code docs/HTTP-API.md} built from the engine's replies; field order as documented. The
+ * shoppers' answers (order, public sale) are written by hand; the operators' views are maps Jackson writes.
+ */
 final class JsonViews
 {
     private JsonViews()
     {
     }
 
-    static Map<String, Object> order(final Reply.Order order)
+    /** The shoppers' hottest answer, written by hand ({@link JsonWriter}): no map, no tree per purchase. */
+    static JsonWriter order(final Reply.Order order)
     {
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("orderId", Long.toString(order.orderId()));
-        out.put("saleId", order.saleId());
-        out.put("userId", order.userId());
-        out.put("quantity", order.quantity());
-        out.put("status", order.status() == null ? null : order.status().name());
-        out.put("expiresAt", iso(order.expiresAt()));
-        return out;
+        return JsonWriter.object()
+            .string("orderId", Long.toString(order.orderId()))
+            .string("saleId", order.saleId())
+            .string("userId", order.userId())
+            .number("quantity", order.quantity())
+            .string("status", order.status() == null ? null : order.status().name())
+            .string("expiresAt", iso(order.expiresAt()))
+            .end();
     }
 
     /** What anyone may see of a sale, as the edge's clock {@code nowMs} tells it ("Shopper routes"). */
-    static Map<String, Object> publicSale(final PublicSale sale)
+    static JsonWriter publicSale(final PublicSale sale)
     {
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("saleId", sale.saleId());
-        out.put("status", sale.status().name());
-        out.put("remaining", sale.remaining());
-        out.put("limitPerUser", sale.limitPerUser());
-        out.put("startsAt", iso(sale.startsAt()));
-        out.put("endsAt", iso(sale.endsAt()));
-        out.put("serverTime", iso(sale.serverTime()));
-        return out;
+        return JsonWriter.object()
+            .string("saleId", sale.saleId())
+            .string("status", sale.status().name())
+            .number("remaining", sale.remaining())
+            .number("limitPerUser", sale.limitPerUser())
+            .string("startsAt", iso(sale.startsAt()))
+            .string("endsAt", iso(sale.endsAt()))
+            .string("serverTime", iso(sale.serverTime()))
+            .end();
     }
 
     static Map<String, Object> adminSale(final Reply.Sale sale)

@@ -76,7 +76,7 @@ final class ShopperHandlers
         final String userId = principal.userId();
         final String saleId = RequestInput.saleId(ctx);
         final String key = RequestInput.idempotencyKey(ctx);
-        final long quantity = RequestInput.longField(RequestInput.jsonObject(ctx), "quantity");
+        final long quantity = PurchaseBody.quantity(BodyLimit.body(ctx));
         final Reply.Sale known = cache.get(saleId);
         if (quantity < 1 || (known != null && quantity > known.limitPerUser()))
         {

@@ -28,7 +28,12 @@ final class TokenBuckets
         {
             evictFull(nowNanos);
         }
-        final Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, nowNanos));
+        Bucket bucket = buckets.get(key);
+        if (bucket == null)
+        {
+            // the creating lambda captures the time: built only for a new key, not on every request
+            bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, nowNanos));
+        }
         synchronized (bucket)
         {
             bucket.refill(nowNanos, ratePerNano, burst);

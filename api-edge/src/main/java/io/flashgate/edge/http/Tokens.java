@@ -7,13 +7,15 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.flashgate.protocol.Ids;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * Mints and verifies the HS256 bearer tokens of {@code docs/HTTP-API.md} ("Identity"): {@code sub} is the user
  * id (a valid id),
- * {@code exp} is required, {@code "role":"admin"} marks an operator. Thread-safe.
+ * {@code exp} is required, {@code "role":"admin"} marks an operator. Thread-safe. A verified token is remembered
+ * until its {@code exp} ({@link VerifiedTokens}), so a shopper's next requests skip the signature check.
  */
 public final class Tokens
 {
@@ -23,11 +25,21 @@ public final class Tokens
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
+    private final Clock clock;
+    private final VerifiedTokens verified;
 
     public Tokens(final String secret)
     {
+        this(secret, Clock.systemUTC(), VerifiedTokens.DEFAULT_MAX_ENTRIES);
+    }
+
+    /** @param clock what both the full check and the cache take as now (a test moves it past a token's exp). */
+    Tokens(final String secret, final Clock clock, final int maxCachedTokens)
+    {
         this.algorithm = Algorithm.HMAC256(secret);
-        this.verifier = JWT.require(algorithm).build();
+        this.clock = clock;
+        this.verifier = ((JWTVerifier.BaseVerification)JWT.require(algorithm)).build(clock);
+        this.verified = new VerifiedTokens(maxCachedTokens);
     }
 
     /** Who sent a request, from a verified token. */
@@ -70,6 +82,12 @@ public final class Tokens
         {
             throw unauthenticated("missing bearer token");
         }
+        // keyed by the whole header: no substring per request; each distinct text was itself fully checked
+        final Tokens.Principal known = verified.get(authorization, clock.millis());
+        if (known != null)
+        {
+            return known;
+        }
         final String token = authorization.substring(7).trim();
         final DecodedJWT jwt;
         try
@@ -89,7 +107,15 @@ public final class Tokens
         {
             throw unauthenticated("token subject is not a valid user id");
         }
-        return new Principal(subject, ADMIN_ROLE.equals(jwt.getClaim(ROLE_CLAIM).asString()));
+        final Principal principal = new Principal(subject, ADMIN_ROLE.equals(jwt.getClaim(ROLE_CLAIM).asString()));
+        verified.put(authorization, principal, jwt.getExpiresAt().getTime());
+        return principal;
+    }
+
+    /** Tokens remembered as verified (for tests of the bound). */
+    int cachedTokens()
+    {
+        return verified.size();
     }
 
     private static ApiError unauthenticated(final String message)
