@@ -137,7 +137,7 @@ public final class HttpServers
             sale.put("limitPerUser", 2);
             sale.put("startsAt", "2026-11-24T10:00:00Z");
             sale.put("endsAt", "2026-11-24T11:00:00Z");
-            ctx.status(200).contentType(json).result(mapper.writeValueAsBytes(sale));
+            writeDirect(ctx, 200, mapper.writeValueAsBytes(sale));
         });
         app.post("/bare/sales/{saleId}/purchases", ctx ->
         {
@@ -162,8 +162,29 @@ public final class HttpServers
                 {
                     return "{}".getBytes(StandardCharsets.UTF_8);
                 }
-            }, replies).thenAccept(bytes -> ctx.status(201).contentType(json).result(bytes)));
+            }, replies).thenAccept(bytes -> writeDirect(ctx, 201, bytes)));
         });
         return app.start("127.0.0.1", 0);
+    }
+
+    /**
+     * Writes the answer straight to the servlet response, as the edge does: Javalin's {@code ctx.result} copies every
+     * answer through a fresh 32 KB buffer, and a bare endpoint that paid it while the edge does not would flatter
+     * the edge's ratio.
+     */
+    private static void writeDirect(final io.javalin.http.Context ctx, final int status, final byte[] bytes)
+    {
+        final jakarta.servlet.http.HttpServletResponse res = ctx.res();
+        res.setStatus(status);
+        res.setContentType("application/json; charset=utf-8");
+        res.setContentLength(bytes.length);
+        try
+        {
+            res.getOutputStream().write(bytes);
+        }
+        catch (final IOException ex)
+        {
+            // the client went away
+        }
     }
 }
