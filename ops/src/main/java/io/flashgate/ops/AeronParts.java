@@ -46,10 +46,9 @@ final class AeronParts
      * ingress polling. Closing in reverse stops the engine (which drains to the still-open channels), then the
      * transport, then the client.
      */
-    static EngineTransport engine(final FlashgateConfig config, final String aeronDirectory,
-        final TransportConfig channels, final StartedParts parts) throws IOException
+    static EngineTransport engine(final FlashgateConfig config, final Aeron aeron, final TransportConfig channels,
+        final StartedParts parts) throws IOException
     {
-        final Aeron aeron = parts.add(Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)));
         final EngineTransport transport = parts.add(EngineTransport.open(aeron,
             channels.withIdle(config.transport().pollerIdle())));
         final Engine engine = parts.add(Engine.start(EngineConfig.of(config), transport.egressSink()));
@@ -57,11 +56,20 @@ final class AeronParts
         return transport;
     }
 
+    /**
+     * The process's one Aeron client of the driver in {@code aeronDirectory}: engine transport and edge gateway
+     * share it, so a process has one client conductor thread, not one per part.
+     */
+    static Aeron client(final String aeronDirectory, final StartedParts parts)
+    {
+        return parts.add(Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)));
+    }
+
     /** The edge's client of the engine, with the reply timeout and poller idle strategy of the settings. */
-    static AeronEngineGateway gateway(final FlashgateConfig config, final GatewayConfig channels,
+    static AeronEngineGateway gateway(final FlashgateConfig config, final Aeron aeron, final GatewayConfig channels,
         final StartedParts parts)
     {
-        return parts.add(AeronEngineGateway.start(channels.withIdle(config.transport().pollerIdle())
+        return parts.add(AeronEngineGateway.start(aeron, channels.withIdle(config.transport().pollerIdle())
             .withReplyTimeout(Duration.ofMillis(config.edge().replyTimeoutMillis()))));
     }
 

@@ -32,7 +32,7 @@ final class EngineProcess implements FlashgateProcess
         {
             final FlashgateConfig.Transport transport = config.transport();
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final EngineTransport engine = AeronParts.engine(config, aeronDirectory,
+            final EngineTransport engine = AeronParts.engine(config, AeronParts.client(aeronDirectory, parts),
                 TransportConfig.udp(aeronDirectory, transport.ingress(), transport.egress()), parts);
             final PrometheusRegistry registry = new PrometheusRegistry();
             EngineMetrics.register(registry, engine.engine(), engine);

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.aeron.Aeron;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.edge.EdgeConfig;
 import io.flashgate.edge.http.EdgeServer;
@@ -34,9 +35,10 @@ final class RunProcess implements FlashgateProcess
         try
         {
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final EngineTransport engine = AeronParts.engine(config, aeronDirectory,
+            final Aeron aeron = AeronParts.client(aeronDirectory, parts);
+            final EngineTransport engine = AeronParts.engine(config, aeron,
                 TransportConfig.ipc(aeronDirectory), parts);
-            final AeronEngineGateway gateway = AeronParts.gateway(config, GatewayConfig.ipc(aeronDirectory), parts);
+            final AeronEngineGateway gateway = AeronParts.gateway(config, aeron, GatewayConfig.ipc(aeronDirectory), parts);
             AeronParts.awaitEngine(gateway);
             final PrometheusRegistry metrics = new PrometheusRegistry();
             EngineMetrics.register(metrics, engine.engine(), engine);

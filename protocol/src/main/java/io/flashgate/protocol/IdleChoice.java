@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 public enum IdleChoice
 {
     /**
-     * Spin about 1 µs, then park 1 µs doubling up to 1 ms; after about 50 ms without work, up to 8 ms. Almost no
-     * idle CPU; the first message after a silence waits up to 8 ms per poller, later ones up to 1 ms.
+     * Spin about 1 µs, then park 1 µs doubling up to 1 ms; after about 20 ms without work, up to 16 ms
+     * ({@link DeepeningBackoffIdleStrategy}). Almost no idle CPU; the first message after a silence waits up to
+     * 16 ms per poller, later ones up to 1 ms.
      */
     BACKOFF,
     /** Sleep 1 ms whenever idle: a steady 1,000 wake-ups a second, idle or not. */
@@ -36,7 +37,7 @@ public enum IdleChoice
         return switch (this)
         {
             case BACKOFF -> new DeepeningBackoffIdleStrategy(10, TimeUnit.MICROSECONDS.toNanos(1),
-                TimeUnit.MILLISECONDS.toNanos(1), 50, TimeUnit.MILLISECONDS.toNanos(8));
+                TimeUnit.MILLISECONDS.toNanos(1), 20, TimeUnit.MILLISECONDS.toNanos(16));
             case SLEEPING -> new SleepingMillisIdleStrategy(1);
             case YIELDING -> new YieldingIdleStrategy();
             case BUSY_SPIN -> new BusySpinIdleStrategy();
