@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The whole in-process pipeline: receiver → ring → journaller ‖ replicator ‖ business logic →
+ * The whole in-process pipeline: receiver → ring → journaller ‖ business logic →
  * egress, with the journal in a temp folder and results released only after their batch is
  * written. One producer thread offers purchases of a contested sale (1 M buyers) as fast as the
  * ring takes them; an invocation ends when the egress has released every reply of its batch.

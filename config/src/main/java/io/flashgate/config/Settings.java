@@ -51,7 +51,7 @@ public final class Settings
         derived("engine.ringSize", new SettingType.Whole(64, 1 << 24, true, ""), 16 * 1024L,
             "slots in the engine's input ring; a full ring is back-pressure (503)", ENGINES),
         derived("engine.waitStrategy", new SettingType.Choice(WaitChoice.class), WaitChoice.BLOCKING,
-            "how pipeline threads wait for work (BLOCKING: no idle CPU)", ENGINES),
+            "how pipeline threads wait (BLOCKING: park until signalled; SPIN_THEN_PARK: low latency, spare cores)", ENGINES),
         derived("engine.expectedBuyers", SettingType.Whole.range(1, 100_000_000), 1024L,
             "sizes the business-logic tables so a rush does not rehash", ENGINES),
         derived("engine.tickIntervalMillis", SettingType.Whole.range(0, 3_600_000), 1000L,

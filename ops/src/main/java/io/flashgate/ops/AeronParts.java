@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.client.aeron.AeronEngineGateway;
@@ -43,17 +44,27 @@ final class AeronParts
      * The engine behind its transport ({@link AeronEngine}: channels, engine on the egress sink, ingress polling),
      * with the pollers' idle strategy of the settings.
      */
-    static AeronEngine engine(final FlashgateConfig config, final TransportConfig channels, final StartedParts parts)
-        throws IOException
+    static AeronEngine engine(final FlashgateConfig config, final Aeron aeron, final TransportConfig channels,
+        final StartedParts parts) throws IOException
     {
-        return parts.add(AeronEngine.start(channels.withIdle(config.transport().pollerIdle()), EngineConfig.of(config)));
+        return parts.add(AeronEngine.start(aeron, channels.withIdle(config.transport().pollerIdle()),
+            EngineConfig.of(config)));
+    }
+
+    /**
+     * The process's one Aeron client of the driver in {@code aeronDirectory}: engine transport and edge gateway
+     * share it, so a process has one client conductor thread, not one per part.
+     */
+    static Aeron client(final String aeronDirectory, final StartedParts parts)
+    {
+        return parts.add(Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)));
     }
 
     /** The edge's client of the engine, with the reply timeout and poller idle strategy of the settings. */
-    static AeronEngineGateway gateway(final FlashgateConfig config, final GatewayConfig channels,
+    static AeronEngineGateway gateway(final FlashgateConfig config, final Aeron aeron, final GatewayConfig channels,
         final StartedParts parts)
     {
-        return parts.add(AeronEngineGateway.start(channels.withIdle(config.transport().pollerIdle())
+        return parts.add(AeronEngineGateway.start(aeron, channels.withIdle(config.transport().pollerIdle())
             .withReplyTimeout(Duration.ofMillis(config.edge().replyTimeoutMillis()))));
     }
 

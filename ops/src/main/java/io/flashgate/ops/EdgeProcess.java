@@ -24,8 +24,8 @@ final class EdgeProcess
         {
             final FlashgateConfig.Transport transport = config.transport();
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final AeronEngineGateway gateway = AeronParts.gateway(config, GatewayConfig.udp(aeronDirectory,
-                transport.ingress(), transport.egress(), transport.edgeHost()), parts);
+            final AeronEngineGateway gateway = AeronParts.gateway(config, AeronParts.client(aeronDirectory, parts),
+                GatewayConfig.udp(aeronDirectory, transport.ingress(), transport.egress(), transport.edgeHost()), parts);
             final EdgeServer edge = parts.add(EdgeServer.start(EdgeConfig.of(config, tokenSecret), gateway));
             return "edge on http://" + config.edge().httpHost() + ":" + edge.port() + " for the engine at udp " +
                 transport.ingress();

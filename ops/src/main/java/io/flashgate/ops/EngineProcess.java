@@ -25,7 +25,7 @@ final class EngineProcess
         {
             final FlashgateConfig.Transport transport = config.transport();
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final AeronEngine engine = AeronParts.engine(config,
+            final AeronEngine engine = AeronParts.engine(config, AeronParts.client(aeronDirectory, parts),
                 TransportConfig.udp(aeronDirectory, transport.ingress(), transport.egress()), parts);
             final PrometheusRegistry registry = new PrometheusRegistry();
             EngineMetrics.register(registry, engine.engine(), engine.transport());

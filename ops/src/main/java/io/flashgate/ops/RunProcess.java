@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.aeron.Aeron;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.config.FlashgateConfig;
@@ -27,8 +28,9 @@ final class RunProcess
         return FlashgateProcess.start(parts ->
         {
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final AeronEngine engine = AeronParts.engine(config, TransportConfig.ipc(aeronDirectory), parts);
-            final AeronEngineGateway gateway = AeronParts.gateway(config, GatewayConfig.ipc(aeronDirectory), parts);
+            final Aeron aeron = AeronParts.client(aeronDirectory, parts);
+            final AeronEngine engine = AeronParts.engine(config, aeron, TransportConfig.ipc(aeronDirectory), parts);
+            final AeronEngineGateway gateway = AeronParts.gateway(config, aeron, GatewayConfig.ipc(aeronDirectory), parts);
             AeronParts.awaitEngine(gateway);
             final PrometheusRegistry metrics = new PrometheusRegistry();
             EngineMetrics.register(metrics, engine.engine(), engine.transport());

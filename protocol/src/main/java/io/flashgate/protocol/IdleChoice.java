@@ -1,6 +1,5 @@
 package io.flashgate.protocol;
 
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -9,15 +8,21 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How a transport duty-cycle thread waits when it found no work. The 2-core default is
- * {@link #BACKOFF}: spin a little, yield a little, then park up to 1 ms, so an idle engine or edge costs
- * almost no CPU. {@link #BUSY_SPIN} and {@link #YIELDING} are for machines with cores to spare.
+ * How a transport duty-cycle thread (an Aeron poller, the embedded media driver) waits when it found no work; no
+ * one can signal it, so it must look again (docs/CONFIG.md, "Threads and waiting"). The 2-core default is
+ * {@link #BACKOFF}: a microsecond of spinning, then parks that grow, so an idle engine or edge costs almost no CPU
+ * and a busy one sleeps between messages. {@link #BUSY_SPIN} and {@link #YIELDING} are the low-latency profile,
+ * for machines with cores to spare.
  */
 public enum IdleChoice
 {
-    /** Spin, yield, then park 1 µs doubling up to 1 ms. Low idle CPU; latency ≤ 1 ms when idle. */
+    /**
+     * Spin about 1 µs, then park 1 µs doubling up to 1 ms; after about 20 ms without work, up to 16 ms
+     * ({@link DeepeningBackoffIdleStrategy}). Almost no idle CPU; the first message after a silence waits up to
+     * 16 ms per poller, later ones up to 1 ms.
+     */
     BACKOFF,
-    /** Sleep 1 ms whenever idle. Lowest idle CPU. */
+    /** Sleep 1 ms whenever idle: a steady 1,000 wake-ups a second, idle or not. */
     SLEEPING,
     /** Thread.yield(): low latency, a full core when idle. */
     YIELDING,
@@ -31,8 +36,8 @@ public enum IdleChoice
     {
         return switch (this)
         {
-            case BACKOFF -> new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-                TimeUnit.MILLISECONDS.toNanos(1));
+            case BACKOFF -> new DeepeningBackoffIdleStrategy(10, TimeUnit.MICROSECONDS.toNanos(1),
+                TimeUnit.MILLISECONDS.toNanos(1), 20, TimeUnit.MILLISECONDS.toNanos(16));
             case SLEEPING -> new SleepingMillisIdleStrategy(1);
             case YIELDING -> new YieldingIdleStrategy();
             case BUSY_SPIN -> new BusySpinIdleStrategy();

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 
 /**
  * One entry of the input ring: the encoded command (written by the receiver, read by the
- * journaller, replicator and business logic) and the events business logic produced for it (read by
+ * journaller and business logic) and the events business logic produced for it (read by
  * the egress once the command is durable). Preallocated; reused for every lap of the ring.
  */
 final class CommandSlot

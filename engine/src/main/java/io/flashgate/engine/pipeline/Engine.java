@@ -19,6 +19,7 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,10 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  *  offer() ──► input ring ─┬─► journaller  (append; flush at end of batch)
- *  (receiver: stamps       ├─► replicator  (no-op until a standby is configured)
- *   sequence + time)       └─► business logic (single thread, owns all sale state)
- *                                    └──────────────► egress (after all three: releases results)
+ *  (receiver: stamps       └─► business logic (single thread, owns all sale state)
+ *   sequence + time)                 └──────────────► egress (after both: releases results)
  * </pre>
+ *
+ * A hot standby's replicator, once it exists, is a third stage beside the journaller (see {@link #STAGE_THREADS}
+ * and the wiring in the constructor); without a standby there is no such stage, and no thread for it.
  *
  * Start-up recovers first (snapshot + journal), then opens the ring. {@link #offer} never blocks:
  * a full ring returns false, which callers turn into an honest "overloaded".
@@ -87,8 +90,12 @@ public final class Engine implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
         journaller = new Journaller(journal);
         egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence);
+        // The stages in parallel after the receiver, then the egress gated on all of them (invariant 3). A standby's
+        // replicator (docs/ARCHITECTURE.md, "Hot standby and failover") joins the first group here, its sequence
+        // advancing only as the standby acknowledges, so the egress then waits for it too and nothing else changes.
+        // No standby (standby.enabled=false, the only choice today): no replicator stage and no thread for it.
         disruptor
-            .handleEventsWith(journaller, new Replicator(), new BusinessLogicHandler(recovered.logic(), snapshots))
+            .handleEventsWith(journaller, new BusinessLogicHandler(recovered.logic(), snapshots))
             .then(egress);
         ring = disruptor.start();
 
@@ -301,14 +308,17 @@ public final class Engine implements AutoCloseable
         journal.close();
     }
 
+    /** The Disruptor starts one thread per stage, in the order the stages are wired above: these are their names. */
+    static final List<String> STAGE_THREADS = List.of("flashgate-journaller", "flashgate-logic", "flashgate-egress");
+
     private static ThreadFactory threadFactory()
     {
-        final String[] names = {"flashgate-journaller", "flashgate-replicator", "flashgate-logic", "flashgate-egress"};
         final AtomicInteger next = new AtomicInteger();
         return runnable ->
         {
             final int index = next.getAndIncrement();
-            final Thread thread = new Thread(runnable, index < names.length ? names[index] : "flashgate-pipeline-" + index);
+            final Thread thread = new Thread(runnable,
+                index < STAGE_THREADS.size() ? STAGE_THREADS.get(index) : "flashgate-pipeline-" + index);
             thread.setDaemon(true);
             return thread;
         };

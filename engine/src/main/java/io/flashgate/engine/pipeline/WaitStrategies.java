@@ -11,6 +11,9 @@ import io.flashgate.config.WaitChoice;
 /** The Disruptor wait strategy of each {@link WaitChoice} (the choice is a setting; see its documentation). */
 public final class WaitStrategies
 {
+    /** About 10-50 µs of {@link Thread#onSpinWait()} (a PAUSE instruction) before a stage parks. */
+    static final int SPINS_BEFORE_PARK = 1_000;
+
     private WaitStrategies()
     {
     }
@@ -19,7 +22,8 @@ public final class WaitStrategies
     {
         return switch (choice)
         {
-            case BLOCKING -> new GatedBlockingWaitStrategy();
+            case BLOCKING -> new ParkingWaitStrategy();
+            case SPIN_THEN_PARK -> new ParkingWaitStrategy(SPINS_BEFORE_PARK);
             case DISRUPTOR_BLOCKING -> new BlockingWaitStrategy();
             case LITE_BLOCKING -> new LiteBlockingWaitStrategy();
             case SLEEPING -> new SleepingWaitStrategy();

@@ -15,20 +15,45 @@ import java.io.IOException;
  */
 public final class AeronEngine implements AutoCloseable
 {
-    private final Aeron aeron;
+    private final Aeron ownedAeron;
     private final EngineTransport transport;
     private final Engine engine;
 
-    private AeronEngine(final Aeron aeron, final EngineTransport transport, final Engine engine)
+    private AeronEngine(final Aeron ownedAeron, final EngineTransport transport, final Engine engine)
     {
-        this.aeron = aeron;
+        this.ownedAeron = ownedAeron;
         this.transport = transport;
         this.engine = engine;
     }
 
+    /** With an Aeron client of its own, connected to the driver of {@code channels}, closed with it. */
     public static AeronEngine start(final TransportConfig channels, final EngineConfig config) throws IOException
     {
         final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(channels.aeronDirectory()));
+        try
+        {
+            return start(aeron, aeron, channels, config);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            aeron.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * On the process's shared Aeron client (one client conductor thread per process, not one per part); the caller
+     * closes the client after this.
+     */
+    public static AeronEngine start(final Aeron sharedAeron, final TransportConfig channels, final EngineConfig config)
+        throws IOException
+    {
+        return start(sharedAeron, null, channels, config);
+    }
+
+    private static AeronEngine start(final Aeron aeron, final Aeron ownedAeron, final TransportConfig channels,
+        final EngineConfig config) throws IOException
+    {
         EngineTransport transport = null;
         Engine engine = null;
         try
@@ -36,11 +61,11 @@ public final class AeronEngine implements AutoCloseable
             transport = EngineTransport.open(aeron, channels);
             engine = Engine.start(config, transport.egressSink());
             transport.start(engine);
-            return new AeronEngine(aeron, transport, engine);
+            return new AeronEngine(ownedAeron, transport, engine);
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(engine, transport, aeron);
+            CloseHelper.quietCloseAll(engine, transport);
             throw ex;
         }
     }
@@ -58,6 +83,6 @@ public final class AeronEngine implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(engine, transport, aeron);
+        CloseHelper.closeAll(engine, transport, ownedAeron);
     }
 }

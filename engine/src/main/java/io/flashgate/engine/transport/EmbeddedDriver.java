@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * A media driver inside this JVM, for one process (edge and engine together) or for tests: one
- * SHARED duty-cycle thread with a backoff idle strategy (no busy-spin on 2 cores), a unique folder
+ * SHARED duty-cycle thread and no other (conductor, sender, receiver and the asynchronous tasks in one), with the
+ * default backoff idle strategy ({@link IdleChoice#BACKOFF}: parks, no busy-spin on 2 cores), a unique folder
  * deleted on start and on close, and a shutdown hook so a SIGTERM does not leave the folder in /dev/shm.
  */
 public final class EmbeddedDriver implements AutoCloseable
@@ -55,6 +56,9 @@ public final class EmbeddedDriver implements AutoCloseable
             .aeronDirectoryName(directory)
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(IdleChoice.DEFAULT.newStrategy())
+            // No thread of its own for the driver's asynchronous tasks (name resolution): the one duty-cycle thread
+            // runs them, as drivers did before that executor existed. Its own thread woke every millisecond.
+            .asyncExecutorEnabled(false)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)

@@ -3,30 +3,47 @@ package io.flashgate.engine.pipeline;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.flashgate.testsupport.Await;
+import io.flashgate.testsupport.ThreadActivity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The default wait strategy in the engine's shape: two stages in parallel, then one gated on both. */
+/**
+ * The default wait strategy in the engine's shape: two stages in parallel, then one gated on both. Every event
+ * reaches every stage in order; a stage without work sleeps until signalled (no CPU, no wake-ups), checked by the
+ * kernel's count of each thread's sleeps; and the same checks fail for strategies that spin or nap.
+ */
 @Timeout(60)
-class GatedBlockingWaitStrategyTest
+class ParkingWaitStrategyTest
 {
+    /** Wake-ups a stage without work may have in a second: none are due; a few for a loaded machine's noise. */
+    private static final int IDLE_WAKE_UPS = 5;
+    /** About 4,000 events a second, the rate at which a nap loop naps several times between two events. */
+    private static final int EVENTS = 2_000;
+    private static final long GAP_NANOS = 250_000;
+
     static final class Slot
     {
         long value;
         long seenByFirst;
         long seenBySecond;
     }
+
+    private static final AtomicInteger PIPELINES = new AtomicInteger();
 
     private static final class Pipeline implements AutoCloseable
     {
@@ -38,16 +55,18 @@ class GatedBlockingWaitStrategyTest
         final AtomicLong orderViolations = new AtomicLong();
         volatile CountDownLatch gatedSaw = new CountDownLatch(1);
 
+        final String prefix = "pws" + PIPELINES.incrementAndGet() + "-";
+
         Pipeline(final int slowFirstStageNanos)
         {
-            this(slowFirstStageNanos, new GatedBlockingWaitStrategy());
+            this(slowFirstStageNanos, new ParkingWaitStrategy());
         }
 
         Pipeline(final int slowFirstStageNanos, final com.lmax.disruptor.WaitStrategy waitStrategy)
         {
             disruptor = new Disruptor<>(Slot::new, 1024, runnable ->
             {
-                final Thread thread = new Thread(runnable, "stage-" + threads.size());
+                final Thread thread = new Thread(runnable, prefix + threads.size());
                 thread.setDaemon(true);
                 threads.add(thread);
                 return thread;
@@ -86,6 +105,26 @@ class GatedBlockingWaitStrategyTest
             final long sequence = ring.next();
             ring.get(sequence).value = value;
             ring.publish(sequence);
+        }
+
+        /** Publishes {@code count} events about {@code gapNanos} apart and waits until the gated stage has them all. */
+        void publishSpaced(final int count, final long gapNanos)
+        {
+            final long target = gatedCount.get() + count;
+            for (int i = 1; i <= count; i++)
+            {
+                publish(i);
+                LockSupport.parkNanos(gapNanos);
+            }
+            Await.until("all events at the gated stage", Duration.ofSeconds(20), () -> gatedCount.get() == target);
+        }
+
+        /** Each stage's CPU and sleeps during {@code action}. */
+        List<ThreadActivity.Figures> stagesDuring(final Runnable action)
+        {
+            final ThreadActivity before = ThreadActivity.sample();
+            action.run();
+            return ThreadActivity.sample().since(before).stream().filter(t -> t.name().startsWith(prefix)).toList();
         }
 
         @Override
@@ -141,7 +180,7 @@ class GatedBlockingWaitStrategyTest
     @Test
     void theDisruptorsOwnBlockingStrategySpinsThere() throws Exception
     {
-        // The reason for GatedBlockingWaitStrategy, and proof that the check above can fail.
+        // The reason for ParkingWaitStrategy, and proof that the check above can fail.
         try (Pipeline pipeline = new Pipeline(0, new com.lmax.disruptor.BlockingWaitStrategy()))
         {
             final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -151,6 +190,54 @@ class GatedBlockingWaitStrategyTest
             pipeline.publish(-400);
             assertTrue(pipeline.gatedSaw.await(10, TimeUnit.SECONDS));
             assertTrue((mx.getThreadCpuTime(gated.getId()) - before) / 1_000_000 > 100, "expected a busy gated stage");
+        }
+    }
+
+    @Test
+    void idleStagesDoNotWakeAtAll()
+    {
+        try (Pipeline pipeline = new Pipeline(0))
+        {
+            pipeline.publishSpaced(1, 0);
+            final List<ThreadActivity.Figures> stages = pipeline.stagesDuring(() -> Await.sleep(1_000));
+            assertEquals(3, stages.size(), stages::toString);
+            for (final ThreadActivity.Figures stage : stages)
+            {
+                // Parked until signalled: no wake-up at all in a second (a timed backstop or a nap loop: 100s).
+                assertTrue(stage.wakeUps() <= IDLE_WAKE_UPS && stage.cpuMillis() <= 20, stage::toString);
+            }
+        }
+    }
+
+    @Test
+    void underModerateLoadAStageSleepsAtMostOncePerEvent()
+    {
+        try (Pipeline pipeline = new Pipeline(0))
+        {
+            pipeline.publishSpaced(100, 0); // warm
+            final List<ThreadActivity.Figures> stages =
+                pipeline.stagesDuring(() -> pipeline.publishSpaced(EVENTS, GAP_NANOS));
+            assertEquals(3, stages.size(), stages::toString);
+            for (final ThreadActivity.Figures stage : stages)
+            {
+                assertTrue(stage.wakeUps() <= EVENTS + IDLE_WAKE_UPS, () -> stage + " for " + EVENTS + " events");
+            }
+        }
+    }
+
+    @Test
+    void nappingBetweenEventsFailsBothChecks()
+    {
+        // Proof that the two checks above can fail: the Disruptor's SLEEPING strategy naps (~60 µs at a time) while
+        // a stage has nothing to do, as the engine's default did before it parked until signalled.
+        try (Pipeline pipeline = new Pipeline(0, new com.lmax.disruptor.SleepingWaitStrategy()))
+        {
+            pipeline.publishSpaced(100, 0);
+            final List<ThreadActivity.Figures> idle = pipeline.stagesDuring(() -> Await.sleep(1_000));
+            assertTrue(idle.stream().allMatch(s -> s.wakeUps() > 10 * IDLE_WAKE_UPS), idle::toString);
+            final List<ThreadActivity.Figures> loaded =
+                pipeline.stagesDuring(() -> pipeline.publishSpaced(EVENTS, GAP_NANOS));
+            assertTrue(loaded.stream().allMatch(s -> s.wakeUps() > EVENTS + IDLE_WAKE_UPS), loaded::toString);
         }
     }
 
