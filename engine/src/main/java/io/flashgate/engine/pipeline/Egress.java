@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Releases results. It runs after the journaller, the replicator and business logic have all
- * passed a command, so every event it hands on belongs to a durable command (invariant 3).
+ * Releases results. It runs after the journaller and business logic (and a standby's replicator, once one exists)
+ * have all passed a command, so every event it hands on belongs to a durable command (invariant 3).
  *
  * <p>A QUERY_ENGINE reply leaves business logic with what logic knows (the query's own sequence, so replay
  * reproduces it); here, where durability is known, it gets the engine's current and durable sequences.
