@@ -48,6 +48,14 @@ public final class PendingCommands
         final Pending future = new Pending(correlationId, System.nanoTime() + timeoutNanos);
         synchronized (this)
         {
+            if (waiting.containsKey(correlationId))
+            {
+                // A caller-chosen id (submitRaw) already waiting: replacing it would strand the first future and
+                // hand its reply to this one.
+                future.completeExceptionally(new IllegalArgumentException(
+                    "correlation id " + correlationId + " is already waiting for a reply"));
+                return future;
+            }
             waiting.put(correlationId, future);
             if (timeoutNanos > 0)
             {

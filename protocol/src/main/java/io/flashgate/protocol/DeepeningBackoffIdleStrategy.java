@@ -75,7 +75,7 @@ public final class DeepeningBackoffIdleStrategy implements IdleStrategy
         LockSupport.parkNanos(parkNanos);
         if (parkNanos < busyMaxParkNanos)
         {
-            parkNanos = Math.min(parkNanos << 1, busyMaxParkNanos);
+            parkNanos = parkNanos >= busyMaxParkNanos >> 1 ? busyMaxParkNanos : parkNanos << 1;
         }
         else if (parksAtBusyMax < deepAfterParks)
         {
@@ -83,7 +83,7 @@ public final class DeepeningBackoffIdleStrategy implements IdleStrategy
         }
         else
         {
-            parkNanos = Math.min(parkNanos << 1, idleMaxParkNanos);
+            parkNanos = parkNanos >= idleMaxParkNanos >> 1 ? idleMaxParkNanos : parkNanos << 1;
         }
     }
 

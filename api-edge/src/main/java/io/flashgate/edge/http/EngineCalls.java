@@ -105,11 +105,18 @@ final class EngineCalls implements AutoCloseable
     {
         return (reply, failure) ->
         {
-            if (reply instanceof Reply.Sale sale)
+            try
             {
-                cache.update(sale);
+                if (reply instanceof Reply.Sale sale)
+                {
+                    cache.update(sale);
+                }
             }
-            answer.accept(reply, failure);
+            finally
+            {
+                // the shopper gets the engine's answer even if the cache update failed, never a late 504
+                answer.accept(reply, failure);
+            }
         };
     }
 

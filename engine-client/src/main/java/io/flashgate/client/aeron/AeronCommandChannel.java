@@ -24,6 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class AeronCommandChannel implements CommandChannel, AutoCloseable
 {
+    /** Gathered messages one caller sends for others before it returns (see {@link #sendGathered}). */
+    private static final int MAX_ROUNDS = 4;
+
     /** Where a gathered command goes when the message carrying it is refused. */
     @FunctionalInterface
     interface LateRefusals
@@ -189,11 +192,20 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
     }
 
     /** Sends what others gathered, for as long as some is left and nobody else is sending. */
-    private void sendGathered()
+    /**
+     * Sends what other threads gathered while this one sent. A few rounds at most, so that no caller (an HTTP thread,
+     * or the poller's probe) is kept sending other threads' commands for as long as load lasts; whatever is still
+     * gathered then is sent by the next caller or by the reply poller's {@link #flushGathered} on its next duty cycle.
+     *
+     * @return messages sent.
+     */
+    private int sendGathered()
     {
         // Whoever holds the lock when a thread gathers reads `gathered` after releasing it, so nothing is stranded.
-        while (gathered > 0 && sending.tryLock())
+        int rounds = 0;
+        while (rounds < MAX_ROUNDS && gathered > 0 && sending.tryLock())
         {
+            rounds++;
             final Refused refused;
             try
             {
@@ -208,6 +220,13 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
                 refused.deliver(lateRefusals);
             }
         }
+        return rounds;
+    }
+
+    /** The reply poller's backstop: sends commands left gathered when their senders stopped after a few rounds. */
+    int flushGathered()
+    {
+        return gathered > 0 ? sendGathered() : 0;
     }
 
     /** Holding {@link #sending}: swaps the gathered message with the empty spare; @return the gathered one. */

@@ -48,7 +48,7 @@ public final class AeronEngineGateway extends CommandSender
         this.commands = commands;
         this.liveness = liveness;
         this.runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null,
-            new ReplyPoller(router(), pending, liveness, config));
+            new ReplyPoller(router(), pending, liveness, commands, config));
         AgentRunner.startOnThread(runner, runnable ->
         {
             final Thread thread = new Thread(runnable, "flashgate-edge-poller-" + config.sourceId());

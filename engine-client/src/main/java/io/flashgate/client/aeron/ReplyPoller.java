@@ -17,13 +17,15 @@ final class ReplyPoller implements Agent, FragmentHandler
     private final ReplyRouter router;
     private final PendingCommands pending;
     private final EngineLiveness liveness;
+    private final AeronCommandChannel commands;
     private final int fragmentLimit;
     private final String roleName;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
 
     ReplyPoller(final ReplyRouter router, final PendingCommands pending, final EngineLiveness liveness,
-        final GatewayConfig config)
+        final AeronCommandChannel commands, final GatewayConfig config)
     {
+        this.commands = commands;
         this.router = router;
         this.pending = pending;
         this.liveness = liveness;
@@ -35,7 +37,8 @@ final class ReplyPoller implements Agent, FragmentHandler
     public int doWork()
     {
         final long now = System.nanoTime();
-        return liveness.egress().poll(assembler, fragmentLimit) + pending.expire(now) + liveness.probe(now);
+        return liveness.egress().poll(assembler, fragmentLimit) + pending.expire(now) + liveness.probe(now) +
+            commands.flushGathered();
     }
 
     @Override

@@ -39,10 +39,16 @@ final class IngressPoller implements Agent, ControlledFragmentHandler
         this.fragmentLimit = fragmentLimit;
     }
 
+    private boolean aborted;
+
     @Override
     public int doWork()
     {
-        return ingress.controlledPoll(assembler, fragmentLimit);
+        aborted = false;
+        final int taken = ingress.controlledPoll(assembler, fragmentLimit);
+        // An ABORTed fragment is not counted by Aeron, but a full ring is work waiting, not silence: without this the
+        // idle strategy would deepen its parks while back-pressured and sleep on after the ring drains.
+        return aborted ? Math.max(1, taken) : taken;
     }
 
     @Override
@@ -61,6 +67,7 @@ final class IngressPoller implements Agent, ControlledFragmentHandler
             return Action.CONTINUE;
         }
         aborts.lazySet(aborts.get() + 1);
+        aborted = true;
         return Action.ABORT;
     }
 
