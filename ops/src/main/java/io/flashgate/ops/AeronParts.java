@@ -53,11 +53,18 @@ final class AeronParts
 
     /**
      * The process's one Aeron client of the driver in {@code aeronDirectory}: engine transport and edge gateway
-     * share it, so a process has one client conductor thread, not one per part.
+     * share it, so a process has one client conductor thread, not one per part. A lost driver (no heartbeat for
+     * {@code transport.driverTimeoutMillis}) raises exit {@value ExitCodes#DRIVER_LOST} on {@code faults}
+     * ({@link DriverWatch}).
      */
-    static Aeron client(final String aeronDirectory, final StartedParts parts)
+    static Aeron client(final FlashgateConfig config, final String aeronDirectory, final FaultSignal faults,
+        final StartedParts parts)
     {
-        return parts.add(Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)));
+        final DriverWatch watch =
+            new DriverWatch(aeronDirectory, config.transport().driverTimeoutMillis(), faults, System.err);
+        final Aeron aeron = Aeron.connect(watch.context());
+        parts.add(watch.closing(aeron));
+        return aeron;
     }
 
     /** The edge's client of the engine, with the reply timeout and poller idle strategy of the settings. */
