@@ -3,6 +3,7 @@ package io.flashgate.ops;
 import io.aeron.Aeron;
 import io.aeron.exceptions.ClientTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;
+import org.agrona.concurrent.AgentTerminationException;
 
 import java.io.PrintStream;
 
@@ -63,9 +64,10 @@ final class DriverWatch
             lost("the media driver in " + aeronDirectory + " dropped this process's Aeron client, which did not " +
                 "report for too long (a long pause or a starved machine)");
         }
-        else if (!closing)
+        else if (!closing && !faults.isFaulted() && !(error instanceof AgentTerminationException))
         {
-            // Not fatal by itself (a channel error, a failed registration): one line, the client goes on.
+            // Not fatal by itself (a channel error, a failed registration): one line, the client goes on. After a
+            // fault, or when the conductor ends itself (AgentTerminationException), the cause is already reported.
             err.println("flashgate: warning: aeron: " + String.valueOf(error.getMessage()).lines().findFirst()
                 .orElse("") + " (" + error.getClass().getSimpleName() + ")");
         }
