@@ -81,10 +81,22 @@ final class DriverWatch
         }
     }
 
+    /** No driver answered in the folder at start: the same fault as losing it, reported the same way. */
+    static ProcessFault absent(final String aeronDirectory, final long timeoutMillis)
+    {
+        return fault("no media driver answered in " + aeronDirectory + " within " + timeoutMillis +
+            " ms (transport.aeronDir; start the driver first, or set transport.embeddedDriver: true)");
+    }
+
     private void lost(final String cause)
     {
-        faults.raise(new ProcessFault(ExitCodes.DRIVER_LOST, "media driver lost: " + cause + "; exiting " +
+        faults.raise(fault(cause));
+    }
+
+    private static ProcessFault fault(final String cause)
+    {
+        return new ProcessFault(ExitCodes.DRIVER_LOST, "media driver lost: " + cause + "; exiting " +
             ExitCodes.DRIVER_LOST + " for the supervisor to restart this process once the driver runs again " +
-            "(ops/RUNBOOK.md, \"Media driver died or timed out\")"));
+            "(ops/RUNBOOK.md, \"Media driver died or timed out\")");
     }
 }

@@ -18,7 +18,7 @@ final class EdgeProcess
     {
     }
 
-    static FlashgateProcess start(final FlashgateConfig config, final String tokenSecret) throws IOException
+    static FlashgateProcess start(final FlashgateConfig config, final String tokenSecret) throws IOException, ProcessFault
     {
         return FlashgateProcess.start((parts, faults) ->
         {

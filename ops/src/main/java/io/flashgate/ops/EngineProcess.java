@@ -20,7 +20,7 @@ final class EngineProcess
     {
     }
 
-    static FlashgateProcess start(final FlashgateConfig config) throws IOException
+    static FlashgateProcess start(final FlashgateConfig config) throws IOException, ProcessFault
     {
         return FlashgateProcess.start((parts, faults) ->
         {

@@ -16,7 +16,7 @@ final class FlashgateProcess implements AutoCloseable
     @FunctionalInterface
     interface Assembly
     {
-        String assemble(StartedParts parts, FaultSignal faults) throws IOException;
+        String assemble(StartedParts parts, FaultSignal faults) throws IOException, ProcessFault;
     }
 
     private final StartedParts parts;
@@ -30,7 +30,7 @@ final class FlashgateProcess implements AutoCloseable
         this.description = description;
     }
 
-    static FlashgateProcess start(final Assembly assembly) throws IOException
+    static FlashgateProcess start(final Assembly assembly) throws IOException, ProcessFault
     {
         final StartedParts parts = new StartedParts();
         final FaultSignal faults = new FaultSignal();
@@ -38,7 +38,7 @@ final class FlashgateProcess implements AutoCloseable
         {
             return new FlashgateProcess(parts, faults, assembly.assemble(parts, faults));
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException | ProcessFault | RuntimeException ex)
         {
             parts.close();
             throw ex;

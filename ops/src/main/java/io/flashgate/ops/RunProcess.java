@@ -23,7 +23,7 @@ final class RunProcess
     {
     }
 
-    static FlashgateProcess start(final FlashgateConfig config, final String tokenSecret) throws IOException
+    static FlashgateProcess start(final FlashgateConfig config, final String tokenSecret) throws IOException, ProcessFault
     {
         return FlashgateProcess.start((parts, faults) ->
         {

@@ -154,6 +154,24 @@ class DriverLostTest
     }
 
     @Test
+    @Timeout(60)
+    void anEngineWithoutItsDriverExitsFiveWithOneLine() throws Exception
+    {
+        final ChildJvm engine = LauncherProcess.start(logs.resolve("no-driver.log"), Map.of(
+            "FLASHGATE_DATA_DIR", dataDir.toString(), "FLASHGATE_DRIVER_TIMEOUT_MILLIS", "1000"),
+            "engine", "--metrics-port", Integer.toString(FreePorts.tcp()), "--embedded-driver", "false",
+            "--aeron-dir", driverDir.toString());
+        processes.add(engine);
+        assertEquals(ExitCodes.DRIVER_LOST, engine.awaitExit(Duration.ofSeconds(30)), engine.output());
+        final List<String> lines = engine.output().lines().filter(line -> line.startsWith("flashgate: ")).toList();
+        assertEquals(1, lines.size(), engine.output());
+        assertTrue(lines.get(0).startsWith("flashgate: media driver lost: no media driver answered in " + driverDir),
+            lines.get(0));
+        assertTrue(!engine.output().contains("\tat "), "a stack trace:\n" + engine.output());
+        System.out.println("without a driver: " + lines.get(0));
+    }
+
+    @Test
     @Timeout(120)
     void anEdgeWhoseDriverIsKilledExitsFiveWhileTheEngineServesOn() throws Exception
     {
