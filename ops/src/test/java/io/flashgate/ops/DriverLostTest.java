@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ChildJvm;
 import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -23,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A media driver in a process of its own, SIGKILLed under a running engine and edge ({@code --embedded-driver
- * false}): each notices within {@code transport.driverTimeoutMillis}, prints one line naming the cause and exits 5;
- * after the driver and the processes are restarted, every acknowledged order is there.
+ * A media driver in a process of its own, SIGKILLed under a running engine or edge ({@code --embedded-driver
+ * false}): the process notices within {@code transport.driverTimeoutMillis}, prints one line naming the cause and
+ * exits 5; edges of a lost engine refuse at once; after the driver and the process are restarted, every
+ * acknowledged order is there.
  */
 class DriverLostTest
 {
@@ -121,13 +123,13 @@ class DriverLostTest
 
     @Test
     @Timeout(120)
-    void anEngineAndAnEdgeWhoseDriverIsKilledExitFiveAndLoseNothingAcknowledged() throws Exception
+    void anEngineWhoseDriverIsKilledExitsFiveItsEdgeRefusesAtOnceAndNothingAcknowledgedIsLost() throws Exception
     {
         final int httpPort = FreePorts.tcp();
         final int metricsPort = FreePorts.tcp();
         final ChildJvm driver = driver("driver-1.log");
         final ChildJvm engine = engine("engine-1.log", metricsPort, true);
-        final ChildJvm edge = edge("edge-1.log", httpPort, true);
+        final ChildJvm edge = edge("edge.log", httpPort, false); // another machine's edge: a driver of its own
         final Shopper shopper = new Shopper(SECRET, httpPort);
         TwoEdgesOverUdpTest.awaitReady(shopper);
         assertEquals(200, status("http://127.0.0.1:" + metricsPort + "/health/ready"));
@@ -137,12 +139,17 @@ class DriverLostTest
 
         driver.killMinus9();
         assertExitedForLostDriver(engine);
-        assertExitedForLostDriver(edge);
+        // The edge sees the engine gone (Aeron's connection timeouts): not ready, and purchases refused at once.
+        Await.until("edge not ready", Duration.ofSeconds(15), () -> uncheckedReady(shopper) == 503);
+        final long sent = System.nanoTime();
+        final Shopper.Answer refused = shopper.purchase("drop", "during", "k").get(10, TimeUnit.SECONDS);
+        assertEquals(503, refused.status(), refused.body().toString());
+        assertTrue(System.nanoTime() - sent < TimeUnit.MILLISECONDS.toNanos(500), "503 took too long");
 
         driver("driver-2.log");
         engine("engine-2.log", metricsPort, true);
-        edge("edge-2.log", httpPort, true);
-        TwoEdgesOverUdpTest.awaitReady(shopper);
+        TwoEdgesOverUdpTest.awaitReady(shopper); // the same edge process, back with the restarted engine
+        assertTrue(edge.isAlive());
         for (final Map.Entry<String, String> order : acknowledged.entrySet())
         {
             final Shopper.Answer held = shopper.order(order.getValue(), order.getKey());
@@ -151,6 +158,18 @@ class DriverLostTest
         }
         assertEquals(12, shopper.stats("drop").body().get("reserved").asInt());
         buy(shopper, "after", 3);
+    }
+
+    private static int uncheckedReady(final Shopper shopper)
+    {
+        try
+        {
+            return shopper.ready().status();
+        }
+        catch (final Exception notAnswering)
+        {
+            return -1;
+        }
     }
 
     @Test
