@@ -49,10 +49,25 @@ class DriverLostTest
     private final String ingress = "127.0.0.1:" + FreePorts.udp();
     private final String egress = "127.0.0.1:" + FreePorts.udp();
 
+    /** SIGTERM first, so processes with an embedded driver remove its folder from /dev/shm. */
     @AfterEach
     void stopAll()
     {
-        processes.forEach(ChildJvm::close);
+        for (final ChildJvm process : processes)
+        {
+            try
+            {
+                if (process.isAlive())
+                {
+                    process.terminate(Duration.ofSeconds(20));
+                }
+            }
+            catch (final RuntimeException stuck)
+            {
+                // terminate() already killed it
+            }
+            process.close();
+        }
     }
 
     private ChildJvm driver(final String log)
