@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,16 @@ class DriverLostTest
     private final String ingress = "127.0.0.1:" + FreePorts.udp();
     private final String egress = "127.0.0.1:" + FreePorts.udp();
 
-    /** SIGTERM first, so processes with an embedded driver remove its folder from /dev/shm. */
+    /**
+     * SIGTERM first, so processes with an embedded driver remove its folder from /dev/shm; in reverse order of start,
+     * so no process outlives the driver it uses.
+     */
     @AfterEach
     void stopAll()
     {
-        for (final ChildJvm process : processes)
+        final List<ChildJvm> newestFirst = new ArrayList<>(processes);
+        Collections.reverse(newestFirst);
+        for (final ChildJvm process : newestFirst)
         {
             try
             {

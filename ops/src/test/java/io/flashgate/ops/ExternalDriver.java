@@ -3,7 +3,6 @@ package io.flashgate.ops;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.flashgate.engine.transport.EmbeddedDriver;
-import org.agrona.concurrent.ShutdownSignalBarrier;
 
 /**
  * A media driver on its own, as an operator runs one beside engines and edges: {@code ExternalDriver <folder>}
@@ -17,7 +16,7 @@ public final class ExternalDriver
     {
     }
 
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws InterruptedException
     {
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(args[0])
@@ -27,11 +26,10 @@ public final class ExternalDriver
             .termBufferSparseFile(true)
             .ipcTermBufferLength(EmbeddedDriver.TERM_LENGTH)
             .publicationTermBufferLength(EmbeddedDriver.TERM_LENGTH);
-        try (MediaDriver ignored = MediaDriver.launch(context))
-        {
-            System.out.println(READY);
-            System.out.flush();
-            new ShutdownSignalBarrier().await();
-        }
+        final MediaDriver driver = MediaDriver.launch(context);
+        Runtime.getRuntime().addShutdownHook(new Thread(driver::close, "driver-shutdown"));
+        System.out.println(READY);
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
     }
 }
