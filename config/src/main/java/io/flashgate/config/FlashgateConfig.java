@@ -35,7 +35,7 @@ public record FlashgateConfig(
 
     /** Aeron between engine and edges. {@code aeronDir} is empty when not set. */
     public record Transport(boolean embeddedDriver, String aeronDir, String ingress, String egress, String edgeHost,
-        IdleChoice pollerIdle, IdleChoice driverIdle)
+        IdleChoice pollerIdle, IdleChoice driverIdle, long driverTimeoutMillis)
     {
         /** The media driver's folder, if one is set. */
         public Optional<String> aeronDirectory()
@@ -95,7 +95,7 @@ public record FlashgateConfig(
             new Transport(v.get("transport.embeddedDriver", Boolean.class), v.get("transport.aeronDir", String.class),
                 v.get("transport.ingress", String.class), v.get("transport.egress", String.class),
                 v.get("transport.edgeHost", String.class), v.get("transport.pollerIdle", IdleChoice.class),
-                v.get("transport.driverIdle", IdleChoice.class)),
+                v.get("transport.driverIdle", IdleChoice.class), v.whole("transport.driverTimeoutMillis")),
             new Edge(v.get("edge.httpHost", String.class), v.integer("edge.httpPort"),
                 v.whole("edge.replyTimeoutMillis"), v.integer("edge.maxBodyBytes"),
                 v.get("edge.tokenSecret", String.class)),

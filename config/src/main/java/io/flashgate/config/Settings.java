@@ -78,6 +78,8 @@ public final class Settings
             "how the ingress and reply pollers wait when idle", ALL),
         derived("transport.driverIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.DEFAULT,
             "how the embedded media driver's thread waits when idle", ALL),
+        derived("transport.driverTimeoutMillis", SettingType.Whole.range(1_000, 60_000), 5_000L,
+            "no heartbeat from the media driver for this long: it is lost, the process exits 5", ALL),
         // edge
         new Setting("edge.httpHost", HOST_NAME, "127.0.0.1", "FLASHGATE_HTTP_HOST", "http-host",
             "interface the HTTP edge binds", EDGES),

@@ -2,6 +2,7 @@ package io.flashgate.ops;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
@@ -53,11 +54,26 @@ final class AeronParts
 
     /**
      * The process's one Aeron client of the driver in {@code aeronDirectory}: engine transport and edge gateway
-     * share it, so a process has one client conductor thread, not one per part.
+     * share it, so a process has one client conductor thread, not one per part. A lost driver (no heartbeat for
+     * {@code transport.driverTimeoutMillis}) raises exit {@value ExitCodes#DRIVER_LOST} on {@code faults}
+     * ({@link DriverWatch}); no driver answering at start is the same fault.
      */
-    static Aeron client(final String aeronDirectory, final StartedParts parts)
+    static Aeron client(final FlashgateConfig config, final String aeronDirectory, final FaultSignal faults,
+        final StartedParts parts) throws ProcessFault
     {
-        return parts.add(Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory)));
+        final long timeoutMillis = config.transport().driverTimeoutMillis();
+        final DriverWatch watch = new DriverWatch(aeronDirectory, timeoutMillis, faults, System.err);
+        final Aeron aeron;
+        try
+        {
+            aeron = Aeron.connect(watch.context());
+        }
+        catch (final DriverTimeoutException ex)
+        {
+            throw DriverWatch.absent(aeronDirectory, timeoutMillis);
+        }
+        parts.add(watch.closing(aeron));
+        return aeron;
     }
 
     /** The edge's client of the engine, with the reply timeout and poller idle strategy of the settings. */

@@ -18,13 +18,13 @@ final class EdgeProcess
     {
     }
 
-    static FlashgateProcess start(final FlashgateConfig config, final String tokenSecret) throws IOException
+    static FlashgateProcess start(final FlashgateConfig config, final String tokenSecret) throws IOException, ProcessFault
     {
-        return FlashgateProcess.start(parts ->
+        return FlashgateProcess.start((parts, faults) ->
         {
             final FlashgateConfig.Transport transport = config.transport();
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final AeronEngineGateway gateway = AeronParts.gateway(config, AeronParts.client(aeronDirectory, parts),
+            final AeronEngineGateway gateway = AeronParts.gateway(config, AeronParts.client(config, aeronDirectory, faults, parts),
                 GatewayConfig.udp(aeronDirectory, transport.ingress(), transport.egress(), transport.edgeHost()), parts);
             final EdgeServer edge = parts.add(EdgeServer.start(EdgeConfig.of(config, tokenSecret), gateway));
             return "edge on http://" + config.edge().httpHost() + ":" + edge.port() + " for the engine at udp " +

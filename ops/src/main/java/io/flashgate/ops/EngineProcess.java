@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.aeron.Aeron;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.engine.metrics.EngineMetrics;
 import io.flashgate.engine.transport.AeronEngine;
@@ -19,21 +20,23 @@ final class EngineProcess
     {
     }
 
-    static FlashgateProcess start(final FlashgateConfig config) throws IOException
+    static FlashgateProcess start(final FlashgateConfig config) throws IOException, ProcessFault
     {
-        return FlashgateProcess.start(parts ->
+        return FlashgateProcess.start((parts, faults) ->
         {
             final FlashgateConfig.Transport transport = config.transport();
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final AeronEngine engine = AeronParts.engine(config, AeronParts.client(aeronDirectory, parts),
+            final Aeron aeron = AeronParts.client(config, aeronDirectory, faults, parts);
+            final AeronEngine engine = AeronParts.engine(config, aeron,
                 TransportConfig.udp(aeronDirectory, transport.ingress(), transport.egress()), parts);
             final PrometheusRegistry registry = new PrometheusRegistry();
             EngineMetrics.register(registry, engine.engine(), engine.transport());
             final MetricsEndpoint metrics =
-                parts.add(MetricsEndpoint.serve(registry, config.metrics().host(), config.metrics().port()));
+                parts.add(MetricsEndpoint.serve(registry, config.metrics().host(), config.metrics().port(),
+                    () -> !faults.isFaulted() && !aeron.isClosed()));
             return "engine on udp " + transport.ingress() + " (events via " + transport.egress() + ", journal in " +
                 config.engine().dataDir().toAbsolutePath() + ", metrics on http://" + config.metrics().host() + ":" +
-                metrics.port() + "/metrics)";
+                metrics.port() + "/metrics, /health/ready)";
         });
     }
 }

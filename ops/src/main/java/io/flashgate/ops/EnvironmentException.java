@@ -6,7 +6,7 @@ package io.flashgate.ops;
  */
 final class EnvironmentException extends Exception
 {
-    static final int EXIT_CODE = 3;
+    static final int EXIT_CODE = ExitCodes.ENVIRONMENT;
 
     private static final long serialVersionUID = 1L;
 

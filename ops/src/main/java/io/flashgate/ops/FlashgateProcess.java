@@ -9,30 +9,36 @@ import java.io.IOException;
  */
 final class FlashgateProcess implements AutoCloseable
 {
-    /** What a composition root does: start its parts on {@code parts}, in order, and say what runs where. */
+    /**
+     * What a composition root does: start its parts on {@code parts}, in order, hand {@code faults} to the parts
+     * that can see a fault the process cannot work through, and say what runs where.
+     */
     @FunctionalInterface
     interface Assembly
     {
-        String assemble(StartedParts parts) throws IOException;
+        String assemble(StartedParts parts, FaultSignal faults) throws IOException, ProcessFault;
     }
 
     private final StartedParts parts;
+    private final FaultSignal faults;
     private final String description;
 
-    private FlashgateProcess(final StartedParts parts, final String description)
+    private FlashgateProcess(final StartedParts parts, final FaultSignal faults, final String description)
     {
         this.parts = parts;
+        this.faults = faults;
         this.description = description;
     }
 
-    static FlashgateProcess start(final Assembly assembly) throws IOException
+    static FlashgateProcess start(final Assembly assembly) throws IOException, ProcessFault
     {
         final StartedParts parts = new StartedParts();
+        final FaultSignal faults = new FaultSignal();
         try
         {
-            return new FlashgateProcess(parts, assembly.assemble(parts));
+            return new FlashgateProcess(parts, faults, assembly.assemble(parts, faults));
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException | ProcessFault | RuntimeException ex)
         {
             parts.close();
             throw ex;
@@ -43,6 +49,12 @@ final class FlashgateProcess implements AutoCloseable
     String description()
     {
         return description;
+    }
+
+    /** How the process ends: a stop request or its first fault. */
+    FaultSignal faults()
+    {
+        return faults;
     }
 
     @Override

@@ -17,15 +17,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ops/flashgate run | engine | edge | token | config}: see {@link #help()}. Exit codes (docs/CONFIG.md,
- * "Exit codes"): 0 done, 1 failed at run time, 2 usage or configuration error, 3 environment (a folder that cannot
- * be written, a port in use). Every failure is one line on stderr, never a stack trace. Processes run until SIGTERM
+ * {@code ops/flashgate run | engine | edge | token | config}: see {@link #help()}. Exit codes: {@link ExitCodes}
+ * (docs/CONFIG.md, "Exit codes"). Every failure is one line on stderr, never a stack trace. Processes run until SIGTERM
  * or Ctrl-C, then shut down in reverse order of start.
  */
 public final class Launcher
 {
-    static final int OK = 0;
-    static final int FAILED = 1;
+    static final int OK = ExitCodes.OK;
+    static final int FAILED = ExitCodes.FAILED;
     static final String PROGRAM = "ops/flashgate";
 
     private static final List<LauncherVerb> VERBS = verbs();
@@ -99,6 +98,11 @@ public final class Launcher
             err.println("flashgate: " + ex.getMessage());
             return EnvironmentException.EXIT_CODE;
         }
+        catch (final ProcessFault ex)
+        {
+            err.println("flashgate: " + ex.getMessage());
+            return ex.exitCode();
+        }
         catch (final IOException | RuntimeException ex)
         {
             if (causedBy(ex, BindException.class))
@@ -144,6 +148,6 @@ public final class Launcher
             "),\nthen FLASHGATE_* variables, then flags; each command takes the flags of the settings it reads\n" +
             "(" + PROGRAM + " <command> --help).\n" + SettingsText.help() + "\n" +
             "Exit codes: 0 ok, 1 failed at run time, 2 usage or configuration error, 3 environment (a folder that\n" +
-            "cannot be written, a port in use).\n";
+            "cannot be written, a port in use; also the JVM out of memory), 5 media driver lost (restart it).\n";
     }
 }

@@ -18,11 +18,11 @@ import java.util.Map;
 interface LauncherVerb extends Verb
 {
     /**
-     * Runs the command; returns its exit code. A usage, configuration or environment problem is thrown, and the
-     * launcher turns it into one line and exit code 2 or 3.
+     * Runs the command; returns its exit code. A usage, configuration or environment problem, or a fault a serving
+     * process cannot work through, is thrown, and the launcher turns it into one line and its exit code.
      */
     int execute(Args args, Map<String, String> env, PrintStream out)
-        throws UsageException, ConfigException, EnvironmentException, IOException;
+        throws UsageException, ConfigException, EnvironmentException, IOException, ProcessFault;
 
     /** {@code --config FILE}, then the flags of {@code settings}, then {@code extra}. */
     static List<Option> withSettings(final List<Setting> settings, final Option... extra)

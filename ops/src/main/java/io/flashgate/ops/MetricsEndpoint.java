@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -8,16 +9,25 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /metrics} for a process without an edge (the engine alone): the process's registry in the Prometheus
- * text format, from the JDK's HTTP server on one small thread.
+ * text format, from the JDK's HTTP server on one small thread. Also {@code GET /health/live} (200 while the process
+ * answers) and {@code GET /health/ready} (200 while {@code ready} says so, else 503), with the edge's bodies
+ * (docs/HTTP-API.md, "Operations").
  */
 final class MetricsEndpoint implements AutoCloseable
 {
     private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+
+    private static final byte[] LIVE = "{\"status\":\"LIVE\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] READY = "{\"status\":\"READY\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NOT_READY =
+        "{\"error\":\"NOT_READY\",\"message\":\"engine not ready\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -28,8 +38,9 @@ final class MetricsEndpoint implements AutoCloseable
         this.executor = executor;
     }
 
-    /** Serves {@code registry} on {@code host:port} (port 0: a free one). */
-    static MetricsEndpoint serve(final PrometheusRegistry registry, final String host, final int port) throws IOException
+    /** Serves {@code registry} and the health checks on {@code host:port} (port 0: a free one). */
+    static MetricsEndpoint serve(final PrometheusRegistry registry, final String host, final int port,
+        final BooleanSupplier ready) throws IOException
     {
         final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.createContext("/metrics", exchange ->
@@ -44,6 +55,12 @@ final class MetricsEndpoint implements AutoCloseable
                 stream.write(body);
             }
         });
+        server.createContext("/health/live", exchange -> answer(exchange, 200, LIVE));
+        server.createContext("/health/ready", exchange ->
+        {
+            final boolean isReady = ready.getAsBoolean();
+            answer(exchange, isReady ? 200 : 503, isReady ? READY : NOT_READY);
+        });
         final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
         {
             final Thread thread = new Thread(r, "flashgate-engine-metrics");
@@ -53,6 +70,20 @@ final class MetricsEndpoint implements AutoCloseable
         server.setExecutor(executor);
         server.start();
         return new MetricsEndpoint(server, executor);
+    }
+
+    private static void answer(final HttpExchange exchange, final int status, final byte[] body) throws IOException
+    {
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        if (status == 503)
+        {
+            exchange.getResponseHeaders().add("Retry-After", "1");
+        }
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream stream = exchange.getResponseBody())
+        {
+            stream.write(body);
+        }
     }
 
     int port()

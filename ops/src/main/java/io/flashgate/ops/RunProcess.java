@@ -23,12 +23,12 @@ final class RunProcess
     {
     }
 
-    static FlashgateProcess start(final FlashgateConfig config, final String tokenSecret) throws IOException
+    static FlashgateProcess start(final FlashgateConfig config, final String tokenSecret) throws IOException, ProcessFault
     {
-        return FlashgateProcess.start(parts ->
+        return FlashgateProcess.start((parts, faults) ->
         {
             final String aeronDirectory = AeronParts.driver(config, parts);
-            final Aeron aeron = AeronParts.client(aeronDirectory, parts);
+            final Aeron aeron = AeronParts.client(config, aeronDirectory, faults, parts);
             final AeronEngine engine = AeronParts.engine(config, aeron, TransportConfig.ipc(aeronDirectory), parts);
             final AeronEngineGateway gateway = AeronParts.gateway(config, aeron, GatewayConfig.ipc(aeronDirectory), parts);
             AeronParts.awaitEngine(gateway);

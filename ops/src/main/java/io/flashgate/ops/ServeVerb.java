@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -81,7 +82,7 @@ final class ServeVerb implements LauncherVerb
 
     @Override
     public int execute(final Args args, final Map<String, String> env, final PrintStream out)
-        throws UsageException, ConfigException, EnvironmentException, IOException
+        throws UsageException, ConfigException, EnvironmentException, IOException, ProcessFault
     {
         args.positionals();
         final LoadedConfig loaded = ConfigLoader.load(env, args.values());
@@ -107,12 +108,18 @@ final class ServeVerb implements LauncherVerb
         return serve(process, out);
     }
 
-    /** Prints one ready line and blocks until the JVM is asked to stop; the shutdown hook closes everything. */
-    private static int serve(final FlashgateProcess process, final PrintStream out)
+    /**
+     * Prints one ready line and blocks until the JVM is asked to stop (the shutdown hook closes everything) or a part
+     * raises a {@link ProcessFault}: then the process closes in reverse order (the engine drains what it took in and
+     * closes its journal, as on SIGTERM) and the fault is thrown for the launcher to print and exit with.
+     */
+    private static int serve(final FlashgateProcess process, final PrintStream out) throws ProcessFault
     {
+        final FaultSignal faults = process.faults();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            faults.stopRequested();
             process.close();
             stopped.countDown();
         }, "flashgate-shutdown"));
@@ -120,12 +127,18 @@ final class ServeVerb implements LauncherVerb
         out.flush();
         try
         {
+            final Optional<ProcessFault> fault = faults.await();
+            if (fault.isPresent())
+            {
+                process.close();
+                throw fault.get();
+            }
             stopped.await();
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
         }
-        return Launcher.OK;
+        return ExitCodes.OK;
     }
 }

@@ -59,7 +59,7 @@ class TwoEdgesOverUdpTest
         return process;
     }
 
-    private static void awaitReady(final Shopper edge) throws Exception
+    static void awaitReady(final Shopper edge) throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true)

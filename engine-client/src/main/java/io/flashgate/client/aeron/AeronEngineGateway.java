@@ -111,12 +111,13 @@ public final class AeronEngineGateway extends CommandSender
 
     /**
      * The engine subscribes to our commands, we receive its event stream (Aeron heartbeats keep both alive) and a
-     * probe has made the round trip since the engine's stream (re)appeared.
+     * probe has made the round trip since the engine's stream (re)appeared; never once the Aeron client closed (its
+     * media driver was lost).
      */
     @Override
     public boolean isEngineReachable()
     {
-        return liveness.isReachable();
+        return !aeron.isClosed() && liveness.isReachable();
     }
 
     /** Aeron-level connectivity both ways, without the probe's round trip (a hung engine still has this). */
