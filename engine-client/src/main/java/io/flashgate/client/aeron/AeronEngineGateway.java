@@ -116,7 +116,7 @@ public final class AeronEngineGateway extends CommandSender
     @Override
     public boolean isEngineReachable()
     {
-        return liveness.isReachable();
+        return liveness.isReachable() && !router().isEngineFaulted();
     }
 
     /** Aeron-level connectivity both ways, without the probe's round trip (a hung engine still has this). */
