@@ -111,6 +111,7 @@ public final class Engine implements AutoCloseable
         disruptor
             .handleEventsWith(journaller, logicHandler)
             .then(egress);
+        disruptor.handleExceptionsFor(journaller).with(new StoppedJournallerHandler());
         ring = disruptor.start();
 
         ticker = config.tickIntervalMillis() > 0 || config.snapshotEveryCommands() > 0 ?
@@ -408,6 +409,14 @@ public final class Engine implements AutoCloseable
             final Thread thread = new Thread(runnable,
                 index < STAGE_THREADS.size() ? STAGE_THREADS.get(index) : "flashgate-pipeline-" + index);
             thread.setDaemon(true);
+            // A journaller stopped after its fault ends its thread quietly: the fault was logged once already.
+            thread.setUncaughtExceptionHandler((t, ex) ->
+            {
+                if (!(ex.getCause() instanceof Journaller.Stopped) && !(ex instanceof Journaller.Stopped))
+                {
+                    ex.printStackTrace();
+                }
+            });
             return thread;
         };
     }

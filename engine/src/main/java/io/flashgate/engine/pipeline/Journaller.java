@@ -60,7 +60,22 @@ final class Journaller implements EventHandler<CommandSlot>
         {
             onFault.accept(ex);
             stallUntilClosed();
-            throw new IllegalStateException("journaller stopped after a journal fault", ex);
+            throw Stopped.INSTANCE;
+        }
+    }
+
+    /**
+     * Ends a stalled journaller's thread when the engine closes: thrown through the Disruptor so its sequence never
+     * moves past the failed batch; the fault itself was already reported, so nothing logs this.
+     */
+    static final class Stopped extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+        static final Stopped INSTANCE = new Stopped();
+
+        private Stopped()
+        {
+            super("journaller stopped after a journal fault", null, false, false);
         }
     }
 
