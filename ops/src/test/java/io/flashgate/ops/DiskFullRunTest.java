@@ -4,7 +4,8 @@ import io.flashgate.testsupport.ChildJvm;
 import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,17 @@ class DiskFullRunTest
     @AfterEach
     void cleanUp() throws Exception
     {
+        if (System.getenv("KEEP_LOGS") != null)
+        {
+            final Path keep = Files.createDirectories(Path.of(System.getenv("KEEP_LOGS")));
+            try (var files = Files.list(logs))
+            {
+                for (final Path file : files.toList())
+                {
+                    Files.copy(file, keep.resolve(System.nanoTime() + "-" + file.getFileName()));
+                }
+            }
+        }
         for (final ChildJvm process : processes)
         {
             process.close();
@@ -64,9 +76,11 @@ class DiskFullRunTest
         }
     }
 
-    private ChildJvm run(final Path dataDir, final int port, final String log) throws Exception
+    private ChildJvm run(final Path dataDir, final int port, final String flushPolicy, final String log)
+        throws Exception
     {
         final ChildJvm process = LauncherProcess.start(logs.resolve(log), Map.of(
+            "FLASHGATE_FLUSH_POLICY", flushPolicy,
             "FLASHGATE_HTTP_PORT", Integer.toString(port),
             "FLASHGATE_DATA_DIR", dataDir.toString(),
             "FLASHGATE_TOKEN_SECRET", SECRET), "run");
@@ -74,9 +88,11 @@ class DiskFullRunTest
         return LauncherProcess.awaitReady(process, 1, 60);
     }
 
-    @Test
+    /** Under FSYNC the full disk may show at the write or at the fsync; either is the same fault. */
+    @ParameterizedTest(name = "flush policy {0}")
+    @ValueSource(strings = {"PAGE_CACHE", "FSYNC"})
     @Timeout(120)
-    void aFullDiskIsA503AtOnceNotReadyAnExitWithCode4AndARestartSellsAgain() throws Exception
+    void aFullDiskIsA503AtOnceNotReadyAnExitWithCode4AndARestartSellsAgain(final String flushPolicy) throws Exception
     {
         mount = Files.createDirectories(base.resolve("tmpfs"));
         final boolean mountWorks = mountTmpfs(mount);
@@ -84,7 +100,7 @@ class DiskFullRunTest
         mounted = true;
         final Path dataDir = mount.resolve("data");
         final int port = FreePorts.tcp();
-        final ChildJvm first = run(dataDir, port, "first.log");
+        final ChildJvm first = run(dataDir, port, flushPolicy, "first.log");
         final Shopper shopper = new Shopper(SECRET, port);
         assertEquals(201, shopper.createSale("drop", 1_000_000, 1).status());
         final Path filler = fill(mount.resolve("filler"), Files.getFileStore(mount).getUsableSpace() - LEFT_FREE);
@@ -150,7 +166,14 @@ class DiskFullRunTest
             }).exceptionally(closedByExit -> null));
             if (i % 16 == 15)
             {
-                inFlight.get(i - 8).join();
+                try
+                {
+                    inFlight.get(i - 8).get(200, TimeUnit.MILLISECONDS);
+                }
+                catch (final java.util.concurrent.TimeoutException stuck)
+                {
+                    // in the batch that failed: never answered (504, or closed at the exit); send on regardless
+                }
             }
             if (sentAfterFault && afterFaultStatuses.size() >= 100)
             {
@@ -165,7 +188,9 @@ class DiskFullRunTest
         final String log = first.output();
         System.out.println("disk full after " + acknowledged.size() + " acknowledged purchases; " +
             afterFaultStatuses.size() + " answers after the fault; " + gatewayTimeouts.get() + " 504s (in flight at it); " +
-            "not ready " + TimeUnit.NANOSECONDS.toMillis(notReadyAt.get() - firstFaultAnswerAt.get()) + " ms after it");
+            "slowest 503 after it " + TimeUnit.NANOSECONDS.toMillis(afterFaultLatenciesNanos.stream()
+            .mapToLong(Long::longValue).max().orElse(0)) + " ms; not ready " +
+            TimeUnit.NANOSECONDS.toMillis(notReadyAt.get() - firstFaultAnswerAt.get()) + " ms after it");
         assertEquals(ExitCodes.JOURNAL_FAULT, exitCode, log);
         assertTrue(notReadyAt.get() != 0, "/health/ready never said 503 before the exit");
         final long notReadyAfterMillis = TimeUnit.NANOSECONDS.toMillis(notReadyAt.get() - firstFaultAnswerAt.get());
@@ -188,7 +213,7 @@ class DiskFullRunTest
 
         // Space back: the restart cuts the torn tail, every 201 is there, and it sells again.
         Files.delete(filler);
-        run(dataDir, port, "second.log");
+        run(dataDir, port, flushPolicy, "second.log");
         for (final Map.Entry<String, String> order : acknowledged.entrySet())
         {
             final Shopper.Answer answer = shopper.order(order.getValue(), order.getKey());
