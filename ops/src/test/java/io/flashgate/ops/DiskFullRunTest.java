@@ -51,9 +51,10 @@ class DiskFullRunTest
     @AfterEach
     void cleanUp() throws Exception
     {
-        if (System.getenv("KEEP_LOGS") != null)
+        // DISK_FULL_TEST_LOGS=<folder> keeps the child processes' logs for a look after a failure.
+        if (System.getenv("DISK_FULL_TEST_LOGS") != null)
         {
-            final Path keep = Files.createDirectories(Path.of(System.getenv("KEEP_LOGS")));
+            final Path keep = Files.createDirectories(Path.of(System.getenv("DISK_FULL_TEST_LOGS")));
             try (var files = Files.list(logs))
             {
                 for (final Path file : files.toList())
