@@ -11,7 +11,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,15 +53,16 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
 
     private void writeSnapshot(final long sequence)
     {
-        final int length = StateSnapshot.write(logic, snapshotBuffer);
         try
         {
+            final int length = StateSnapshot.write(logic, snapshotBuffer);
             snapshots.write(sequence, snapshotBuffer, 0, length);
         }
-        catch (final IOException | UncheckedIOException ex)
+        catch (final IOException | RuntimeException ex)
         {
             // A failed snapshot loses nothing (the journal has every command and the store leaves no file recovery
-            // would trust): report, count and go on; the next interval's snapshot is the retry.
+            // would trust): report, count and go on; the next interval's snapshot is the retry. Caught here, on the
+            // logic thread, because an exception escaping this handler would end the thread and stall the engine.
             snapshotFailures.lazySet(snapshotFailures.get() + 1);
             System.getLogger("flashgate.engine").log(System.Logger.Level.WARNING, "snapshot at sequence " + sequence
                 + " in " + snapshots.directory() + " failed: " + ex + "; the engine goes on and tries again at the "
