@@ -21,7 +21,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +46,9 @@ import java.util.function.Consumer;
  * stalls so nothing after the last durable command is released, offers are refused from then on, one line is
  * logged and {@link #onFault} listeners are told once. Whoever composed the process decides what follows (the
  * launcher exits with code 4 after a short drain).
+ *
+ * <p>One file of a little over 400 lines because the pipeline's whole life (wiring, offering, fault, close) is
+ * meant to read in one place; the stages, the fault report and the wait strategies are classes of their own.
  */
 public final class Engine implements AutoCloseable
 {
@@ -66,8 +68,7 @@ public final class Engine implements AutoCloseable
     private final Egress egress;
     private final AtomicLong refusedOffers = new AtomicLong();
     private final BusinessLogicHandler logicHandler;
-    private final List<Consumer<EngineFault>> faultListeners = new CopyOnWriteArrayList<>();
-    private volatile EngineFault fault;
+    private final FaultReport faults = new FaultReport();
 
     private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io)
         throws IOException
@@ -150,7 +151,7 @@ public final class Engine implements AutoCloseable
      */
     public boolean offer(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!running || fault != null)
+        if (!running || faults.current() != null)
         {
             return false;
         }
@@ -184,7 +185,7 @@ public final class Engine implements AutoCloseable
             throw new IllegalArgumentException("a message of " + count + " commands for a ring of " +
                 ring.getBufferSize());
         }
-        if (!running || fault != null)
+        if (!running || faults.current() != null)
         {
             return false;
         }
@@ -280,7 +281,7 @@ public final class Engine implements AutoCloseable
     public EngineStats stats()
     {
         final long published = baseSequence + 1 + ring.getCursor();
-        final boolean faulted = fault != null;
+        final boolean faulted = faults.current() != null;
         return new EngineStats(ring.getBufferSize(), ring.remainingCapacity(), published,
             Math.max(baseSequence, journaller.durableSequence.get()), journaller.batches.get(),
             Math.max(baseSequence, egress.releasedSequence.get()), refusedOffers.get(), baseSequence,
@@ -291,7 +292,7 @@ public final class Engine implements AutoCloseable
     /** The journal fault that stopped the engine, or null while it runs normally; any thread. */
     public EngineFault fault()
     {
-        return fault;
+        return faults.current();
     }
 
     /**
@@ -300,12 +301,7 @@ public final class Engine implements AutoCloseable
      */
     public void onFault(final Consumer<EngineFault> listener)
     {
-        faultListeners.add(listener);
-        final EngineFault now = fault;
-        if (now != null && faultListeners.remove(listener))
-        {
-            listener.accept(now);
-        }
+        faults.onFault(listener);
     }
 
     /**
@@ -314,32 +310,16 @@ public final class Engine implements AutoCloseable
      */
     public boolean isFaultDrained()
     {
-        final EngineFault now = fault;
+        final EngineFault now = faults.current();
         return now != null && Math.max(baseSequence, egress.releasedSequence.get()) >= now.durableSequence();
     }
 
-    /** Journaller thread, once: record the fault, log one line, tell the listeners. */
+    /** Journaller thread, once: the file, the error and where durability stopped. */
     private void journalFailed(final RuntimeException ex)
     {
         final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-        final EngineFault now = new EngineFault(journal.activeFile(), String.valueOf(cause),
-            Math.max(baseSequence, journaller.durableSequence.get()));
-        fault = now;
-        System.getLogger("flashgate.engine").log(System.Logger.Level.ERROR, now.describe());
-        for (final Consumer<EngineFault> listener : faultListeners)
-        {
-            if (faultListeners.remove(listener))
-            {
-                try
-                {
-                    listener.accept(now);
-                }
-                catch (final RuntimeException listenerFailure)
-                {
-                    listenerFailure.printStackTrace();
-                }
-            }
-        }
+        faults.report(new EngineFault(journal.activeFile(), String.valueOf(cause),
+            Math.max(baseSequence, journaller.durableSequence.get())));
     }
 
     /** Sequence the next offered command will get at the earliest. */
@@ -376,7 +356,7 @@ public final class Engine implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        if (fault != null)
+        if (faults.current() != null)
         {
             // The journaller is stalled and never drains: stop the stages, then let it end (by throwing).
             disruptor.halt();
