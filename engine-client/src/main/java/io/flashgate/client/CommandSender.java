@@ -148,7 +148,7 @@ public abstract class CommandSender implements EngineGateway
     public final CompletableFuture<Reply> submitRaw(final DirectBuffer bytes, final int offset, final int length,
         final long correlationId)
     {
-        return pending.send(correlationId, channel, bytes, offset, length);
+        return pending.send(correlationId, channelNow(), bytes, offset, length);
     }
 
     /** Commands refused at once with {@link OverloadedException}. */
@@ -215,7 +215,24 @@ public abstract class CommandSender implements EngineGateway
 
     private CompletableFuture<Reply> send(final Scratch scratch, final long correlationId, final int length)
     {
-        return pending.send(correlationId, channel, scratch.buffer, 0, length);
+        return pending.send(correlationId, channelNow(), scratch.buffer, 0, length);
+    }
+
+    /**
+     * The channel, or none while the engine has answered ENGINE_FAULT (docs/ARCHITECTURE.md, "Faults"): it takes
+     * no commands, so they are refused here at once (503) instead of making a round trip to be refused there.
+     */
+    private CommandChannel channelNow()
+    {
+        return router.isEngineFaulted() ? FaultedEngine.CHANNEL : channel;
+    }
+
+    /** Refuses every command: the engine stopped after a journal fault. */
+    private static final class FaultedEngine
+    {
+        private static final OverloadedException FAULTED =
+            new OverloadedException("engine stopped after a journal fault");
+        static final CommandChannel CHANNEL = (correlationId, buffer, offset, length) -> FAULTED;
     }
 
     /** One per sending thread: commands are encoded here, then copied by the channel, so it is free on return. */

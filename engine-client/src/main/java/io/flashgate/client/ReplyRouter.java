@@ -3,6 +3,7 @@ package io.flashgate.client;
 import io.flashgate.protocol.BatchReader;
 import io.flashgate.protocol.EventDecoder;
 import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;
 import org.agrona.DirectBuffer;
 
@@ -26,6 +27,8 @@ public final class ReplyRouter
     private final BatchReader events = new BatchReader();
     private final AtomicLong invalid = new AtomicLong();
     private final AtomicLong tornMessages = new AtomicLong();
+    /** The engine's last word was ENGINE_FAULT (it takes no commands); any other event clears it. */
+    private volatile boolean engineFaulted;
     private volatile Consumer<Reply> broadcastListener = reply -> { };
     private volatile Consumer<Reply.Order> orderListener = order -> { };
 
@@ -76,6 +79,11 @@ public final class ReplyRouter
             return;
         }
         final short type = decoder.type();
+        final boolean faultNotice = type == MessageTypes.REJECTED && decoder.reason() == Reason.ENGINE_FAULT;
+        if (faultNotice != engineFaulted)
+        {
+            engineFaulted = faultNotice;
+        }
         if (MessageTypes.isBroadcast(type))
         {
             notify(broadcastListener, Reply.decode(decoder));
@@ -102,6 +110,15 @@ public final class ReplyRouter
         {
             waiting.complete(accepted != null ? accepted : Reply.decode(decoder));
         }
+    }
+
+    /**
+     * True after the engine answered ENGINE_FAULT (docs/ARCHITECTURE.md, "Faults") until it sends anything else (a
+     * restarted engine answering): the engine is not ready.
+     */
+    public boolean isEngineFaulted()
+    {
+        return engineFaulted;
     }
 
     /** Events that did not decode (a newer engine, a corrupt stream): counted and skipped. */

@@ -12,12 +12,15 @@ final class ActiveSegment implements AutoCloseable
 {
     private final SegmentFile file;
     private final FileChannel channel;
+    private final JournalIo io;
     private long bytesInFile;
     private long records;
     private boolean unforcedWrites;
 
-    private ActiveSegment(final SegmentFile file, final FileChannel channel, final long bytesInFile, final long records)
+    private ActiveSegment(final SegmentFile file, final FileChannel channel, final long bytesInFile, final long records,
+        final JournalIo io)
     {
+        this.io = io;
         this.file = file;
         this.channel = channel;
         this.bytesInFile = bytesInFile;
@@ -25,7 +28,8 @@ final class ActiveSegment implements AutoCloseable
     }
 
     /** Creates a new, empty segment file; its header goes out with the first batch. */
-    static ActiveSegment create(final SegmentFile file, final boolean syncDirectory) throws IOException
+    static ActiveSegment create(final SegmentFile file, final boolean syncDirectory, final JournalIo io)
+        throws IOException
     {
         final FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE);
@@ -33,13 +37,15 @@ final class ActiveSegment implements AutoCloseable
         {
             DirectorySync.force(file.path().getParent());
         }
-        return new ActiveSegment(file, channel, 0, 0);
+        return new ActiveSegment(file, channel, 0, 0, io);
     }
 
     /** Reopens a recovered segment to append after its last valid record. */
-    static ActiveSegment reopen(final SegmentFile file, final long validBytes, final long records) throws IOException
+    static ActiveSegment reopen(final SegmentFile file, final long validBytes, final long records, final JournalIo io)
+        throws IOException
     {
-        return new ActiveSegment(file, FileChannel.open(file.path(), StandardOpenOption.WRITE), validBytes, records);
+        return new ActiveSegment(file, FileChannel.open(file.path(), StandardOpenOption.WRITE), validBytes, records,
+            io);
     }
 
     SegmentFile file()
@@ -64,6 +70,7 @@ final class ActiveSegment implements AutoCloseable
 
     void write(final RecordBatch batch) throws IOException
     {
+        io.beforeWrite(file.path());
         bytesInFile += batch.writeTo(channel, bytesInFile);
         unforcedWrites = true;
     }
@@ -73,6 +80,7 @@ final class ActiveSegment implements AutoCloseable
     {
         if (unforcedWrites)
         {
+            io.beforeForce(file.path());
             channel.force(false);
             unforcedWrites = false;
         }

@@ -43,6 +43,7 @@ public final class Journal implements AutoCloseable
     private final RecordBatch batch;
     private final SegmentReplayer replayer = new SegmentReplayer();
     private final JournalLock lock;
+    private final JournalIo io;
     private ActiveSegment active;
     private long firstSequence;
     private long lastSequence;
@@ -50,10 +51,11 @@ public final class Journal implements AutoCloseable
     private IOException failure;
     private boolean closed;
 
-    private Journal(final JournalConfig config, final JournalRecovery.Recovered recovered, final JournalLock lock)
-        throws IOException
+    private Journal(final JournalConfig config, final JournalRecovery.Recovered recovered, final JournalLock lock,
+        final JournalIo io) throws IOException
     {
         this.config = config;
+        this.io = io;
         this.lock = lock;
         this.recoveryReport = recovered.report();
         this.segments = new ArrayList<>(recovered.segments());
@@ -64,7 +66,7 @@ public final class Journal implements AutoCloseable
         final SegmentScan last = recovered.lastSegment();
         if (last != null)
         {
-            active = ActiveSegment.reopen(segments.get(segments.size() - 1), last.validBytes(), last.records());
+            active = ActiveSegment.reopen(segments.get(segments.size() - 1), last.validBytes(), last.records(), io);
         }
     }
 
@@ -83,11 +85,17 @@ public final class Journal implements AutoCloseable
      */
     public static Journal open(final JournalConfig config) throws IOException
     {
+        return open(config, JournalIo.REAL);
+    }
+
+    /** As {@link #open(JournalConfig)}, with a hook before each write and fsync (tests make the disk fail). */
+    public static Journal open(final JournalConfig config, final JournalIo io) throws IOException
+    {
         Files.createDirectories(config.directory());
         final JournalLock lock = JournalLock.acquire(config.directory());
         try
         {
-            return new Journal(config, JournalRecovery.recover(config.directory()), lock);
+            return new Journal(config, JournalRecovery.recover(config.directory()), lock, io);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -297,7 +305,7 @@ public final class Journal implements AutoCloseable
     private void startSegment(final long sequence) throws IOException
     {
         final SegmentFile file = SegmentFile.in(config.directory(), sequence);
-        active = ActiveSegment.create(file, config.flushPolicy() == FlushPolicy.FSYNC);
+        active = ActiveSegment.create(file, config.flushPolicy() == FlushPolicy.FSYNC, io);
         segments.add(file);
         batch.putSegmentHeader(sequence);
     }
@@ -328,6 +336,13 @@ public final class Journal implements AutoCloseable
         {
             throw new IllegalStateException("journal stopped after a failed write", failure);
         }
+    }
+
+    /** The segment file being written, for the operator's fault line; the folder if none is open yet. */
+    public java.nio.file.Path activeFile()
+    {
+        final ActiveSegment segment = active;
+        return segment == null ? config.directory() : segment.file().path();
     }
 
     private UncheckedIOException fail(final IOException ex)

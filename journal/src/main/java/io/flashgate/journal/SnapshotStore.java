@@ -42,13 +42,27 @@ public final class SnapshotStore
     public static final String BEYOND_JOURNAL_SUFFIX = ".beyond-journal";
 
     private final Path directory;
+    private final JournalIo io;
 
     /**
      * @param directory folder for the snapshot files; created on the first {@link #write}.
      */
     public SnapshotStore(final Path directory)
     {
+        this(directory, JournalIo.REAL);
+    }
+
+    /** As {@link #SnapshotStore(Path)}, with a hook before each write and fsync (tests make the disk fail). */
+    public SnapshotStore(final Path directory, final JournalIo io)
+    {
         this.directory = directory;
+        this.io = io;
+    }
+
+    /** The folder the snapshots are written to. */
+    public Path directory()
+    {
+        return directory;
     }
 
     /**
@@ -83,11 +97,26 @@ public final class SnapshotStore
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
+            io.beforeWrite(temp);
             while (file.hasRemaining())
             {
                 channel.write(file);
             }
+            io.beforeForce(temp);
             channel.force(true);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // A half-written temporary file is never trusted (it has no snapshot name), but it holds disk space.
+            try
+            {
+                Files.deleteIfExists(temp);
+            }
+            catch (final IOException suppressed)
+            {
+                ex.addSuppressed(suppressed);
+            }
+            throw ex;
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         DirectorySync.force(directory);

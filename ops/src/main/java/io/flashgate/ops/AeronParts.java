@@ -43,13 +43,16 @@ final class AeronParts
 
     /**
      * The engine behind its transport ({@link AeronEngine}: channels, engine on the egress sink, ingress polling),
-     * with the pollers' idle strategy of the settings.
+     * with the pollers' idle strategy of the settings. A journal fault ends the process with code 4 after a short
+     * drain ({@link JournalFaultExit}).
      */
     static AeronEngine engine(final FlashgateConfig config, final Aeron aeron, final TransportConfig channels,
-        final StartedParts parts) throws IOException
+        final FaultSignal faults, final StartedParts parts) throws IOException
     {
-        return parts.add(AeronEngine.start(aeron, channels.withIdle(config.transport().pollerIdle()),
-            EngineConfig.of(config)));
+        final AeronEngine engine = parts.add(AeronEngine.start(aeron,
+            channels.withIdle(config.transport().pollerIdle()), EngineConfig.of(config)));
+        JournalFaultExit.watch(engine.engine(), faults);
+        return engine;
     }
 
     /**

@@ -28,12 +28,12 @@ final class EngineProcess
             final String aeronDirectory = AeronParts.driver(config, parts);
             final Aeron aeron = AeronParts.client(config, aeronDirectory, faults, parts);
             final AeronEngine engine = AeronParts.engine(config, aeron,
-                TransportConfig.udp(aeronDirectory, transport.ingress(), transport.egress()), parts);
+                TransportConfig.udp(aeronDirectory, transport.ingress(), transport.egress()), faults, parts);
             final PrometheusRegistry registry = new PrometheusRegistry();
             EngineMetrics.register(registry, engine.engine(), engine.transport());
             final MetricsEndpoint metrics =
                 parts.add(MetricsEndpoint.serve(registry, config.metrics().host(), config.metrics().port(),
-                    () -> !faults.isFaulted() && !aeron.isClosed()));
+                    () -> !faults.isFaulted() && !aeron.isClosed() && engine.engine().fault() == null));
             return "engine on udp " + transport.ingress() + " (events via " + transport.egress() + ", journal in " +
                 config.engine().dataDir().toAbsolutePath() + ", metrics on http://" + config.metrics().host() + ":" +
                 metrics.port() + "/metrics, /health/ready)";

@@ -29,7 +29,8 @@ final class RunProcess
         {
             final String aeronDirectory = AeronParts.driver(config, parts);
             final Aeron aeron = AeronParts.client(config, aeronDirectory, faults, parts);
-            final AeronEngine engine = AeronParts.engine(config, aeron, TransportConfig.ipc(aeronDirectory), parts);
+            final AeronEngine engine = AeronParts.engine(config, aeron, TransportConfig.ipc(aeronDirectory), faults,
+                parts);
             final AeronEngineGateway gateway = AeronParts.gateway(config, aeron, GatewayConfig.ipc(aeronDirectory), parts);
             AeronParts.awaitEngine(gateway);
             final PrometheusRegistry metrics = new PrometheusRegistry();

@@ -207,6 +207,18 @@ public final class CommandDecoder
         return buffer.getStringWithoutLengthAscii(idempotencyKeyOffset(), idempotencyKeyLength());
     }
 
+    /** Source id of any command, read without validation (the frame must hold a header). */
+    public static int sourceIdOf(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + SOURCE_ID);
+    }
+
+    /** Correlation id of any command, read without validation (the frame must hold a header). */
+    public static long correlationIdOf(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + CORRELATION_ID);
+    }
+
     /** Type of any message in the encoding, read without validation. */
     public static short typeOf(final DirectBuffer buffer, final int offset)
     {

@@ -26,9 +26,14 @@ public enum Reason
     UNKNOWN_TYPE(15),
     UNSUPPORTED_VERSION(16),
     /** A command longer than {@code WireFormat.MAX_COMMAND_LENGTH}. */
-    TOO_LONG(17);
+    TOO_LONG(17),
+    /**
+     * Not the command's fault: the engine stopped taking commands after a journal I/O error and nothing was done
+     * (HTTP 503 OVERLOADED; docs/ARCHITECTURE.md, "Faults"). Sent by the faulted engine's receiver, never journaled.
+     */
+    ENGINE_FAULT(18);
 
-    private static final Reason[] BY_CODE = new Reason[18];
+    private static final Reason[] BY_CODE = new Reason[19];
 
     static
     {

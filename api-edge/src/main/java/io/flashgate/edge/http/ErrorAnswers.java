@@ -42,6 +42,7 @@ final class ErrorAnswers
                 new ApiError(409, reason.name(), reason.name().toLowerCase().replace('_', ' '));
             case INVALID_QUANTITY, INVALID_ARGUMENT, MALFORMED -> ApiError.badRequest(reason.name().toLowerCase());
             case UNKNOWN_TYPE, UNSUPPORTED_VERSION, TOO_LONG -> new ApiError(502, "ENGINE_ERROR", reason.name());
+            case ENGINE_FAULT -> ApiError.overloaded("engine stopped after a journal fault; retry shortly");
         };
     }
 

@@ -117,7 +117,7 @@ public final class AeronEngineGateway extends CommandSender
     @Override
     public boolean isEngineReachable()
     {
-        return !aeron.isClosed() && liveness.isReachable();
+        return !aeron.isClosed() && liveness.isReachable() && !router().isEngineFaulted();
     }
 
     /** Aeron-level connectivity both ways, without the probe's round trip (a hung engine still has this). */

@@ -66,7 +66,7 @@ public final class EngineClient extends CommandSender implements EventSink
     public boolean isEngineReachable()
     {
         final Engine engine = ring.engine;
-        return engine != null && engine.isRunning();
+        return engine != null && engine.isRunning() && engine.fault() == null;
     }
 
     /** Egress thread: route each event to the future waiting for it, or to the listeners. */
@@ -91,6 +91,8 @@ public final class EngineClient extends CommandSender implements EventSink
             new OverloadedException("engine overloaded: input ring full");
         private static final OverloadedException NOT_ATTACHED = new OverloadedException("no engine attached");
         private static final OverloadedException CLOSED = new OverloadedException("client closed");
+        private static final OverloadedException FAULTED =
+            new OverloadedException("engine stopped after a journal fault");
 
         volatile Engine engine;
         volatile boolean closed;
@@ -108,7 +110,11 @@ public final class EngineClient extends CommandSender implements EventSink
             {
                 return NOT_ATTACHED;
             }
-            return target.offer(buffer, offset, length) ? null : RING_FULL;
+            if (target.offer(buffer, offset, length))
+            {
+                return null;
+            }
+            return target.fault() != null ? FAULTED : RING_FULL;
         }
     }
 }

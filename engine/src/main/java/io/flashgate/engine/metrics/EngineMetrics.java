@@ -56,6 +56,17 @@ public final class EngineMetrics implements MultiCollector
                 stats.releasedSequence()),
             gauge("flashgate_engine_recovered_sequence", "Sequence recovery reached at start.",
                 stats.recoveredSequence()),
+            gauge("flashgate_engine_fault",
+                "1 once a journal I/O error stopped the engine (it takes no commands; see the log), else 0.",
+                stats.faulted() ? 1 : 0),
+            counter("flashgate_engine_faults_total", "Journal I/O faults since start.", stats.faults()),
+            gaugeDouble("flashgate_journal_flush_seconds_max",
+                "Longest journal flush (write, and fsync under FSYNC) since start.", stats.maxFlushNanos() / 1e9),
+            counter("flashgate_journal_slow_flushes_total", "Journal flushes that took over a second.",
+                stats.slowFlushes()),
+            counter("flashgate_snapshot_failures_total",
+                "Snapshot writes that failed (each retried at the next interval; the engine goes on).",
+                stats.snapshotFailures()),
             counter("flashgate_transport_commands_received_total", "Commands taken from Aeron ingress.",
                 transport.commandsReceived()),
             counter("flashgate_transport_ingress_messages_total",
@@ -76,6 +87,11 @@ public final class EngineMetrics implements MultiCollector
     }
 
     private static MetricSnapshot gauge(final String name, final String help, final long value)
+    {
+        return gaugeDouble(name, help, value);
+    }
+
+    private static MetricSnapshot gaugeDouble(final String name, final String help, final double value)
     {
         return GaugeSnapshot.builder().name(name).help(help)
             .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build();

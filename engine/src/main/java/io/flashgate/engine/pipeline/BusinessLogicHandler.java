@@ -11,6 +11,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The only thread that touches sale state: runs business logic on each command, in parallel with
@@ -23,6 +24,8 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
     private final SnapshotStore snapshots;
     private final ExpandableDirectByteBuffer snapshotBuffer = new ExpandableDirectByteBuffer(1 << 16);
     private CommandSlot slot;
+    /** Snapshot writes that failed; each is retried at the next snapshot interval. Read by any thread. */
+    final AtomicLong snapshotFailures = new AtomicLong();
 
     BusinessLogicHandler(final BusinessLogic logic, final SnapshotStore snapshots)
     {
@@ -50,15 +53,20 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
 
     private void writeSnapshot(final long sequence)
     {
-        final int length = StateSnapshot.write(logic, snapshotBuffer);
         try
         {
+            final int length = StateSnapshot.write(logic, snapshotBuffer);
             snapshots.write(sequence, snapshotBuffer, 0, length);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
-            // A failed snapshot loses nothing (the journal has every command): report and go on.
-            System.err.println("flashgate: snapshot at sequence " + sequence + " failed: " + ex);
+            // A failed snapshot loses nothing (the journal has every command and the store leaves no file recovery
+            // would trust): report, count and go on; the next interval's snapshot is the retry. Caught here, on the
+            // logic thread, because an exception escaping this handler would end the thread and stall the engine.
+            snapshotFailures.lazySet(snapshotFailures.get() + 1);
+            System.getLogger("flashgate.engine").log(System.Logger.Level.WARNING, "snapshot at sequence " + sequence
+                + " in " + snapshots.directory() + " failed: " + ex + "; the engine goes on and tries again at the "
+                + "next snapshot interval (free disk space if this repeats)");
         }
     }
 }

@@ -8,6 +8,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.journal.Journal;
 import io.flashgate.journal.JournalConfig;
+import io.flashgate.journal.JournalIo;
 import io.flashgate.journal.SnapshotStore;
 import io.flashgate.protocol.BatchReader;
 import io.flashgate.protocol.CommandEncoder;
@@ -24,6 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The engine, assembled in this one place so the whole flow reads like the diagram:
@@ -39,6 +41,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Start-up recovers first (snapshot + journal), then opens the ring. {@link #offer} never blocks:
  * a full ring returns false, which callers turn into an honest "overloaded".
+ *
+ * <p>A journal I/O error is a {@link EngineFault} the engine owns (docs/ARCHITECTURE.md, "Faults"): the journaller
+ * stalls so nothing after the last durable command is released, offers are refused from then on, one line is
+ * logged and {@link #onFault} listeners are told once. Whoever composed the process decides what follows (the
+ * launcher exits with code 4 after a short drain).
+ *
+ * <p>One file of a little over 400 lines because the pipeline's whole life (wiring, offering, fault, close) is
+ * meant to read in one place; the stages, the fault report and the wait strategies are classes of their own.
  */
 public final class Engine implements AutoCloseable
 {
@@ -57,14 +67,17 @@ public final class Engine implements AutoCloseable
     private final Journaller journaller;
     private final Egress egress;
     private final AtomicLong refusedOffers = new AtomicLong();
+    private final BusinessLogicHandler logicHandler;
+    private final FaultReport faults = new FaultReport();
 
-    private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock) throws IOException
+    private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io)
+        throws IOException
     {
         this.config = config;
         this.clock = clock;
         this.journal = Journal.open(new JournalConfig(config.journalDirectory(), config.segmentSizeBytes(),
-            1024 * 1024, config.flushPolicy()));
-        final SnapshotStore snapshots = new SnapshotStore(config.snapshotDirectory());
+            1024 * 1024, config.flushPolicy()), io);
+        final SnapshotStore snapshots = new SnapshotStore(config.snapshotDirectory(), io);
         final Recovery.Recovered recovered;
         try
         {
@@ -86,17 +99,20 @@ public final class Engine implements AutoCloseable
 
         disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(), ProducerType.MULTI,
             WaitStrategies.of(config.waitChoice()));
-        // Fail-stop: if the journal cannot write, its stage dies and nothing after it is ever released.
+        // A journal fault is caught inside the journaller, which stalls (see Journaller): nothing after the last
+        // durable command is ever released. Anything else that escapes a stage ends that stage's thread.
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
-        journaller = new Journaller(journal);
+        journaller = new Journaller(journal, this::journalFailed);
+        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots);
         egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence);
         // The stages in parallel after the receiver, then the egress gated on all of them (invariant 3). A standby's
         // replicator (docs/ARCHITECTURE.md, "Hot standby and failover") joins the first group here, its sequence
         // advancing only as the standby acknowledges, so the egress then waits for it too and nothing else changes.
         // No standby (standby.enabled=false, the only choice today): no replicator stage and no thread for it.
         disruptor
-            .handleEventsWith(journaller, new BusinessLogicHandler(recovered.logic(), snapshots))
+            .handleEventsWith(journaller, logicHandler)
             .then(egress);
+        disruptor.handleExceptionsFor(journaller).with(new StoppedJournallerHandler());
         ring = disruptor.start();
 
         ticker = config.tickIntervalMillis() > 0 || config.snapshotEveryCommands() > 0 ?
@@ -110,25 +126,32 @@ public final class Engine implements AutoCloseable
     /** Recovers from {@code config.dataDirectory()} and starts the pipeline; results go to {@code sink} on the egress thread. */
     public static Engine start(final EngineConfig config, final EventSink sink) throws IOException
     {
-        return new Engine(config, sink, SystemEpochClock.INSTANCE);
+        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL);
     }
 
     /** As {@link #start(EngineConfig, EventSink)} with a clock of the caller's (tests drive time). */
     public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock)
         throws IOException
     {
-        return new Engine(config, sink, clock);
+        return new Engine(config, sink, clock, JournalIo.REAL);
+    }
+
+    /** As {@link #start(EngineConfig, EventSink, EpochClock)} with a hook before each disk write (tests fail it). */
+    public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock,
+        final JournalIo io) throws IOException
+    {
+        return new Engine(config, sink, clock, io);
     }
 
     /**
      * The receiver: copies one encoded command into the ring, stamping its sequence and time once.
      * Thread-safe (many producers); never blocks.
      *
-     * @return false if the ring is full (back-pressure) or the engine is closed.
+     * @return false if the ring is full (back-pressure), the engine is faulted or closed.
      */
     public boolean offer(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!running)
+        if (!running || faults.current() != null)
         {
             return false;
         }
@@ -152,7 +175,7 @@ public final class Engine implements AutoCloseable
      * {@code count} from its {@link BatchReader#remainingFrames()}) or none, so that a refused message can be offered
      * again whole without any command taken twice. Thread-safe; never blocks; claims the slots with one CAS.
      *
-     * @return false if the ring lacks room for all of them (back-pressure) or the engine is closed.
+     * @return false if the ring lacks room for all of them (back-pressure), the engine is faulted or closed.
      * @throws IllegalArgumentException if {@code count} is not in 1..ring size (the ring could never take it).
      */
     public boolean offerAll(final BatchReader frames, final int count)
@@ -162,7 +185,7 @@ public final class Engine implements AutoCloseable
             throw new IllegalArgumentException("a message of " + count + " commands for a ring of " +
                 ring.getBufferSize());
         }
-        if (!running)
+        if (!running || faults.current() != null)
         {
             return false;
         }
@@ -258,9 +281,45 @@ public final class Engine implements AutoCloseable
     public EngineStats stats()
     {
         final long published = baseSequence + 1 + ring.getCursor();
+        final boolean faulted = faults.current() != null;
         return new EngineStats(ring.getBufferSize(), ring.remainingCapacity(), published,
             Math.max(baseSequence, journaller.durableSequence.get()), journaller.batches.get(),
-            Math.max(baseSequence, egress.releasedSequence.get()), refusedOffers.get(), baseSequence);
+            Math.max(baseSequence, egress.releasedSequence.get()), refusedOffers.get(), baseSequence,
+            faulted, faulted ? 1 : 0, journaller.maxFlushNanos.get(), journaller.slowFlushes.get(),
+            logicHandler.snapshotFailures.get());
+    }
+
+    /** The journal fault that stopped the engine, or null while it runs normally; any thread. */
+    public EngineFault fault()
+    {
+        return faults.current();
+    }
+
+    /**
+     * Tells {@code listener} of the journal fault once, on the journaller's thread (at once, on the caller's, if the
+     * engine is already faulted). Keep it short: hand real work to another thread.
+     */
+    public void onFault(final Consumer<EngineFault> listener)
+    {
+        faults.onFault(listener);
+    }
+
+    /**
+     * True once faulted and the egress has released everything that was durable: the egress thread will never
+     * publish again, so the transport may answer commands itself (with ENGINE_FAULT) on the same publication.
+     */
+    public boolean isFaultDrained()
+    {
+        final EngineFault now = faults.current();
+        return now != null && Math.max(baseSequence, egress.releasedSequence.get()) >= now.durableSequence();
+    }
+
+    /** Journaller thread, once: the file, the error and where durability stopped. */
+    private void journalFailed(final RuntimeException ex)
+    {
+        final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+        faults.report(new EngineFault(journal.activeFile(), String.valueOf(cause),
+            Math.max(baseSequence, journaller.durableSequence.get())));
     }
 
     /** Sequence the next offered command will get at the earliest. */
@@ -297,13 +356,23 @@ public final class Engine implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        try
+        if (faults.current() != null)
         {
-            disruptor.shutdown(10, TimeUnit.SECONDS);
-        }
-        catch (final com.lmax.disruptor.TimeoutException ex)
-        {
+            // The journaller is stalled and never drains: stop the stages, then let it end (by throwing).
             disruptor.halt();
+            journaller.close();
+        }
+        else
+        {
+            try
+            {
+                disruptor.shutdown(10, TimeUnit.SECONDS);
+            }
+            catch (final com.lmax.disruptor.TimeoutException ex)
+            {
+                disruptor.halt();
+                journaller.close();
+            }
         }
         journal.close();
     }
@@ -320,6 +389,14 @@ public final class Engine implements AutoCloseable
             final Thread thread = new Thread(runnable,
                 index < STAGE_THREADS.size() ? STAGE_THREADS.get(index) : "flashgate-pipeline-" + index);
             thread.setDaemon(true);
+            // A journaller stopped after its fault ends its thread quietly: the fault was logged once already.
+            thread.setUncaughtExceptionHandler((t, ex) ->
+            {
+                if (!(ex.getCause() instanceof Journaller.Stopped) && !(ex instanceof Journaller.Stopped))
+                {
+                    ex.printStackTrace();
+                }
+            });
             return thread;
         };
     }

@@ -90,7 +90,7 @@ public final class EngineTransport implements AutoCloseable
             throw new IllegalStateException("already started");
         }
         this.engine = engine;
-        poller = new IngressPoller(ingress, engine, config.fragmentLimit());
+        poller = new IngressPoller(ingress, engine, config.fragmentLimit(), new FaultAnswers(engine, sink));
         runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null, poller);
         AgentRunner.startOnThread(runner, runnable ->
         {

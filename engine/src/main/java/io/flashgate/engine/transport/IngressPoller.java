@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A message that is torn (a frame running past its end) or holds more commands than the ring has slots cannot
  * come from a gateway: it is dropped whole and counted, and the next message is read afresh.
+ *
+ * <p>A faulted engine ({@link Engine#fault()}) takes nothing: {@link FaultAnswers} refuses each command at once.
  */
 final class IngressPoller implements Agent, ControlledFragmentHandler
 {
@@ -27,13 +29,16 @@ final class IngressPoller implements Agent, ControlledFragmentHandler
     private final int fragmentLimit;
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
     private final BatchReader commands = new BatchReader();
+    private final FaultAnswers faultAnswers;
     final AtomicLong received = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
     final AtomicLong aborts = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
 
-    IngressPoller(final Subscription ingress, final Engine engine, final int fragmentLimit)
+    IngressPoller(final Subscription ingress, final Engine engine, final int fragmentLimit,
+        final FaultAnswers faultAnswers)
     {
+        this.faultAnswers = faultAnswers;
         this.ingress = ingress;
         this.engine = engine;
         this.fragmentLimit = fragmentLimit;
@@ -48,7 +53,8 @@ final class IngressPoller implements Agent, ControlledFragmentHandler
         final int taken = ingress.controlledPoll(assembler, fragmentLimit);
         // An ABORTed fragment is not counted by Aeron, but a full ring is work waiting, not silence: without this the
         // idle strategy would deepen its parks while back-pressured and sleep on after the ring drains.
-        return aborted ? Math.max(1, taken) : taken;
+        final int fragments = aborted ? Math.max(1, taken) : taken;
+        return engine.fault() == null ? fragments : fragments + faultAnswers.announce();
     }
 
     @Override
@@ -65,6 +71,10 @@ final class IngressPoller implements Agent, ControlledFragmentHandler
             received.lazySet(received.get() + count);
             messages.lazySet(messages.get() + 1);
             return Action.CONTINUE;
+        }
+        if (engine.fault() != null)
+        {
+            return faultAnswers.refuse(commands);
         }
         aborts.lazySet(aborts.get() + 1);
         aborted = true;

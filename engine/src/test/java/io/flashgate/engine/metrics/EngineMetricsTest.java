@@ -57,6 +57,11 @@ class EngineMetricsTest
             }
             assertEquals(new java.util.TreeSet<>(java.util.List.of(
                 "flashgate_engine_ring_size gauge",
+                "flashgate_engine_fault gauge",
+                "flashgate_engine_faults_total counter",
+                "flashgate_journal_flush_seconds_max gauge",
+                "flashgate_journal_slow_flushes_total counter",
+                "flashgate_snapshot_failures_total counter",
                 "flashgate_engine_ring_remaining gauge",
                 "flashgate_engine_ring_refused_total counter",
                 "flashgate_engine_published_sequence gauge",

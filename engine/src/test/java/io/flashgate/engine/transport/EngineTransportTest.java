@@ -49,6 +49,8 @@ class EngineTransportTest
     private ExclusivePublication commands;
     private Subscription events;
     private int messagesReceived;
+    /** The disk under the engine's journal: the real one unless a test fails it. */
+    private io.flashgate.journal.JournalIo disk = io.flashgate.journal.JournalIo.REAL;
 
     @AfterEach
     void closeEverything()
@@ -92,7 +94,8 @@ class EngineTransportTest
         driver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), driverSettings);
         aeron = driver.connect();
         transport = EngineTransport.open(aeron, config);
-        engine = Engine.start(engineConfig, transport.egressSink());
+        engine = Engine.start(engineConfig, transport.egressSink(), org.agrona.concurrent.SystemEpochClock.INSTANCE,
+            disk);
         transport.start(engine);
         commands = aeron.addExclusivePublication(config.ingressChannel(), config.ingressStreamId());
         events = aeron.addSubscription(config.egressChannel(), config.egressStreamId());
@@ -371,5 +374,62 @@ class EngineTransportTest
         aeron = null;
         driver.close();
         assertFalse(new File(folder).exists(), "driver folder left behind");
+    }
+
+    @Test
+    @Timeout(60)
+    void aFaultedEngineAnswersEveryCommandWithEngineFaultAndTellsEveryEdgeOnce() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicBoolean diskFull = new java.util.concurrent.atomic.AtomicBoolean();
+        disk = new io.flashgate.journal.JournalIo()
+        {
+            @Override
+            public void beforeWrite(final Path file) throws java.io.IOException
+            {
+                if (diskFull.get())
+                {
+                    throw new java.io.IOException("No space left on device (injected)");
+                }
+            }
+        };
+        final TransportConfig config = TransportConfig.ipc(null);
+        start(engineConfig(), config, context -> { });
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+        send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, 1, "nope"));
+        assertInstanceOf(Reply.Rejected.class, receive(1, Duration.ofSeconds(10)).get(1L));
+
+        diskFull.set(true);
+        send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, 2, "nope")); // in the batch that fails
+        await(() -> engine.fault() != null, Duration.ofSeconds(10), "the fault");
+        send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, 3, "nope"));
+        send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, 4, "nope"));
+
+        // Answers to 3 and 4, the one notice to every edge (source 0, correlation 0), and never an answer to 2.
+        final Map<String, Reply> seen = new HashMap<>();
+        final EventDecoder decoder = new EventDecoder();
+        final BatchReader frames = new BatchReader();
+        final FragmentAssembler assembler = new FragmentAssembler((b, o, l, h) ->
+        {
+            frames.wrap(b, o, l);
+            while (frames.next())
+            {
+                assertEquals(null, decoder.wrapAndValidate(b, frames.frameOffset(), frames.frameLength()));
+                assertEquals(null, seen.put(decoder.sourceId() + "/" + decoder.correlationId(), Reply.decode(decoder)),
+                    "two answers for one command, or two notices");
+            }
+        });
+        final long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        while (System.nanoTime() - until < 0 || seen.size() < 3)
+        {
+            if (events.poll(assembler, 256) == 0)
+            {
+                assertTrue(System.nanoTime() - until < Duration.ofSeconds(10).toNanos(), "only " + seen);
+                Thread.sleep(1);
+            }
+        }
+        final Reply faulted = Reply.Rejected.of(io.flashgate.protocol.Reason.ENGINE_FAULT);
+        assertEquals(Map.of(SOURCE + "/3", faulted, SOURCE + "/4", faulted, "0/0", faulted), seen);
+        assertTrue(engine.stats().releasedSequence() <= engine.fault().durableSequence());
     }
 }

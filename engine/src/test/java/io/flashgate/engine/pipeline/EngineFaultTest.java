@@ -1,0 +1,235 @@
+package io.flashgate.engine.pipeline;
+
+import io.flashgate.client.OverloadedException;
+import io.flashgate.engine.api.EngineClient;
+import io.flashgate.journal.FlushPolicy;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.Reply;
+import org.agrona.concurrent.CachedEpochClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.flashgate.engine.pipeline.EngineTest.T0;
+import static io.flashgate.engine.pipeline.EngineTest.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Journal I/O faults injected in process (docs/ARCHITECTURE.md, "Faults"): nothing after the last durable command is
+ * released, offers are refused, the fault shows in the stats; a failed snapshot keeps the engine serving; a stalled
+ * disk shows as a full ring that refuses at once.
+ */
+@Timeout(60)
+class EngineFaultTest
+{
+    @TempDir
+    Path dataDir;
+
+    private final CachedEpochClock clock = new CachedEpochClock();
+
+    @Test
+    void aFailedAppendReleasesNothingAfterTheLastDurableCommandAndRefusesOffers() throws Exception
+    {
+        faultStopsTheEngine(EngineTest.config(dataDir), disk -> disk.failJournalWrites = true);
+    }
+
+    @Test
+    void aFailedFsyncReleasesNothingAfterTheLastDurableCommandAndRefusesOffers() throws Exception
+    {
+        faultStopsTheEngine(EngineTest.config(dataDir).withFlushPolicy(FlushPolicy.FSYNC),
+            disk -> disk.failJournalForces = true);
+    }
+
+    private void faultStopsTheEngine(final EngineConfig config, final java.util.function.Consumer<FailingDisk> breakIt)
+        throws Exception
+    {
+        clock.update(T0);
+        final FailingDisk disk = new FailingDisk();
+        final List<Reply.Order> acknowledged = new ArrayList<>();
+        final long durableAtFault;
+        try (Faultable engine = Faultable.start(config, clock, disk))
+        {
+            final EngineClient client = engine.client;
+            assertInstanceOf(Reply.Sale.class, await(client.createSale("flash", 1000, 1, T0, T0 + 600_000, 300)));
+            for (int i = 0; i < 20; i++)
+            {
+                acknowledged.add((Reply.Order)await(client.purchase("flash", "early-" + i, "k", 1)));
+            }
+            final CountDownLatch faulted = new CountDownLatch(1);
+            engine.engine.onFault(fault -> faulted.countDown());
+
+            // A contested burst, with the disk failing part-way through it.
+            final List<CompletableFuture<Reply>> burst = new ArrayList<>();
+            for (int i = 0; i < 200; i++)
+            {
+                if (i == 50)
+                {
+                    breakIt.accept(disk);
+                }
+                burst.add(client.purchase("flash", "burst-" + i, "k", 1));
+            }
+            assertTrue(faulted.await(10, TimeUnit.SECONDS), "the fault was reported");
+            final EngineFault fault = engine.engine.fault();
+            assertNotNull(fault);
+            assertTrue(fault.describe().contains("injected") && fault.describe().contains(dataDir.toString()),
+                fault.describe());
+            durableAtFault = fault.durableSequence();
+
+            // Let anything that could still leak out do so, then look.
+            Thread.sleep(300);
+            final EngineStats stats = engine.engine.stats();
+            assertTrue(stats.faulted());
+            assertEquals(1, stats.faults());
+            assertEquals(durableAtFault, stats.durableSequence(), "the durable sequence stopped at the fault");
+            assertTrue(stats.releasedSequence() <= durableAtFault, "released " + stats.releasedSequence() +
+                " past durable " + durableAtFault);
+            for (final CompletableFuture<Reply> future : burst)
+            {
+                if (future.isDone() && !future.isCompletedExceptionally())
+                {
+                    acknowledged.add((Reply.Order)future.get());
+                }
+            }
+            final long answered = burst.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+            // 21 commands before the burst: every answer of the burst belongs to a durable command.
+            assertTrue(21 + answered <= durableAtFault, answered + " burst answers, durable " + durableAtFault);
+
+            // A faulted engine refuses at once.
+            final long before = System.nanoTime();
+            final CompletableFuture<Reply> refused = client.purchase("flash", "late", "k", 1);
+            assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(100));
+            final ExecutionException ex = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> refused.get(1, TimeUnit.SECONDS));
+            assertInstanceOf(OverloadedException.class, ex.getCause());
+            assertFalse(engine.engine.offer(new org.agrona.concurrent.UnsafeBuffer(new byte[64]), 0, 64));
+            assertFalse(client.isEngineReachable(), "a faulted engine is not ready");
+        }
+
+        // Restart on a good disk: every acknowledged order is there, and the engine sells again.
+        try (Faultable engine = Faultable.start(config, clock, new FailingDisk()))
+        {
+            assertTrue(engine.engine.stats().recoveredSequence() >= 21, "recovered " +
+                engine.engine.stats().recoveredSequence());
+            for (final Reply.Order order : acknowledged)
+            {
+                final Reply info = await(engine.client.queryOrder(order.orderId(), ""));
+                assertInstanceOf(Reply.Order.class, info, "acknowledged order " + order.orderId() + " lost");
+            }
+            assertEquals(MessageTypes.ORDER_ACCEPTED,
+                ((Reply.Order)await(engine.client.purchase("flash", "after-restart", "k", 1))).type());
+        }
+    }
+
+    @Test
+    void aFailedSnapshotIsReportedLeavesNoFileAndTheEngineGoesOn() throws Exception
+    {
+        clock.update(T0);
+        final FailingDisk disk = new FailingDisk();
+        final EngineConfig config = EngineTest.config(dataDir);
+        try (Faultable engine = Faultable.start(config, clock, disk))
+        {
+            final EngineClient client = engine.client;
+            assertInstanceOf(Reply.Sale.class, await(client.createSale("flash", 10, 1, T0, T0 + 600_000, 300)));
+            disk.failSnapshots = true;
+            await(client.snapshot());
+            assertEquals(1, engine.engine.stats().snapshotFailures());
+            assertNull(engine.engine.fault(), "a failed snapshot is no engine fault");
+            assertEquals(List.of(), filesIn(config.snapshotDirectory()), "no file a recovery could trust, no temp");
+            assertEquals(MessageTypes.ORDER_ACCEPTED, ((Reply.Order)await(client.purchase("flash", "a", "k", 1))).type());
+
+            disk.failSnapshots = false;
+            final Reply.Ack ack = (Reply.Ack)await(client.snapshot());
+            assertEquals(List.of(String.format("snapshot-%020d.snap", ack.value())),
+                filesIn(config.snapshotDirectory()), "the next snapshot is written");
+        }
+    }
+
+    @Test
+    void aStalledDiskFillsTheRingAndOffersAreRefusedAtOnce() throws Exception
+    {
+        clock.update(T0);
+        final FailingDisk disk = new FailingDisk();
+        final EngineConfig config = EngineTest.config(dataDir).withRingSize(64);
+        try (Faultable engine = Faultable.start(config, clock, disk))
+        {
+            final EngineClient client = engine.client;
+            assertInstanceOf(Reply.Sale.class, await(client.createSale("flash", 10_000, 1, T0, T0 + 600_000, 300)));
+            final CountDownLatch stall = new CountDownLatch(1);
+            disk.stallJournalWrites = stall;
+            final List<CompletableFuture<Reply>> sent = new ArrayList<>();
+            long slowestSubmitNanos = 0;
+            for (int i = 0; i < 500; i++)
+            {
+                final long start = System.nanoTime();
+                sent.add(client.purchase("flash", "u" + i, "k", 1));
+                slowestSubmitNanos = Math.max(slowestSubmitNanos, System.nanoTime() - start);
+            }
+            final long refused = sent.stream().filter(f -> f.isCompletedExceptionally()).count();
+            assertTrue(refused >= 500 - 64 - 1, refused + " refused at once of 500 into a ring of 64");
+            assertTrue(slowestSubmitNanos < TimeUnit.MILLISECONDS.toNanos(100), "a refusal took " +
+                TimeUnit.NANOSECONDS.toMillis(slowestSubmitNanos) + " ms");
+            Thread.sleep(1_200);
+            disk.stallJournalWrites = null;
+            stall.countDown();
+            for (final CompletableFuture<Reply> future : sent)
+            {
+                if (!future.isCompletedExceptionally())
+                {
+                    assertEquals(MessageTypes.ORDER_ACCEPTED, ((Reply.Order)await(future)).type());
+                }
+            }
+            final EngineStats stats = engine.engine.stats();
+            assertTrue(stats.maxFlushNanos() >= TimeUnit.MILLISECONDS.toNanos(1_000), stats.toString());
+            assertTrue(stats.slowFlushes() >= 1, stats.toString());
+            assertTrue(stats.refusedOffers() >= refused, stats.toString());
+            assertNull(engine.engine.fault(), "a slow disk is no fault");
+        }
+    }
+
+    private static List<String> filesIn(final Path folder) throws Exception
+    {
+        if (!Files.isDirectory(folder))
+        {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder))
+        {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** An engine on a disk of the test's, with an in-process client; closes both. */
+    record Faultable(Engine engine, EngineClient client) implements AutoCloseable
+    {
+        static Faultable start(final EngineConfig config, final org.agrona.concurrent.EpochClock clock,
+            final FailingDisk disk) throws Exception
+        {
+            final EngineClient client = new EngineClient(1);
+            final Engine engine = Engine.start(config, client.eventSink(), clock, disk);
+            client.attach(engine);
+            return new Faultable(engine, client);
+        }
+
+        @Override
+        public void close()
+        {
+            client.close();
+            engine.close();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.flashgate.engine.pipeline;
+
+import io.flashgate.journal.JournalIo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** A disk that fails or stalls on demand: journal writes, journal fsyncs, snapshot writes, each switched apart. */
+final class FailingDisk implements JournalIo
+{
+    volatile boolean failJournalWrites;
+    volatile boolean failJournalForces;
+    volatile boolean failSnapshots;
+    /** While set, every journal write waits for it (a slow disk). */
+    volatile CountDownLatch stallJournalWrites;
+
+    @Override
+    public void beforeWrite(final Path file) throws IOException
+    {
+        if (isSnapshot(file))
+        {
+            if (failSnapshots)
+            {
+                throw new IOException("No space left on device (injected)");
+            }
+            return;
+        }
+        final CountDownLatch stall = stallJournalWrites;
+        if (stall != null)
+        {
+            try
+            {
+                stall.await(30, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failJournalWrites)
+        {
+            throw new IOException("No space left on device (injected)");
+        }
+    }
+
+    @Override
+    public void beforeForce(final Path file) throws IOException
+    {
+        if (isSnapshot(file) ? failSnapshots : failJournalForces)
+        {
+            throw new IOException("Input/output error (injected fsync failure)");
+        }
+    }
+
+    private static boolean isSnapshot(final Path file)
+    {
+        return file.getFileName().toString().startsWith("snapshot-");
+    }
+}
