@@ -1,6 +1,7 @@
 package io.flashgate.engine.pipeline;
 
 import com.lmax.disruptor.FatalExceptionHandler;
+import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -97,8 +98,9 @@ public final class Engine implements AutoCloseable
         }
         log.log(System.Logger.Level.INFO, recovered.describe());
 
+        final WaitStrategy waitStrategy = WaitStrategies.of(config.waitChoice());
         disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(), ProducerType.MULTI,
-            WaitStrategies.of(config.waitChoice()));
+            waitStrategy);
         // A journal fault is caught inside the journaller, which stalls (see Journaller): nothing after the last
         // durable command is ever released. Anything else that escapes a stage ends that stage's thread.
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
@@ -114,6 +116,10 @@ public final class Engine implements AutoCloseable
             .then(egress);
         disruptor.handleExceptionsFor(journaller).with(new StoppedJournallerHandler());
         ring = disruptor.start();
+        if (waitStrategy instanceof ParkingWaitStrategy parking)
+        {
+            parking.bind(ring); // stages on the ring wait for a published slot, not a claimed one
+        }
 
         ticker = config.tickIntervalMillis() > 0 || config.snapshotEveryCommands() > 0 ?
             threadFactory("flashgate-ticker").newThread(this::tick) : null;

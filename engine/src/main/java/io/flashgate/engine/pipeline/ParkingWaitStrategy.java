@@ -1,6 +1,7 @@
 package io.flashgate.engine.pipeline;
 
 import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
@@ -27,6 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * Signallers are the publishers ({@link #signalAllWhenBlocking}, called by the ring after each publish) and every
  * stage at the start of {@link #waitFor} (the Disruptor's batch processor stores its progress, then asks for
  * more); the barrier's alert (shutdown) signals too, and wakes every waiter.
+ *
+ * <p>With several producers the ring's cursor moves when a slot is claimed, before it is published; a stage that
+ * waits on the ring therefore waits for its slot to be published ({@link RingBuffer#isAvailable}), once the ring is
+ * {@link #bind bound}, and does not spin in the moment between another producer's claim and its publish.
  *
  * <p>{@code spinsBeforePark}: 0 by default; the low-latency choice ({@code SPIN_THEN_PARK}) spins briefly first,
  * for machines with a core to spare per stage, so a burst does not pay a wake-up.
@@ -55,6 +60,8 @@ public final class ParkingWaitStrategy implements WaitStrategy
         Sequence watched;
         long needed;
         SequenceBarrier barrier;
+        /** Waiting on the ring itself (no earlier stage): its slot must be published, not only claimed. */
+        RingBuffer<?> ring;
         volatile boolean parked;
 
         Waiter(final Thread thread)
@@ -64,13 +71,14 @@ public final class ParkingWaitStrategy implements WaitStrategy
 
         boolean mayGoOn()
         {
-            return watched.get() >= needed || barrier.isAlerted();
+            return isReady(ring, watched, needed) || barrier.isAlerted();
         }
     }
 
     private final int spinsBeforePark;
     private final ThreadLocal<Waiter> ownWaiter = ThreadLocal.withInitial(this::register);
     private volatile Waiter[] waiters = new Waiter[0];
+    private volatile RingBuffer<?> ring;
 
     /** Parks at once (the default). */
     public ParkingWaitStrategy()
@@ -84,43 +92,55 @@ public final class ParkingWaitStrategy implements WaitStrategy
         this.spinsBeforePark = spinsBeforePark;
     }
 
+    /** The ring this strategy waits on, once the Disruptor has started; before that the cursor alone decides. */
+    public void bind(final RingBuffer<?> ring)
+    {
+        this.ring = ring;
+    }
+
     @Override
     public long waitFor(final long sequence, final Sequence cursor, final Sequence dependentSequence,
         final SequenceBarrier barrier) throws AlertException, InterruptedException
     {
         signalAllWhenBlocking(); // this stage has just stored its progress: wake a stage gated on it
-        // A stage with no earlier stage waits on the cursor itself (then dependentSequence is the cursor); a gated
-        // stage waits on the slowest earlier stage, which is never ahead of the cursor.
-        long available = dependentSequence.get();
-        for (int spins = spinsBeforePark; available < sequence && spins > 0; spins--)
+        // A stage with no earlier stage waits on the cursor itself (then dependentSequence is the cursor, and its
+        // slot must also be published); a gated stage waits on the slowest earlier stage, never ahead of the cursor.
+        final RingBuffer<?> onRing = dependentSequence == cursor ? ring : null;
+        boolean ready = isReady(onRing, dependentSequence, sequence);
+        for (int spins = spinsBeforePark; !ready && spins > 0; spins--)
         {
             Thread.onSpinWait();
-            available = dependentSequence.get();
+            ready = isReady(onRing, dependentSequence, sequence);
         }
-        if (available < sequence)
+        if (!ready)
         {
-            available = park(sequence, dependentSequence, barrier);
+            park(sequence, dependentSequence, onRing, barrier);
         }
-        return available;
+        return dependentSequence.get();
     }
 
-    private long park(final long sequence, final Sequence watched, final SequenceBarrier barrier)
-        throws AlertException, InterruptedException
+    private static boolean isReady(final RingBuffer<?> onRing, final Sequence watched, final long sequence)
+    {
+        return onRing != null ? onRing.isAvailable(sequence) : watched.get() >= sequence;
+    }
+
+    private void park(final long sequence, final Sequence watched, final RingBuffer<?> onRing,
+        final SequenceBarrier barrier) throws AlertException, InterruptedException
     {
         final Waiter self = ownWaiter.get();
         self.watched = watched;
         self.needed = sequence;
         self.barrier = barrier;
+        self.ring = onRing;
         try
         {
             while (true)
             {
                 self.parked = true;
                 VarHandle.fullFence(); // our "parked" before our re-read of the sequence (see the class comment)
-                final long available = watched.get();
-                if (available >= sequence)
+                if (isReady(onRing, watched, sequence))
                 {
-                    return available;
+                    return;
                 }
                 barrier.checkAlert();
                 LockSupport.park(this);

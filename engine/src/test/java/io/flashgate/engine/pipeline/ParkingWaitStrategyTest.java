@@ -98,6 +98,10 @@ class ParkingWaitStrategyTest
                     gatedSaw.countDown();
                 });
             ring = disruptor.start();
+            if (waitStrategy instanceof ParkingWaitStrategy parking)
+            {
+                parking.bind(ring); // as Engine does
+            }
         }
 
         void publish(final long value)
@@ -242,6 +246,34 @@ class ParkingWaitStrategyTest
     }
 
     /** Runs {@code action}, then checks that no stage used more than 50 ms of CPU in the next 400 ms. */
+    @Test
+    void aStageOnTheRingDoesNotSpinBetweenAnotherProducersClaimAndItsPublish() throws Exception
+    {
+        try (Pipeline pipeline = new Pipeline(0))
+        {
+            pipeline.publishSpaced(1, 0);
+            // A producer preempted between its claim and its publish (the ring's cursor has moved past the slot) ...
+            final long claimed = pipeline.ring.next();
+            pipeline.ring.get(claimed).value = 2;
+            final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            final long[] before = pipeline.threads.stream().mapToLong(t -> mx.getThreadCpuTime(t.getId())).toArray();
+            // ... while another producer publishes the next slot and signals every waiting stage.
+            pipeline.publish(3);
+            Thread.sleep(400);
+            for (int i = 0; i < pipeline.threads.size(); i++)
+            {
+                final long usedMillis = (mx.getThreadCpuTime(pipeline.threads.get(i).getId()) - before[i]) / 1_000_000;
+                // Waiting on the claimed cursor instead of the published slot spins here: ~400 ms of the 400.
+                assertTrue(usedMillis < 50, pipeline.threads.get(i).getName() + " used " + usedMillis + " ms waiting");
+            }
+            assertEquals(1, pipeline.gatedCount.get(), "nothing passes the unpublished slot");
+            pipeline.ring.publish(claimed);
+            Await.until("both events at the gated stage", Duration.ofSeconds(10), () -> pipeline.gatedCount.get() == 3);
+            assertEquals(6, pipeline.gatedSum.get());
+            assertEquals(0, pipeline.orderViolations.get());
+        }
+    }
+
     private static void assertStagesQuietFor(final Pipeline pipeline, final Runnable action) throws Exception
     {
         final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
