@@ -131,11 +131,8 @@ class SystemdUnitsTest
     {
         final Path analyze = Stream.of("/usr/bin/systemd-analyze", "/bin/systemd-analyze").map(Path::of)
             .filter(Files::isExecutable).findFirst().orElse(null);
-        if (analyze == null)
-        {
-            System.out.println("SKIPPED: systemd-analyze verify (not on this machine); the parser checks above ran");
-            return;
-        }
+        // Reported as skipped (not passed) where the machine lacks it; the parser checks above run everywhere.
+        org.junit.jupiter.api.Assumptions.assumeTrue(analyze != null, "systemd-analyze is not on this machine");
         final String launcher = Path.of("flashgate").toAbsolutePath().toString();
         final List<String> command = new ArrayList<>(List.of(analyze.toString(), "verify", "--man=no"));
         for (final Path unit : units())
