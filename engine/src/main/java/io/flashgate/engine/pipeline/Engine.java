@@ -48,6 +48,10 @@ import java.util.function.Consumer;
  * logged and {@link #onFault} listeners are told once. Whoever composed the process decides what follows (the
  * launcher exits with code 4 after a short drain).
  *
+ * <p>One file on purpose, although over 400 lines: the wiring, the receiver (single and batch offers into the
+ * ring), the ticker and the orderly close share the ring and the stage sequences, and the pipeline is meant to be
+ * read in one place (exchange-core's {@code ExchangeCore} is the model); the stages themselves are their own classes.
+ *
  * <p>One file of a little over 400 lines because the pipeline's whole life (wiring, offering, fault, close) is
  * meant to read in one place; the stages, the fault report and the wait strategies are classes of their own.
  */
