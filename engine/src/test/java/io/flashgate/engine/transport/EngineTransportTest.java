@@ -378,6 +378,63 @@ class EngineTransportTest
 
     @Test
     @Timeout(60)
+    void aFullRingCountsAsWorkForTheIngressIdleStrategy() throws Exception
+    {
+        // The journal stalls, so a 4-slot ring fills and stays full.
+        final java.util.concurrent.CountDownLatch stall = new java.util.concurrent.CountDownLatch(1);
+        disk = new io.flashgate.journal.JournalIo()
+        {
+            @Override
+            public void beforeWrite(final Path file) throws java.io.IOException
+            {
+                try
+                {
+                    stall.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+        };
+        start(engineConfig().withRingSize(4), TransportConfig.ipc(null), context -> { });
+        try
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+            final CommandEncoder encoder = new CommandEncoder().wrap(buffer, 0);
+            final int length = encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, 1, "nope");
+            await(() -> !engine.offer(buffer, 0, length), Duration.ofSeconds(10), "the ring full");
+            // A poller of our own on a private stream, driven by hand: the transport's thread never sees it.
+            final io.aeron.Subscription privateIngress = aeron.addSubscription("aeron:ipc", 4242);
+            final io.aeron.ExclusivePublication privateCommands = aeron.addExclusivePublication("aeron:ipc", 4242);
+            await(privateCommands::isConnected, Duration.ofSeconds(10), "private stream connected");
+            final IngressPoller poller = new IngressPoller(privateIngress, engine, 10,
+                new FaultAnswers(engine, (EgressPublisher)transport.egressSink()));
+            final BatchWriter message = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
+            assertTrue(message.append(buffer, 0, length));
+            await(() -> privateCommands.offer(message.buffer(), 0, message.length()) > 0, Duration.ofSeconds(10),
+                "message offered");
+            int work = 0;
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (poller.aborts.get() == 0 && System.nanoTime() < deadline)
+            {
+                work = poller.doWork();
+            }
+            assertTrue(poller.aborts.get() > 0, "the poller never met the full ring");
+            // Aeron counts no ABORTed fragment; counting it as no work would deepen the poller's parks (up to 16 ms)
+            // while back-pressured, and it would sleep on after the ring drains.
+            assertTrue(work > 0, "a full ring is work waiting, not silence");
+            privateIngress.close();
+            privateCommands.close();
+        }
+        finally
+        {
+            stall.countDown();
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void aFaultedEngineAnswersEveryCommandWithEngineFaultAndTellsEveryEdgeOnce() throws Exception
     {
         final java.util.concurrent.atomic.AtomicBoolean diskFull = new java.util.concurrent.atomic.AtomicBoolean();
