@@ -12,6 +12,10 @@ public final class AeronChannels
     public static final int INGRESS_STREAM_ID = 1001;
     /** Events, engine to edges. */
     public static final int EGRESS_STREAM_ID = 1002;
+    /** Commands as journaled, with their epoch, and heartbeats: primary to standby. */
+    public static final int REPLICATION_STREAM_ID = 1003;
+    /** Acknowledgements and heartbeats: standby to primary. */
+    public static final int REPLICATION_ACK_STREAM_ID = 1004;
     /** Engine and edges in one host's media driver. */
     public static final String IPC = "aeron:ipc";
 

@@ -51,6 +51,7 @@ public final class CommandDecoder
             case MessageTypes.CANCEL_ORDER -> ids(ORDER_FIXED, 1, 1, 0, 0);
             case MessageTypes.QUERY_ORDER -> ids(ORDER_FIXED, 1, 0, 0, 0);
             case MessageTypes.CONFIRM_ORDER -> ids(ORDER_FIXED, 0, 0, 0, 0);
+            case MessageTypes.NEW_EPOCH -> ids(EPOCH_FIXED, 0, 0, 0, 0);
             default -> ids(HEADER_LENGTH, 0, 0, 0, 0);
         };
     }
@@ -117,6 +118,12 @@ public final class CommandDecoder
     public long timestamp()
     {
         return buffer.getLong(offset + TIMESTAMP);
+    }
+
+    /** NEW_EPOCH: the epoch that begins. */
+    public long epoch()
+    {
+        return buffer.getLong(offset + EPOCH_VALUE);
     }
 
     public int stock()

@@ -100,6 +100,14 @@ public final class CommandEncoder
         return putId(ORDER_FIXED, userId);
     }
 
+    /** NEW_EPOCH: the engine that becomes primary starts {@code epoch} (written by the engine, never by clients). */
+    public int newEpoch(final long epoch)
+    {
+        header(MessageTypes.NEW_EPOCH, 0, 0);
+        buffer.putLong(offset + EPOCH_VALUE, epoch);
+        return EPOCH_FIXED;
+    }
+
     /** EXPIRE_RESERVATIONS, SNAPSHOT or QUERY_ENGINE: header only. */
     public int control(final short type, final int sourceId, final long correlationId)
     {

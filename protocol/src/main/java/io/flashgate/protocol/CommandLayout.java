@@ -32,6 +32,9 @@ final class CommandLayout
     static final int ORDER_ID = 32;
     static final int ORDER_FIXED = 40;
 
+    static final int EPOCH_VALUE = 32;
+    static final int EPOCH_FIXED = 40;
+
     private CommandLayout()
     {
     }

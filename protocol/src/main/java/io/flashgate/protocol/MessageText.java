@@ -48,6 +48,7 @@ public final class MessageText
             case MessageTypes.CANCEL_ORDER, MessageTypes.QUERY_ORDER -> json.num("orderId", c.orderId())
                 .str("userId", c.userId());
             case MessageTypes.CONFIRM_ORDER -> json.num("orderId", c.orderId());
+            case MessageTypes.NEW_EPOCH -> json.num("epoch", c.epoch());
             default ->
             {
                 // EXPIRE_RESERVATIONS, SNAPSHOT: the header says it all

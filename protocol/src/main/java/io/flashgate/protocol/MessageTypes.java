@@ -22,7 +22,13 @@ public final class MessageTypes
     public static final short QUERY_ORDER = 12;
     /** The engine's figures (sequence, durable sequence, role); changes no state. */
     public static final short QUERY_ENGINE = 13;
-    static final short MAX_COMMAND = 13;
+    /**
+     * A new epoch begins (an engine became a pair's primary): journaled and replicated like any command, so replay
+     * and the standby see every promotion at its sequence. Only an engine writes it; its receiver refuses it from
+     * clients. Body: the epoch.
+     */
+    public static final short NEW_EPOCH = 14;
+    static final short MAX_COMMAND = 14;
 
     /** Reply to a purchase that reserved stock (HTTP 201). */
     public static final short ORDER_ACCEPTED = 101;
@@ -78,6 +84,7 @@ public final class MessageTypes
             case QUERY_SALE -> "QUERY_SALE";
             case QUERY_ORDER -> "QUERY_ORDER";
             case QUERY_ENGINE -> "QUERY_ENGINE";
+            case NEW_EPOCH -> "NEW_EPOCH";
             case ORDER_ACCEPTED -> "ORDER_ACCEPTED";
             case ORDER_REPLAYED -> "ORDER_REPLAYED";
             case ORDER_CANCELLED -> "ORDER_CANCELLED";

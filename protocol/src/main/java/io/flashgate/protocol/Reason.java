@@ -31,9 +31,20 @@ public enum Reason
      * Not the command's fault: the engine stopped taking commands after a journal I/O error and nothing was done
      * (HTTP 503 OVERLOADED; docs/ARCHITECTURE.md, "Faults"). Sent by the faulted engine's receiver, never journaled.
      */
-    ENGINE_FAULT(18);
+    ENGINE_FAULT(18),
+    /**
+     * Not the command's fault: this engine does not take commands because it is not the pair's primary (a standby,
+     * or an old primary fenced by a newer epoch). Nothing was done; the edge answers 503 OVERLOADED and sends to the
+     * engine of the highest epoch. Sent by the engine's receiver, never journaled.
+     */
+    NOT_PRIMARY(19),
+    /**
+     * Not the command's fault: a primary in synchronous mode without a standby in sync releases nothing
+     * (docs/ARCHITECTURE.md, "Hot standby"); nothing was done (HTTP 503 OVERLOADED). Never journaled.
+     */
+    STANDBY_ABSENT(20);
 
-    private static final Reason[] BY_CODE = new Reason[19];
+    private static final Reason[] BY_CODE = new Reason[21];
 
     static
     {

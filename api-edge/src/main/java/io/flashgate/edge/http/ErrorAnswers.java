@@ -43,6 +43,8 @@ final class ErrorAnswers
             case INVALID_QUANTITY, INVALID_ARGUMENT, MALFORMED -> ApiError.badRequest(reason.name().toLowerCase());
             case UNKNOWN_TYPE, UNSUPPORTED_VERSION, TOO_LONG -> new ApiError(502, "ENGINE_ERROR", reason.name());
             case ENGINE_FAULT -> ApiError.overloaded("engine stopped after a journal fault; retry shortly");
+            case NOT_PRIMARY -> ApiError.overloaded("the engine is switching over to its standby; retry shortly");
+            case STANDBY_ABSENT -> ApiError.overloaded("the engine waits for its standby; retry shortly");
         };
     }
 
