@@ -227,6 +227,18 @@ public final class CommandDecoder
     }
 
     /** Type of any message in the encoding, read without validation. */
+    /** The sequence stamped in a command's header, without validating it. */
+    public static long sequenceOf(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + SEQUENCE);
+    }
+
+    /** NEW_EPOCH's epoch, without validating the command. */
+    public static long epochOf(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + EPOCH_VALUE);
+    }
+
     public static short typeOf(final DirectBuffer buffer, final int offset)
     {
         return buffer.getShort(offset + TYPE);

@@ -121,6 +121,27 @@ public final class EventEncoder
         return true;
     }
 
+    /**
+     * Writes what only the pair knows into an ENGINE_STATUS event as it is released or answered: the engine's role
+     * in its pair and its standby as it sees it (business logic knows the epoch, not the role).
+     *
+     * @return true if the event was an ENGINE_STATUS (and was stamped).
+     */
+    public static boolean stampPairFigures(final MutableDirectBuffer buffer, final int offset, final int length,
+        final EngineRole role, final StandbyState standbyState, final long standbyAckedSequence,
+        final long standbyLagRecords)
+    {
+        if (length != ENGINE_STATUS_LENGTH || buffer.getShort(offset + TYPE) != MessageTypes.ENGINE_STATUS)
+        {
+            return false;
+        }
+        buffer.putByte(offset + ENGINE_ROLE, role.code());
+        buffer.putByte(offset + ENGINE_STANDBY_STATE, standbyState.code());
+        buffer.putLong(offset + ENGINE_STANDBY_ACKED, standbyAckedSequence);
+        buffer.putLong(offset + ENGINE_STANDBY_LAG, standbyLagRecords);
+        return true;
+    }
+
     private int putId(final int at, final DirectBuffer src, final int srcOffset, final int length)
     {
         buffer.putByte(offset + at, (byte)length);

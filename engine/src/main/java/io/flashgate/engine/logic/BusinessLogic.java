@@ -50,6 +50,7 @@ public final class BusinessLogic
     final Long2LongHashMap liveUnits;
     /** Latest command time seen; time never goes backwards even if stamps from two producers cross. */
     long now = Long.MIN_VALUE;
+    final EpochHistory epochs = new EpochHistory();
 
     private EventSink sink;
 
@@ -98,6 +99,7 @@ public final class BusinessLogic
             case MessageTypes.EXPIRE_RESERVATIONS -> expireAll();
             case MessageTypes.SNAPSHOT -> ack(command.sequence());
             case MessageTypes.QUERY_ENGINE -> engineStatus();
+            case MessageTypes.NEW_EPOCH -> newEpoch();
             default -> reject(Reason.UNKNOWN_TYPE);
         }
     }
@@ -493,14 +495,36 @@ public final class BusinessLogic
     }
 
     /**
-     * The engine's figures as business logic knows them: every command up to this query applied, no standby yet.
-     * The egress writes the live current and durable sequences in as it releases the reply.
+     * The engine's figures as business logic knows them: every command up to this query applied, and the epoch.
+     * Whoever releases the reply writes in the live sequences and the pair's figures (role, standby).
      */
     private void engineStatus()
     {
         header(MessageTypes.ENGINE_STATUS);
         final long sequence = command.sequence();
-        sink.onEvent(scratch, 0, event.engineStatus(EngineRole.SOLO, 0, sequence, sequence, StandbyState.ABSENT, 0, 0));
+        sink.onEvent(scratch, 0,
+            event.engineStatus(EngineRole.SOLO, epochs.current(), sequence, sequence, StandbyState.ABSENT, 0, 0));
+    }
+
+    /**
+     * A promotion, journaled (docs/ARCHITECTURE.md, "Hot standby and failover"): only an engine writes it (source 0)
+     * and only ever upwards; anything else is refused and changes nothing. ACK carries the epoch now in force.
+     */
+    private void newEpoch()
+    {
+        if (command.sourceId() != 0 || command.epoch() <= epochs.current())
+        {
+            reject(Reason.INVALID_ARGUMENT);
+            return;
+        }
+        epochs.begin(command.epoch(), command.sequence());
+        ack(command.epoch());
+    }
+
+    /** The epochs this history went through, for the pair (which epoch a journal is in, where a tail diverges). */
+    public EpochHistory epochs()
+    {
+        return epochs;
     }
 
     private void header(final short type)

@@ -14,7 +14,8 @@ import org.agrona.MutableDirectBuffer;
 public final class StateSnapshot
 {
     private static final int MAGIC = 0x534E4746; // "FGNS"
-    private static final int FORMAT_VERSION = 1;
+    /** 2 added the epoch history after the clock; 1 (no epochs: an engine never in a pair) is still read. */
+    private static final int FORMAT_VERSION = 2;
 
     private StateSnapshot()
     {
@@ -25,6 +26,13 @@ public final class StateSnapshot
     {
         final Writer w = new Writer(out);
         w.putInt(MAGIC).putInt(FORMAT_VERSION).putLong(logic.now);
+        final EpochHistory epochs = logic.epochs;
+        final int epochCount = epochs.size();
+        w.putInt(epochCount);
+        for (int i = 0; i < epochCount; i++)
+        {
+            w.putLong(epochs.epochAt(i)).putLong(epochs.startAt(i));
+        }
 
         final int saleCount = logic.saleIds.size();
         w.putInt(saleCount);
@@ -66,11 +74,23 @@ public final class StateSnapshot
             throw new IllegalArgumentException("not a Flashgate engine snapshot");
         }
         final int version = r.getInt();
-        if (version != FORMAT_VERSION)
+        if (version != FORMAT_VERSION && version != 1)
         {
             throw new IllegalArgumentException("unsupported engine snapshot version " + version);
         }
         final long now = r.getLong();
+        final int epochCount = version == 1 ? 0 : r.getInt();
+        if (epochCount < 0 || epochCount > 1_000_000)
+        {
+            throw new IllegalArgumentException("engine snapshot lists " + epochCount + " epochs");
+        }
+        final long[] epochValues = new long[epochCount];
+        final long[] epochStarts = new long[epochCount];
+        for (int i = 0; i < epochCount; i++)
+        {
+            epochValues[i] = r.getLong();
+            epochStarts[i] = r.getLong();
+        }
         final int saleCount = r.getInt();
         final Sale[] sales = new Sale[Math.max(8, saleCount)];
         final IdStore saleIds = new IdStore(false, 16);
@@ -101,6 +121,10 @@ public final class StateSnapshot
         final int orderCount = r.getInt(r.position + skipIds(in, r.position, userCount));
         final BusinessLogic logic = new BusinessLogic(Math.max(userCount, orderCount));
         logic.now = now;
+        for (int i = 0; i < epochCount; i++)
+        {
+            logic.epochs.begin(epochValues[i], epochStarts[i]);
+        }
         logic.sales = sales;
         for (int i = 0; i < saleCount; i++)
         {

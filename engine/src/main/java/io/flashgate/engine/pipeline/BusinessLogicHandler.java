@@ -27,8 +27,11 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
     /** Snapshot writes that failed; each is retried at the next snapshot interval. Read by any thread. */
     final AtomicLong snapshotFailures = new AtomicLong();
 
-    BusinessLogicHandler(final BusinessLogic logic, final SnapshotStore snapshots)
+    private final PairView pair;
+
+    BusinessLogicHandler(final BusinessLogic logic, final SnapshotStore snapshots, final PairView pair)
     {
+        this.pair = pair;
         this.logic = logic;
         this.snapshots = snapshots;
     }
@@ -39,7 +42,8 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
         this.slot = slot;
         slot.eventsLength = 0;
         logic.onCommand(slot.command, 0, slot.commandLength, this);
-        if (slot.commandLength >= 2 && CommandDecoder.typeOf(slot.command, 0) == MessageTypes.SNAPSHOT)
+        if (slot.commandLength >= 2 && CommandDecoder.typeOf(slot.command, 0) == MessageTypes.SNAPSHOT &&
+            pair.writesSnapshots())
         {
             writeSnapshot(slot.sequence);
         }

@@ -53,6 +53,19 @@ final class CommandSlot
         }
     }
 
+    /** Writes the pair's figures into this command's ENGINE_STATUS reply (see {@link Egress}). */
+    void stampPairFigures(final io.flashgate.protocol.EngineRole role, final io.flashgate.protocol.StandbyState state,
+        final long ackedSequence, final long lagRecords)
+    {
+        int at = 0;
+        while (at < eventsLength)
+        {
+            final int length = events.getInt(at);
+            EventEncoder.stampPairFigures(events, at + LENGTH_PREFIX, length, role, state, ackedSequence, lagRecords);
+            at += LENGTH_PREFIX + length;
+        }
+    }
+
     void forEachEvent(final io.flashgate.engine.logic.EventSink sink)
     {
         int at = 0;

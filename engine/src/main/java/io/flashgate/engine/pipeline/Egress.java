@@ -22,11 +22,17 @@ final class Egress implements EventHandler<CommandSlot>
     private final EventSink sink;
     private final AtomicLong durableSequence;
     private final LongSupplier currentSequence;
+    private final PairView pair;
+    /** Results of commands before this sequence are not released (a standby's; see Engine#releaseResultsFrom). */
+    final AtomicLong releaseFrom;
     /** For metrics: the last command whose results went out; written once per batch. */
     final AtomicLong releasedSequence = new AtomicLong();
 
-    Egress(final EventSink sink, final AtomicLong durableSequence, final LongSupplier currentSequence)
+    Egress(final EventSink sink, final AtomicLong durableSequence, final LongSupplier currentSequence,
+        final PairView pair)
     {
+        this.pair = pair;
+        this.releaseFrom = new AtomicLong(pair.role() == io.flashgate.protocol.EngineRole.STANDBY ? Long.MAX_VALUE : 0);
         this.sink = sink;
         this.durableSequence = durableSequence;
         this.currentSequence = currentSequence;
@@ -35,13 +41,18 @@ final class Egress implements EventHandler<CommandSlot>
     @Override
     public void onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch)
     {
-        if (slot.isCommand(MessageTypes.QUERY_ENGINE))
+        if (slot.sequence >= releaseFrom.get())
         {
-            // The journaller passed this slot, so the durable sequence is at least the query's own.
-            slot.stampEngineFigures(Math.max(slot.sequence, currentSequence.getAsLong()),
-                Math.max(slot.sequence, durableSequence.get()));
+            if (slot.isCommand(MessageTypes.QUERY_ENGINE))
+            {
+                // The journaller passed this slot, so the durable sequence is at least the query's own.
+                final long current = Math.max(slot.sequence, currentSequence.getAsLong());
+                slot.stampEngineFigures(current, Math.max(slot.sequence, durableSequence.get()));
+                final long acked = pair.standbyAckedSequence();
+                slot.stampPairFigures(pair.role(), pair.standbyState(), acked, acked == 0 ? 0 : Math.max(0, current - acked));
+            }
+            slot.forEachEvent(sink);
         }
-        slot.forEachEvent(sink);
         if (endOfBatch)
         {
             sink.onBatchEnd();

@@ -74,12 +74,17 @@ public final class Engine implements AutoCloseable
     private final AtomicLong refusedOffers = new AtomicLong();
     private final BusinessLogicHandler logicHandler;
     private final FaultReport faults = new FaultReport();
+    private final PairView pair;
+    private final ReplicationStage replication;
+    private final List<String> stageThreads;
 
-    private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io)
-        throws IOException
+    private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io,
+        final PairView pair, final ReplicationStage replication) throws IOException
     {
         this.config = config;
         this.clock = clock;
+        this.pair = pair;
+        this.replication = replication;
         this.journal = Journal.open(new JournalConfig(config.journalDirectory(), config.segmentSizeBytes(),
             1024 * 1024, config.flushPolicy()), io);
         final SnapshotStore snapshots = new SnapshotStore(config.snapshotDirectory(), io);
@@ -103,21 +108,30 @@ public final class Engine implements AutoCloseable
         log.log(System.Logger.Level.INFO, recovered.describe());
 
         final WaitStrategy waitStrategy = WaitStrategies.of(config.waitChoice());
-        disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(), ProducerType.MULTI,
-            waitStrategy);
+        stageThreads = replication == null ? List.of("flashgate-journaller", "flashgate-logic", "flashgate-egress") :
+            List.of("flashgate-journaller", "flashgate-logic", "flashgate-replicator", "flashgate-egress");
+        disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(stageThreads),
+            ProducerType.MULTI, waitStrategy);
         // A journal fault is caught inside the journaller, which stalls (see Journaller): nothing after the last
         // durable command is ever released. Anything else that escapes a stage ends that stage's thread.
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
         journaller = new Journaller(journal, this::journalFailed);
-        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots);
-        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence);
-        // The stages in parallel after the receiver, then the egress gated on all of them (invariant 3). A standby's
-        // replicator (docs/ARCHITECTURE.md, "Hot standby and failover") joins the first group here, its sequence
-        // advancing only as the standby acknowledges, so the egress then waits for it too and nothing else changes.
-        // No standby (standby.enabled=false, the only choice today): no replicator stage and no thread for it.
-        disruptor
-            .handleEventsWith(journaller, logicHandler)
-            .then(egress);
+        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
+        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair);
+        // The stages in parallel after the receiver, then the egress gated on all of them (invariant 3). The pair's
+        // replicator (docs/ARCHITECTURE.md, "Hot standby and failover") is in the first group: its sequence advances
+        // only as the standby acknowledges (synchronous mode), so the egress waits for it too and nothing else
+        // changes. An engine outside a pair has no replicator stage and no thread for it.
+        if (replication == null)
+        {
+            disruptor.handleEventsWith(journaller, logicHandler).then(egress);
+        }
+        else
+        {
+            final ReplicatorHandler replicator = new ReplicatorHandler(replication);
+            disruptor.handleEventsWith(journaller, logicHandler, replicator).then(egress);
+            disruptor.handleExceptionsFor(replicator).with(new StoppedJournallerHandler());
+        }
         disruptor.handleExceptionsFor(journaller).with(new StoppedJournallerHandler());
         ring = disruptor.start();
         if (waitStrategy instanceof ParkingWaitStrategy parking)
@@ -136,21 +150,31 @@ public final class Engine implements AutoCloseable
     /** Recovers from {@code config.dataDirectory()} and starts the pipeline; results go to {@code sink} on the egress thread. */
     public static Engine start(final EngineConfig config, final EventSink sink) throws IOException
     {
-        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL);
+        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, PairView.SOLO, null);
+    }
+
+    /**
+     * One engine of a pair: {@code pair} tells its role, {@code replication} is its replicator stage (docs/
+     * ARCHITECTURE.md, "Hot standby and failover"). A standby's results are held back ({@link #releaseResultsFrom}).
+     */
+    public static Engine startPaired(final EngineConfig config, final EventSink sink, final PairView pair,
+        final ReplicationStage replication) throws IOException
+    {
+        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, pair, replication);
     }
 
     /** As {@link #start(EngineConfig, EventSink)} with a clock of the caller's (tests drive time). */
     public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock)
         throws IOException
     {
-        return new Engine(config, sink, clock, JournalIo.REAL);
+        return new Engine(config, sink, clock, JournalIo.REAL, PairView.SOLO, null);
     }
 
     /** As {@link #start(EngineConfig, EventSink, EpochClock)} with a hook before each disk write (tests fail it). */
     public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock,
         final JournalIo io) throws IOException
     {
-        return new Engine(config, sink, clock, io);
+        return new Engine(config, sink, clock, io, PairView.SOLO, null);
     }
 
     /**
@@ -220,6 +244,70 @@ public final class Engine implements AutoCloseable
         return true;
     }
 
+    /**
+     * A standby's receiver: takes one record as the primary journaled it (its sequence and time already stamped,
+     * never restamped: the standby applies the primary's clock), which must be the next sequence of this engine.
+     * One thread only (the pair link); never blocks.
+     *
+     * @return false if the ring is full (try again), the engine is faulted or closed.
+     * @throws IllegalStateException if {@code sequence} is not the next one: records must come without gaps.
+     */
+    public boolean offerReplicated(final DirectBuffer buffer, final int offset, final int length, final long sequence)
+    {
+        if (!running || faults.current() != null)
+        {
+            return false;
+        }
+        if (sequence != lastPublishedSequence() + 1)
+        {
+            throw new IllegalStateException("record " + sequence + " offered after " + lastPublishedSequence());
+        }
+        final long ringSequence;
+        try
+        {
+            ringSequence = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        final CommandSlot slot = ring.get(ringSequence);
+        final int copied = Math.max(0, Math.min(length, CommandSlot.CAPACITY));
+        slot.command.putBytes(0, buffer, offset, copied);
+        slot.commandLength = copied;
+        slot.sequence = baseSequence + 1 + ringSequence;
+        ring.publish(ringSequence);
+        return true;
+    }
+
+    /**
+     * Results of commands from {@code sequence} on go to the sink; those before it are applied and journaled but not
+     * released. A standby starts with {@link Long#MAX_VALUE} (it answers nobody); its promotion sets the sequence of
+     * its first own command. Any thread.
+     */
+    public void releaseResultsFrom(final long sequence)
+    {
+        egress.releaseFrom.set(sequence);
+    }
+
+    /** The live business logic's epochs (read-only use from other threads: {@link io.flashgate.engine.logic.EpochHistory}). */
+    public io.flashgate.engine.logic.EpochHistory epochs()
+    {
+        return recovered.logic().epochs();
+    }
+
+    /** Where this engine stands in its pair ({@link PairView#SOLO} outside one). */
+    public PairView pair()
+    {
+        return pair;
+    }
+
+    /** The last command made durable in this engine's journal; any thread. */
+    public long durableSequence()
+    {
+        return Math.max(baseSequence, journaller.durableSequence.get());
+    }
+
     /** The slots a message of commands may take at most: {@link #offerAll} refuses more. */
     public int ringSize()
     {
@@ -248,6 +336,16 @@ public final class Engine implements AutoCloseable
         return offerControl(MessageTypes.SNAPSHOT);
     }
 
+    /**
+     * Journals the start of {@code epoch} (a promotion: docs/ARCHITECTURE.md, "Hot standby and failover") as the
+     * next command. The pair's link calls it while no one else offers, so the record takes the next sequence.
+     */
+    public synchronized boolean beginEpoch(final long epoch)
+    {
+        final int length = controlEncoder.wrap(controlBuffer, 0).newEpoch(epoch);
+        return offer(controlBuffer, 0, length);
+    }
+
     private synchronized boolean offerControl(final short type)
     {
         final int length = controlEncoder.wrap(controlBuffer, 0).control(type, 0, 0);
@@ -268,6 +366,10 @@ public final class Engine implements AutoCloseable
             catch (final InterruptedException ex)
             {
                 return;
+            }
+            if (!pair.ownsClock())
+            {
+                continue; // a standby applies the primary's ticks and snapshot commands, never its own
             }
             if (config.tickIntervalMillis() > 0)
             {
@@ -366,11 +468,16 @@ public final class Engine implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        if (faults.current() != null)
+        if (faults.current() != null || (replication != null && replication.isHolding()))
         {
-            // The journaller is stalled and never drains: stop the stages, then let it end (by throwing).
+            // The journaller is stalled, or the replicator holds a batch the standby never acknowledged: neither
+            // drains. Stop the stages, then let them end (by throwing), so nothing held is ever released.
             disruptor.halt();
             journaller.close();
+            if (replication != null)
+            {
+                replication.close();
+            }
         }
         else
         {
@@ -382,22 +489,29 @@ public final class Engine implements AutoCloseable
             {
                 disruptor.halt();
                 journaller.close();
+                if (replication != null)
+                {
+                    replication.close();
+                }
             }
         }
         journal.close();
     }
 
-    /** The Disruptor starts one thread per stage, in the order the stages are wired above: these are their names. */
-    static final List<String> STAGE_THREADS = List.of("flashgate-journaller", "flashgate-logic", "flashgate-egress");
+    /** The Disruptor starts one thread per stage, in the order the stages are wired: these are their names. */
+    List<String> stageThreads()
+    {
+        return stageThreads;
+    }
 
-    private static ThreadFactory threadFactory()
+    private static ThreadFactory threadFactory(final List<String> names)
     {
         final AtomicInteger next = new AtomicInteger();
         return runnable ->
         {
             final int index = next.getAndIncrement();
             final Thread thread = new Thread(runnable,
-                index < STAGE_THREADS.size() ? STAGE_THREADS.get(index) : "flashgate-pipeline-" + index);
+                index < names.size() ? names.get(index) : "flashgate-pipeline-" + index);
             thread.setDaemon(true);
             // A journaller stopped after its fault ends its thread quietly: the fault was logged once already.
             thread.setUncaughtExceptionHandler((t, ex) ->

@@ -1,6 +1,5 @@
 package io.flashgate.engine.transport;
 
-import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.protocol.BatchWriter;
@@ -15,16 +14,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The engine's egress sink over Aeron: gathers the events of one ring batch into one message ({@link BatchWriter}
  * framing) and publishes it at the end of the batch, or sooner when the next event would not fit in one
- * fragment ({@link ExclusivePublication#maxPayloadLength()}, so no message is split and reassembled). At moderate
+ * fragment ({@link Publication#maxPayloadLength()}, so no message is split and reassembled). At moderate
  * rates a batch holds one command's events and goes out at once; under load many replies share one offer, one
  * datagram and one poll at each edge.
  *
  * <p>A back-pressured message is retried for a bounded time, then dropped and its events counted: the engine
- * never stalls on a slow edge. Called on the engine's egress thread only (single writer to the publication).
+ * never stalls on a slow edge. Called on one thread only (its buffer is its own); the publication itself is concurrent, so the egress thread
+ * and the ingress thread's direct answers ({@link RefusalAnswers}) each have their own.
  */
 final class EgressPublisher implements EventSink
 {
-    private final ExclusivePublication publication;
+    private final Publication publication;
     private final long retryNanos;
     private final IdleStrategy retryIdle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
     private final BatchWriter batch;
@@ -32,7 +32,7 @@ final class EgressPublisher implements EventSink
     final AtomicLong messages = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
 
-    EgressPublisher(final ExclusivePublication publication, final long retryNanos)
+    EgressPublisher(final Publication publication, final long retryNanos)
     {
         this.publication = publication;
         this.retryNanos = retryNanos;

@@ -1,7 +1,7 @@
 package io.flashgate.engine.transport;
 
 import io.aeron.Aeron;
-import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.pipeline.Engine;
@@ -35,7 +35,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class EngineTransport implements AutoCloseable
 {
     private final TransportConfig config;
-    private final ExclusivePublication egress;
+    private final Publication egress;
     private final Subscription ingress;
     private final EgressPublisher sink;
     private IngressPoller poller;
@@ -46,11 +46,12 @@ public final class EngineTransport implements AutoCloseable
     private EngineTransport(final Aeron aeron, final TransportConfig config)
     {
         this.config = config;
-        ExclusivePublication publication = null;
+        Publication publication = null;
         Subscription subscription = null;
         try
         {
-            publication = aeron.addExclusivePublication(config.egressChannel(), config.egressStreamId());
+            // Concurrent: the egress thread releases results, and the ingress thread answers at once what it refuses.
+            publication = aeron.addPublication(config.egressChannel(), config.egressStreamId());
             subscription = aeron.addSubscription(config.ingressChannel(), config.ingressStreamId());
         }
         catch (final RuntimeException ex)
@@ -90,7 +91,8 @@ public final class EngineTransport implements AutoCloseable
             throw new IllegalStateException("already started");
         }
         this.engine = engine;
-        poller = new IngressPoller(ingress, engine, config.fragmentLimit(), new FaultAnswers(engine, sink));
+        poller = new IngressPoller(ingress, engine, config.fragmentLimit(), new FaultAnswers(engine, sink),
+            new RefusalAnswers(engine, new EgressPublisher(egress, config.egressRetry().toNanos())));
         runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null, poller);
         AgentRunner.startOnThread(runner, runnable ->
         {

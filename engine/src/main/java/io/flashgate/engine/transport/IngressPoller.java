@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A message that is torn (a frame running past its end) or holds more commands than the ring has slots cannot
  * come from a gateway: it is dropped whole and counted, and the next message is read afresh.
  *
- * <p>A faulted engine ({@link Engine#fault()}) takes nothing: {@link FaultAnswers} refuses each command at once.
+ * <p>A faulted engine ({@link Engine#fault()}) takes nothing: {@link FaultAnswers} refuses each command at once. Nor
+ * does an engine that is not its pair's releasing primary ({@link RefusalAnswers}).
  */
 final class IngressPoller implements Agent, ControlledFragmentHandler
 {
@@ -30,14 +31,16 @@ final class IngressPoller implements Agent, ControlledFragmentHandler
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
     private final BatchReader commands = new BatchReader();
     private final FaultAnswers faultAnswers;
+    private final RefusalAnswers refusals;
     final AtomicLong received = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
     final AtomicLong aborts = new AtomicLong();
     final AtomicLong malformed = new AtomicLong();
 
     IngressPoller(final Subscription ingress, final Engine engine, final int fragmentLimit,
-        final FaultAnswers faultAnswers)
+        final FaultAnswers faultAnswers, final RefusalAnswers refusals)
     {
+        this.refusals = refusals;
         this.faultAnswers = faultAnswers;
         this.ingress = ingress;
         this.engine = engine;
@@ -64,6 +67,12 @@ final class IngressPoller implements Agent, ControlledFragmentHandler
         if (count < 1 || count > engine.ringSize())
         {
             malformed.lazySet(malformed.get() + 1);
+            return Action.CONTINUE;
+        }
+        final io.flashgate.protocol.Reason refusal = engine.pair().refusal();
+        if (refusal != null)
+        {
+            refusals.answer(commands, refusal);
             return Action.CONTINUE;
         }
         if (engine.offerAll(commands, count))

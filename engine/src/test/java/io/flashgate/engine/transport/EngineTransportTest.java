@@ -431,7 +431,8 @@ class EngineTransportTest
             final io.aeron.ExclusivePublication privateCommands = aeron.addExclusivePublication("aeron:ipc", 4242);
             await(privateCommands::isConnected, Duration.ofSeconds(10), "private stream connected");
             final IngressPoller poller = new IngressPoller(privateIngress, engine, 10,
-                new FaultAnswers(engine, (EgressPublisher)transport.egressSink()));
+                new FaultAnswers(engine, (EgressPublisher)transport.egressSink()),
+                new RefusalAnswers(engine, (EgressPublisher)transport.egressSink()));
             final BatchWriter message = new BatchWriter(new UnsafeBuffer(new byte[1024]), 1024);
             assertTrue(message.append(buffer, 0, length));
             await(() -> privateCommands.offer(message.buffer(), 0, message.length()) > 0, Duration.ofSeconds(10),

@@ -1,0 +1,104 @@
+package io.flashgate.engine.pair;
+
+import io.aeron.Publication;
+import io.flashgate.journal.JournalReader;
+import io.flashgate.protocol.BatchWriter;
+import io.flashgate.protocol.StandbyState;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The primary's side of catch-up, on the link's thread: sends a standby the records it misses straight from the
+ * primary's journal on disk (read-only, through {@link JournalReader}: no lock the journaller needs), as RECORDS
+ * messages like the live stream's. A round reads from the standby's next sequence up to a limit the link chooses;
+ * the standby keeps the live stream meanwhile, so one or two rounds bring it level however long it was away.
+ */
+final class CatchUp
+{
+    private static final long SEND_PATIENCE_NANOS = 1_000_000_000L;
+
+    private final Path journalDirectory;
+    private final Publication toPeer;
+    private final UnsafeBuffer message;
+    private final BatchWriter records;
+    private long firstInMessage;
+    private long sentUpTo;
+    private boolean gaveUp;
+    /** Records sent by catch-up since start. */
+    long recordsSent;
+
+    CatchUp(final Path journalDirectory, final Publication toPeer)
+    {
+        this.journalDirectory = journalDirectory;
+        this.toPeer = toPeer;
+        final int capacity = toPeer.maxPayloadLength();
+        this.message = new UnsafeBuffer(new byte[capacity]);
+        this.records = new BatchWriter(new UnsafeBuffer(message.byteArray(), PairMessage.HEADER_LENGTH,
+            capacity - PairMessage.HEADER_LENGTH), capacity - PairMessage.HEADER_LENGTH);
+    }
+
+    /**
+     * Sends the journal's records after {@code after} up to {@code upTo} (fewer if the journal does not have them
+     * yet); @return the last sequence sent, or {@code after} if none.
+     */
+    long round(final long after, final long upTo, final PairState state) throws IOException
+    {
+        sentUpTo = after;
+        gaveUp = false;
+        records.reset();
+        final JournalReader reader = JournalReader.open(journalDirectory);
+        if (reader.lastSequence() > after && reader.firstSequence() > after + 1)
+        {
+            throw new IOException("the journal starts at " + reader.firstSequence() + ": the standby needs records " +
+                "after " + after + " (start the standby from a copy of a recent snapshot)");
+        }
+        reader.replay(after, upTo, (sequence, buffer, offset, length) ->
+        {
+            if (gaveUp)
+            {
+                return;
+            }
+            if (!records.fits(length))
+            {
+                send(state);
+            }
+            if (records.isEmpty())
+            {
+                firstInMessage = sequence;
+            }
+            records.append(buffer, offset, length);
+        });
+        send(state);
+        return sentUpTo;
+    }
+
+    private void send(final PairState state)
+    {
+        if (records.isEmpty() || gaveUp)
+        {
+            return;
+        }
+        PairMessage.write(message, PairMessage.RECORDS, state.role(), StandbyState.CATCHING_UP, state.epoch(),
+            firstInMessage, 0);
+        final int length = PairMessage.HEADER_LENGTH + records.length();
+        final long deadline = System.nanoTime() + SEND_PATIENCE_NANOS;
+        long result;
+        while ((result = toPeer.offer(message, 0, length)) < 0)
+        {
+            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED ||
+                System.nanoTime() - deadline >= 0)
+            {
+                gaveUp = true; // the standby went away or cannot take more: the next round starts where it is
+                records.reset();
+                return;
+            }
+            LockSupport.parkNanos(50_000);
+        }
+        sentUpTo = firstInMessage + records.count() - 1;
+        recordsSent += records.count();
+        records.reset();
+    }
+}

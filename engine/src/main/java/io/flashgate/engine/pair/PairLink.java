@@ -1,0 +1,441 @@
+package io.flashgate.engine.pair;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.protocol.EngineRole;
+import io.flashgate.protocol.StandbyState;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
+
+/**
+ * The {@code flashgate-pair} agent: everything one engine says to and hears from the other, on one thread
+ * (docs/ARCHITECTURE.md, "Hot standby and failover").
+ * <ul>
+ *   <li>As standby: takes the primary's records ({@link StandbyIntake}), acknowledges its journal's durable end as
+ *       soon as it moves (and every heartbeat interval), and promotes itself when a primary that said it was in
+ *       sync has been silent for the heartbeat timeout (auto promotion), or when an operator says so.</li>
+ *   <li>As primary (or solo): heartbeats, counts acknowledgements of its own epoch only (waking a held replicator),
+ *       judges the standby (in sync, catching up, absent), fills a standby's gap from the journal ({@link CatchUp}),
+ *       tells a standby whose journal holds an older epoch's unreleased tail where to set it aside, and switches
+ *       between PRIMARY (synchronous) and SOLO as the standby comes and goes.</li>
+ *   <li>Either way: a peer speaking for a newer epoch fences this engine if it was primary, and the owner (see
+ *       {@link PairedEngine}) restarts it as a standby.</li>
+ * </ul>
+ *
+ * <p>One file over 400 lines? No: the standby intake and the catch-up reader are their own classes; what stays here
+ * is the conversation and the role changes, which must be read together to see why they are safe.
+ */
+final class PairLink implements Agent
+{
+    private static final System.Logger LOG = System.getLogger("flashgate.pair");
+    private static final long CATCH_UP_PAUSE_NANOS = 20_000_000L;
+
+    private final PairConfig config;
+    private final PairState state;
+    private final Engine engine;
+    private final Replicator replicator;
+    private final Subscription fromPeer;
+    private final Publication toPeer;
+    private final StandbyIntake intake;
+    private final CatchUp catchUp;
+    private final FragmentAssembler assembler = new FragmentAssembler(this::onMessage);
+    private final UnsafeBuffer out = new UnsafeBuffer(new byte[PairMessage.HEADER_LENGTH]);
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private final LongConsumer onSetAside;
+    private final Runnable onFenced;
+    private final long startedNanos = System.nanoTime();
+    private final boolean mayStartPair;
+
+    private long nextBeatNanos;
+    // standby side
+    private long lastHeardPrimaryNanos;
+    private boolean heardPrimary;
+    private boolean primarySaidInSync;
+    private long primaryEpoch;
+    private long primaryLast;
+    private long lastAckSent = -1;
+    private volatile boolean promoteRequested;
+    private volatile boolean forcePromote;
+    // primary side
+    private long lastHeardStandbyNanos;
+    private boolean standbyHeard;
+    private long standbyNext;
+    /** The standby's next sequence moved with its last acknowledgement (it is taking records). */
+    private boolean standbyProgressed;
+    /** Its journal holds an older epoch's tail this history does not have: no catch-up until it is set aside. */
+    private boolean standbyDiverged;
+    private long lastSentAtLastAck;
+    private boolean standbyLevel;
+    private long lastCatchUpNanos;
+    private long lastSetAsideNanos;
+    private volatile boolean soloRequested;
+    private boolean fencedReported;
+
+    /**
+     * @param mayStartPair true for an engine started as a primary candidate ({@code ops/flashgate engine}): if it hears
+     *                     no primary for a heartbeat timeout it promotes itself; a standby started as such
+     *                     ({@code ops/flashgate standby}) never does until it has been in sync.
+     */
+    PairLink(final PairConfig config, final PairState state, final Engine engine, final Replicator replicator,
+        final Subscription fromPeer, final Publication toPeer, final Path journalDirectory,
+        final boolean mayStartPair, final LongConsumer onSetAside, final Runnable onFenced)
+    {
+        this.config = config;
+        this.state = state;
+        this.engine = engine;
+        this.replicator = replicator;
+        this.fromPeer = fromPeer;
+        this.toPeer = toPeer;
+        this.intake = new StandbyIntake(engine, state);
+        this.catchUp = new CatchUp(journalDirectory, toPeer);
+        this.intervalNanos = config.heartbeatInterval().toNanos();
+        this.timeoutNanos = config.heartbeatTimeout().toNanos();
+        this.mayStartPair = mayStartPair;
+        this.onSetAside = onSetAside;
+        this.onFenced = onFenced;
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = fromPeer.poll(assembler, 64);
+        final long now = System.nanoTime();
+        if (state.role() == EngineRole.STANDBY)
+        {
+            work += standbyDuties(now);
+        }
+        else
+        {
+            work += primaryDuties(now);
+        }
+        return work;
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    private void onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length < PairMessage.HEADER_LENGTH)
+        {
+            return;
+        }
+        final byte kind = PairMessage.kind(buffer, offset);
+        final long epoch = PairMessage.epoch(buffer, offset);
+        final long now = System.nanoTime();
+        if (kind == PairMessage.RECORDS || kind == PairMessage.PRIMARY_BEAT)
+        {
+            onPrimarySpeaking(buffer, offset, length, kind, epoch, now);
+        }
+        else if (kind == PairMessage.STANDBY_ACK)
+        {
+            onStandbyAck(epoch, PairMessage.first(buffer, offset), PairMessage.second(buffer, offset), now);
+        }
+        else if (kind == PairMessage.SET_ASIDE_AFTER && state.role() == EngineRole.STANDBY &&
+            epoch > state.epoch())
+        {
+            final long keepUpTo = PairMessage.first(buffer, offset);
+            if (keepUpTo < engine.lastPublishedSequence())
+            {
+                LOG.log(System.Logger.Level.WARNING, "pair: the primary of epoch " + epoch + " has another history " +
+                    "after sequence " + keepUpTo + "; this journal's tail after it was never released and is set " +
+                    "aside (moved, not deleted), then the standby starts again");
+                onSetAside.accept(keepUpTo);
+            }
+        }
+    }
+
+    private void onPrimarySpeaking(final DirectBuffer buffer, final int offset, final int length, final byte kind,
+        final long epoch, final long now)
+    {
+        if (state.role() != EngineRole.STANDBY)
+        {
+            if (epoch > state.epoch())
+            {
+                fence("a primary of epoch " + epoch);
+            }
+            return; // an older primary: it learns of our epoch from our heartbeats
+        }
+        if (epoch < state.epoch() || epoch < primaryEpoch)
+        {
+            return; // a primary fenced by a newer epoch: acknowledge nothing of it
+        }
+        primaryEpoch = epoch;
+        heardPrimary = true;
+        lastHeardPrimaryNanos = now;
+        if (kind == PairMessage.PRIMARY_BEAT)
+        {
+            primarySaidInSync = PairMessage.standbyState(buffer, offset) == StandbyState.IN_SYNC;
+            primaryLast = PairMessage.first(buffer, offset);
+        }
+        else
+        {
+            intake.onRecords(buffer, offset + PairMessage.HEADER_LENGTH, length - PairMessage.HEADER_LENGTH);
+        }
+    }
+
+    private void onStandbyAck(final long epoch, final long durable, final long next, final long now)
+    {
+        if (state.role() == EngineRole.STANDBY)
+        {
+            return;
+        }
+        if (epoch > state.epoch())
+        {
+            fence("a standby already in epoch " + epoch);
+            return;
+        }
+        lastHeardStandbyNanos = now;
+        standbyHeard = true;
+        if (epoch < state.epoch())
+        {
+            // It has not applied our NEW_EPOCH yet: does its journal hold an older epoch's tail we never had?
+            final long partsAt = engine.epochs().firstSequenceAfter(epoch);
+            standbyDiverged = next - 1 >= partsAt;
+            if (standbyDiverged && now - lastSetAsideNanos > timeoutNanos)
+            {
+                lastSetAsideNanos = now;
+                send(PairMessage.SET_ASIDE_AFTER, partsAt - 1, 0);
+            }
+            standbyProgressed = next > standbyNext;
+            standbyNext = next;
+            standbyLevel = false;
+            state.ignoredAcks.incrementAndGet();
+            return;
+        }
+        standbyDiverged = false;
+        if (durable > engine.lastPublishedSequence())
+        {
+            state.ignoredAcks.incrementAndGet(); // for a sequence never sent: not ours to count
+            return;
+        }
+        if (durable > state.standbyAcked.get())
+        {
+            state.standbyAcked.set(durable);
+            replicator.wake();
+        }
+        // Level with the live stream: it has all that had been sent when its previous acknowledgement came.
+        standbyLevel = next - 1 >= lastSentAtLastAck;
+        lastSentAtLastAck = replicator.lastSent;
+        standbyProgressed = next > standbyNext;
+        standbyNext = next;
+    }
+
+    // ---------------------------------------------------------------- standby
+
+    private int standbyDuties(final long now)
+    {
+        int work = intake.drainRun();
+        final long durable = engine.durableSequence();
+        if (durable != lastAckSent || now - nextBeatNanos >= 0)
+        {
+            send(PairMessage.STANDBY_ACK, durable, intake.next());
+            lastAckSent = durable;
+            nextBeatNanos = now + intervalNanos;
+            work++;
+        }
+        final long silentSince = heardPrimary ? lastHeardPrimaryNanos : startedNanos;
+        final boolean silent = now - silentSince >= timeoutNanos;
+        final boolean eligible = heardPrimary ? primarySaidInSync : mayStartPair;
+        if (promoteRequested || (config.autoPromote() && silent && eligible))
+        {
+            final String why = promoteRequested ? (forcePromote ? "an operator forced it" : "an operator asked") :
+                heardPrimary ? "the primary was silent for " + (now - silentSince) / 1_000_000 + " ms" :
+                "no primary answered within " + (now - silentSince) / 1_000_000 + " ms of start";
+            promoteRequested = false;
+            promote(why);
+            work++;
+        }
+        return work;
+    }
+
+    /** Any thread: an operator's {@code promote}; refused (false) unless in sync, or forced. */
+    boolean requestPromotion(final boolean force)
+    {
+        if (state.role() != EngineRole.STANDBY)
+        {
+            return false;
+        }
+        if (!force && heardPrimary && !primarySaidInSync)
+        {
+            return false;
+        }
+        forcePromote = force;
+        promoteRequested = true;
+        return true;
+    }
+
+    /** Any thread: an operator's {@code solo}: release without a standby until one is in sync again. */
+    boolean requestSolo()
+    {
+        if (state.role() == EngineRole.STANDBY || state.isFenced())
+        {
+            return false;
+        }
+        soloRequested = true;
+        return true;
+    }
+
+    /**
+     * Journals the new epoch as this engine's next command (while nobody else offers: the ingress refuses clients
+     * until the role changes below), releases results from that command on, then takes commands as SOLO.
+     */
+    private void promote(final String why)
+    {
+        final long epoch = config.nextEpochAbove(Math.max(state.epoch(), primaryEpoch));
+        final long first = engine.lastPublishedSequence() + 1;
+        engine.releaseResultsFrom(first);
+        while (!engine.beginEpoch(epoch))
+        {
+            if (!engine.isRunning() || engine.fault() != null)
+            {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        state.epoch(epoch);
+        state.standbyAcked.set(0);
+        state.standbyState(StandbyState.ABSENT);
+        state.role(EngineRole.SOLO);
+        state.promotions.incrementAndGet();
+        standbyHeard = false;
+        standbyNext = 0;
+        LOG.log(System.Logger.Level.WARNING, "pair: promoted to epoch " + epoch + " at sequence " + first + " (" + why +
+            "); releasing alone (SOLO) until a standby is in sync");
+    }
+
+    // ---------------------------------------------------------------- primary
+
+    private int primaryDuties(final long now)
+    {
+        int work = 0;
+        if (now - nextBeatNanos >= 0)
+        {
+            send(PairMessage.PRIMARY_BEAT, engine.lastPublishedSequence(), 0);
+            nextBeatNanos = now + intervalNanos;
+            work++;
+        }
+        if (state.isFenced())
+        {
+            return work;
+        }
+        if (soloRequested)
+        {
+            soloRequested = false;
+            if (state.role() == EngineRole.PRIMARY)
+            {
+                state.soloByOperator(true);
+                state.role(EngineRole.SOLO);
+                replicator.wake();
+                LOG.log(System.Logger.Level.WARNING, "pair: SOLO by an operator: results are released without a " +
+                    "standby (one copy) until a standby is in sync again");
+            }
+        }
+        final boolean alive = standbyHeard && now - lastHeardStandbyNanos < timeoutNanos;
+        if (!alive)
+        {
+            if (state.standbyState() != StandbyState.ABSENT)
+            {
+                LOG.log(System.Logger.Level.WARNING, "pair: standby absent (silent for " + config.heartbeatTimeout()
+                    .toMillis() + " ms)" + (state.role() == EngineRole.PRIMARY &&
+                    config.whenStandbyAbsent() == PairConfig.StandbyAbsence.STOP ?
+                    "; releasing nothing until it is back in sync or an operator runs solo" : ""));
+            }
+            state.standbyState(StandbyState.ABSENT);
+            if (state.role() == EngineRole.PRIMARY && config.whenStandbyAbsent() == PairConfig.StandbyAbsence.SOLO)
+            {
+                state.role(EngineRole.SOLO);
+                replicator.wake();
+            }
+            return work;
+        }
+        work += catchUpIfBehind(now);
+        final boolean covered = state.standbyAcked.get() >= replicator.lastPassedAlone;
+        if (state.role() == EngineRole.SOLO && standbyLevel)
+        {
+            state.role(EngineRole.PRIMARY);
+            state.soloByOperator(false);
+            LOG.log(System.Logger.Level.INFO, "pair: the standby is level with the live stream: synchronous again");
+        }
+        // In sync: synchronous, and everything released alone before is acknowledged. From then on nothing is
+        // released that the standby lacks, so it may take over (a gap only holds the primary back until filled).
+        final StandbyState judged = state.role() == EngineRole.PRIMARY && covered ?
+            StandbyState.IN_SYNC : StandbyState.CATCHING_UP;
+        if (judged != state.standbyState())
+        {
+            LOG.log(System.Logger.Level.INFO, "pair: standby " + judged + " (acknowledged " +
+                state.standbyAcked.get() + ")");
+            state.standbyState(judged);
+        }
+        return work;
+    }
+
+    /** Fills the standby's gap from the journal when it misses records the live stream will not bring again. */
+    private int catchUpIfBehind(final long now)
+    {
+        final long durable = engine.durableSequence();
+        if (standbyNext == 0 || standbyNext > durable || standbyLevel || standbyProgressed || standbyDiverged ||
+            now - lastCatchUpNanos < CATCH_UP_PAUSE_NANOS)
+        {
+            return 0; // level, or taking what the last round sent, or to be set aside first
+        }
+        lastCatchUpNanos = now;
+        try
+        {
+            final long sent = catchUp.round(standbyNext - 1, durable, state);
+            standbyProgressed = true; // judge again once it acknowledges what this round sent
+            return (int)Math.min(Integer.MAX_VALUE, sent - (standbyNext - 1));
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "pair: catch-up from the journal failed: " + ex);
+            return 0;
+        }
+    }
+
+    private void fence(final String by)
+    {
+        if (fencedReported)
+        {
+            return;
+        }
+        fencedReported = true;
+        state.fence();
+        state.standbyState(StandbyState.ABSENT);
+        replicator.wake();
+        LOG.log(System.Logger.Level.WARNING, "pair: fenced by " + by + " (this engine was epoch " + state.epoch() +
+            "): it takes and releases nothing more and starts again as the standby");
+        onFenced.run();
+    }
+
+    private void send(final byte kind, final long first, final long second)
+    {
+        PairMessage.write(out, kind, state.role(), state.standbyState(), state.epoch(), first, second);
+        toPeer.offer(out, 0, PairMessage.HEADER_LENGTH);
+    }
+
+    /** Records catch-up has sent since start. */
+    long catchUpRecords()
+    {
+        return catchUp.recordsSent;
+    }
+
+    /** As standby: how far the primary is ahead of this journal (by its last heartbeat), else 0. */
+    long standbyLag()
+    {
+        return state.role() == EngineRole.STANDBY ? Math.max(0, primaryLast - engine.durableSequence()) : 0;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "flashgate-pair";
+    }
+}

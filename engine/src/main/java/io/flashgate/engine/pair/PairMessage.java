@@ -1,0 +1,88 @@
+package io.flashgate.engine.pair;
+
+import io.flashgate.protocol.EngineRole;
+import io.flashgate.protocol.StandbyState;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The one message format between the two engines of a pair (little-endian flyweight, one stream each way):
+ *
+ * <pre>
+ *  0 kind   1 sender's role   2 standby state (as the primary sees it)   3..7 zero
+ *  8 epoch (the sender's)     16 first value     24 second value         32 records (RECORDS only)
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link #RECORDS}: primary to standby; first value = sequence of the first record; then the journaled records,
+ *       framed as every batch is ({@code io.flashgate.protocol.BatchWriter}).</li>
+ *   <li>{@link #PRIMARY_BEAT}: primary to standby, every heartbeat interval; first value = last sequence it holds.</li>
+ *   <li>{@link #STANDBY_ACK}: standby to primary, whenever its journal's durable end moves and every heartbeat
+ *       interval; first value = durable sequence, second = the next sequence it needs (below it: nothing missing).</li>
+ *   <li>{@link #SET_ASIDE_AFTER}: primary to a standby whose journal holds an older epoch's tail that the primary's
+ *       history does not have; first value = the last sequence both share.</li>
+ * </ul>
+ */
+final class PairMessage
+{
+    static final byte RECORDS = 1;
+    static final byte PRIMARY_BEAT = 2;
+    static final byte STANDBY_ACK = 3;
+    static final byte SET_ASIDE_AFTER = 4;
+
+    static final int HEADER_LENGTH = 32;
+    private static final int KIND = 0;
+    private static final int ROLE = 1;
+    private static final int STANDBY_STATE = 2;
+    private static final int EPOCH = 8;
+    private static final int FIRST = 16;
+    private static final int SECOND = 24;
+
+    private PairMessage()
+    {
+    }
+
+    static int write(final MutableDirectBuffer buffer, final byte kind, final EngineRole role,
+        final StandbyState standbyState, final long epoch, final long first, final long second)
+    {
+        buffer.putByte(KIND, kind);
+        buffer.putByte(ROLE, role.code());
+        buffer.putByte(STANDBY_STATE, standbyState.code());
+        buffer.putByte(3, (byte)0);
+        buffer.putInt(4, 0);
+        buffer.putLong(EPOCH, epoch);
+        buffer.putLong(FIRST, first);
+        buffer.putLong(SECOND, second);
+        return HEADER_LENGTH;
+    }
+
+    static byte kind(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getByte(offset + KIND);
+    }
+
+    static EngineRole role(final DirectBuffer buffer, final int offset)
+    {
+        return EngineRole.fromCode(buffer.getByte(offset + ROLE));
+    }
+
+    static StandbyState standbyState(final DirectBuffer buffer, final int offset)
+    {
+        return StandbyState.fromCode(buffer.getByte(offset + STANDBY_STATE));
+    }
+
+    static long epoch(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + EPOCH);
+    }
+
+    static long first(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + FIRST);
+    }
+
+    static long second(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + SECOND);
+    }
+}

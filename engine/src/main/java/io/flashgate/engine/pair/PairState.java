@@ -1,0 +1,132 @@
+package io.flashgate.engine.pair;
+
+import io.flashgate.engine.pipeline.PairView;
+import io.flashgate.protocol.EngineRole;
+import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.StandbyState;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where one engine stands in its pair, now: written by the pair link's thread (and by an operator's solo/promote,
+ * which the link carries out), read by the ingress (may it take commands?), the replicator (must it wait?), the
+ * egress and metrics. Roles (docs/ARCHITECTURE.md, "Hot standby and failover"):
+ * <ul>
+ *   <li>{@code STANDBY}: applies the primary's records, answers nobody;</li>
+ *   <li>{@code PRIMARY}: takes commands and releases a result only once the standby has acknowledged it;</li>
+ *   <li>{@code SOLO}: takes commands and releases them alone (after a promotion until a standby is in sync, or by
+ *       an operator's {@code solo}, or by {@code pair.whenStandbyAbsent=SOLO}): one copy only.</li>
+ * </ul>
+ * A primary or solo engine that learns of a newer epoch is fenced: it takes and releases nothing more.
+ */
+public final class PairState implements PairView
+{
+    private volatile EngineRole role;
+    private volatile StandbyState standbyState = StandbyState.ABSENT;
+    private volatile boolean fenced;
+    private volatile boolean soloByOperator;
+    /** The epoch this engine acts in (as primary: its own; as standby: the highest it has applied). */
+    private volatile long epoch;
+    final AtomicLong standbyAcked = new AtomicLong();
+    /** Acks ignored: of another epoch, or for sequences never sent. */
+    final AtomicLong ignoredAcks = new AtomicLong();
+    final AtomicLong promotions = new AtomicLong();
+
+    PairState(final EngineRole startRole, final long epoch)
+    {
+        this.role = startRole;
+        this.epoch = epoch;
+    }
+
+    @Override
+    public EngineRole role()
+    {
+        return role;
+    }
+
+    @Override
+    public StandbyState standbyState()
+    {
+        return role == EngineRole.STANDBY ? StandbyState.ABSENT : standbyState;
+    }
+
+    @Override
+    public long standbyAckedSequence()
+    {
+        return standbyAcked.get();
+    }
+
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    /** True once a newer epoch was seen while this engine was primary: it takes and releases nothing more. */
+    public boolean isFenced()
+    {
+        return fenced;
+    }
+
+    /** True while SOLO because an operator said so (shown, logged). */
+    public boolean isSoloByOperator()
+    {
+        return soloByOperator;
+    }
+
+    /** Acknowledgements ignored (another epoch, or a sequence never sent); counted for operators. */
+    public long ignoredAcks()
+    {
+        return ignoredAcks.get();
+    }
+
+    /**
+     * Whether the ingress may hand a client's command to the ring: null if so, else why not (the edge answers 503
+     * and, for NOT_PRIMARY, looks for the engine of the highest epoch).
+     */
+    @Override
+    public Reason refusal()
+    {
+        final EngineRole now = role;
+        if (now == EngineRole.STANDBY || fenced)
+        {
+            return Reason.NOT_PRIMARY;
+        }
+        if (now == EngineRole.PRIMARY && standbyState == StandbyState.ABSENT)
+        {
+            return Reason.STANDBY_ABSENT;
+        }
+        return null;
+    }
+
+    void role(final EngineRole role)
+    {
+        this.role = role;
+    }
+
+    void standbyState(final StandbyState state)
+    {
+        this.standbyState = state;
+    }
+
+    void epoch(final long epoch)
+    {
+        this.epoch = epoch;
+    }
+
+    void fence()
+    {
+        this.fenced = true;
+    }
+
+    void soloByOperator(final boolean solo)
+    {
+        this.soloByOperator = solo;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "role=" + role + " epoch=" + epoch + " standby=" + standbyState() + " acked=" + standbyAcked.get() +
+            (fenced ? " FENCED" : "") + (soloByOperator ? " (solo by operator)" : "");
+    }
+}

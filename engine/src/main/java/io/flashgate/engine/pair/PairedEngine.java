@@ -1,0 +1,238 @@
+package io.flashgate.engine.pair;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.transport.EngineTransport;
+import io.flashgate.engine.transport.TransportConfig;
+import io.flashgate.journal.JournalTail;
+import io.flashgate.journal.SnapshotStore;
+import io.flashgate.protocol.AeronChannels;
+import io.flashgate.protocol.EngineRole;
+import io.flashgate.protocol.IdleChoice;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One engine of a hot-standby pair, wired the one way it is wired everywhere (docs/ARCHITECTURE.md, "Hot standby
+ * and failover"): the peer's channels, the engine with its replicator stage and its {@link PairState}, the edges'
+ * transport, and the {@link PairLink} thread. It starts as a standby; {@code mayStartPair} lets it promote itself
+ * when no primary answers at start ({@code ops/flashgate engine}), otherwise only a primary that was in sync and fell
+ * silent, or an operator, makes it primary.
+ *
+ * <p>When it must start again as a standby (fenced by a newer epoch, or told that its journal's tail after some
+ * sequence was never part of the pair's history), it does so in place, on a thread of its own: everything but the
+ * Aeron client and the peer's channels is closed, the tail is set aside ({@link JournalTail}: moved, never deleted)
+ * with any snapshot beyond it, and the engine starts again from its journal as a standby.
+ */
+public final class PairedEngine implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger("flashgate.pair");
+
+    private final Aeron aeron;
+    private final TransportConfig channels;
+    private final EngineConfig engineConfig;
+    private final PairConfig config;
+    private final IdleChoice idle;
+    private final Publication toPeer;
+    private final Subscription fromPeer;
+    private volatile Running running;
+    private volatile boolean closed;
+    private volatile int restarts;
+
+    private record Running(PairState state, Engine engine, EngineTransport transport, PairLink link,
+        AgentRunner runner)
+    {
+    }
+
+    private PairedEngine(final Aeron aeron, final TransportConfig channels, final EngineConfig engineConfig,
+        final PairConfig config, final IdleChoice idle)
+    {
+        this.aeron = aeron;
+        this.channels = channels;
+        this.engineConfig = engineConfig;
+        this.config = config;
+        this.idle = idle;
+        // A larger MTU than the edges' streams: one datagram carries a whole ring batch on a LAN or loopback.
+        this.toPeer = aeron.addPublication(AeronChannels.udpIngress(config.peer()) + "|mtu=8192|term-length=4m",
+            AeronChannels.REPLICATION_STREAM_ID);
+        this.fromPeer = aeron.addSubscription(AeronChannels.udpIngress(config.listen()),
+            AeronChannels.REPLICATION_STREAM_ID);
+    }
+
+    /**
+     * Starts one engine of a pair on the process's Aeron client (not closed by this).
+     *
+     * @param mayStartPair promote itself if no primary is heard within the heartbeat timeout of start.
+     */
+    public static PairedEngine start(final Aeron aeron, final TransportConfig channels,
+        final EngineConfig engineConfig, final PairConfig config, final IdleChoice idle, final boolean mayStartPair)
+        throws IOException
+    {
+        final PairedEngine paired = new PairedEngine(aeron, channels, engineConfig, config, idle);
+        try
+        {
+            paired.running = paired.startRunning(mayStartPair);
+            return paired;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            paired.close();
+            throw ex;
+        }
+    }
+
+    private Running startRunning(final boolean mayStartPair) throws IOException
+    {
+        final PairState state = new PairState(EngineRole.STANDBY, 0);
+        final Replicator replicator = new Replicator(state, toPeer, config.heartbeatInterval().toNanos());
+        EngineTransport transport = null;
+        Engine engine = null;
+        try
+        {
+            transport = EngineTransport.open(aeron, channels);
+            engine = Engine.startPaired(engineConfig, transport.egressSink(), state, replicator);
+            state.epoch(engine.epochs().current());
+            transport.start(engine);
+            final PairLink link = new PairLink(config, state, engine, replicator, fromPeer, toPeer,
+                engineConfig.journalDirectory(), mayStartPair, this::restartAfterSetAside, this::restartFenced);
+            final AgentRunner runner = new AgentRunner(idle.newStrategy(), Throwable::printStackTrace,
+                (AtomicCounter)null, link);
+            AgentRunner.startOnThread(runner, runnable ->
+            {
+                final Thread thread = new Thread(runnable, "flashgate-pair");
+                thread.setDaemon(true);
+                return thread;
+            });
+            LOG.log(System.Logger.Level.INFO, "pair: started as standby at sequence " + engine.lastPublishedSequence() +
+                " in epoch " + state.epoch() + ", peer " + config.peer() + ", listening on " + config.listen());
+            return new Running(state, engine, transport, link, runner);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(engine, transport);
+            throw ex;
+        }
+    }
+
+    private void restartAfterSetAside(final long keepUpTo)
+    {
+        restartInBackground(keepUpTo);
+    }
+
+    private void restartFenced()
+    {
+        restartInBackground(-1);
+    }
+
+    /** On a thread of its own: the link's thread, which asks for this, is one of those stopped. */
+    private void restartInBackground(final long keepUpTo)
+    {
+        final Thread thread = new Thread(() -> restart(keepUpTo), "flashgate-pair-restart");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private synchronized void restart(final long keepUpTo)
+    {
+        if (closed)
+        {
+            return;
+        }
+        final Running old = running;
+        stop(old);
+        try
+        {
+            if (keepUpTo >= 0)
+            {
+                final List<String> moved = JournalTail.setAsideAfter(engineConfig.journalDirectory(), keepUpTo);
+                final List<Path> snapshots = new SnapshotStore(engineConfig.snapshotDirectory()).setAsideBeyond(keepUpTo);
+                LOG.log(System.Logger.Level.WARNING, "pair: set aside after sequence " + keepUpTo + ": " + moved +
+                    (snapshots.isEmpty() ? "" : "; snapshots " + snapshots));
+            }
+            running = startRunning(false);
+            restarts++;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "pair: could not start again as the standby: " + ex);
+        }
+    }
+
+    private static void stop(final Running run)
+    {
+        if (run != null)
+        {
+            CloseHelper.quietClose(run.runner());
+            CloseHelper.quietClose(run.engine());
+            CloseHelper.quietClose(run.transport());
+        }
+    }
+
+    /** The engine now (a restart as standby replaces it). */
+    public Engine engine()
+    {
+        return running.engine();
+    }
+
+    /** The transport now (a restart replaces it). */
+    public EngineTransport transport()
+    {
+        return running.transport();
+    }
+
+    /** Where the engine stands in its pair now. */
+    public PairState state()
+    {
+        return running.state();
+    }
+
+    /** Times it started again as the standby in place. */
+    public int restarts()
+    {
+        return restarts;
+    }
+
+    /** Records sent by catch-up since the last (re)start. */
+    public long catchUpRecords()
+    {
+        return running.link().catchUpRecords();
+    }
+
+    /** As standby: how far its journal is behind the primary's last heartbeat. */
+    public long standbyLagRecords()
+    {
+        return running.link().standbyLag();
+    }
+
+    /**
+     * An operator's promote: the standby journals a new epoch and takes commands. Refused (false) unless this is a
+     * standby that was in sync (or never heard a primary), or {@code force}: a standby that lacks acknowledged
+     * records would lose them.
+     */
+    public boolean promote(final boolean force)
+    {
+        return running.link().requestPromotion(force);
+    }
+
+    /** An operator's solo: a primary without its standby releases alone (one copy) until a standby is in sync. */
+    public boolean solo()
+    {
+        return running.link().requestSolo();
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        closed = true;
+        stop(running);
+        CloseHelper.quietCloseAll(fromPeer, toPeer);
+    }
+}

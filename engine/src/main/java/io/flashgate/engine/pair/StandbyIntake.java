@@ -1,0 +1,156 @@
+package io.flashgate.engine.pair;
+
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.protocol.BatchReader;
+import io.flashgate.protocol.CommandDecoder;
+import io.flashgate.protocol.MessageTypes;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The standby's side of replication, on the link's thread: takes the primary's records in sequence into the engine
+ * ({@link Engine#offerReplicated}: journaled and applied, never released). A record past a gap (the standby is still
+ * catching up from the journal, or a message was lost) is kept in a bounded run of consecutive records, so that the
+ * live stream is not lost while the gap is filled: once catch-up reaches the run, it is applied at once and the
+ * standby is level with the live stream. A run that would outgrow its bound is dropped; catch-up then brings those
+ * records too.
+ */
+final class StandbyIntake
+{
+    private static final int MAX_RUN_BYTES = 32 << 20;
+
+    private final Engine engine;
+    private final PairState state;
+    private final BatchReader frames = new BatchReader();
+    private final ExpandableDirectByteBuffer run = new ExpandableDirectByteBuffer(1 << 16);
+    private long runFrom;
+    private int runCount;
+    private int runBytes;
+
+    StandbyIntake(final Engine engine, final PairState state)
+    {
+        this.engine = engine;
+        this.state = state;
+    }
+
+    /** The next sequence this standby needs: below it, nothing is missing. */
+    long next()
+    {
+        return engine.lastPublishedSequence() + 1;
+    }
+
+    /** The first sequence of the run kept past a gap, or 0 if none. */
+    long runFrom()
+    {
+        return runCount == 0 ? 0 : runFrom;
+    }
+
+    /** Takes the records of one RECORDS message; @return records applied. */
+    int onRecords(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int applied = 0;
+        frames.wrap(buffer, offset, length);
+        while (frames.next())
+        {
+            final DirectBuffer record = frames.buffer();
+            final int at = frames.frameOffset();
+            final int size = frames.frameLength();
+            final long sequence = CommandDecoder.sequenceOf(record, at);
+            final long next = next();
+            if (sequence == next)
+            {
+                if (!apply(record, at, size, sequence))
+                {
+                    return applied;
+                }
+                applied++;
+            }
+            else if (sequence > next)
+            {
+                keep(record, at, size, sequence);
+            }
+        }
+        return applied + drainRun();
+    }
+
+    /** One record from the journal (catch-up) or the live stream: applied if it is the next, else ignored. */
+    boolean applyIfNext(final DirectBuffer record, final int at, final int size, final long sequence)
+    {
+        return sequence == next() && apply(record, at, size, sequence);
+    }
+
+    /** Applies what the run holds from {@link #next()} on; @return records applied. */
+    int drainRun()
+    {
+        if (runCount == 0 || runFrom > next())
+        {
+            return 0;
+        }
+        int applied = 0;
+        int at = 0;
+        for (int i = 0; i < runCount; i++)
+        {
+            final int size = run.getInt(at);
+            final long sequence = runFrom + i;
+            if (sequence == next())
+            {
+                if (!apply(run, at + 4, size, sequence))
+                {
+                    break;
+                }
+                applied++;
+            }
+            at += 4 + size;
+        }
+        clearRun();
+        return applied;
+    }
+
+    private void keep(final DirectBuffer record, final int at, final int size, final long sequence)
+    {
+        if (runCount > 0 && sequence < runFrom + runCount)
+        {
+            return; // already kept
+        }
+        if (runCount == 0 || sequence != runFrom + runCount || runBytes + 4 + size > MAX_RUN_BYTES)
+        {
+            clearRun();
+            runFrom = sequence;
+        }
+        run.putInt(runBytes, size);
+        run.putBytes(runBytes + 4, record, at, size);
+        runBytes += 4 + size;
+        runCount++;
+    }
+
+    private void clearRun()
+    {
+        runCount = 0;
+        runBytes = 0;
+        runFrom = 0;
+    }
+
+    /** Waits (briefly parked) while the ring is full: the standby's own stages drain it. */
+    private boolean apply(final DirectBuffer record, final int at, final int size, final long sequence)
+    {
+        while (!engine.offerReplicated(record, at, size, sequence))
+        {
+            if (!engine.isRunning() || engine.fault() != null)
+            {
+                return false;
+            }
+            LockSupport.parkNanos(20_000);
+        }
+        if (size >= 2 && CommandDecoder.typeOf(record, at) == MessageTypes.NEW_EPOCH)
+        {
+            final long epoch = CommandDecoder.epochOf(record, at);
+            if (epoch > state.epoch())
+            {
+                state.epoch(epoch);
+            }
+        }
+        return true;
+    }
+}

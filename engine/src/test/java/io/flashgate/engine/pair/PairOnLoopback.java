@@ -1,0 +1,106 @@
+package io.flashgate.engine.pair;
+
+import io.aeron.Aeron;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.GatewayConfig;
+import io.flashgate.engine.logic.StateSnapshot;
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.engine.transport.TransportConfig;
+import io.flashgate.protocol.IdleChoice;
+import io.flashgate.testsupport.Await;
+import io.flashgate.testsupport.FreePorts;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Two engines of a pair in this JVM, on one real media driver, talking UDP on loopback: each with its own data
+ * folder, edge endpoints and pair endpoint. The clock and periodic snapshots are off, so that a quiet engine's state
+ * can be compared with its peer's.
+ */
+final class PairOnLoopback
+{
+    static final Duration HEARTBEAT = Duration.ofMillis(50);
+    static final Duration TIMEOUT = Duration.ofMillis(300);
+
+    final String aeronDirectory;
+    final Aeron aeron;
+    final Member a;
+    final Member b;
+
+    PairOnLoopback(final String aeronDirectory, final Aeron aeron, final Path folderA, final Path folderB)
+    {
+        this.aeronDirectory = aeronDirectory;
+        this.aeron = aeron;
+        final String pairA = "127.0.0.1:" + FreePorts.udp();
+        final String pairB = "127.0.0.1:" + FreePorts.udp();
+        a = new Member("A", folderA, pairA, pairB);
+        b = new Member("B", folderB, pairB, pairA);
+    }
+
+    final class Member
+    {
+        final String name;
+        final Path folder;
+        final PairConfig pair;
+        final TransportConfig channels;
+        PairedEngine paired;
+
+        Member(final String name, final Path folder, final String listen, final String peer)
+        {
+            this.name = name;
+            this.folder = folder;
+            this.pair = new PairConfig(listen, peer, HEARTBEAT, TIMEOUT, true, PairConfig.StandbyAbsence.STOP);
+            this.channels = TransportConfig.udp(aeronDirectory, "127.0.0.1:" + FreePorts.udp(),
+                "127.0.0.1:" + FreePorts.udp());
+        }
+
+        PairedEngine start(final boolean mayStartPair) throws IOException
+        {
+            final EngineConfig config = EngineConfig.defaults(folder).withTickIntervalMillis(0)
+                .withSnapshotEveryCommands(0).withRingSize(4096);
+            paired = PairedEngine.start(aeron, channels, config, pair, IdleChoice.DEFAULT, mayStartPair);
+            return paired;
+        }
+
+        void stop()
+        {
+            if (paired != null)
+            {
+                paired.close();
+                paired = null;
+            }
+        }
+
+        Engine engine()
+        {
+            return paired.engine();
+        }
+
+        AeronEngineGateway gateway()
+        {
+            final String ingress = channels.ingressChannel().substring(channels.ingressChannel().indexOf('=') + 1);
+            final String control = channels.egressChannel().substring(channels.egressChannel().indexOf('=') + 1,
+                channels.egressChannel().indexOf('|'));
+            return AeronEngineGateway.start(aeron, GatewayConfig.udp(aeronDirectory, ingress, control, "127.0.0.1")
+                .withReplyTimeout(Duration.ofSeconds(5)));
+        }
+
+        /** Business logic's state hash, once this engine has taken {@code sequence} and gone quiet. */
+        long stateHashAt(final long sequence)
+        {
+            // The egress runs after business logic, so once it has passed the sequence logic has applied it.
+            Await.until(() -> name + " at sequence " + sequence + ": " + engine().stats(), Duration.ofSeconds(20), () ->
+                engine().stats().releasedSequence() >= sequence && engine().lastPublishedSequence() == sequence);
+            return StateSnapshot.stateHash(engine().recovered().logic());
+        }
+
+        @Override
+        public String toString()
+        {
+            return name + "(" + (paired == null ? "stopped" : paired.state()) + ")";
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.flashgate.engine.pair;
+
+import io.aeron.Aeron;
+import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.engine.transport.EmbeddedDriver;
+import io.flashgate.protocol.EngineRole;
+import io.flashgate.protocol.Reply;
+import io.flashgate.protocol.StandbyState;
+import io.flashgate.testsupport.Await;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A pair of real engines on a real media driver over UDP loopback (docs/ARCHITECTURE.md, "Hot standby and
+ * failover"): the primary releases only what the standby holds, the standby takes over with every acknowledged order
+ * when the primary goes, and an old primary's unreleased tail is set aside when it rejoins.
+ */
+@Timeout(120)
+class PairedEngineTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path folderA;
+    @TempDir
+    Path folderB;
+
+    @Test
+    void theStandbyTakesOverWithEveryAcknowledgedOrderAndTheOldPrimaryRejoinsAsItsStandby() throws Exception
+    {
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        {
+            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
+            AeronEngineGateway toA = null;
+            AeronEngineGateway toB = null;
+            try
+            {
+                pair.a.start(true);
+                Await.until(() -> "A promotes itself: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
+                final long firstEpoch = pair.a.paired.state().epoch();
+                assertTrue(firstEpoch > 0);
+                pair.b.start(false);
+                Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
+
+                toA = pair.a.gateway();
+                assertTrue(toA.awaitReachable(WAIT));
+                final long now = System.currentTimeMillis();
+                assertInstanceOf(Reply.Sale.class, toA.createSale("pair", 1_000, 2, now - 1_000, now + 3_600_000, 600)
+                    .get(10, TimeUnit.SECONDS));
+                final List<Reply.Order> acknowledged = buy(toA, "pair", 0, 300);
+                assertEquals(300, acknowledged.size());
+                final Reply.EngineStatus status = assertInstanceOf(Reply.EngineStatus.class,
+                    toA.queryEngine().get(10, TimeUnit.SECONDS));
+                assertEquals(EngineRole.PRIMARY, status.role());
+                assertEquals(firstEpoch, status.epoch());
+                assertEquals(StandbyState.IN_SYNC, status.standby().state());
+
+                final long last = pair.a.engine().lastPublishedSequence();
+                assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "same state at sequence " + last);
+
+                // The primary goes (closed: its threads stop at once, like a dead host): B promotes itself.
+                toA.close();
+                toA = null;
+                pair.a.stop();
+                Await.until(() -> "B promoted: " + pair.b, WAIT, () -> pair.b.paired.state().role() == EngineRole.SOLO);
+                assertTrue(pair.b.paired.state().epoch() > firstEpoch);
+                toB = pair.b.gateway();
+                assertTrue(toB.awaitReachable(WAIT));
+                for (final Reply.Order order : acknowledged)
+                {
+                    final Reply.Order found = assertInstanceOf(Reply.Order.class,
+                        toB.queryOrder(order.orderId(), "").get(10, TimeUnit.SECONDS));
+                    assertEquals(order.userId(), found.userId());
+                }
+                assertEquals(100, buy(toB, "pair", 300, 100).size());
+
+                // A comes back as the standby of the new epoch and catches up.
+                pair.a.start(false);
+                Await.until(() -> "A in sync behind B: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.b));
+                final long lastB = pair.b.engine().lastPublishedSequence();
+                assertEquals(pair.b.stateHashAt(lastB), pair.a.stateHashAt(lastB));
+            }
+            finally
+            {
+                CloseHelper.quietCloseAll(toA, toB);
+                pair.a.stop();
+                pair.b.stop();
+            }
+        }
+    }
+
+    @Test
+    void aPrimaryWithoutItsStandbyReleasesNothingAndItsUnreleasedTailIsSetAsideWhenItRejoins() throws Exception
+    {
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        {
+            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
+            AeronEngineGateway toA = null;
+            AeronEngineGateway toB = null;
+            try
+            {
+                pair.a.start(true);
+                pair.b.start(false);
+                Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
+                toA = pair.a.gateway();
+                assertTrue(toA.awaitReachable(WAIT));
+                final long now = System.currentTimeMillis();
+                toA.createSale("tail", 1_000, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
+                assertEquals(50, buy(toA, "tail", 0, 50).size());
+
+                // The standby goes: the primary (STOP) journals what it already took but releases none of it.
+                pair.b.stop();
+                final long sharedEnd = pair.b.paired == null ? pair.a.engine().lastPublishedSequence() : -1;
+                final List<CompletableFuture<Reply>> held = new ArrayList<>();
+                for (int i = 0; i < 20; i++)
+                {
+                    held.add(toA.purchase("tail", "late-" + i, "k-" + i, 1));
+                }
+                Await.sleep(PairOnLoopback.TIMEOUT.toMillis() * 3);
+                for (final CompletableFuture<Reply> reply : held)
+                {
+                    final Reply answer = reply.handle((r, ex) -> r).get(10, TimeUnit.SECONDS);
+                    assertFalse(answer instanceof Reply.Order, "released without its standby: " + answer);
+                }
+                final long tailEnd = pair.a.engine().durableSequence();
+                toA.close();
+                toA = null;
+                pair.a.stop();
+
+                // B starts first and takes over (it hears no primary); then A rejoins as its standby.
+                pair.b.start(true);
+                Await.until(() -> "B promoted: " + pair.b, WAIT, () -> pair.b.paired.state().role() == EngineRole.SOLO);
+                pair.a.start(false);
+                Await.until(() -> "A in sync behind B: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.b));
+                try (Stream<Path> files = Files.list(folderA.resolve("journal")))
+                {
+                    assertTrue(files.anyMatch(f -> f.getFileName().toString().contains(".set-aside-")),
+                        "the unreleased tail after " + sharedEnd + " (to " + tailEnd + ") was set aside");
+                }
+                toB = pair.b.gateway();
+                assertTrue(toB.awaitReachable(WAIT));
+                assertEquals(10, buy(toB, "tail", 50, 10).size());
+                final long lastB = pair.b.engine().lastPublishedSequence();
+                assertEquals(pair.b.stateHashAt(lastB), pair.a.stateHashAt(lastB));
+            }
+            finally
+            {
+                CloseHelper.quietCloseAll(toA, toB);
+                pair.a.stop();
+                pair.b.stop();
+            }
+        }
+    }
+
+    private static boolean inSync(final PairOnLoopback.Member primary)
+    {
+        final PairState state = primary.paired.state();
+        return state.role() == EngineRole.PRIMARY && state.standbyState() == StandbyState.IN_SYNC;
+    }
+
+    private static List<Reply.Order> buy(final AeronEngineGateway gateway, final String sale, final int from,
+        final int count) throws Exception
+    {
+        final List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        for (int i = from; i < from + count; i++)
+        {
+            replies.add(gateway.purchase(sale, "user-" + i, "key-" + i, 1));
+        }
+        final List<Reply.Order> orders = new ArrayList<>();
+        for (final CompletableFuture<Reply> reply : replies)
+        {
+            orders.add(assertInstanceOf(Reply.Order.class, reply.get(10, TimeUnit.SECONDS)));
+        }
+        return orders;
+    }
+}
