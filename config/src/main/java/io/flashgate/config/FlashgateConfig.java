@@ -18,7 +18,7 @@ public record FlashgateConfig(
     Edge edge,
     Protections protections,
     Metrics metrics,
-    Standby standby)
+    Pair pair)
 {
     private static final FlashgateConfig DEFAULTS = from(key -> Settings.get(key).defaultValue());
 
@@ -72,8 +72,12 @@ public record FlashgateConfig(
     {
     }
 
-    /** Room for a hot standby engine; it cannot be enabled yet. */
-    public record Standby(boolean enabled)
+    /**
+     * The engine's hot-standby pair (docs/ARCHITECTURE.md, "Hot standby and failover"). {@code peer} is empty for an
+     * engine alone.
+     */
+    public record Pair(String peer, String listen, long heartbeatIntervalMillis, long heartbeatTimeoutMillis,
+        boolean autoPromote, StandbyAbsence whenStandbyAbsent)
     {
     }
 
@@ -103,7 +107,9 @@ public record FlashgateConfig(
                 v.decimal("protections.ipRatePerSecond"), v.integer("protections.ipBurst"),
                 v.integer("protections.maxInFlight")),
             new Metrics(v.get("metrics.host", String.class), v.integer("metrics.port")),
-            new Standby(v.get("standby.enabled", Boolean.class)));
+            new Pair(v.get("pair.peer", String.class), v.get("pair.listen", String.class),
+                v.whole("pair.heartbeatIntervalMillis"), v.whole("pair.heartbeatTimeoutMillis"),
+                v.get("pair.autoPromote", Boolean.class), v.get("pair.whenStandbyAbsent", StandbyAbsence.class)));
     }
 
     /** Reads the typed values by key; a test checks that every key of {@link Settings} is read. */

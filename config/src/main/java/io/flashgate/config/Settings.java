@@ -109,9 +109,23 @@ public final class Settings
             "interface the engine-only process serves /metrics on", kinds(ENGINE)),
         new Setting("metrics.port", PORT, 9464L, "FLASHGATE_METRICS_PORT", "metrics-port",
             "TCP port of the engine-only process's /metrics", kinds(ENGINE)),
-        // standby: room for a hot standby engine
-        new Setting("standby.enabled", new SettingType.Switch(Boolean.FALSE, " (hot standby is not built yet)"), false,
-            "FLASHGATE_STANDBY_ENABLED", "standby-enabled", "run as a hot standby of another engine", ENGINES));
+        // pair: a hot standby (docs/ARCHITECTURE.md, "Hot standby and failover")
+        new Setting("pair.peer", new SettingType.Text("host:port", ENDPOINT, "host:port with a port in 1..65535", true,
+            false), "", "FLASHGATE_PAIR_PEER", "pair-peer",
+            "the other engine's pair endpoint (none: this engine runs alone, SOLO)", kinds(ENGINE)),
+        new Setting("pair.listen", HOST_PORT, "127.0.0.1:40125", "FLASHGATE_PAIR_LISTEN", "pair-listen",
+            "this engine's UDP endpoint for its peer's records, heartbeats and acknowledgements", kinds(ENGINE)),
+        derived("pair.heartbeatIntervalMillis", SettingType.Whole.range(10, 10_000), 100L,
+            "how often each engine of a pair speaks when it has nothing else to say", kinds(ENGINE)),
+        derived("pair.heartbeatTimeoutMillis", SettingType.Whole.range(50, 60_000), 500L,
+            "silence after which the peer counts as gone (the standby promotes itself; the primary's standby is "
+                + "absent); at least two heartbeat intervals", kinds(ENGINE)),
+        derived("pair.autoPromote", new SettingType.Switch(null, ""), true,
+            "a standby in sync promotes itself when its primary has been silent for the heartbeat timeout",
+            kinds(ENGINE)),
+        derived("pair.whenStandbyAbsent", new SettingType.Choice(StandbyAbsence.class), StandbyAbsence.STOP,
+            "what a primary does without a standby in sync: STOP releasing (safe), or SOLO (one copy; with "
+                + "autoPromote a split link then leaves two engines selling)", kinds(ENGINE)));
 
     private static final Map<String, Setting> BY_KEY = ALL_SETTINGS.stream()
         .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -130,7 +144,7 @@ public final class Settings
         return byKey(key).orElseThrow(() -> new IllegalArgumentException("no setting " + key));
     }
 
-    /** The sections in file order: engine, journal, transport, edge, protections, metrics, standby. */
+    /** The sections in file order: engine, journal, transport, edge, protections, metrics, pair. */
     public static List<String> sections()
     {
         return ALL_SETTINGS.stream().map(Setting::section).distinct().toList();

@@ -66,7 +66,7 @@ class ConfigLoaderTest
         assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", fraction.toString())));
         final Path section = file("edges:\n  httpPort: 80\n");
         assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", section.toString())));
-        assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("standby-enabled", "true")));
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("pair-peer", "no-port")));
         final Path twice = file("engine:\n  ringSize: 1024\nedge:\n  httpPort: 80\nengine:\n  expectedBuyers: 9\n");
         assertEquals("engine: given twice, must be given once (file " + twice + ")",
             assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", twice.toString())))

@@ -36,6 +36,7 @@ public final class Launcher
     private static List<LauncherVerb> verbs()
     {
         final List<LauncherVerb> verbs = new ArrayList<>(ServeVerb.all());
+        verbs.addAll(PairActionVerb.all());
         verbs.add(new TokenVerb());
         verbs.add(new ConfigVerb());
         return List.copyOf(verbs);

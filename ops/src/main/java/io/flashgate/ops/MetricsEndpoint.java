@@ -42,6 +42,13 @@ final class MetricsEndpoint implements AutoCloseable
     static MetricsEndpoint serve(final PrometheusRegistry registry, final String host, final int port,
         final BooleanSupplier ready) throws IOException
     {
+        return serve(registry, host, port, ready, null);
+    }
+
+    /** As above, with an engine's operator routes ({@link EngineAdmin}) when {@code admin} is not null. */
+    static MetricsEndpoint serve(final PrometheusRegistry registry, final String host, final int port,
+        final BooleanSupplier ready, final EngineAdmin admin) throws IOException
+    {
         final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.createContext("/metrics", exchange ->
         {
@@ -61,6 +68,14 @@ final class MetricsEndpoint implements AutoCloseable
             final boolean isReady = ready.getAsBoolean();
             answer(exchange, isReady ? 200 : 503, isReady ? READY : NOT_READY);
         });
+        if (admin != null)
+        {
+            server.createContext("/admin/engine", exchange ->
+                answer(exchange, 200, admin.status().getBytes(StandardCharsets.UTF_8)));
+            server.createContext("/admin/promote", exchange -> operatorAction(exchange,
+                () -> admin.promote(String.valueOf(exchange.getRequestURI().getQuery()).contains("force=true"))));
+            server.createContext("/admin/solo", exchange -> operatorAction(exchange, admin::solo));
+        }
         final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
         {
             final Thread thread = new Thread(r, "flashgate-engine-metrics");
@@ -70,6 +85,19 @@ final class MetricsEndpoint implements AutoCloseable
         server.setExecutor(executor);
         server.start();
         return new MetricsEndpoint(server, executor);
+    }
+
+    private static void operatorAction(final HttpExchange exchange,
+        final java.util.function.Supplier<EngineAdmin.Answer> action) throws IOException
+    {
+        if (!"POST".equals(exchange.getRequestMethod()))
+        {
+            answer(exchange, 405, "{\"error\":\"METHOD_NOT_ALLOWED\",\"message\":\"use POST\"}"
+                .getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        final EngineAdmin.Answer answer = action.get();
+        answer(exchange, answer.status(), answer.json().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void answer(final HttpExchange exchange, final int status, final byte[] body) throws IOException

@@ -25,12 +25,19 @@ import java.util.concurrent.CountDownLatch;
 final class ServeVerb implements LauncherVerb
 {
     private final ProcessKind kind;
+    private final String name;
     private final String summary;
     private final String description;
 
     private ServeVerb(final ProcessKind kind, final String summary, final String description)
     {
+        this(kind, kind.name().toLowerCase(java.util.Locale.ROOT), summary, description);
+    }
+
+    private ServeVerb(final ProcessKind kind, final String name, final String summary, final String description)
+    {
         this.kind = kind;
+        this.name = name;
         this.summary = summary;
         this.description = description;
     }
@@ -43,7 +50,14 @@ final class ServeVerb implements LauncherVerb
                 "The journal, snapshots and the kept token secret go in the data folder."),
             new ServeVerb(ProcessKind.ENGINE, "the engine alone, taking commands over UDP (--ingress, --egress)",
                 "Runs the engine alone: commands on UDP --ingress, events as multi-destination-cast from the\n" +
-                "control endpoint --egress, its figures on http://<metrics host>:<metrics port>/metrics."),
+                "control endpoint --egress, its figures on http://<metrics host>:<metrics port>/metrics.\n" +
+                "With --pair-peer it is one engine of a hot-standby pair: it becomes the primary (a new epoch) if\n" +
+                "no primary answers within pair.heartbeatTimeoutMillis, else it joins as the standby."),
+            new ServeVerb(ProcessKind.ENGINE, "standby", "the standby engine of a pair (--pair-peer, --pair-listen)",
+                "Runs an engine as the hot standby of the engine at --pair-peer: it journals and applies every record\n" +
+                "the primary sends, acknowledges them, answers no shopper, and takes over (a new epoch) when the\n" +
+                "primary falls silent for pair.heartbeatTimeoutMillis after being in sync (pair.autoPromote), or on\n" +
+                "ops/flashgate promote. docs/RUNBOOK.md, \"Hot standby\", has the two-host setup."),
             new ServeVerb(ProcessKind.EDGE, "an HTTP edge for a separate engine over UDP (--http-port, --ingress, --egress)",
                 "Runs an HTTP edge for an engine in another process. It answers 503 NOT_READY until the engine\n" +
                 "does. Every edge of one engine needs the same token secret."));
@@ -52,7 +66,7 @@ final class ServeVerb implements LauncherVerb
     @Override
     public String name()
     {
-        return kind.name().toLowerCase(java.util.Locale.ROOT);
+        return name;
     }
 
     @Override
@@ -102,7 +116,7 @@ final class ServeVerb implements LauncherVerb
         final FlashgateProcess process = switch (kind)
         {
             case RUN -> RunProcess.start(config, TokenSecret.resolve(config));
-            case ENGINE -> EngineProcess.start(config);
+            case ENGINE -> EngineProcess.start(config, "standby".equals(name));
             case EDGE -> EdgeProcess.start(config, TokenSecret.resolve(config));
         };
         return serve(process, out);

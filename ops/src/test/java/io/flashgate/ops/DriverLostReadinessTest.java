@@ -56,7 +56,7 @@ class DriverLostReadinessTest
             "http-port", Integer.toString(httpPort), "metrics-port", Integer.toString(metricsPort))).config();
         try (ChildJvm driver = ChildJvm.of(ExternalDriver.class, driverDir.toString()).heap("128m")
                 .start(logs.resolve("driver.log")).awaitLine(ExternalDriver.READY, 1, Duration.ofSeconds(30));
-            FlashgateProcess engine = EngineProcess.start(config);
+            FlashgateProcess engine = EngineProcess.start(config, false);
             FlashgateProcess edge = EdgeProcess.start(config, SECRET))
         {
             final String engineReady = "http://127.0.0.1:" + metricsPort + "/health/ready";

@@ -2,6 +2,12 @@ package io.flashgate.engine.metrics;
 
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineStats;
+import io.flashgate.engine.pipeline.PairView;
+import io.flashgate.protocol.EngineRole;
+import io.flashgate.protocol.StandbyState;
+import io.prometheus.metrics.model.snapshots.Labels;
+
+import java.util.function.Supplier;
 import io.flashgate.engine.transport.EngineTransport;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -18,20 +24,30 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
  */
 public final class EngineMetrics implements MultiCollector
 {
-    private final Engine engine;
-    private final EngineTransport transport;
+    private final Supplier<Engine> engines;
+    private final Supplier<EngineTransport> transports;
 
-    private EngineMetrics(final Engine engine, final EngineTransport transport)
+    private EngineMetrics(final Supplier<Engine> engines, final Supplier<EngineTransport> transports)
     {
-        this.engine = engine;
-        this.transport = transport;
+        this.engines = engines;
+        this.transports = transports;
     }
 
     /** Registers the figures of {@code engine} and of the transport that feeds it on {@code registry}. */
     public static EngineMetrics register(final PrometheusRegistry registry, final Engine engine,
         final EngineTransport transport)
     {
-        final EngineMetrics metrics = new EngineMetrics(engine, transport);
+        return register(registry, () -> engine, () -> transport);
+    }
+
+    /**
+     * As {@link #register(PrometheusRegistry, Engine, EngineTransport)} for parts that may be replaced while the
+     * process runs (a pair's engine starting again as the standby): each scrape reads the ones in place.
+     */
+    public static EngineMetrics register(final PrometheusRegistry registry, final Supplier<Engine> engines,
+        final Supplier<EngineTransport> transports)
+    {
+        final EngineMetrics metrics = new EngineMetrics(engines, transports);
         registry.register(metrics);
         return metrics;
     }
@@ -39,8 +55,43 @@ public final class EngineMetrics implements MultiCollector
     @Override
     public MetricSnapshots collect()
     {
+        final Engine engine = engines.get();
+        final EngineTransport transport = transports.get();
         final EngineStats stats = engine.stats();
+        final PairView pair = engine.pair();
+        final EngineRole role = pair.role();
+        final StandbyState standby = pair.standbyState();
+        final GaugeSnapshot.Builder roles = GaugeSnapshot.builder().name("flashgate_engine_role")
+            .help("1 for this engine's role in its pair (SOLO: alone, or releasing without a standby), 0 for the others.");
+        for (final EngineRole each : EngineRole.values())
+        {
+            roles.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("role", each.name()))
+                .value(each == role ? 1 : 0).build());
+        }
+        final GaugeSnapshot.Builder standbyStates = GaugeSnapshot.builder().name("flashgate_engine_standby_state")
+            .help("1 for the standby's state as this engine sees it, 0 for the others.");
+        for (final StandbyState each : StandbyState.values())
+        {
+            standbyStates.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .labels(Labels.of("state", each.name())).value(each == standby ? 1 : 0).build());
+        }
         return MetricSnapshots.of(
+            roles.build(),
+            standbyStates.build(),
+            gauge("flashgate_engine_epoch", "The epoch this engine is in (0: never in a pair).",
+                engine.epochs().current()),
+            gauge("flashgate_engine_standby_acked_sequence",
+                "The last sequence the standby acknowledged as durable (primary), else 0.", pair.standbyAckedSequence()),
+            gauge("flashgate_engine_standby_lag_records",
+                "Records the other engine of the pair lacks: the standby behind this primary, or this standby behind "
+                    + "its primary's last heartbeat.", pair.lagRecords(stats.publishedSequence(), stats.durableSequence())),
+            gauge("flashgate_engine_solo_by_operator", "1 while SOLO because an operator ran solo, else 0.",
+                pair instanceof io.flashgate.engine.pair.PairState state && state.isSoloByOperator() ? 1 : 0),
+            counter("flashgate_engine_promotions_total", "Times this engine became a pair's primary since start.",
+                pair instanceof io.flashgate.engine.pair.PairState state ? state.promotions() : 0),
+            counter("flashgate_engine_ignored_acks_total",
+                "Standby acknowledgements ignored: of an older epoch, or for a sequence never sent.",
+                pair instanceof io.flashgate.engine.pair.PairState state ? state.ignoredAcks() : 0),
             gauge("flashgate_engine_ring_size", "Slots in the engine's input ring.", stats.ringSize()),
             gauge("flashgate_engine_ring_remaining", "Free ring slots; 0 means commands are refused.",
                 stats.ringRemaining()),

@@ -1,5 +1,8 @@
 package io.flashgate.engine.pair;
 
+import io.flashgate.config.FlashgateConfig;
+import io.flashgate.config.StandbyAbsence;
+
 import java.time.Duration;
 
 /**
@@ -23,13 +26,6 @@ public record PairConfig(
     boolean autoPromote,
     StandbyAbsence whenStandbyAbsent)
 {
-    /** What a primary does while no standby is in sync. */
-    public enum StandbyAbsence
-    {
-        STOP,
-        SOLO
-    }
-
     public PairConfig
     {
         if (listen == null || peer == null || listen.equals(peer))
@@ -40,6 +36,19 @@ public record PairConfig(
         {
             throw new IllegalArgumentException("the heartbeat timeout must be at least two intervals");
         }
+    }
+
+    /** The pair's part of the settings tree; empty when {@code pair.peer} is not set (an engine alone). */
+    public static java.util.Optional<PairConfig> of(final FlashgateConfig settings)
+    {
+        final FlashgateConfig.Pair pair = settings.pair();
+        if (pair.peer().isEmpty())
+        {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new PairConfig(pair.listen(), pair.peer(),
+            Duration.ofMillis(pair.heartbeatIntervalMillis()), Duration.ofMillis(pair.heartbeatTimeoutMillis()),
+            pair.autoPromote(), pair.whenStandbyAbsent()));
     }
 
     /**

@@ -174,6 +174,7 @@ final class PairLink implements Agent
         {
             primarySaidInSync = PairMessage.standbyState(buffer, offset) == StandbyState.IN_SYNC;
             primaryLast = PairMessage.first(buffer, offset);
+            state.primaryLast = primaryLast;
         }
         else
         {
@@ -345,11 +346,11 @@ final class PairLink implements Agent
             {
                 LOG.log(System.Logger.Level.WARNING, "pair: standby absent (silent for " + config.heartbeatTimeout()
                     .toMillis() + " ms)" + (state.role() == EngineRole.PRIMARY &&
-                    config.whenStandbyAbsent() == PairConfig.StandbyAbsence.STOP ?
+                    config.whenStandbyAbsent() == io.flashgate.config.StandbyAbsence.STOP ?
                     "; releasing nothing until it is back in sync or an operator runs solo" : ""));
             }
             state.standbyState(StandbyState.ABSENT);
-            if (state.role() == EngineRole.PRIMARY && config.whenStandbyAbsent() == PairConfig.StandbyAbsence.SOLO)
+            if (state.role() == EngineRole.PRIMARY && config.whenStandbyAbsent() == io.flashgate.config.StandbyAbsence.SOLO)
             {
                 state.role(EngineRole.SOLO);
                 replicator.wake();

@@ -31,6 +31,8 @@ public final class PairState implements PairView
     /** Acks ignored: of another epoch, or for sequences never sent. */
     final AtomicLong ignoredAcks = new AtomicLong();
     final AtomicLong promotions = new AtomicLong();
+    /** As standby: the primary's last sequence, by its last heartbeat. */
+    volatile long primaryLast;
 
     PairState(final EngineRole startRole, final long epoch)
     {
@@ -59,6 +61,19 @@ public final class PairState implements PairView
     public long epoch()
     {
         return epoch;
+    }
+
+    @Override
+    public long lagRecords(final long lastSequence, final long durableSequence)
+    {
+        return role == EngineRole.STANDBY ? Math.max(0, primaryLast - durableSequence) :
+            PairView.super.lagRecords(lastSequence, durableSequence);
+    }
+
+    /** Promotions of this engine since start. */
+    public long promotions()
+    {
+        return promotions.get();
     }
 
     /** True once a newer epoch was seen while this engine was primary: it takes and releases nothing more. */

@@ -43,6 +43,7 @@ public final class PairedEngine implements AutoCloseable
     private final IdleChoice idle;
     private final Publication toPeer;
     private final Subscription fromPeer;
+    private final java.util.function.Consumer<Engine> onEngineStarted;
     private volatile Running running;
     private volatile boolean closed;
     private volatile int restarts;
@@ -53,8 +54,9 @@ public final class PairedEngine implements AutoCloseable
     }
 
     private PairedEngine(final Aeron aeron, final TransportConfig channels, final EngineConfig engineConfig,
-        final PairConfig config, final IdleChoice idle)
+        final PairConfig config, final IdleChoice idle, final java.util.function.Consumer<Engine> onEngineStarted)
     {
+        this.onEngineStarted = onEngineStarted;
         this.aeron = aeron;
         this.channels = channels;
         this.engineConfig = engineConfig;
@@ -76,7 +78,15 @@ public final class PairedEngine implements AutoCloseable
         final EngineConfig engineConfig, final PairConfig config, final IdleChoice idle, final boolean mayStartPair)
         throws IOException
     {
-        final PairedEngine paired = new PairedEngine(aeron, channels, engineConfig, config, idle);
+        return start(aeron, channels, engineConfig, config, idle, mayStartPair, engine -> { });
+    }
+
+    /** As above; {@code onEngineStarted} sees each engine it starts (the first, and each after a restart). */
+    public static PairedEngine start(final Aeron aeron, final TransportConfig channels,
+        final EngineConfig engineConfig, final PairConfig config, final IdleChoice idle, final boolean mayStartPair,
+        final java.util.function.Consumer<Engine> onEngineStarted) throws IOException
+    {
+        final PairedEngine paired = new PairedEngine(aeron, channels, engineConfig, config, idle, onEngineStarted);
         try
         {
             paired.running = paired.startRunning(mayStartPair);
@@ -100,6 +110,7 @@ public final class PairedEngine implements AutoCloseable
             transport = EngineTransport.open(aeron, channels);
             engine = Engine.startPaired(engineConfig, transport.egressSink(), state, replicator);
             state.epoch(engine.epochs().current());
+            onEngineStarted.accept(engine);
             transport.start(engine);
             final PairLink link = new PairLink(config, state, engine, replicator, fromPeer, toPeer,
                 engineConfig.journalDirectory(), mayStartPair, this::restartAfterSetAside, this::restartFenced);

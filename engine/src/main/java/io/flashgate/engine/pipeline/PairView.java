@@ -47,6 +47,17 @@ public interface PairView
     /** The highest sequence the standby has acknowledged as durable (0 if none). */
     long standbyAckedSequence();
 
+    /**
+     * How many records the other side of the pair lacks, as this engine sees it: a primary's standby behind its last
+     * command, or a standby behind its primary's last heartbeat; 0 without a peer.
+     */
+    default long lagRecords(final long lastSequence, final long durableSequence)
+    {
+        final long acked = standbyAckedSequence();
+        return role() == EngineRole.STANDBY || standbyState() == StandbyState.ABSENT || acked == 0 ? 0 :
+            Math.max(0, lastSequence - acked);
+    }
+
     /** Only a primary or a solo engine runs the clock (reservation expiry) and asks for snapshots: a standby applies theirs. */
     default boolean ownsClock()
     {

@@ -52,7 +52,7 @@ final class PairOnLoopback
         {
             this.name = name;
             this.folder = folder;
-            this.pair = new PairConfig(listen, peer, HEARTBEAT, TIMEOUT, true, PairConfig.StandbyAbsence.STOP);
+            this.pair = new PairConfig(listen, peer, HEARTBEAT, TIMEOUT, true, io.flashgate.config.StandbyAbsence.STOP);
             this.channels = TransportConfig.udp(aeronDirectory, "127.0.0.1:" + FreePorts.udp(),
                 "127.0.0.1:" + FreePorts.udp());
         }

@@ -1,0 +1,117 @@
+package io.flashgate.ops;
+
+import io.flashgate.engine.pair.PairedEngine;
+import io.flashgate.engine.pipeline.Engine;
+import io.flashgate.engine.pipeline.PairView;
+
+import java.util.Locale;
+
+/**
+ * The operator routes of an engine process (docs/HTTP-API.md, "Engine process"), served beside its /metrics:
+ * {@code GET /admin/engine} (role, epoch, sequences, standby), {@code POST /admin/promote[?force=true]} and
+ * {@code POST /admin/solo}. An engine alone answers the first and refuses the others.
+ */
+sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
+{
+    /** An HTTP status and a JSON body. */
+    record Answer(int status, String json)
+    {
+    }
+
+    Engine engine();
+
+    Answer promote(boolean force);
+
+    Answer solo();
+
+    default boolean isHealthy()
+    {
+        return engine().fault() == null;
+    }
+
+    /** The engine's figures as JSON, in the shape of the edge's {@code GET /admin/engine}. */
+    default String status()
+    {
+        final Engine engine = engine();
+        final PairView pair = engine.pair();
+        final long sequence = engine.lastPublishedSequence();
+        final long durable = engine.durableSequence();
+        return String.format(Locale.ROOT, "{\"role\":\"%s\",\"epoch\":%d,\"sequence\":%d,\"durableSequence\":%d," +
+                "\"standby\":{\"state\":\"%s\",\"ackedSequence\":%d,\"lagRecords\":%d}%s}",
+            pair.role(), engine.epochs().current(), sequence, durable, pair.standbyState(),
+            pair.standbyAckedSequence(), pair.lagRecords(sequence, durable), extra());
+    }
+
+    default String extra()
+    {
+        return "";
+    }
+
+    static EngineAdmin alone(final Engine engine)
+    {
+        return new Alone(engine);
+    }
+
+    static EngineAdmin paired(final PairedEngine paired)
+    {
+        return new Paired(paired);
+    }
+
+    record Alone(Engine engine) implements EngineAdmin
+    {
+        private static final Answer NOT_IN_A_PAIR = new Answer(409,
+            "{\"error\":\"NOT_IN_A_PAIR\",\"message\":\"this engine runs alone (pair.peer is not set)\"}");
+
+        @Override
+        public Answer promote(final boolean force)
+        {
+            return NOT_IN_A_PAIR;
+        }
+
+        @Override
+        public Answer solo()
+        {
+            return NOT_IN_A_PAIR;
+        }
+    }
+
+    record Paired(PairedEngine paired) implements EngineAdmin
+    {
+        @Override
+        public Engine engine()
+        {
+            return paired.engine();
+        }
+
+        @Override
+        public String extra()
+        {
+            return ",\"fenced\":" + paired.state().isFenced() + ",\"soloByOperator\":" +
+                paired.state().isSoloByOperator();
+        }
+
+        @Override
+        public Answer promote(final boolean force)
+        {
+            if (paired.promote(force))
+            {
+                return new Answer(202, "{\"status\":\"PROMOTING\",\"message\":\"the standby journals a new epoch and " +
+                    "takes commands; GET /admin/engine shows it\"}");
+            }
+            return new Answer(409, "{\"error\":\"NOT_PROMOTABLE\",\"message\":\"only a standby in sync is promoted " +
+                "(role now " + paired.state().role() + "); --force promotes one that may lack acknowledged records\"}");
+        }
+
+        @Override
+        public Answer solo()
+        {
+            if (paired.solo())
+            {
+                return new Answer(202, "{\"status\":\"SOLO\",\"message\":\"results are released without a standby " +
+                    "(one copy) until a standby is in sync again\"}");
+            }
+            return new Answer(409, "{\"error\":\"NOT_PRIMARY\",\"message\":\"solo applies to a pair's primary (role " +
+                "now " + paired.state().role() + (paired.state().isFenced() ? ", fenced" : "") + ")\"}");
+        }
+    }
+}
