@@ -52,17 +52,13 @@ public record PairConfig(
     }
 
     /**
-     * Epochs never collide: each engine of the pair takes them of its own parity (the one whose endpoint sorts
-     * first takes odd ones), so two engines that each promoted themselves while cut off never share an epoch.
+     * The epoch a promotion of the engine whose pair id is {@code pairId} starts, above every epoch it knows: a
+     * counter above the known one's, in the high bits, and the engine's pair id in the low 16. Two engines that each
+     * promoted themselves without hearing the other (both cut off, or restarted one after the other while the peer
+     * was down) therefore never share an epoch, and fencing by epoch stays sound.
      */
-    long nextEpochAbove(final long known)
+    static long nextEpochAbove(final long known, final int pairId)
     {
-        final long parity = listen.compareTo(peer) < 0 ? 1 : 0;
-        long next = known + 1;
-        if ((next & 1) != parity)
-        {
-            next++;
-        }
-        return next;
+        return (((known >>> 16) + 1) << 16) | (pairId & 0xFFFF);
     }
 }

@@ -53,6 +53,7 @@ final class PairLink implements Agent
     private final Runnable onFenced;
     private final long startedNanos = System.nanoTime();
     private final boolean mayStartPair;
+    private final int pairId;
 
     private long nextBeatNanos;
     // standby side
@@ -86,8 +87,9 @@ final class PairLink implements Agent
      */
     PairLink(final PairConfig config, final PairState state, final Engine engine, final Replicator replicator,
         final Subscription fromPeer, final Publication toPeer, final Path journalDirectory,
-        final boolean mayStartPair, final LongConsumer onSetAside, final Runnable onFenced)
+        final boolean mayStartPair, final int pairId, final LongConsumer onSetAside, final Runnable onFenced)
     {
+        this.pairId = pairId;
         this.config = config;
         this.state = state;
         this.engine = engine;
@@ -290,7 +292,7 @@ final class PairLink implements Agent
      */
     private void promote(final String why)
     {
-        final long epoch = config.nextEpochAbove(Math.max(state.epoch(), primaryEpoch));
+        final long epoch = PairConfig.nextEpochAbove(Math.max(state.epoch(), primaryEpoch), pairId);
         final long first = engine.lastPublishedSequence() + 1;
         engine.releaseResultsFrom(first);
         while (!engine.beginEpoch(epoch))

@@ -113,7 +113,8 @@ public final class PairedEngine implements AutoCloseable
             onEngineStarted.accept(engine);
             transport.start(engine);
             final PairLink link = new PairLink(config, state, engine, replicator, fromPeer, toPeer,
-                engineConfig.journalDirectory(), mayStartPair, this::restartAfterSetAside, this::restartFenced);
+                engineConfig.journalDirectory(), mayStartPair, PairId.of(engineConfig.dataDirectory()),
+                this::restartAfterSetAside, this::restartFenced);
             final AgentRunner runner = new AgentRunner(idle.newStrategy(), Throwable::printStackTrace,
                 (AtomicCounter)null, link);
             AgentRunner.startOnThread(runner, runnable ->
@@ -123,7 +124,8 @@ public final class PairedEngine implements AutoCloseable
                 return thread;
             });
             LOG.log(System.Logger.Level.INFO, "pair: started as standby at sequence " + engine.lastPublishedSequence() +
-                " in epoch " + state.epoch() + ", peer " + config.peer() + ", listening on " + config.listen());
+                " in epoch " + state.epoch() + ", pair id " + PairId.of(engineConfig.dataDirectory()) + ", peer " +
+                config.peer() + ", listening on " + config.listen());
             return new Running(state, engine, transport, link, runner);
         }
         catch (final IOException | RuntimeException ex)

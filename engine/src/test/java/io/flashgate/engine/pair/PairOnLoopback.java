@@ -10,6 +10,7 @@ import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.IdleChoice;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.FreePorts;
+import io.flashgate.testsupport.UdpRelay;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,15 +30,58 @@ final class PairOnLoopback
     final Aeron aeron;
     final Member a;
     final Member b;
+    /** With {@link #viaRelays}: A's records and beats to B, and B's to A, each through a link the test can cut. */
+    final UdpRelay aToB;
+    final UdpRelay bToA;
 
     PairOnLoopback(final String aeronDirectory, final Aeron aeron, final Path folderA, final Path folderB)
+        throws IOException
+    {
+        this(aeronDirectory, aeron, folderA, folderB, false);
+    }
+
+    private PairOnLoopback(final String aeronDirectory, final Aeron aeron, final Path folderA, final Path folderB,
+        final boolean relays) throws IOException
     {
         this.aeronDirectory = aeronDirectory;
         this.aeron = aeron;
         final String pairA = "127.0.0.1:" + FreePorts.udp();
         final String pairB = "127.0.0.1:" + FreePorts.udp();
-        a = new Member("A", folderA, pairA, pairB);
-        b = new Member("B", folderB, pairB, pairA);
+        aToB = relays ? UdpRelay.to(pairB) : null;
+        bToA = relays ? UdpRelay.to(pairA) : null;
+        a = new Member("A", folderA, pairA, relays ? aToB.endpoint() : pairB);
+        b = new Member("B", folderB, pairB, relays ? bToA.endpoint() : pairA);
+    }
+
+    /** A pair whose two directions each pass a {@link UdpRelay}: {@link #cut()} and {@link #heal()} the link. */
+    static PairOnLoopback viaRelays(final String aeronDirectory, final Aeron aeron, final Path folderA,
+        final Path folderB) throws IOException
+    {
+        return new PairOnLoopback(aeronDirectory, aeron, folderA, folderB, true);
+    }
+
+    void cut()
+    {
+        aToB.cut();
+        bToA.cut();
+    }
+
+    void heal()
+    {
+        aToB.heal();
+        bToA.heal();
+    }
+
+    /** Stops both engines and the relays. */
+    void stop()
+    {
+        a.stop();
+        b.stop();
+        if (aToB != null)
+        {
+            aToB.close();
+            bToA.close();
+        }
     }
 
     final class Member

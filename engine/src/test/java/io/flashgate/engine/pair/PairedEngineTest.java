@@ -99,8 +99,7 @@ class PairedEngineTest
             finally
             {
                 CloseHelper.quietCloseAll(toA, toB);
-                pair.a.stop();
-                pair.b.stop();
+                pair.stop();
             }
         }
     }
@@ -162,8 +161,7 @@ class PairedEngineTest
             finally
             {
                 CloseHelper.quietCloseAll(toA, toB);
-                pair.a.stop();
-                pair.b.stop();
+                pair.stop();
             }
         }
     }
