@@ -10,7 +10,9 @@ import io.flashgate.journal.JournalConfig;
 import io.flashgate.journal.Snapshot;
 import io.flashgate.journal.SnapshotStore;
 import io.flashgate.protocol.EventDecoder;
+import io.flashgate.testsupport.Await;
 import org.agrona.DirectBuffer;
+import java.time.Duration;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,7 +58,10 @@ class DeterminismTest
         }, clock))
         {
             client.attach(engine);
-            snapshotSequence = runWorkload(client, clock, new Random(42));
+            snapshotSequence = runWorkload(client, clock, new Random(42), epoch ->
+                Await.until("epoch " + epoch + " journaled", Duration.ofSeconds(10), () -> engine.beginEpoch(epoch)));
+            final long sequence = engine.lastPublishedSequence();
+            Await.until("all released", Duration.ofSeconds(10), () -> engine.stats().releasedSequence() >= sequence);
         }
         assertTrue(snapshotSequence > 0);
 
@@ -67,6 +72,8 @@ class DeterminismTest
             final BusinessLogic replayed = new BusinessLogic();
             journal.replay(0, (sequence, buffer, offset, length) -> replayed.onCommand(buffer, offset, length, fromZero));
             assertArrayEquals(live.bytes(0), fromZero.bytes(0), "replay from zero must emit the live bytes");
+            assertEquals(SECOND_EPOCH, replayed.epochs().current(), "the promotions are replayed: " + replayed.epochs());
+            assertEquals(2, replayed.epochs().size());
 
             // From the snapshot taken mid-run.
             final Snapshot snapshot = new SnapshotStore(config.snapshotDirectory()).loadNewest(Long.MAX_VALUE)
@@ -79,6 +86,9 @@ class DeterminismTest
             assertArrayEquals(live.bytes(snapshot.sequence()), fromSnapshot.bytes(0),
                 "replay from the snapshot must emit the live bytes after it");
             assertEquals(StateSnapshot.stateHash(replayed), StateSnapshot.stateHash(restored));
+            assertEquals(SECOND_EPOCH, restored.epochs().current(), "the snapshot carried the first epoch: " +
+                restored.epochs());
+            assertEquals(replayed.epochs().firstSequenceAfter(0), restored.epochs().firstSequenceAfter(0));
 
             // The engine's own recovery path agrees as well.
             final Recovery.Recovered recovered = Recovery.recover(journal, new SnapshotStore(config.snapshotDirectory()),
@@ -104,8 +114,16 @@ class DeterminismTest
         }
     }
 
-    /** A contested sale with cancels, confirmations, expiries, adjustments; returns the snapshot's sequence. */
-    static long runWorkload(final EngineClient client, final CachedEpochClock clock, final Random random) throws Exception
+    /** Two promotions (NEW_EPOCH records): one before the snapshot, one after it. */
+    private static final long FIRST_EPOCH = (1L << 16) | 5;
+    private static final long SECOND_EPOCH = (2L << 16) | 9;
+
+    /**
+     * A contested sale with cancels, confirmations, expiries, adjustments, and two new epochs journaled on the way
+     * (through {@code newEpoch}); returns the snapshot's sequence.
+     */
+    static long runWorkload(final EngineClient client, final CachedEpochClock clock, final Random random,
+        final java.util.function.LongConsumer newEpoch) throws Exception
     {
         get(client.createSale("flash", 300, 2, T0 + 1_000, T0 + 3_600_000, 20));
         get(client.createSale("slow", 50, 1, T0, T0 + 3_600_000, 5));
@@ -149,6 +167,14 @@ class DeterminismTest
             if (reply instanceof Reply.Order order && order.isNew())
             {
                 orders.add(order.orderId());
+            }
+            if (i == 500)
+            {
+                newEpoch.accept(FIRST_EPOCH);
+            }
+            if (i == 2_200)
+            {
+                newEpoch.accept(SECOND_EPOCH);
             }
             if (i == 1_500)
             {
