@@ -39,6 +39,12 @@ public final class EdgeServer implements AutoCloseable
         final Admission admission = new Admission(config, tokens);
         this.engineCalls = new EngineCalls(config.replyTimeout(), new InFlightBound(config.maxInFlight()), cache,
             metrics, responses);
+        // a failover: the caches belong to the old engine's history (docs/ARCHITECTURE.md, "Hot standby and failover")
+        gateway.onEngineSwitch(() ->
+        {
+            cache.clear();
+            knownBuyers.forgetAll();
+        });
         gateway.onOrderAccepted(knownBuyers::onOrderAccepted);
         gateway.onBroadcast(reply ->
         {
