@@ -97,11 +97,20 @@ public final class FollowingGateway implements EngineGateway
         this.prober = executor;
     }
 
-    /** Follows {@code members} (at least one), which it closes when closed; starts probing them. */
+    /** Follows {@code members} (at least one), which it closes when closed; probes them every {@link #PROBE_INTERVAL}. */
     public static FollowingGateway start(final List<Member> members)
     {
+        return start(members, PROBE_INTERVAL);
+    }
+
+    /**
+     * As {@link #start(List)}, probing every {@code probeInterval} (tests: a long interval leaves only the first
+     * probe and the re-probes a NOT_PRIMARY refusal triggers).
+     */
+    public static FollowingGateway start(final List<Member> members, final Duration probeInterval)
+    {
         final FollowingGateway gateway = new FollowingGateway(members);
-        gateway.prober.scheduleWithFixedDelay(gateway::probeAll, 0, PROBE_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+        gateway.prober.scheduleWithFixedDelay(gateway::probeAll, 0, probeInterval.toNanos(), TimeUnit.NANOSECONDS);
         return gateway;
     }
 
