@@ -44,6 +44,7 @@ public final class EdgeServer implements AutoCloseable
         {
             cache.clear();
             knownBuyers.forgetAll();
+            metrics.engineSwitch();
         });
         gateway.onOrderAccepted(knownBuyers::onOrderAccepted);
         gateway.onBroadcast(reply ->

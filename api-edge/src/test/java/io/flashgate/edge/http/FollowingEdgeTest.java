@@ -216,6 +216,9 @@ class FollowingEdgeTest
         assertEquals(409, late.status());
         assertEquals("SOLD_OUT", late.json().get("error").asText());
 
+        final String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() +
+            "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.lines().anyMatch(line -> line.equals("flashgate_edge_engine_switches_total 1.0")), metrics);
         final JsonNode switched = adminEngine().json().get("engines");
         assertFalse(switched.get(followedIndex).get("followed").asBoolean());
         assertFalse(switched.get(followedIndex).get("reachable").asBoolean());
