@@ -41,6 +41,11 @@ import java.util.function.Consumer;
  * </ul>
  *
  * Futures complete on the member gateways' threads, as theirs do.
+ *
+ * <p>One file of over 400 lines: half of it is the eleven one-line forwards of the {@link EngineGateway} commands;
+ * the rest (probes, choice, delivery to listeners) shares one lock and one view of the followed engine, which is
+ * what keeps a cleared cache from being refilled by the old engine, so it stays together. The rule itself is
+ * {@link PrimaryChoice}.
  */
 public final class FollowingGateway implements EngineGateway
 {
