@@ -13,9 +13,10 @@ import java.util.Arrays;
  *
  * <p>An engine is eligible only while its channels are up, it has not refused a command with NOT_PRIMARY since its
  * last answer, and (unless it is the one followed) its last answer is no older than {@code staleAfterNanos}: a
- * candidate must have answered recently. The one followed is kept through a silence, so that a slow engine gives
- * late answers rather than none; it is dropped when it says otherwise, refuses, loses its channels, or an engine of
- * a higher epoch answers.
+ * candidate must have answered recently. The one followed is kept through a short silence, so that a slow engine
+ * gives late answers rather than none; it is dropped when it says otherwise, refuses, is found unreachable (its
+ * channels are down, or a probe went unanswered for the whole reply timeout), or an engine of a higher epoch
+ * answers.
  *
  * <p>Pure and single-threaded: the caller serialises calls and passes the time, so the rule is tested without
  * threads or engines.
