@@ -4,6 +4,8 @@ import io.flashgate.journal.FlushPolicy;
 import io.flashgate.protocol.IdleChoice;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -33,14 +35,42 @@ public record FlashgateConfig(
     {
     }
 
-    /** Aeron between engine and edges. {@code aeronDir} is empty when not set. */
-    public record Transport(boolean embeddedDriver, String aeronDir, String ingress, String egress, String edgeHost,
-        IdleChoice pollerIdle, IdleChoice driverIdle, long driverTimeoutMillis)
+    /**
+     * Aeron between engine and edges. {@code aeronDir} is empty when not set; {@code engines} is empty when not set
+     * (then an edge has the one engine of {@code ingress} and {@code egress}).
+     */
+    public record Transport(boolean embeddedDriver, String aeronDir, String ingress, String egress, String engines,
+        String edgeHost, IdleChoice pollerIdle, IdleChoice driverIdle, long driverTimeoutMillis)
     {
+        /** The engines an edge may send to, in the order given: {@code engines}, or else ingress and egress. */
+        public List<EngineEndpoints> engineList()
+        {
+            if (engines.isEmpty())
+            {
+                return List.of(new EngineEndpoints(ingress, egress));
+            }
+            return Arrays.stream(engines.split(",")).map(String::trim).map(engine ->
+            {
+                final int slash = engine.indexOf('/');
+                return new EngineEndpoints(engine.substring(0, slash), engine.substring(slash + 1));
+            }).toList();
+        }
+
         /** The media driver's folder, if one is set. */
         public Optional<String> aeronDirectory()
         {
             return aeronDir.isEmpty() ? Optional.empty() : Optional.of(aeronDir);
+        }
+    }
+
+    /** One engine's UDP endpoints: where it takes commands, and the control endpoint of its events. */
+    public record EngineEndpoints(String ingress, String egress)
+    {
+        /** {@code ingressHost:port/egressHost:port}, as the setting {@code transport.engines} writes it. */
+        @Override
+        public String toString()
+        {
+            return ingress + "/" + egress;
         }
     }
 
@@ -98,7 +128,7 @@ public record FlashgateConfig(
             new Journal(v.get("journal.flushPolicy", FlushPolicy.class), v.whole("journal.segmentSizeBytes")),
             new Transport(v.get("transport.embeddedDriver", Boolean.class), v.get("transport.aeronDir", String.class),
                 v.get("transport.ingress", String.class), v.get("transport.egress", String.class),
-                v.get("transport.edgeHost", String.class), v.get("transport.pollerIdle", IdleChoice.class),
+                v.get("transport.engines", String.class), v.get("transport.edgeHost", String.class), v.get("transport.pollerIdle", IdleChoice.class),
                 v.get("transport.driverIdle", IdleChoice.class), v.whole("transport.driverTimeoutMillis")),
             new Edge(v.get("edge.httpHost", String.class), v.integer("edge.httpPort"),
                 v.whole("edge.replyTimeoutMillis"), v.integer("edge.maxBodyBytes"),

@@ -237,6 +237,66 @@ public sealed interface SettingType
         }
     }
 
+    /**
+     * The engines an edge may send to: {@code ingressHost:port/egressHost:port}, several separated by commas, no
+     * endpoint twice; empty for none (then the one engine of {@code transport.ingress} / {@code transport.egress}).
+     * Each endpoint follows {@code endpoint}, the rule of a single host:port.
+     */
+    record EngineList(Pattern endpoint) implements SettingType
+    {
+        @Override
+        public String valueName()
+        {
+            return "IN/OUT,...";
+        }
+
+        @Override
+        public String rule()
+        {
+            return "must be ingressHost:port/egressHost:port, several separated by commas, ports in 1..65535, no " +
+                "endpoint twice, or empty for the one engine of transport.ingress and transport.egress";
+        }
+
+        @Override
+        public String typeName()
+        {
+            return "engine list";
+        }
+
+        @Override
+        public Object fromText(final String text)
+        {
+            final String value = text.trim();
+            if (value.isEmpty())
+            {
+                return "";
+            }
+            final java.util.Set<String> seen = new java.util.HashSet<>();
+            for (final String engine : value.split(",", -1))
+            {
+                final String[] ends = engine.trim().split("/", -1);
+                if (ends.length != 2)
+                {
+                    return null;
+                }
+                for (final String end : ends)
+                {
+                    if (!endpoint.matcher(end).matches() || !seen.add(end))
+                    {
+                        return null;
+                    }
+                }
+            }
+            return value;
+        }
+
+        @Override
+        public String yaml(final Object value)
+        {
+            return "\"" + value + "\"";
+        }
+    }
+
     /** A folder path (no NUL; the folder itself is checked when a process starts). */
     record Folder() implements SettingType
     {

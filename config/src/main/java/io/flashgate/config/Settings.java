@@ -72,6 +72,9 @@ public final class Settings
             "the engine's UDP endpoint for commands", OVER_UDP),
         new Setting("transport.egress", HOST_PORT, "127.0.0.1:40124", "FLASHGATE_ENGINE_EGRESS", "egress",
             "the engine's UDP control endpoint for events (multi-destination-cast)", OVER_UDP),
+        derived("transport.engines", new SettingType.EngineList(ENDPOINT), "",
+            "every engine an edge may send to (a primary and its standby): it follows the one that answers as " +
+            "primary with the highest epoch; none: the one engine of ingress and egress", kinds(EDGE)),
         new Setting("transport.edgeHost", HOST_NAME, "127.0.0.1", "FLASHGATE_EDGE_HOST", "edge-host",
             "address this edge receives the engine's events on", kinds(EDGE)),
         derived("transport.pollerIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.DEFAULT,

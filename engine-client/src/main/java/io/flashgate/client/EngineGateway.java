@@ -2,6 +2,7 @@ package io.flashgate.client;
 
 import io.flashgate.protocol.Reply;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -55,6 +56,25 @@ public interface EngineGateway extends AutoCloseable
 
     /** True while the engine answers. */
     boolean isEngineReachable();
+
+    /**
+     * Runs {@code listener} each time the gateway starts following another engine's history (a failover: see
+     * {@code io.flashgate.client.follow.FollowingGateway}): whatever the caller learnt from the old engine's stream
+     * (a sale-status cache, who bought what) must be dropped and learnt again from the new one. It runs before any
+     * broadcast of the new engine reaches the listeners. A gateway of one engine never switches.
+     */
+    default void onEngineSwitch(final Runnable listener)
+    {
+    }
+
+    /**
+     * Every engine this gateway can send to, with what it last said of itself, for {@code GET /admin/engine}
+     * (docs/HTTP-API.md); empty for a gateway of one engine.
+     */
+    default List<FollowedEngine> engines()
+    {
+        return List.of();
+    }
 
     /** Commands still waiting complete with {@link ResultUnknownException}. */
     @Override

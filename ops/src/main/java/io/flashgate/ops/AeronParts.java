@@ -6,6 +6,7 @@ import io.aeron.exceptions.DriverTimeoutException;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
+import io.flashgate.client.follow.FollowingGateway;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.AeronEngine;
@@ -13,6 +14,7 @@ import io.flashgate.engine.transport.TransportConfig;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The Aeron parts the composition roots share, each built from the settings tree and added to the process's
@@ -85,6 +87,24 @@ final class AeronParts
     {
         return parts.add(AeronEngineGateway.start(aeron, channels.withIdle(config.transport().pollerIdle())
             .withReplyTimeout(Duration.ofMillis(config.edge().replyTimeoutMillis()))));
+    }
+
+    /**
+     * The edge's client of every engine of {@code transport.engines} over UDP, one {@link AeronEngineGateway} each on
+     * the process's client, with the settings' reply timeout and idle strategy; it follows the primary of the
+     * highest epoch ({@link FollowingGateway}).
+     */
+    static FollowingGateway followingGateway(final FlashgateConfig config, final Aeron aeron,
+        final String aeronDirectory, final StartedParts parts)
+    {
+        final FlashgateConfig.Transport transport = config.transport();
+        final List<FollowingGateway.AeronMember> engines = transport.engineList().stream()
+            .map(engine -> new FollowingGateway.AeronMember(engine.toString(),
+                GatewayConfig.udp(aeronDirectory, engine.ingress(), engine.egress(), transport.edgeHost())
+                    .withIdle(transport.pollerIdle())
+                    .withReplyTimeout(Duration.ofMillis(config.edge().replyTimeoutMillis()))))
+            .toList();
+        return parts.add(FollowingGateway.overAeron(aeron, engines));
     }
 
     /** Waits (30 s at most) for the in-process engine to answer over Aeron before the edge opens. */

@@ -77,6 +77,12 @@ final class Shopper
         return send(post(path, tokens.admin("ops"), null, "{}")).get();
     }
 
+    /** An operator's GET ({@code /admin/engine}, ...). */
+    Answer adminGet(final String path) throws Exception
+    {
+        return send(get(path, tokens.admin("ops"))).get();
+    }
+
     private HttpRequest post(final String path, final String token, final String key, final String body)
     {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))

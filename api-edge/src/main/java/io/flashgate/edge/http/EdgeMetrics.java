@@ -25,6 +25,7 @@ final class EdgeMetrics
     private final DataPoints engineCalls;
     private final EngineLatency engineLatency = new EngineLatency();
     private final Counter internalErrors;
+    private final Counter engineSwitches;
 
     EdgeMetrics(final PrometheusRegistry registry)
     {
@@ -43,6 +44,9 @@ final class EdgeMetrics
         registry.register(engineLatency);
         this.internalErrors = Counter.builder().name("flashgate_edge_internal_errors_total")
             .help("Requests answered 500 (should stay 0).").withoutExemplars().register(registry);
+        this.engineSwitches = Counter.builder().name("flashgate_edge_engine_switches_total")
+            .help("Times this edge began to follow another engine's history (a failover).").withoutExemplars()
+            .register(registry);
     }
 
     PrometheusRegistry registry()
@@ -70,6 +74,11 @@ final class EdgeMetrics
     void internalError()
     {
         internalErrors.inc();
+    }
+
+    void engineSwitch()
+    {
+        engineSwitches.inc();
     }
 
     long internalErrors()

@@ -39,6 +39,13 @@ public final class EdgeServer implements AutoCloseable
         final Admission admission = new Admission(config, tokens);
         this.engineCalls = new EngineCalls(config.replyTimeout(), new InFlightBound(config.maxInFlight()), cache,
             metrics, responses);
+        // a failover: the caches belong to the old engine's history (docs/ARCHITECTURE.md, "Hot standby and failover")
+        gateway.onEngineSwitch(() ->
+        {
+            cache.clear();
+            knownBuyers.forgetAll();
+            metrics.engineSwitch();
+        });
         gateway.onOrderAccepted(knownBuyers::onOrderAccepted);
         gateway.onBroadcast(reply ->
         {

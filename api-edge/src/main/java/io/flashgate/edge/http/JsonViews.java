@@ -1,9 +1,11 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.client.FollowedEngine;
 import io.flashgate.protocol.Reply;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,8 +62,11 @@ final class JsonViews
         return out;
     }
 
-    /** "Operator routes", {@code GET /admin/engine}: role, epoch, sequences and the standby as the engine sees it. */
-    static Map<String, Object> engineStatus(final Reply.EngineStatus status)
+    /**
+     * "Operator routes", {@code GET /admin/engine}: role, epoch, sequences and the standby as the engine sees it; then,
+     * for an edge that follows a set of engines, each of them as the edge last heard it.
+     */
+    static Map<String, Object> engineStatus(final Reply.EngineStatus status, final List<FollowedEngine> engines)
     {
         final Map<String, Object> standby = new LinkedHashMap<>();
         standby.put("state", status.standby().state().name());
@@ -73,6 +78,21 @@ final class JsonViews
         out.put("sequence", status.sequence());
         out.put("durableSequence", status.durableSequence());
         out.put("standby", standby);
+        if (!engines.isEmpty())
+        {
+            out.put("engines", engines.stream().map(JsonViews::followedEngine).toList());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> followedEngine(final FollowedEngine engine)
+    {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("endpoint", engine.endpoint());
+        out.put("role", engine.role() == null ? null : engine.role().name());
+        out.put("epoch", engine.epoch());
+        out.put("reachable", engine.reachable());
+        out.put("followed", engine.followed());
         return out;
     }
 

@@ -31,6 +31,17 @@ final class KnownBuyers
         buyers.add(key(order.saleId(), order.userId()));
     }
 
+    /**
+     * The edge now follows another engine (a failover): it has not seen every order of that engine's history (what
+     * it accepted before the edge switched), so from now on anyone may hold an order and every purchase the status
+     * cache would refuse goes to the engine instead: correct, only slower for refused purchases.
+     */
+    void forgetAll()
+    {
+        complete = false;
+        buyers.clear();
+    }
+
     /** False only when this user certainly holds no order in this sale. */
     boolean mayHaveOrder(final String saleId, final String userId)
     {

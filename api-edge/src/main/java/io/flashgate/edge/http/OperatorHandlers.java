@@ -86,7 +86,10 @@ final class OperatorHandlers
         responses.json(ctx, 200, JsonViews.blocklistSizes(admission.blockedUsers(), admission.blockedIps()));
     }
 
-    /** {@code GET /admin/engine}: the engine this edge talks to, as it answers right now. */
+    /**
+     * {@code GET /admin/engine}: the engine this edge talks to (the one it follows, among several), as it answers
+     * right now, and every engine it knows when it follows a set.
+     */
     void engineStatus(final Context ctx)
     {
         admission.operator(ctx);
@@ -94,7 +97,7 @@ final class OperatorHandlers
         {
             if (reply instanceof Reply.EngineStatus status)
             {
-                responses.json(c, 200, JsonViews.engineStatus(status));
+                responses.json(c, 200, JsonViews.engineStatus(status, gateway.engines()));
                 return;
             }
             throw ErrorAnswers.unexpectedOrRejected(reply);

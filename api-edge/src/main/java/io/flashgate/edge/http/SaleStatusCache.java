@@ -22,6 +22,15 @@ final class SaleStatusCache
         sales.put(sale.saleId(), sale);
     }
 
+    /**
+     * The edge now follows another engine (a failover): what the old one said belongs to its history, so every sale
+     * is asked of the new one again (a miss goes to the engine) before the cache answers on its own.
+     */
+    void clear()
+    {
+        sales.clear();
+    }
+
     Reply.Sale get(final String saleId)
     {
         return sales.get(saleId);
