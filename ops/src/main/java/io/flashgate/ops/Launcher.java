@@ -37,6 +37,7 @@ public final class Launcher
     {
         final List<LauncherVerb> verbs = new ArrayList<>(ServeVerb.all());
         verbs.addAll(PairActionVerb.all());
+        verbs.add(new DrillVerb());
         verbs.add(new TokenVerb());
         verbs.add(new ConfigVerb());
         return List.copyOf(verbs);

@@ -1,0 +1,219 @@
+package io.flashgate.ops.drill;
+
+import io.flashgate.edge.http.Tokens;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Shoppers of a contested sale, through the edge as a browser would (docs/HTTP-API.md): each purchase has its own
+ * Idempotency-Key and is retried with that key after a 503 or 504 (and a 429, after its Retry-After) until it gets
+ * an answer that decides it: an order (201, or 200 for the order an earlier try made) or a refusal (409). So every
+ * purchase ends in exactly one outcome, whatever fails over meanwhile; one that finds none in time is counted as
+ * unresolved, which a drill must never see.
+ */
+final class Shoppers implements AutoCloseable
+{
+    private static final Pattern ORDER_ID = Pattern.compile("\"orderId\":(\\d+)");
+    private static final Pattern QUANTITY = Pattern.compile("\"quantity\":(\\d+)");
+    private static final Pattern ERROR = Pattern.compile("\"error\":\"([A-Z_]+)\"");
+    private static final long GIVE_UP_NANOS = Duration.ofSeconds(30).toNanos();
+
+    /** An order the edge acknowledged: with 201 (or 200 for a retry whose first try's answer was lost). */
+    record Acknowledged(long orderId, String userId, long quantity, long receivedAtNanos, long sentAtNanos)
+    {
+    }
+
+    private final String baseUrl;
+    private final String saleId;
+    private final int users;
+    private final Tokens tokens;
+    private final Map<String, String> tokenByUser = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Thread> threads = new ArrayList<>();
+    private final long pauseNanos;
+    private volatile boolean running = true;
+    final ConcurrentLinkedQueue<Acknowledged> acknowledged = new ConcurrentLinkedQueue<>();
+    final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
+    final AtomicLong retries = new AtomicLong();
+    final AtomicLong unresolved = new AtomicLong();
+    final AtomicLong purchases = new AtomicLong();
+
+    Shoppers(final String baseUrl, final String saleId, final int users, final String tokenSecret, final int threads,
+        final int perSecond)
+    {
+        this.baseUrl = baseUrl;
+        this.saleId = saleId;
+        this.users = users;
+        this.tokens = new Tokens(tokenSecret);
+        this.pauseNanos = perSecond <= 0 ? 0 : 1_000_000_000L * threads / perSecond;
+        for (int i = 0; i < threads; i++)
+        {
+            final Thread thread = new Thread(this::shop, "drill-shopper-" + i);
+            thread.setDaemon(true);
+            this.threads.add(thread);
+        }
+    }
+
+    void start()
+    {
+        threads.forEach(Thread::start);
+    }
+
+    private void shop()
+    {
+        long next = System.nanoTime();
+        while (running)
+        {
+            final String user = "user-" + ThreadLocalRandom.current().nextInt(users);
+            final String key = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            purchases.incrementAndGet();
+            buy(user, key);
+            next += pauseNanos;
+            final long wait = next - System.nanoTime();
+            if (wait > 0)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            else
+            {
+                next = System.nanoTime();
+            }
+        }
+    }
+
+    /** One purchase, retried with its key until it is decided. */
+    private void buy(final String user, final String key)
+    {
+        final long firstSent = System.nanoTime();
+        while (System.nanoTime() - firstSent < GIVE_UP_NANOS)
+        {
+            final long sent = System.nanoTime();
+            final HttpResponse<String> answer = post(user, key);
+            if (answer != null)
+            {
+                final int status = answer.statusCode();
+                if (status == 201 || status == 200)
+                {
+                    acknowledged.add(new Acknowledged(Long.parseLong(group(ORDER_ID, answer.body())), user,
+                        Long.parseLong(group(QUANTITY, answer.body())), System.nanoTime(), sent));
+                    return;
+                }
+                if (status == 409 || status == 404 || status == 400 || status == 403)
+                {
+                    refusals.computeIfAbsent(status + " " + group(ERROR, answer.body()), k -> new AtomicLong())
+                        .incrementAndGet();
+                    return;
+                }
+                final long retryAfter = answer.headers().firstValueAsLong("Retry-After").orElse(0);
+                pause(status == 429 && retryAfter > 0 ? Math.min(retryAfter * 1000, 1000) : 50);
+            }
+            else
+            {
+                pause(50);
+            }
+            retries.incrementAndGet();
+        }
+        unresolved.incrementAndGet();
+    }
+
+    private HttpResponse<String> post(final String user, final String key)
+    {
+        final String token = tokenByUser.computeIfAbsent(user, u -> tokens.mint(u, null, Duration.ofHours(2)));
+        try
+        {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/sales/" + saleId + "/purchases"))
+                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token)
+                .header("Idempotency-Key", key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** An order as the edge answers it now, for its owner; null if it does not answer 200. */
+    String order(final long orderId, final String user)
+    {
+        final String token = tokenByUser.computeIfAbsent(user, u -> tokens.mint(u, null, Duration.ofHours(2)));
+        try
+        {
+            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders/" +
+                orderId)).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 ? answer.body() : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The first order acknowledged for a purchase sent at or after {@code nanos}, or empty. */
+    java.util.OptionalLong firstAcknowledgedSentAfter(final long nanos)
+    {
+        return acknowledged.stream().filter(a -> a.sentAtNanos() >= nanos)
+            .mapToLong(Acknowledged::receivedAtNanos).min();
+    }
+
+    private static void pause(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String group(final Pattern pattern, final String text)
+    {
+        final Matcher matcher = pattern.matcher(text);
+        return matcher.find() ? matcher.group(1) : "?";
+    }
+
+    /** Stops sending new purchases; each one under way still ends with its outcome. */
+    @Override
+    public void close()
+    {
+        running = false;
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join(GIVE_UP_NANOS / 1_000_000 + 10_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
