@@ -107,7 +107,7 @@ window.Flashgate = (() => {
   }
 
   function clockTime(millis) {
-    return new Date(millis).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit'});
+    return new Date(millis).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'});
   }
 
   return {takeTokenFromFragment, subject, call, newKey, serverClock, element, clockTime};
