@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -648,9 +650,9 @@ class EdgeContractTest
     /** Outcome counts as a sorted map, for one assertion over all of them. */
     private static final class PurchaseCounts
     {
-        static java.util.Map<String, Long> of(final Object... codeThenCount)
+        static Map<String, Long> of(final Object... codeThenCount)
         {
-            final java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            final Map<String, Long> out = new TreeMap<>();
             for (int i = 0; i < codeThenCount.length; i += 2)
             {
                 out.put((String)codeThenCount[i], ((Number)codeThenCount[i + 1]).longValue());
@@ -658,9 +660,9 @@ class EdgeContractTest
             return out;
         }
 
-        static java.util.Map<String, Long> of(final JsonNode outcomes)
+        static Map<String, Long> of(final JsonNode outcomes)
         {
-            final java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            final Map<String, Long> out = new TreeMap<>();
             outcomes.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
             return out;
         }

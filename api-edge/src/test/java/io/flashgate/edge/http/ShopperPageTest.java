@@ -1,6 +1,7 @@
 package io.flashgate.edge.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flashgate.client.OverloadedException;
 import io.flashgate.protocol.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.flashgate.edge.http.TestEdge.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -224,6 +226,30 @@ class ShopperPageTest
         assertEquals(1, traffic.path("outcomes").path("RATE_LIMITED").asInt(), traffic::toString);
         assertEquals(2, traffic.path("outcomes").path("CREATED").asInt(), traffic::toString);
         assertEquals(2, edge.engineSale("busy").reserved());
+    }
+
+    @Test
+    void a503IsRetriedAfterRetryAfterWithTheSameKey() throws Exception
+    {
+        edge.createSale("overloaded", 10, 2, 600).expect(201, null);
+        open("overloaded", "heidi");
+        browser.await("the buy button", () -> browser.find("buy").isEnabled());
+        // the engine pushes back once (ring full): 503 OVERLOADED with Retry-After: 1
+        final AtomicInteger refused = new AtomicInteger();
+        edge.gateway.intercept((command, real) -> "purchase".equals(command) && refused.getAndIncrement() == 0 ?
+            CompletableFuture.failedFuture(new OverloadedException("ring full")) : null);
+        browser.find("buy").click();
+        browser.await("the 503", () -> "OVERLOADED".equals(browser.find("answer").getAttribute("data-code")));
+        assertTrue(browser.text("answer").contains("The shop is very busy. Trying again in 1 s"), browser.text("answer"));
+        assertFalse(browser.find("buy").isEnabled(), "no buying before Retry-After");
+
+        browser.await("the retried order", () -> "CREATED".equals(browser.find("answer").getAttribute("data-code")));
+        final JsonNode outcomes = edge.get("/admin/sales/overloaded/traffic", edge.admin()).expect(200, null).json()
+            .path("outcomes");
+        assertEquals(1, outcomes.path("OVERLOADED").asInt(), outcomes::toString);
+        assertEquals(1, outcomes.path("CREATED").asInt(), outcomes::toString);
+        assertEquals(2, refused.get(), "one refused purchase, one retry");
+        assertEquals(1, edge.engineSale("overloaded").reserved());
     }
 
     @Test
