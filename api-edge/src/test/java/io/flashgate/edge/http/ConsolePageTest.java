@@ -47,6 +47,7 @@ class ConsolePageTest
         try
         {
             assertEquals(0, edge.server.internalErrors(), "no request may end in the 500 catch-all");
+            browser.assertLoadedOnlyFrom(edge.base);
             browser.assertNoConsoleErrors();
         }
         finally

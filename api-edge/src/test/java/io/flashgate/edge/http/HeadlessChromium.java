@@ -172,6 +172,23 @@ final class HeadlessChromium implements AutoCloseable
             .toList();
     }
 
+    /** Everything the current page loaded or called (scripts, styles, fetches) came from {@code origin}. */
+    void assertLoadedOnlyFrom(final String origin)
+    {
+        final Object urls = script("return performance.getEntriesByType('resource').map(e => e.name)");
+        if (((List<?>)urls).stream().noneMatch(url -> String.valueOf(url).startsWith(origin + "/pages/")))
+        {
+            fail("no script or style of the page's own was recorded: " + urls);
+        }
+        for (final Object url : (List<?>)urls)
+        {
+            if (!String.valueOf(url).startsWith(origin + "/"))
+            {
+                fail("the page reached beyond the edge " + origin + ": " + url);
+            }
+        }
+    }
+
     void assertNoConsoleErrors()
     {
         assertEquals(List.of(), consoleErrors(), "script errors or refused loads in the page's console");

@@ -77,6 +77,7 @@ class ShopperPageTest
     {
         edge.gateway.intercept((command, real) -> null);
         assertEquals(0, edge.server.internalErrors(), "no request may end in the 500 catch-all");
+        browser.assertLoadedOnlyFrom(edge.base);
         browser.assertNoConsoleErrors();
     }
 
