@@ -87,6 +87,16 @@ final class HeadlessChromium implements AutoCloseable
     }
 
     /**
+     * Makes the window a phone's screen of {@code width} x {@code height} CSS pixels at twice the pixel density, as
+     * a phone's browser lays pages out (a headless desktop window will not shrink below about 500 pixels).
+     */
+    void emulatePhone(final int width, final int height)
+    {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+            "deviceScaleFactor", 2, "mobile", true));
+    }
+
+    /**
      * Shifts the page's clock ({@code Date} and {@code Date.now()}) by {@code skewMillis} in every page loaded from
      * now on: a page that counts down on the browser's clock instead of the server's is then visibly wrong.
      */

@@ -50,6 +50,7 @@ class ShopperPageTest
         // a short reply timeout, so that the 504 test does not wait long
         edge = TestEdge.start(dir, TestEdge.config().withReplyTimeout(Duration.ofMillis(1500)));
         browser = HeadlessChromium.start(WIDTH, HEIGHT);
+        browser.emulatePhone(WIDTH, HEIGHT);
         browser.skewClock(BROWSER_CLOCK_SKEW_MILLIS);
     }
 
@@ -315,6 +316,7 @@ class ShopperPageTest
     {
         final long scrollWidth = ((Number)browser.script("return document.documentElement.scrollWidth")).longValue();
         final long viewport = ((Number)browser.script("return window.innerWidth")).longValue();
+        assertEquals(WIDTH, viewport, "the window is a phone's");
         assertTrue(scrollWidth <= viewport, "page " + scrollWidth + " px wide in a " + viewport + " px window");
         final long right = ((Number)browser.script(
             "return Math.ceil(document.getElementById('buy').getBoundingClientRect().right)")).longValue();
