@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs what Flashgate needs to build and test on a fresh Debian machine: JDK 17 and Maven, and
-# Debian's redis-server for the benchmarks' peer. Does nothing when they are already there.
+# Installs what Flashgate needs to build and test on a fresh Debian machine: JDK 17 and Maven, Debian's chromium and
+# chromium-driver (a matching pair: the edge's browser tests drive the pages headless through /usr/bin/chromedriver,
+# never a downloaded driver), and Debian's redis-server for the benchmarks' peer. Does nothing when they are there.
 #   --build-only   JDK and Maven only (what ops/flashgate run needs)
 set -euo pipefail
 need=()
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
+if [ "${1:-}" != --build-only ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -q

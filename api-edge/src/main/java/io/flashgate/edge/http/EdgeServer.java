@@ -14,7 +14,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * The HTTP edge: every route of {@code docs/HTTP-API.md} on Javalin, in front of an {@link EngineGateway}. This
  * class starts and stops it and holds the route table; each job is a class of its own: {@link BodyLimit} and
  * {@link Admission} (protections), {@link RequestInput} (validation), {@link EngineCalls} (commands, timeouts),
- * {@link JsonViews} and {@link JsonResponses} (answers), {@link ErrorAnswers} (error mapping).
+ * {@link JsonViews} and {@link JsonResponses} (answers), {@link ErrorAnswers} (error mapping), {@link Pages} (the
+ * shopper page and the operator console).
  *
  * <p>Each request passes, in this order: body size (413), auth (401/403), validation (400), blocklist (403),
  * per-user and per-IP token buckets (429), the sale-status cache (409 answered at the edge), one purchase in flight
@@ -27,6 +28,7 @@ public final class EdgeServer implements AutoCloseable
     private final EdgeMetrics metrics;
     private final JsonResponses responses;
     private final EngineCalls engineCalls;
+    private final Pages pages;
     private final Javalin app;
 
     private EdgeServer(final EdgeConfig config, final EngineGateway gateway, final PrometheusRegistry registry)
@@ -54,9 +56,12 @@ public final class EdgeServer implements AutoCloseable
                 cache.update(sale);
             }
         });
+        final SaleTraffic traffic = new SaleTraffic(saleId -> cache.get(saleId) != null);
         final ShopperHandlers shopper = new ShopperHandlers(gateway, admission, new PurchasesInFlight(),
-            new RefusalsAtEdge(cache, knownBuyers), cache, engineCalls, responses, metrics);
-        final OperatorHandlers operator = new OperatorHandlers(gateway, admission, engineCalls, responses, shopper);
+            new RefusalsAtEdge(cache, knownBuyers), cache, engineCalls, responses, metrics, traffic);
+        final OperatorHandlers operator = new OperatorHandlers(gateway, admission, engineCalls, responses, shopper,
+            cache, traffic);
+        this.pages = Pages.load();
         final OperationsHandlers operations = new OperationsHandlers(gateway, metrics, responses);
         this.app = Javalin.create(c ->
         {
@@ -159,6 +164,7 @@ public final class EdgeServer implements AutoCloseable
         app.post("/admin/sales/{saleId}/resume", ctx -> operator.saleCommand(ctx, gateway::resume));
         app.post("/admin/sales/{saleId}/end", ctx -> operator.saleCommand(ctx, gateway::end));
         app.get("/admin/sales/{saleId}/stats", ctx -> operator.saleCommand(ctx, gateway::querySale));
+        app.get("/admin/sales/{saleId}/traffic", operator::traffic);
         app.post("/admin/orders/{orderId}/confirm", operator::confirmOrder);
         app.post("/admin/blocklist", operator::blocklist);
         app.get("/admin/engine", operator::engineStatus);
@@ -166,6 +172,10 @@ public final class EdgeServer implements AutoCloseable
         app.get("/health/live", operations::live);
         app.get("/health/ready", operations::ready);
         app.get("/metrics", operations::metrics);
+
+        app.get("/", ctx -> pages.serve(ctx, Pages.SHOPPER));
+        app.get("/console", ctx -> pages.serve(ctx, Pages.CONSOLE));
+        app.get("/pages/{file}", ctx -> pages.serve(ctx, ctx.pathParam("file")));
 
         app.exception(ApiError.class, (ex, ctx) -> responses.error(ctx, ex));
         app.exception(HttpResponseException.class, (ex, ctx) -> responses.error(ctx, ErrorAnswers.fromJavalin(ex)));

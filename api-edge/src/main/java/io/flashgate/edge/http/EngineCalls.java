@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +52,16 @@ final class EngineCalls implements AutoCloseable
     void bounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send, final BiConsumer<Context, Reply> render,
         final Runnable release)
     {
+        bounded(ctx, send, render, release, null);
+    }
+
+    /**
+     * As above; {@code failed} (may be null) is told the answer when the command got no reply (503 refused, 504 not
+     * answered in time), on the reply executor, before that answer is written.
+     */
+    void bounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send, final BiConsumer<Context, Reply> render,
+        final Runnable release, final Consumer<ApiError> failed)
+    {
         if (!inFlight.tryAcquire())
         {
             if (release != null)
@@ -60,14 +71,14 @@ final class EngineCalls implements AutoCloseable
             metrics.engineCall("SHED", 0);
             throw ApiError.overloaded("edge admission limit reached");
         }
-        call(ctx, true, send, render, release);
+        call(ctx, true, send, render, release, failed);
     }
 
     /** An operator's command: never held back by the shoppers' bound. */
     void unbounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send,
         final BiConsumer<Context, Reply> render)
     {
-        call(ctx, false, send, render, null);
+        call(ctx, false, send, render, null, null);
     }
 
     /**
@@ -75,11 +86,11 @@ final class EngineCalls implements AutoCloseable
      * @param release run exactly once when the command is over (answered, failed or timed out), may be null.
      */
     private void call(final Context ctx, final boolean bounded, final Supplier<CompletableFuture<Reply>> send,
-        final BiConsumer<Context, Reply> render, final Runnable release)
+        final BiConsumer<Context, Reply> render, final Runnable release, final Consumer<ApiError> failed)
     {
         final long start = System.nanoTime();
         final PendingAnswer answer = new PendingAnswer(start, start + replyTimeoutNanos, replyExecutor,
-            (call, reply, failure) -> answer(ctx, bounded, render, release, call.startNanos, reply, failure));
+            (call, reply, failure) -> answer(ctx, bounded, render, release, failed, call.startNanos, reply, failure));
         // async before the command leaves: the reply thread may write the answer before this handler has returned
         // (Javalin would start it only then). No servlet timeout: the deadline above gives the 504.
         if (!ctx.req().isAsyncStarted())
@@ -122,7 +133,8 @@ final class EngineCalls implements AutoCloseable
 
     /** On the reply executor: gives back the slots, then writes the answer. */
     private void answer(final Context ctx, final boolean bounded, final BiConsumer<Context, Reply> render,
-        final Runnable release, final long start, final Reply reply, final Throwable failure)
+        final Runnable release, final Consumer<ApiError> failed, final long start, final Reply reply,
+        final Throwable failure)
     {
         if (bounded)
         {
@@ -138,6 +150,10 @@ final class EngineCalls implements AutoCloseable
             {
                 final ApiError error = ErrorAnswers.engineFailure(failure);
                 metrics.engineCall(error.code(), System.nanoTime() - start);
+                if (failed != null)
+                {
+                    failed.accept(error);
+                }
                 responses.error(ctx, error);
             }
             else

@@ -20,10 +20,15 @@ final class OperatorHandlers
     private final EngineCalls engine;
     private final JsonResponses responses;
     private final ShopperHandlers orders;
+    private final SaleStatusCache cache;
+    private final SaleTraffic traffic;
 
     OperatorHandlers(final EngineGateway gateway, final Admission admission, final EngineCalls engine,
-        final JsonResponses responses, final ShopperHandlers orders)
+        final JsonResponses responses, final ShopperHandlers orders, final SaleStatusCache cache,
+        final SaleTraffic traffic)
     {
+        this.cache = cache;
+        this.traffic = traffic;
         this.gateway = gateway;
         this.admission = admission;
         this.engine = engine;
@@ -84,6 +89,30 @@ final class OperatorHandlers
         final List<String> ips = RequestInput.ipArray(body, "ips");
         admission.block(users, ips);
         responses.json(ctx, 200, JsonViews.blocklistSizes(admission.blockedUsers(), admission.blockedIps()));
+    }
+
+    /**
+     * {@code GET /admin/sales/{saleId}/traffic}: this edge's answers to the sale's purchases ({@link SaleTraffic}).
+     * A sale the edge has not heard of yet is asked of the engine first, so an unknown one is 404 UNKNOWN_SALE.
+     */
+    void traffic(final Context ctx)
+    {
+        admission.operator(ctx);
+        final String saleId = RequestInput.saleId(ctx);
+        if (cache.get(saleId) != null)
+        {
+            responses.json(ctx, 200, traffic.view(saleId, System.currentTimeMillis()));
+            return;
+        }
+        engine.unbounded(ctx, () -> gateway.querySale(saleId), (c, reply) ->
+        {
+            if (reply instanceof Reply.Sale)
+            {
+                responses.json(c, 200, traffic.view(saleId, System.currentTimeMillis()));
+                return;
+            }
+            throw ErrorAnswers.unexpectedOrRejected(reply);
+        });
     }
 
     /**

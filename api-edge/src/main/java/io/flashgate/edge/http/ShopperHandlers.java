@@ -16,11 +16,13 @@ final class ShopperHandlers
     private final EngineCalls engine;
     private final JsonResponses responses;
     private final EdgeMetrics metrics;
+    private final SaleTraffic traffic;
 
     ShopperHandlers(final EngineGateway gateway, final Admission admission, final PurchasesInFlight purchasesInFlight,
         final RefusalsAtEdge refusals, final SaleStatusCache cache, final EngineCalls engine,
-        final JsonResponses responses, final EdgeMetrics metrics)
+        final JsonResponses responses, final EdgeMetrics metrics, final SaleTraffic traffic)
     {
+        this.traffic = traffic;
         this.gateway = gateway;
         this.admission = admission;
         this.purchasesInFlight = purchasesInFlight;
@@ -70,7 +72,26 @@ final class ShopperHandlers
         responses.json(ctx, 200, JsonViews.publicSale(view));
     }
 
+    /**
+     * Every answer to a purchase of a sale this edge knows is also told to {@link SaleTraffic} (the console's live
+     * view): the synchronous refusals (401, 400, 403, 429, 503, 409 at the edge) as they are thrown, the engine's
+     * answer or failure once it is in.
+     */
     void purchase(final Context ctx)
+    {
+        final long start = System.nanoTime();
+        try
+        {
+            purchase(ctx, start);
+        }
+        catch (final ApiError error)
+        {
+            traffic.record(ctx.pathParam("saleId"), error.code(), start);
+            throw error;
+        }
+    }
+
+    private void purchase(final Context ctx, final long start)
     {
         final Tokens.Principal principal = admission.shopper(ctx);
         final String userId = principal.userId();
@@ -97,7 +118,9 @@ final class ShopperHandlers
         {
             if (reply instanceof Reply.Order order)
             {
-                metrics.purchase(order.isNew() ? "CREATED" : "REPLAYED", false);
+                final String outcome = order.isNew() ? "CREATED" : "REPLAYED";
+                metrics.purchase(outcome, false);
+                traffic.record(saleId, outcome, start);
                 responses.json(c, order.isNew() ? 201 : 200, JsonViews.order(order));
             }
             else
@@ -106,9 +129,11 @@ final class ShopperHandlers
                 {
                     metrics.purchase(r.reason().name(), false);
                 }
-                throw ErrorAnswers.unexpectedOrRejected(reply);
+                final ApiError error = ErrorAnswers.unexpectedOrRejected(reply);
+                traffic.record(saleId, error.code(), start);
+                throw error;
             }
-        }, () -> purchasesInFlight.release(userId));
+        }, () -> purchasesInFlight.release(userId), error -> traffic.record(saleId, error.code(), start));
     }
 
     void getOrder(final Context ctx)

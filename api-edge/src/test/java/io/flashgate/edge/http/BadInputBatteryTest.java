@@ -167,7 +167,9 @@ class BadInputBatteryTest
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), 404));
             }
             cases.add(new Case("unknown route", edge.request("/api/nothing", alice).GET().build(), 404));
-            cases.add(new Case("root", edge.request("/", null).GET().build(), 404));
+            // "/" is the shopper page now (docs/HTTP-API.md, "Pages"); a file the edge does not serve is still 404
+            cases.add(new Case("unserved page", edge.request("/pages/index.html", null).GET().build(), 404));
+            cases.add(new Case("unserved root file", edge.request("/index.html", null).GET().build(), 404));
             cases.add(new Case("traversal", edge.request("/api/sales/..%2F..%2Fetc", alice).GET().build(), 400));
             cases.add(new Case("wrong method", edge.request("/api/sales/s1/purchases", alice).GET().build(), 404));
             final String[][] wrongMethods = {

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -605,6 +607,103 @@ class EdgeContractTest
         assertTrue(value(text, "flashgate_edge_engine_latency_seconds", "quantile", "0.99") > 0);
         assertEquals(0, value(text, "flashgate_edge_internal_errors_total"));
         assertTrue(text.contains("# TYPE flashgate_edge_engine_latency_seconds summary"), text);
+    }
+
+    @Test
+    void trafficCountsThisEdgesAnswersToASalesPurchasesByOutcome() throws Exception
+    {
+        edge.createSale("s1", 2, 1, 60).expect(201, null);
+        edge.get("/admin/sales/s1/traffic", null).expect(401, "UNAUTHENTICATED");
+        edge.get("/admin/sales/s1/traffic", edge.shopper("u1")).expect(403, "FORBIDDEN");
+        edge.get("/admin/sales/nope/traffic", edge.admin()).expect(404, "UNKNOWN_SALE");
+        edge.get("/admin/sales/bad%20id/traffic", edge.admin()).expect(400, "BAD_REQUEST");
+        final JsonNode empty = edge.get("/admin/sales/s1/traffic", edge.admin()).expect(200, null).json();
+        assertEquals(0, empty.get("outcomes").size(), empty::toString);
+        assertEquals(0, empty.get("latencyMs").get("count").asLong(), empty::toString);
+
+        edge.purchase("s1", "u1", "k1", 1).expect(201, null);
+        edge.purchase("s1", "u1", "k1", 1).expect(200, null);
+        edge.purchase("s1", "u1", "k2", 1).expect(409, "LIMIT_EXCEEDED");
+        edge.purchase("s1", "u2", "k1", 1).expect(201, null);
+        eventually(() -> "SOLD_OUT".equals(edge.get("/api/sales/s1", null).json().get("status").asText()), "sold out");
+        edge.purchase("s1", "u3", "k1", 1).expect(409, "SOLD_OUT");
+        edge.purchase("s1", "u4", "k1", 5).expect(400, "BAD_REQUEST");
+        edge.send(edge.purchaseRequest("s1", null, "k1", "{\"quantity\":1}")).expect(401, "UNAUTHENTICATED");
+        edge.purchase("ghost", "u1", "k1", 1).expect(404, "UNKNOWN_SALE");
+
+        final JsonNode traffic = edge.get("/admin/sales/s1/traffic", edge.admin()).expect(200, null).json();
+        assertEquals("s1", traffic.get("saleId").asText());
+        Instant.parse(traffic.get("serverTime").asText());
+        assertEquals(PurchaseCounts.of("CREATED", 2, "REPLAYED", 1, "LIMIT_EXCEEDED", 1, "SOLD_OUT", 1, "BAD_REQUEST", 1,
+            "UNAUTHENTICATED", 1), PurchaseCounts.of(traffic.get("outcomes")));
+        final JsonNode latency = traffic.get("latencyMs");
+        assertEquals(7, latency.get("count").asLong(), "every answer since the last window: " + latency);
+        assertTrue(latency.get("windowMs").asLong() >= 0, latency::toString);
+        assertTrue(latency.get("p50").asDouble() > 0, latency::toString);
+        assertTrue(latency.get("p50").asDouble() <= latency.get("p90").asDouble(), latency::toString);
+        assertTrue(latency.get("p90").asDouble() <= latency.get("p99").asDouble(), latency::toString);
+        assertTrue(latency.get("p99").asDouble() <= latency.get("max").asDouble(), latency::toString);
+        // a sale the edge never heard of is not tracked: posting to made-up ids cannot grow the edge's tables
+        edge.get("/admin/sales/ghost/traffic", edge.admin()).expect(404, "UNKNOWN_SALE");
+    }
+
+    /** Outcome counts as a sorted map, for one assertion over all of them. */
+    private static final class PurchaseCounts
+    {
+        static Map<String, Long> of(final Object... codeThenCount)
+        {
+            final Map<String, Long> out = new TreeMap<>();
+            for (int i = 0; i < codeThenCount.length; i += 2)
+            {
+                out.put((String)codeThenCount[i], ((Number)codeThenCount[i + 1]).longValue());
+            }
+            return out;
+        }
+
+        static Map<String, Long> of(final JsonNode outcomes)
+        {
+            final Map<String, Long> out = new TreeMap<>();
+            outcomes.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+            return out;
+        }
+    }
+
+    @Test
+    void thePagesAreServedByTheEdgeWithNothingFromElsewhere() throws Exception
+    {
+        final String[][] files = {
+            {"/", "text/html"}, {"/?sale=s1", "text/html"}, {"/console", "text/html"},
+            {"/pages/shopper.js", "text/javascript"}, {"/pages/console.js", "text/javascript"},
+            {"/pages/common.js", "text/javascript"}, {"/pages/pages.css", "text/css"},
+            {"/pages/chart.umd.min.js", "text/javascript"}};
+        for (final String[] file : files)
+        {
+            final TestEdge.Response page = edge.get(file[0], null);
+            assertEquals(200, page.status(), file[0]);
+            assertEquals(file[1] + "; charset=utf-8", page.contentType(), file[0]);
+            assertEquals("no-cache", page.headers().firstValue("Cache-Control").orElse(""), file[0]);
+            final String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(policy.contains("default-src 'self'") && policy.contains("connect-src 'self'"), policy);
+            assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
+            final String etag = page.headers().firstValue("ETag").orElseThrow();
+            final TestEdge.Response again = edge.send(edge.request(file[0], null).header("If-None-Match", etag).GET().build());
+            assertEquals(304, again.status(), file[0]);
+            assertEquals("", again.body());
+            if (!file[0].contains("chart"))
+            {
+                // nothing the pages load or call comes from another host
+                assertFalse(page.body().matches("(?s).*(src|href)=\"(https?:)?//.*"), file[0]);
+                assertFalse(page.body().contains("fetch('http"), file[0]);
+            }
+        }
+        assertTrue(edge.get("/", null).body().contains("/pages/shopper.js"));
+        assertTrue(edge.get("/console", null).body().contains("/pages/chart.umd.min.js"));
+        assertTrue(edge.get("/pages/chart.umd.min.js", null).body().contains("Chart"));
+        edge.get("/pages/nope.js", null).expect(404, "NOT_FOUND");
+        edge.get("/pages/..%2Fpom.xml", null).expect(404, "NOT_FOUND");
+        edge.get("/pages/", null).expect(404, "NOT_FOUND");
+        edge.post("/", null, "{}").expect(404, "NOT_FOUND");
+        edge.post("/console", null, "{}").expect(404, "NOT_FOUND");
     }
 
     @Test
