@@ -55,7 +55,7 @@ final class PairCluster implements AutoCloseable
                     "--metrics-port", Integer.toString(metricsPort),
                     "--heartbeat-interval-millis", Long.toString(heartbeatIntervalMillis),
                     "--heartbeat-timeout-millis", Long.toString(heartbeatTimeoutMillis))
-                .heap("-Xmx384m").jvmFlagsOfThisJvm()
+                .heap("384m").jvmFlagsOfThisJvm()
                 .start(work.resolve(name + "-" + starts + ".log"));
             process.awaitLine("flashgate: ready", 1, START_TIMEOUT);
         }
@@ -134,7 +134,7 @@ final class PairCluster implements AutoCloseable
         edge = ChildJvm.of(io.flashgate.ops.Launcher.class, "edge", "--data-dir", work.resolve("edge").toString(),
                 "--http-port", Integer.toString(httpPort), "--token-secret", tokenSecret,
                 "--engines", a.endpoints() + "," + b.endpoints())
-            .heap("-Xmx384m").jvmFlagsOfThisJvm()
+            .heap("384m").jvmFlagsOfThisJvm()
             .start(work.resolve("edge.log"));
         edge.awaitLine("flashgate: ready", 1, START_TIMEOUT);
     }
