@@ -18,6 +18,7 @@ public record FlashgateConfig(
     Edge edge,
     Protections protections,
     Metrics metrics,
+    Log log,
     Standby standby)
 {
     private static final FlashgateConfig DEFAULTS = from(key -> Settings.get(key).defaultValue());
@@ -72,6 +73,11 @@ public record FlashgateConfig(
     {
     }
 
+    /** Structured logs: {@code levels} is "component=LEVEL,..." (docs/CONFIG.md, "Logs"). */
+    public record Log(String levels)
+    {
+    }
+
     /** Room for a hot standby engine; it cannot be enabled yet. */
     public record Standby(boolean enabled)
     {
@@ -103,6 +109,7 @@ public record FlashgateConfig(
                 v.decimal("protections.ipRatePerSecond"), v.integer("protections.ipBurst"),
                 v.integer("protections.maxInFlight")),
             new Metrics(v.get("metrics.host", String.class), v.integer("metrics.port")),
+            new Log(v.get("log.levels", String.class)),
             new Standby(v.get("standby.enabled", Boolean.class)));
     }
 

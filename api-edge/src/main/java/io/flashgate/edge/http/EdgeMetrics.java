@@ -3,10 +3,12 @@ package io.flashgate.edge.http;
 import io.javalin.http.HandlerType;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * The edge's figures, registered on the process's one {@link PrometheusRegistry}: requests by route and code,
@@ -43,6 +45,14 @@ final class EdgeMetrics
         registry.register(engineLatency);
         this.internalErrors = Counter.builder().name("flashgate_edge_internal_errors_total")
             .help("Requests answered 500 (should stay 0).").withoutExemplars().register(registry);
+    }
+
+    /** {@code flashgate_edge_in_flight}: shopper commands waiting for the engine, read when scraped. */
+    void watchInFlight(final IntSupplier inFlight)
+    {
+        GaugeWithCallback.builder().name("flashgate_edge_in_flight")
+            .help("Shopper commands waiting for the engine now (bounded by protections.maxInFlight).")
+            .callback(callback -> callback.call(inFlight.getAsInt())).register(registry);
     }
 
     PrometheusRegistry registry()
