@@ -115,10 +115,10 @@ public final class Settings
         new Setting("metrics.port", PORT, 9464L, "FLASHGATE_METRICS_PORT", "metrics-port",
             "TCP port of the engine-only process's /metrics", kinds(ENGINE)),
         // log
-        derived("log.levels", new SettingType.Text("levels", LOG_LEVELS,
+        new Setting("log.levels", new SettingType.Text("levels", LOG_LEVELS,
                 "component=LEVEL pairs separated by commas (components engine, edge, client, ops, lib; levels TRACE, " +
                 "DEBUG, INFO, WARN, ERROR, OFF)", false, false),
-            "engine=INFO,edge=INFO,client=INFO,ops=INFO,lib=WARN",
+            "engine=INFO,edge=INFO,client=INFO,ops=INFO,lib=WARN", "FLASHGATE_LOG_LEVELS", "log-levels",
             "the lowest level logged per component; a component left out logs at INFO (lib: WARN)", ALL),
         // standby: room for a hot standby engine
         new Setting("standby.enabled", new SettingType.Switch(Boolean.FALSE, " (hot standby is not built yet)"), false,
