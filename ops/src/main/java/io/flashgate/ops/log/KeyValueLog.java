@@ -2,6 +2,7 @@ package io.flashgate.ops.log;
 
 import java.io.PrintStream;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,7 @@ public final class KeyValueLog
     static String line(final Instant time, final Component component, final LogLevel level, final String message,
         final Throwable failure)
     {
-        final StringBuilder line = new StringBuilder(160).append("ts=").append(time).append(" level=")
+        final StringBuilder line = new StringBuilder(160).append("ts=").append(time.truncatedTo(ChronoUnit.MILLIS)).append(" level=")
             .append(level.name()).append(" component=").append(component.label()).append(' ');
         final String text = message == null ? "" : message;
         if (EVENT.matcher(text).matches() && text.indexOf('\n') < 0)
