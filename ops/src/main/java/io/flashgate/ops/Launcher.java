@@ -38,6 +38,7 @@ public final class Launcher
         final List<LauncherVerb> verbs = new ArrayList<>(ServeVerb.all());
         verbs.add(new TokenVerb());
         verbs.add(new ConfigVerb());
+        verbs.add(new DemoVerb());
         return List.copyOf(verbs);
     }
 
