@@ -148,12 +148,14 @@ final class DemoVerb implements LauncherVerb
     private static int run(final DemoPlan plan, final URI base, final Tokens tokens, final PrintStream out)
         throws Exception
     {
-        final Instant opens = Instant.now().plusSeconds(plan.opensInSeconds()).truncatedTo(ChronoUnit.SECONDS);
+        // a whole second, never earlier than asked: the sale is SCHEDULED when created, so it opens in the log
+        final Instant opens = Instant.now().plusSeconds(plan.opensInSeconds()).truncatedTo(ChronoUnit.SECONDS)
+            .plusSeconds(1);
         final String admin = tokens.mint("demo-admin", Tokens.ADMIN_ROLE, Duration.ofHours(12));
         createSale(base, admin, plan, opens);
         final String viewer = tokens.mint("demo-shopper", null, Duration.ofHours(12));
         out.printf("flashgate: demo: sale %s, %,d units, %d per shopper, opens at %s (in %d s)%n", plan.saleId(),
-            plan.stock(), plan.limit(), opens, plan.opensInSeconds());
+            plan.stock(), plan.limit(), opens, Duration.between(Instant.now(), opens).toSeconds());
         out.println("  shopper page: " + base + "/?sale=" + plan.saleId() + "#token=" + viewer);
         out.println("  console:      " + base + "/console#token=" + admin);
         out.flush();
