@@ -140,7 +140,10 @@ final class DemoVerb implements LauncherVerb
                     out.flush();
                     awaitStop(process);
                 }
-                process.close();
+                else
+                {
+                    process.close();
+                }
             }
         }
     }
@@ -202,6 +205,7 @@ final class DemoVerb implements LauncherVerb
         }
     }
 
+    /** Until SIGTERM or Ctrl-C, whose shutdown hook closes the process in reverse order of start. */
     private static void awaitStop(final FlashgateProcess process)
     {
         final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ops/flashgate run | engine | edge | token | config}: see {@link #help()}. Exit codes: {@link ExitCodes}
+ * {@code ops/flashgate run | engine | edge | token | config | demo}: see {@link #help()}. Exit codes: {@link ExitCodes}
  * (docs/CONFIG.md, "Exit codes"). Every failure is one line on stderr, never a stack trace. Processes run until SIGTERM
  * or Ctrl-C, then shut down in reverse order of start.
  */
