@@ -158,7 +158,7 @@ final class DemoVerb implements LauncherVerb
         createSale(base, admin, plan, opens);
         final String viewer = tokens.mint("demo-shopper", null, Duration.ofHours(12));
         out.printf("flashgate: demo: sale %s, %,d units, %d per shopper, opens at %s (in %d s)%n", plan.saleId(),
-            plan.stock(), plan.limit(), opens, Duration.between(Instant.now(), opens).toSeconds());
+            plan.stock(), plan.limit(), opens, (Duration.between(Instant.now(), opens).toMillis() + 999) / 1000);
         out.println("  shopper page: " + base + "/?sale=" + plan.saleId() + "#token=" + viewer);
         out.println("  console:      " + base + "/console#token=" + admin);
         out.flush();
