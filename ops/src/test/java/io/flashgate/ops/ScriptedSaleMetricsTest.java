@@ -1,11 +1,13 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.PrometheusSamples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -54,6 +56,9 @@ class ScriptedSaleMetricsTest
             assertEquals(409, dave);
             // bob cancels one: dave gets it, then erin finds it sold out again
             assertEquals(200, timed(() -> s.cancel("bob", bobs.body().path("orderId").asText())).status());
+            // the unit is back once the edge's cache says so (else it could answer dave SOLD_OUT itself)
+            Await.until("the cancelled unit back on sale", Duration.ofSeconds(5),
+                () -> remaining(s) == 1);
             assertEquals(201, timed(() -> s.purchase("script", "dave", "d2").get()).status());
             final int erin = s.purchase("script", "erin", "e1").get().status();
             assertEquals(409, erin);
@@ -107,6 +112,18 @@ class ScriptedSaleMetricsTest
         final T answer = request.call();
         engineBound.add((System.nanoTime() - start) / 1e9);
         return answer;
+    }
+
+    private static int remaining(final Shopper s)
+    {
+        try
+        {
+            return s.status("script").body().path("remaining").asInt();
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private static double sum(final String metrics, final String name, final String... labels)

@@ -77,6 +77,13 @@ final class Shopper
         return send(get("/api/orders/" + orderId, tokens.shopper(user))).get();
     }
 
+    /** The public status route (served from the edge's cache, no token). */
+    Answer status(final String saleId) throws Exception
+    {
+        return send(HttpRequest.newBuilder(URI.create(base + "/api/sales/" + saleId)).timeout(Duration.ofSeconds(5))
+            .GET().build()).get();
+    }
+
     Answer stats(final String saleId) throws Exception
     {
         return send(get("/admin/sales/" + saleId + "/stats", tokens.admin("ops"))).get();
