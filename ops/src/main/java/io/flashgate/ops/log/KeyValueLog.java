@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
  * {@link System.Logger} (loggers named {@code flashgate.<component>}), libraries through SLF4J; both end here
  * ({@link KeyValueLoggerFinder}, {@link KeyValueSlf4jProvider}).
  *
- * <p>A message written as {@code "<event.name> key=value ..."} keeps its pairs; any other text becomes
- * {@code msg="..."}. Every line is scrubbed before it is written: a bearer token, anything shaped like a JWT and
+ * <p>A Flashgate message written as {@code "<event.name> key=value ..."} keeps its pairs; any other text (and every
+ * library's) becomes {@code msg="..."}. Every line is scrubbed before it is written: a bearer token, anything shaped like a JWT and
  * the token secret never reach the log, whatever a message or an exception says.
  */
 public final class KeyValueLog
 {
-    private static final Pattern EVENT = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+( .*)?", Pattern.DOTALL);
+    /** {@code event.name key=value key="quoted \"value\""}: kept as it is; anything else is quoted whole. */
+    private static final Pattern EVENT = Pattern.compile(
+        "[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+( [A-Za-z_]+=(\"([^\"\\\\\\n]|\\\\.)*\"|[^\\s\"]*))*");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer)\\s+[^\\s\",]+");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     private static final int STACK_FRAMES = 8;
@@ -144,7 +146,7 @@ public final class KeyValueLog
         final StringBuilder line = new StringBuilder(160).append("ts=").append(time.truncatedTo(ChronoUnit.MILLIS)).append(" level=")
             .append(level.name()).append(" component=").append(component.label()).append(' ');
         final String text = message == null ? "" : message;
-        if (EVENT.matcher(text).matches() && text.indexOf('\n') < 0)
+        if (component != Component.LIB && EVENT.matcher(text).matches())
         {
             line.append("event=").append(text);
         }

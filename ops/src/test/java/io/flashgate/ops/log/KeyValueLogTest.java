@@ -42,6 +42,21 @@ class KeyValueLogTest
     }
 
     @Test
+    void textThatIsNotPairsIsQuotedWhole()
+    {
+        final Instant t = Instant.parse("2026-12-01T10:00:00Z");
+        assertEquals("ts=2026-12-01T10:00:00Z level=WARN component=lib msg=\"server.start failed on port=80\"",
+            KeyValueLog.line(t, KeyValueLog.Component.LIB, LogLevel.WARN, "server.start failed on port=80", null),
+            "a library's text is never taken for an event");
+        assertEquals("ts=2026-12-01T10:00:00Z level=INFO component=edge msg=\"sale.opened sale=a and more\"",
+            KeyValueLog.line(t, KeyValueLog.Component.EDGE, LogLevel.INFO, "sale.opened sale=a and more", null));
+        assertEquals("ts=2026-12-01T10:00:00Z level=INFO component=client event=engine.reachable egress=\"aeron:udp?" +
+                "endpoint=a:1|x=y\" session=3",
+            KeyValueLog.line(t, KeyValueLog.Component.CLIENT, LogLevel.INFO,
+                "engine.reachable egress=\"aeron:udp?endpoint=a:1|x=y\" session=3", null));
+    }
+
+    @Test
     void levelsPerComponentFromTheSetting()
     {
         KeyValueLog.configure("edge=WARN,lib=ERROR,engine=OFF");
