@@ -20,6 +20,7 @@ public record FlashgateConfig(
     Edge edge,
     Protections protections,
     Metrics metrics,
+    Log log,
     Pair pair)
 {
     private static final FlashgateConfig DEFAULTS = from(key -> Settings.get(key).defaultValue());
@@ -102,6 +103,11 @@ public record FlashgateConfig(
     {
     }
 
+    /** Structured logs: {@code levels} is "component=LEVEL,..." (docs/CONFIG.md, "Logs"). */
+    public record Log(String levels)
+    {
+    }
+
     /**
      * The engine's hot-standby pair (docs/ARCHITECTURE.md, "Hot standby and failover"). {@code peer} is empty for an
      * engine alone.
@@ -137,6 +143,7 @@ public record FlashgateConfig(
                 v.decimal("protections.ipRatePerSecond"), v.integer("protections.ipBurst"),
                 v.integer("protections.maxInFlight")),
             new Metrics(v.get("metrics.host", String.class), v.integer("metrics.port")),
+            new Log(v.get("log.levels", String.class)),
             new Pair(v.get("pair.peer", String.class), v.get("pair.listen", String.class),
                 v.whole("pair.heartbeatIntervalMillis"), v.whole("pair.heartbeatTimeoutMillis"),
                 v.get("pair.autoPromote", Boolean.class), v.get("pair.whenStandbyAbsent", StandbyAbsence.class)));

@@ -31,6 +31,11 @@ public final class Settings
     private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])");
     private static final Pattern ANY_PATH = Pattern.compile("[^\\x00]+");
     private static final Pattern SECRET = Pattern.compile("\\S+");
+    /** {@code component=LEVEL} pairs, comma-separated: the components and levels of {@link #LOG_COMPONENTS}. */
+    private static final Pattern LOG_LEVELS = Pattern.compile(
+        "(engine|edge|client|ops|lib)=(TRACE|DEBUG|INFO|WARN|ERROR|OFF)(,(engine|edge|client|ops|lib)=(TRACE|DEBUG|INFO|WARN|ERROR|OFF))*");
+    /** The components a log line names (docs/CONFIG.md, "Logs"): lib is every library (Jetty, Javalin, Aeron). */
+    public static final List<String> LOG_COMPONENTS = List.of("engine", "edge", "client", "ops", "lib");
 
     private static final SettingType PORT = new SettingType.Whole(1, 65_535, false,
         " (0 is not allowed: clients and probes must know the port)");
@@ -112,6 +117,12 @@ public final class Settings
             "interface the engine-only process serves /metrics on", kinds(ENGINE)),
         new Setting("metrics.port", PORT, 9464L, "FLASHGATE_METRICS_PORT", "metrics-port",
             "TCP port of the engine-only process's /metrics", kinds(ENGINE)),
+        // log
+        new Setting("log.levels", new SettingType.Text("levels", LOG_LEVELS,
+                "component=LEVEL pairs separated by commas (components engine, edge, client, ops, lib; levels TRACE, " +
+                "DEBUG, INFO, WARN, ERROR, OFF)", false, false),
+            "engine=INFO,edge=INFO,client=INFO,ops=INFO,lib=WARN", "FLASHGATE_LOG_LEVELS", "log-levels",
+            "the lowest level logged per component; a component left out logs at INFO (lib: WARN)", ALL),
         // pair: a hot standby (docs/ARCHITECTURE.md, "Hot standby and failover")
         new Setting("pair.peer", new SettingType.Text("host:port", ENDPOINT, "host:port with a port in 1..65535", true,
             false), "", "FLASHGATE_PAIR_PEER", "pair-peer",
@@ -147,7 +158,7 @@ public final class Settings
         return byKey(key).orElseThrow(() -> new IllegalArgumentException("no setting " + key));
     }
 
-    /** The sections in file order: engine, journal, transport, edge, protections, metrics, pair. */
+    /** The sections in file order: engine, journal, transport, edge, protections, metrics, log, pair. */
     public static List<String> sections()
     {
         return ALL_SETTINGS.stream().map(Setting::section).distinct().toList();

@@ -9,6 +9,7 @@ import io.flashgate.config.FlashgateConfig;
 import io.flashgate.config.LoadedConfig;
 import io.flashgate.config.ProcessKind;
 import io.flashgate.config.Settings;
+import io.flashgate.ops.log.KeyValueLog;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -101,6 +102,8 @@ final class ServeVerb implements LauncherVerb
         args.positionals();
         final LoadedConfig loaded = ConfigLoader.load(env, args.values());
         final FlashgateConfig config = loaded.config();
+        KeyValueLog.configure(config.log().levels());
+        config.edge().secret().ifPresent(KeyValueLog::neverShow);
         if (kind != ProcessKind.EDGE || config.edge().secret().isEmpty())
         {
             Preflight.dataFolderWritable(loaded);
@@ -113,11 +116,13 @@ final class ServeVerb implements LauncherVerb
         {
             Preflight.portFree(loaded, config.edge().httpHost(), config.edge().httpPort(), "edge.httpPort");
         }
+        final String secret = kind == ProcessKind.ENGINE ? null : TokenSecret.resolve(config);
+        KeyValueLog.neverShow(secret);
         final FlashgateProcess process = switch (kind)
         {
-            case RUN -> RunProcess.start(config, TokenSecret.resolve(config));
+            case RUN -> RunProcess.start(config, secret);
             case ENGINE -> EngineProcess.start(config, "standby".equals(name));
-            case EDGE -> EdgeProcess.start(config, TokenSecret.resolve(config));
+            case EDGE -> EdgeProcess.start(config, secret);
         };
         return serve(process, out);
     }

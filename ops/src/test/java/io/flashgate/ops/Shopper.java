@@ -40,6 +40,33 @@ final class Shopper
             now.plusSeconds(3600) + "\",\"reservationTtlSeconds\":3600}")).get();
     }
 
+    /** A sale that opens at {@code startsAt} and ends an hour later. */
+    Answer createSale(final String saleId, final int stock, final int limit, final Instant startsAt) throws Exception
+    {
+        return send(post("/admin/sales", tokens.admin("ops"), null, "{\"saleId\":\"" + saleId + "\",\"stock\":" +
+            stock + ",\"limitPerUser\":" + limit + ",\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" +
+            startsAt.plusSeconds(3600) + "\",\"reservationTtlSeconds\":3600}")).get();
+    }
+
+    /** A request with this exact Authorization header (or none), to see how the edge treats it. */
+    Answer withAuthorization(final String path, final String authorization, final String body) throws Exception
+    {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+            .header("Idempotency-Key", "auth-check").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null)
+        {
+            builder.header("Authorization", authorization);
+        }
+        final HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    String shopperToken(final String user)
+    {
+        return tokens.shopper(user);
+    }
+
     CompletableFuture<Answer> purchase(final String saleId, final String user, final String key)
     {
         return send(post("/api/sales/" + saleId + "/purchases", tokens.shopper(user), key, "{\"quantity\":1}"));
@@ -48,6 +75,13 @@ final class Shopper
     Answer order(final String user, final String orderId) throws Exception
     {
         return send(get("/api/orders/" + orderId, tokens.shopper(user))).get();
+    }
+
+    /** The public status route (served from the edge's cache, no token). */
+    Answer status(final String saleId) throws Exception
+    {
+        return send(HttpRequest.newBuilder(URI.create(base + "/api/sales/" + saleId)).timeout(Duration.ofSeconds(5))
+            .GET().build()).get();
     }
 
     Answer stats(final String saleId) throws Exception

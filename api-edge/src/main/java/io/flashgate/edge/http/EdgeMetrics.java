@@ -3,10 +3,12 @@ package io.flashgate.edge.http;
 import io.javalin.http.HandlerType;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * The edge's figures, registered on the process's one {@link PrometheusRegistry}: requests by route and code,
@@ -47,6 +49,14 @@ final class EdgeMetrics
         this.engineSwitches = Counter.builder().name("flashgate_edge_engine_switches_total")
             .help("Times this edge began to follow another engine's history (a failover).").withoutExemplars()
             .register(registry);
+    }
+
+    /** {@code flashgate_edge_in_flight}: shopper commands waiting for the engine, read when scraped. */
+    void watchInFlight(final IntSupplier inFlight)
+    {
+        GaugeWithCallback.builder().name("flashgate_edge_in_flight")
+            .help("Shopper commands waiting for the engine now (bounded by protections.maxInFlight).")
+            .callback(callback -> callback.call(inFlight.getAsInt())).register(registry);
     }
 
     PrometheusRegistry registry()

@@ -29,6 +29,7 @@ final class EngineCalls implements AutoCloseable
     private final JsonResponses responses;
     private final ExecutorService replyExecutor;
     private final ReplyDeadlines deadlines;
+    private final OverloadEpisodes overload = new OverloadEpisodes();
 
     EngineCalls(final Duration replyTimeout, final InFlightBound inFlight, final SaleStatusCache cache,
         final EdgeMetrics metrics, final JsonResponses responses)
@@ -39,6 +40,7 @@ final class EngineCalls implements AutoCloseable
         this.cache = cache;
         this.metrics = metrics;
         this.responses = responses;
+        metrics.watchInFlight(inFlight::current);
         final AtomicInteger threadIds = new AtomicInteger();
         this.replyExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r ->
         {
@@ -69,6 +71,7 @@ final class EngineCalls implements AutoCloseable
                 release.run();
             }
             metrics.engineCall("SHED", 0);
+            overload.shed("SHED");
             throw ApiError.overloaded("edge admission limit reached");
         }
         call(ctx, true, send, render, release, failed);
@@ -154,6 +157,10 @@ final class EngineCalls implements AutoCloseable
                 {
                     failed.accept(error);
                 }
+                if (bounded && error.status() == 503)
+                {
+                    overload.shed(error.code());
+                }
                 responses.error(ctx, error);
             }
             else
@@ -176,6 +183,7 @@ final class EngineCalls implements AutoCloseable
     @Override
     public void close()
     {
+        overload.close();
         deadlines.close();
         replyExecutor.shutdown();
         try

@@ -24,6 +24,12 @@ final class InFlightBound
         return true;
     }
 
+    /** Commands waiting for the engine now. */
+    int current()
+    {
+        return Math.max(0, inFlight.get());
+    }
+
     void release()
     {
         inFlight.decrementAndGet();

@@ -5,6 +5,7 @@ import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reply;
 import io.javalin.http.Context;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -15,6 +16,8 @@ import java.util.function.Function;
  */
 final class OperatorHandlers
 {
+    private static final System.Logger LOG = System.getLogger("flashgate.edge");
+
     private final EngineGateway gateway;
     private final Admission admission;
     private final EngineCalls engine;
@@ -38,7 +41,7 @@ final class OperatorHandlers
 
     void createSale(final Context ctx)
     {
-        admission.operator(ctx);
+        final String by = admission.operator(ctx).userId();
         final JsonNode body = RequestInput.jsonObject(ctx);
         final String saleId = RequestInput.idField(body, "saleId");
         final int stock = RequestInput.intField(body, "stock", 0);
@@ -51,7 +54,13 @@ final class OperatorHandlers
             throw ApiError.badRequest("endsAt must be after startsAt");
         }
         engine.unbounded(ctx, () -> gateway.createSale(saleId, stock, limitPerUser, startsAt, endsAt, ttl),
-            (c, reply) -> saleReply(c, reply, 201));
+            (c, reply) ->
+            {
+                saleReply(c, reply, 201);
+                LOG.log(System.Logger.Level.INFO, "sale.created sale=" + saleId + " stock=" + stock + " limitPerUser=" +
+                    limitPerUser + " startsAt=" + Instant.ofEpochMilli(startsAt) + " endsAt=" +
+                    Instant.ofEpochMilli(endsAt) + " by=" + by);
+            });
     }
 
     void adjustStock(final Context ctx)

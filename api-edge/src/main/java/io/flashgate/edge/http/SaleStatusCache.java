@@ -14,12 +14,37 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SaleStatusCache
 {
+    private static final System.Logger LOG = System.getLogger("flashgate.edge");
+
     private final ConcurrentHashMap<String, Reply.Sale> sales = new ConcurrentHashMap<>();
 
-    /** Called on the gateway's thread, in the order the engine emitted: the newest view wins. */
+    /**
+     * Called on the gateway's thread, in the order the engine emitted: the newest view wins. A change of the
+     * engine's status of a sale this edge already knew is one log line (docs/ARCHITECTURE.md, "Logs").
+     */
     void update(final Reply.Sale sale)
     {
-        sales.put(sale.saleId(), sale);
+        final Reply.Sale before = sales.put(sale.saleId(), sale);
+        if (before != null && before.status() != sale.status())
+        {
+            LOG.log(System.Logger.Level.INFO, lifeEvent(before.status(), sale.status()) + " sale=" + sale.saleId() +
+                " from=" + before.status() + " to=" + sale.status() + " stock=" + sale.stock() + " remaining=" +
+                sale.remaining() + " buyers=" + sale.buyers());
+        }
+    }
+
+    /** The event name of a status change: sale.opened, sale.sold_out, sale.paused, sale.resumed, sale.ended. */
+    static String lifeEvent(final SaleStatus before, final SaleStatus after)
+    {
+        return switch (after)
+        {
+            case OPEN -> before == SaleStatus.PAUSED ? "sale.resumed" : before == SaleStatus.SOLD_OUT ?
+                "sale.restocked" : "sale.opened";
+            case SOLD_OUT -> "sale.sold_out";
+            case PAUSED -> "sale.paused";
+            case ENDED -> "sale.ended";
+            case SCHEDULED -> "sale.scheduled";
+        };
     }
 
     /**

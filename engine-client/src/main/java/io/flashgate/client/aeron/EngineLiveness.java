@@ -36,6 +36,8 @@ final class EngineLiveness implements AutoCloseable
     /** Any sale id does: a reply (the sale or NOT_FOUND) is what proves the round trip. */
     private static final String PROBE_SALE_ID = "flashgate-probe";
 
+    private static final System.Logger LOG = System.getLogger("flashgate.client");
+
     private final Aeron aeron;
     private final GatewayConfig config;
     private final AeronCommandChannel commands;
@@ -104,6 +106,11 @@ final class EngineLiveness implements AutoCloseable
         {
             return false;
         }
+        if (confirmedSession == NOT_CONFIRMED)
+        {
+            LOG.log(System.Logger.Level.INFO, "engine.reachable egress=\"" + config.egressChannel() + "\" session=" +
+                fragmentSession);
+        }
         confirmedSession = fragmentSession;
         return true;
     }
@@ -116,7 +123,7 @@ final class EngineLiveness implements AutoCloseable
             if (confirmedSession != NOT_CONFIRMED)
             {
                 // The engine stopped taking our commands: it is gone. Its image may linger, so drop it now.
-                confirmedSession = NOT_CONFIRMED;
+                unreachable("commands_not_connected");
                 resubscribe();
             }
             probingSinceNanos = NOT_PROBING;
@@ -170,6 +177,17 @@ final class EngineLiveness implements AutoCloseable
         CloseHelper.quietClose(stale);
     }
 
+    /** Forgets the confirmed stream; the first time, one log line (docs/ARCHITECTURE.md, "Logs"). */
+    private void unreachable(final String reason)
+    {
+        final long was = confirmedSession;
+        confirmedSession = NOT_CONFIRMED;
+        if (was != NOT_CONFIRMED)
+        {
+            LOG.log(System.Logger.Level.WARNING, "engine.unreachable reason=" + reason + " session=" + was);
+        }
+    }
+
     /** A new image (a new engine stream) or the loss of the confirmed one resets the round trip. */
     private Subscription subscribeToEgress()
     {
@@ -178,14 +196,14 @@ final class EngineLiveness implements AutoCloseable
             {
                 if (image.sessionId() != confirmedSession)
                 {
-                    confirmedSession = NOT_CONFIRMED; // a new engine stream: prove the round trip again
+                    unreachable("new_engine_stream"); // a new engine stream: prove the round trip again
                 }
             },
             image ->
             {
                 if (image.sessionId() == confirmedSession)
                 {
-                    confirmedSession = NOT_CONFIRMED;
+                    unreachable("engine_stream_lost");
                 }
             });
     }
