@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class Shoppers implements AutoCloseable
 {
-    private static final Pattern ORDER_ID = Pattern.compile("\"orderId\":(\\d+)");
+    private static final Pattern ORDER_ID = Pattern.compile("\"orderId\":\"?(\\d+)");
     private static final Pattern QUANTITY = Pattern.compile("\"quantity\":(\\d+)");
     private static final Pattern ERROR = Pattern.compile("\"error\":\"([A-Z_]+)\"");
     private static final long GIVE_UP_NANOS = Duration.ofSeconds(30).toNanos();
@@ -51,6 +51,8 @@ final class Shoppers implements AutoCloseable
     final AtomicLong retries = new AtomicLong();
     final AtomicLong unresolved = new AtomicLong();
     final AtomicLong purchases = new AtomicLong();
+    private final AtomicLong underWay = new AtomicLong();
+    private final java.util.concurrent.ScheduledExecutorService retryTimer;
 
     Shoppers(final String baseUrl, final String saleId, final int users, final String tokenSecret, final int threads,
         final int perSecond)
@@ -59,13 +61,16 @@ final class Shoppers implements AutoCloseable
         this.saleId = saleId;
         this.users = users;
         this.tokens = new Tokens(tokenSecret);
-        this.pauseNanos = perSecond <= 0 ? 0 : 1_000_000_000L * threads / perSecond;
-        for (int i = 0; i < threads; i++)
+        this.pauseNanos = 1_000_000_000L / Math.max(1, perSecond);
+        this.retryTimer = java.util.concurrent.Executors.newScheduledThreadPool(Math.max(1, threads), runnable ->
         {
-            final Thread thread = new Thread(this::shop, "drill-shopper-" + i);
+            final Thread thread = new Thread(runnable, "drill-shopper");
             thread.setDaemon(true);
-            this.threads.add(thread);
-        }
+            return thread;
+        });
+        final Thread sender = new Thread(this::shop, "drill-shoppers");
+        sender.setDaemon(true);
+        this.threads.add(sender);
     }
 
     void start()
@@ -73,6 +78,11 @@ final class Shoppers implements AutoCloseable
         threads.forEach(Thread::start);
     }
 
+    /**
+     * Open loop: a new purchase every {@code 1/perSecond} whatever the earlier ones are waiting for, so purchases keep
+     * arriving while some wait out a failover (as real shoppers do), and the first one the new primary answers shows
+     * when the sale was back.
+     */
     private void shop()
     {
         long next = System.nanoTime();
@@ -81,7 +91,8 @@ final class Shoppers implements AutoCloseable
             final String user = "user-" + ThreadLocalRandom.current().nextInt(users);
             final String key = Long.toHexString(ThreadLocalRandom.current().nextLong());
             purchases.incrementAndGet();
-            buy(user, key);
+            underWay.incrementAndGet();
+            attempt(user, key, System.nanoTime());
             next += pauseNanos;
             final long wait = next - System.nanoTime();
             if (wait > 0)
@@ -95,14 +106,12 @@ final class Shoppers implements AutoCloseable
         }
     }
 
-    /** One purchase, retried with its key until it is decided. */
-    private void buy(final String user, final String key)
+    /** One try of a purchase; a 503, 504, 429 or no answer schedules the next try with the same key. */
+    private void attempt(final String user, final String key, final long firstSent)
     {
-        final long firstSent = System.nanoTime();
-        while (System.nanoTime() - firstSent < GIVE_UP_NANOS)
+        final long sent = System.nanoTime();
+        http.sendAsync(request(user, key), HttpResponse.BodyHandlers.ofString()).whenComplete((answer, failure) ->
         {
-            final long sent = System.nanoTime();
-            final HttpResponse<String> answer = post(user, key);
             if (answer != null)
             {
                 final int status = answer.statusCode();
@@ -110,46 +119,38 @@ final class Shoppers implements AutoCloseable
                 {
                     acknowledged.add(new Acknowledged(Long.parseLong(group(ORDER_ID, answer.body())), user,
                         Long.parseLong(group(QUANTITY, answer.body())), System.nanoTime(), sent));
+                    underWay.decrementAndGet();
                     return;
                 }
                 if (status == 409 || status == 404 || status == 400 || status == 403)
                 {
                     refusals.computeIfAbsent(status + " " + group(ERROR, answer.body()), k -> new AtomicLong())
                         .incrementAndGet();
+                    underWay.decrementAndGet();
                     return;
                 }
-                final long retryAfter = answer.headers().firstValueAsLong("Retry-After").orElse(0);
-                pause(status == 429 && retryAfter > 0 ? Math.min(retryAfter * 1000, 1000) : 50);
             }
-            else
+            if (System.nanoTime() - firstSent > GIVE_UP_NANOS)
             {
-                pause(50);
+                unresolved.incrementAndGet();
+                underWay.decrementAndGet();
+                return;
             }
             retries.incrementAndGet();
-        }
-        unresolved.incrementAndGet();
+            final long retryAfter = answer == null ? 0 : answer.headers().firstValueAsLong("Retry-After").orElse(0);
+            final long delay = answer != null && answer.statusCode() == 429 && retryAfter > 0 ?
+                Math.min(retryAfter * 1000, 1000) : 50;
+            retryTimer.schedule(() -> attempt(user, key, firstSent), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        });
     }
 
-    private HttpResponse<String> post(final String user, final String key)
+    private HttpRequest request(final String user, final String key)
     {
         final String token = tokenByUser.computeIfAbsent(user, u -> tokens.mint(u, null, Duration.ofHours(2)));
-        try
-        {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/sales/" + saleId + "/purchases"))
-                .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token)
-                .header("Idempotency-Key", key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        }
-        catch (final IOException ex)
-        {
-            return null;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/api/sales/" + saleId + "/purchases"))
+            .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token)
+            .header("Idempotency-Key", key).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build();
     }
 
     /** An order as the edge answers it now, for its owner; null if it does not answer 200. */
@@ -199,7 +200,7 @@ final class Shoppers implements AutoCloseable
         return matcher.find() ? matcher.group(1) : "?";
     }
 
-    /** Stops sending new purchases; each one under way still ends with its outcome. */
+    /** Stops sending new purchases; each one under way still ends with its outcome (30 s at most). */
     @Override
     public void close()
     {
@@ -208,12 +209,18 @@ final class Shoppers implements AutoCloseable
         {
             try
             {
-                thread.join(GIVE_UP_NANOS / 1_000_000 + 10_000);
+                thread.join(10_000);
             }
             catch (final InterruptedException ex)
             {
                 Thread.currentThread().interrupt();
             }
         }
+        final long deadline = System.nanoTime() + GIVE_UP_NANOS + Duration.ofSeconds(10).toNanos();
+        while (underWay.get() > 0 && System.nanoTime() - deadline < 0)
+        {
+            pause(20);
+        }
+        retryTimer.shutdownNow();
     }
 }
