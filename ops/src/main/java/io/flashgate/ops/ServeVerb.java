@@ -58,7 +58,7 @@ final class ServeVerb implements LauncherVerb
                 "Runs an engine as the hot standby of the engine at --pair-peer: it journals and applies every record\n" +
                 "the primary sends, acknowledges them, answers no shopper, and takes over (a new epoch) when the\n" +
                 "primary falls silent for pair.heartbeatTimeoutMillis after being in sync (pair.autoPromote), or on\n" +
-                "ops/flashgate promote. docs/RUNBOOK.md, \"Hot standby\", has the two-host setup."),
+                "ops/flashgate promote. ops/RUNBOOK.md, \"Hot standby\", has the two-host setup."),
             new ServeVerb(ProcessKind.EDGE, "an HTTP edge for a separate engine over UDP (--http-port, --ingress, --egress)",
                 "Runs an HTTP edge for an engine in another process. It answers 503 NOT_READY until the engine\n" +
                 "does. Every edge of one engine needs the same token secret."));

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code ops/flashgate drill failover} found (docs/RUNBOOK.md, "Failover drill").
+ * What {@code ops/flashgate drill failover} found (ops/RUNBOOK.md, "Failover drill").
  *
  * @param failoverMillis      per round: SIGKILL of the primary to the first order acknowledged for a purchase sent
  *                            after it (so by the new primary).

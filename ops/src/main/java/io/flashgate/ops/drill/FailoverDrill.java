@@ -27,7 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The failover drill (docs/RUNBOOK.md, "Failover drill"): a primary, its standby and an edge as separate processes on
+ * The failover drill (ops/RUNBOOK.md, "Failover drill"): a primary, its standby and an edge as separate processes on
  * this host; shoppers in a contested sale through the edge; at a random moment of each round the primary is killed
  * with SIGKILL, the standby promotes itself, and the killed engine comes back as the new standby, so the roles
  * alternate. At the end every acknowledged order is looked up on the last primary, the sale's figures are checked
