@@ -86,12 +86,12 @@ public final class FailoverDrill
                 final long acknowledgedBefore = shopping.acknowledged.size();
                 await("orders acknowledged before round " + round, () -> shopping.acknowledged.size() > acknowledgedBefore);
                 sleep(ThreadLocalRandom.current().nextLong(200, 1_500));
-                final PairCluster.Engine primary = cluster.primary().orElseThrow(() ->
+                final PairProcesses.Engine primary = cluster.primary().orElseThrow(() ->
                     new IllegalStateException("no primary before round"));
                 await(primary + "'s standby in sync", () -> "IN_SYNC".equals(primary.standbyState()));
                 final long killedAt = System.nanoTime();
                 primary.killMinus9();
-                final PairCluster.Engine next = cluster.other(primary);
+                final PairProcesses.Engine next = cluster.other(primary);
                 await("an order acknowledged by " + next, () -> shopping.firstAcknowledgedSentAfter(killedAt).isPresent());
                 final long millis = (shopping.firstAcknowledgedSentAfter(killedAt).getAsLong() - killedAt) / 1_000_000;
                 failovers.add(millis);

@@ -4,126 +4,32 @@ import io.flashgate.testsupport.ChildJvm;
 import io.flashgate.testsupport.FreePorts;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A hot-standby pair and one edge on this host, each its own process started through the launcher as an operator
- * would ({@code ops/flashgate engine}, {@code standby}, {@code edge --engines ...}), on free ports, in folders below
- * {@code work}: the parts of the failover drill. Engines are killed with SIGKILL and started again as the standby.
+ * The failover drill's parts on this host: a hot-standby pair ({@link PairProcesses}) and one edge in front of it,
+ * each its own process ({@code ops/flashgate edge --engines ...}).
  */
 final class PairCluster implements AutoCloseable
 {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Pattern ROLE = Pattern.compile("\"role\":\"([A-Z]+)\"");
-    private static final Pattern STANDBY_STATE = Pattern.compile("\"standby\":\\{\"state\":\"([A-Z_]+)\"");
-    private static final Pattern EPOCH = Pattern.compile("\"epoch\":(\\d+)");
 
-    /** One engine's fixed endpoints and folder: the same across its restarts. */
-    final class Engine
-    {
-        final String name;
-        final Path dataDir;
-        final String ingress = "127.0.0.1:" + FreePorts.udp();
-        final String egress = "127.0.0.1:" + FreePorts.udp();
-        final String pairListen = "127.0.0.1:" + FreePorts.udp();
-        final int metricsPort = FreePorts.tcp();
-        String pairPeer;
-        ChildJvm process;
-        int starts;
-
-        Engine(final String name)
-        {
-            this.name = name;
-            this.dataDir = work.resolve(name);
-        }
-
-        void start(final String verb)
-        {
-            starts++;
-            process = ChildJvm.of(io.flashgate.ops.Launcher.class, verb, "--data-dir", dataDir.toString(),
-                    "--ingress", ingress, "--egress", egress, "--pair-listen", pairListen, "--pair-peer", pairPeer,
-                    "--metrics-port", Integer.toString(metricsPort),
-                    "--heartbeat-interval-millis", Long.toString(heartbeatIntervalMillis),
-                    "--heartbeat-timeout-millis", Long.toString(heartbeatTimeoutMillis))
-                .heap("384m").jvmFlagsOfThisJvm()
-                .start(work.resolve(name + "-" + starts + ".log"));
-            process.awaitLine("flashgate: ready", 1, START_TIMEOUT);
-        }
-
-        /** This engine's own view ({@code GET /admin/engine} on its metrics port); empty if it does not answer. */
-        Optional<String> status()
-        {
-            return get("http://127.0.0.1:" + metricsPort + "/admin/engine");
-        }
-
-        String role()
-        {
-            return status().map(s -> group(ROLE, s)).orElse("DOWN");
-        }
-
-        String standbyState()
-        {
-            return status().map(s -> group(STANDBY_STATE, s)).orElse("DOWN");
-        }
-
-        long epoch()
-        {
-            return status().map(s -> Long.parseLong(group(EPOCH, s))).orElse(-1L);
-        }
-
-        boolean isAlive()
-        {
-            return process != null && process.isAlive();
-        }
-
-        void killMinus9()
-        {
-            process.killMinus9();
-        }
-
-        String endpoints()
-        {
-            return ingress + "/" + egress;
-        }
-
-        @Override
-        public String toString()
-        {
-            return name;
-        }
-    }
-
-    final Path work;
-    final long heartbeatIntervalMillis;
-    final long heartbeatTimeoutMillis;
-    final Engine a;
-    final Engine b;
+    final PairProcesses engines;
+    final PairProcesses.Engine a;
+    final PairProcesses.Engine b;
     final int httpPort = FreePorts.tcp();
     final String tokenSecret;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ChildJvm edge;
 
     PairCluster(final Path work, final String tokenSecret, final long heartbeatIntervalMillis,
         final long heartbeatTimeoutMillis) throws IOException
     {
-        this.work = Files.createDirectories(work);
+        this.engines = new PairProcesses(work, heartbeatIntervalMillis, heartbeatTimeoutMillis);
+        this.a = engines.a();
+        this.b = engines.b();
         this.tokenSecret = tokenSecret;
-        this.heartbeatIntervalMillis = heartbeatIntervalMillis;
-        this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
-        a = new Engine("engine-a");
-        b = new Engine("engine-b");
-        a.pairPeer = b.pairListen;
-        b.pairPeer = a.pairListen;
     }
 
     /** A as the first primary (it hears no primary and promotes itself), B as its standby, then the edge. */
@@ -131,11 +37,11 @@ final class PairCluster implements AutoCloseable
     {
         a.start("engine");
         b.start("standby");
-        edge = ChildJvm.of(io.flashgate.ops.Launcher.class, "edge", "--data-dir", work.resolve("edge").toString(),
-                "--http-port", Integer.toString(httpPort), "--token-secret", tokenSecret,
-                "--engines", a.endpoints() + "," + b.endpoints())
+        edge = ChildJvm.of(io.flashgate.ops.Launcher.class, "edge", "--data-dir",
+                engines.work.resolve("edge").toString(), "--http-port", Integer.toString(httpPort),
+                "--token-secret", tokenSecret, "--engines", a.endpoints() + "," + b.endpoints())
             .heap("384m").jvmFlagsOfThisJvm()
-            .start(work.resolve("edge.log"));
+            .start(engines.work.resolve("edge.log"));
         edge.awaitLine("flashgate: ready", 1, START_TIMEOUT);
     }
 
@@ -144,63 +50,24 @@ final class PairCluster implements AutoCloseable
         return "http://127.0.0.1:" + httpPort;
     }
 
-    /** The engine that is primary (or releasing alone) now, if one is. */
-    Optional<Engine> primary()
+    Optional<PairProcesses.Engine> primary()
     {
-        for (final Engine engine : List.of(a, b))
-        {
-            if (engine.isAlive())
-            {
-                final String role = engine.role();
-                if ("PRIMARY".equals(role) || "SOLO".equals(role))
-                {
-                    return Optional.of(engine);
-                }
-            }
-        }
-        return Optional.empty();
+        return engines.primary();
     }
 
-    Engine other(final Engine engine)
+    PairProcesses.Engine other(final PairProcesses.Engine engine)
     {
-        return engine == a ? b : a;
+        return engines.other(engine);
     }
 
-    private Optional<String> get(final String url)
-    {
-        try
-        {
-            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? Optional.of(answer.body()) : Optional.empty();
-        }
-        catch (final IOException ex)
-        {
-            return Optional.empty();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
-    private static String group(final Pattern pattern, final String text)
-    {
-        final Matcher matcher = pattern.matcher(text);
-        return matcher.find() ? matcher.group(1) : "?";
-    }
-
-    /** Stops the edge and both engines (SIGTERM: each closes its journal), in that order. */
+    /** Stops the edge, then both engines (SIGTERM: each closes its journal). */
     @Override
     public void close()
     {
-        for (final ChildJvm child : new ChildJvm[] {edge, a.process, b.process})
+        if (edge != null && edge.isAlive())
         {
-            if (child != null && child.isAlive())
-            {
-                child.terminate(Duration.ofSeconds(20));
-            }
+            edge.terminate(Duration.ofSeconds(20));
         }
+        engines.close();
     }
 }
