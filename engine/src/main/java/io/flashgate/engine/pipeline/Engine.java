@@ -37,8 +37,10 @@ import java.util.function.Consumer;
  *   sequence + time)                 └──────────────► egress (after both: releases results)
  * </pre>
  *
- * A hot standby's replicator, once it exists, is a third stage beside the journaller (see {@link #STAGE_THREADS}
- * and the wiring in the constructor); without a standby there is no such stage, and no thread for it.
+ * In a hot-standby pair the replicator ({@link ReplicationStage}) is a third stage beside the journaller, and the
+ * egress waits for it too (see the wiring in the constructor); an engine alone has no such stage, and no thread for it.
+ * A standby takes the primary's records as they were journaled ({@link #offerReplicated}) and releases nothing
+ * ({@link #releaseResultsFrom}) until its promotion journals a new epoch ({@link #beginEpoch}).
  *
  * Start-up recovers first (snapshot + journal), then opens the ring. {@link #offer} never blocks:
  * a full ring returns false, which callers turn into an honest "overloaded".
@@ -52,8 +54,6 @@ import java.util.function.Consumer;
  * ring), the ticker and the orderly close share the ring and the stage sequences, and the pipeline is meant to be
  * read in one place (exchange-core's {@code ExchangeCore} is the model); the stages themselves are their own classes.
  *
- * <p>One file of a little over 400 lines because the pipeline's whole life (wiring, offering, fault, close) is
- * meant to read in one place; the stages, the fault report and the wait strategies are classes of their own.
  */
 public final class Engine implements AutoCloseable
 {

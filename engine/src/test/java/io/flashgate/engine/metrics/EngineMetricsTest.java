@@ -75,7 +75,15 @@ class EngineMetricsTest
                 "flashgate_transport_ingress_malformed_total counter",
                 "flashgate_transport_events_published_total counter",
                 "flashgate_transport_egress_messages_total counter",
-                "flashgate_transport_events_dropped_total counter")), figures.keySet());
+                "flashgate_transport_events_dropped_total counter",
+                "flashgate_engine_role gauge",
+                "flashgate_engine_standby_state gauge",
+                "flashgate_engine_epoch gauge",
+                "flashgate_engine_standby_acked_sequence gauge",
+                "flashgate_engine_standby_lag_records gauge",
+                "flashgate_engine_solo_by_operator gauge",
+                "flashgate_engine_promotions_total counter",
+                "flashgate_engine_ignored_acks_total counter")), figures.keySet());
             final long ringSize = transport.engine().stats().ringSize();
             assertEquals(ringSize, figures.get("flashgate_engine_ring_size gauge"));
             assertEquals(ringSize, figures.get("flashgate_engine_ring_remaining gauge"), "an idle ring is empty");
