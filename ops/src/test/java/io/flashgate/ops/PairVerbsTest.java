@@ -36,7 +36,7 @@ class PairVerbsTest
     @Test
     void promoteSwitchesOverAndSoloLetsAPrimaryWithoutItsStandbySell() throws Exception
     {
-        try (PairProcesses pair = new PairProcesses(work, 50, 300))
+        try (PairProcesses pair = new PairProcesses(work, 100, 1000))
         {
             pair.a().start("engine");
             pair.b().start("standby");

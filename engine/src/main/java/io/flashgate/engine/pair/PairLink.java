@@ -34,7 +34,6 @@ import java.util.function.LongConsumer;
  */
 final class PairLink implements Agent
 {
-    private static final System.Logger LOG = System.getLogger("flashgate.pair");
     private static final long CATCH_UP_PAUSE_NANOS = 20_000_000L;
 
     private final PairConfig config;
@@ -146,9 +145,9 @@ final class PairLink implements Agent
             final long keepUpTo = PairMessage.first(buffer, offset);
             if (keepUpTo < engine.lastPublishedSequence())
             {
-                LOG.log(System.Logger.Level.WARNING, "pair: the primary of epoch " + epoch + " has another history " +
-                    "after sequence " + keepUpTo + "; this journal's tail after it was never released and is set " +
-                    "aside (moved, not deleted), then the standby starts again");
+                PairLog.warn("tail_diverges", "primaryEpoch", epoch, "keepUpTo", keepUpTo, "journalEnd",
+                    engine.lastPublishedSequence(), "then", "the tail after keepUpTo (journaled, never released) is " +
+                    "set aside, moved not deleted, and the standby starts again");
                 onSetAside.accept(keepUpTo);
             }
         }
@@ -310,8 +309,8 @@ final class PairLink implements Agent
         state.promotions.incrementAndGet();
         standbyHeard = false;
         standbyNext = 0;
-        LOG.log(System.Logger.Level.WARNING, "pair: promoted to epoch " + epoch + " at sequence " + first + " (" + why +
-            "); releasing alone (SOLO) until a standby is in sync");
+        PairLog.warn("promoted", "epoch", epoch, "sequence", first, "why", why, "role", "SOLO",
+            "until", "a standby is in sync");
     }
 
     // ---------------------------------------------------------------- primary
@@ -337,8 +336,8 @@ final class PairLink implements Agent
                 state.soloByOperator(true);
                 state.role(EngineRole.SOLO);
                 replicator.wake();
-                LOG.log(System.Logger.Level.WARNING, "pair: SOLO by an operator: results are released without a " +
-                    "standby (one copy) until a standby is in sync again");
+                PairLog.warn("solo", "by", "operator", "releases", "without a standby (one copy)", "until",
+                    "a standby is in sync again");
             }
         }
         final boolean alive = standbyHeard && now - lastHeardStandbyNanos < timeoutNanos;
@@ -346,10 +345,10 @@ final class PairLink implements Agent
         {
             if (state.standbyState() != StandbyState.ABSENT)
             {
-                LOG.log(System.Logger.Level.WARNING, "pair: standby absent (silent for " + config.heartbeatTimeout()
-                    .toMillis() + " ms)" + (state.role() == EngineRole.PRIMARY &&
+                PairLog.warn("standby_absent", "silentMillis", config.heartbeatTimeout().toMillis(), "releases",
+                    state.role() == EngineRole.PRIMARY &&
                     config.whenStandbyAbsent() == io.flashgate.config.StandbyAbsence.STOP ?
-                    "; releasing nothing until it is back in sync or an operator runs solo" : ""));
+                    "nothing until it is back in sync or an operator runs solo" : "alone");
             }
             state.standbyState(StandbyState.ABSENT);
             if (state.role() == EngineRole.PRIMARY && config.whenStandbyAbsent() == io.flashgate.config.StandbyAbsence.SOLO)
@@ -365,7 +364,7 @@ final class PairLink implements Agent
         {
             state.role(EngineRole.PRIMARY);
             state.soloByOperator(false);
-            LOG.log(System.Logger.Level.INFO, "pair: the standby is level with the live stream: synchronous again");
+            PairLog.info("synchronous", "epoch", state.epoch(), "why", "the standby is level with the live stream");
         }
         // In sync: synchronous, and everything released alone before is acknowledged. From then on nothing is
         // released that the standby lacks, so it may take over (a gap only holds the primary back until filled).
@@ -373,8 +372,7 @@ final class PairLink implements Agent
             StandbyState.IN_SYNC : StandbyState.CATCHING_UP;
         if (judged != state.standbyState())
         {
-            LOG.log(System.Logger.Level.INFO, "pair: standby " + judged + " (acknowledged " +
-                state.standbyAcked.get() + ")");
+            PairLog.info("standby_state", "state", judged, "acknowledged", state.standbyAcked.get());
             state.standbyState(judged);
         }
         return work;
@@ -398,7 +396,7 @@ final class PairLink implements Agent
         }
         catch (final java.io.IOException | RuntimeException ex)
         {
-            LOG.log(System.Logger.Level.WARNING, "pair: catch-up from the journal failed: " + ex);
+            PairLog.warn("catch_up_failed", "error", ex);
             return 0;
         }
     }
@@ -413,8 +411,8 @@ final class PairLink implements Agent
         state.fence();
         state.standbyState(StandbyState.ABSENT);
         replicator.wake();
-        LOG.log(System.Logger.Level.WARNING, "pair: fenced by " + by + " (this engine was epoch " + state.epoch() +
-            "): it takes and releases nothing more and starts again as the standby");
+        PairLog.warn("fenced", "by", by, "epoch", state.epoch(), "then", "takes and releases nothing more, starts " +
+            "again as the standby");
         onFenced.run();
     }
 

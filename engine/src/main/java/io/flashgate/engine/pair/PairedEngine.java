@@ -34,7 +34,6 @@ import java.util.List;
  */
 public final class PairedEngine implements AutoCloseable
 {
-    private static final System.Logger LOG = System.getLogger("flashgate.pair");
 
     private final Aeron aeron;
     private final TransportConfig channels;
@@ -123,9 +122,9 @@ public final class PairedEngine implements AutoCloseable
                 thread.setDaemon(true);
                 return thread;
             });
-            LOG.log(System.Logger.Level.INFO, "pair: started as standby at sequence " + engine.lastPublishedSequence() +
-                " in epoch " + state.epoch() + ", pair id " + PairId.of(engineConfig.dataDirectory()) + ", peer " +
-                config.peer() + ", listening on " + config.listen());
+            PairLog.info("started", "role", "STANDBY", "sequence", engine.lastPublishedSequence(), "epoch",
+                state.epoch(), "pairId", PairId.of(engineConfig.dataDirectory()), "peer", config.peer(), "listen",
+                config.listen());
             return new Running(state, engine, transport, link, runner);
         }
         catch (final IOException | RuntimeException ex)
@@ -167,15 +166,14 @@ public final class PairedEngine implements AutoCloseable
             {
                 final List<String> moved = JournalTail.setAsideAfter(engineConfig.journalDirectory(), keepUpTo);
                 final List<Path> snapshots = new SnapshotStore(engineConfig.snapshotDirectory()).setAsideBeyond(keepUpTo);
-                LOG.log(System.Logger.Level.WARNING, "pair: set aside after sequence " + keepUpTo + ": " + moved +
-                    (snapshots.isEmpty() ? "" : "; snapshots " + snapshots));
+                PairLog.warn("set_aside", "after", keepUpTo, "moved", moved, "snapshots", snapshots);
             }
             running = startRunning(false);
             restarts++;
         }
         catch (final IOException | RuntimeException ex)
         {
-            LOG.log(System.Logger.Level.ERROR, "pair: could not start again as the standby: " + ex);
+            PairLog.error("restart_failed", "error", ex);
         }
     }
 

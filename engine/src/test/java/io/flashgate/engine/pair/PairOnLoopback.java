@@ -24,7 +24,7 @@ import java.time.Duration;
 final class PairOnLoopback
 {
     static final Duration HEARTBEAT = Duration.ofMillis(50);
-    static final Duration TIMEOUT = Duration.ofMillis(300);
+    static final Duration TIMEOUT = Duration.ofMillis(500);
 
     final String aeronDirectory;
     final Aeron aeron;

@@ -166,6 +166,49 @@ class PairedEngineTest
         }
     }
 
+    @Test
+    void theStandbyTakesTheSnapshotsSoThePrimaryNeverPausesForOne() throws Exception
+    {
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        {
+            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
+            AeronEngineGateway toA = null;
+            try
+            {
+                pair.a.start(true);
+                pair.b.start(false);
+                Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
+                toA = pair.a.gateway();
+                assertTrue(toA.awaitReachable(WAIT));
+                final long now = System.currentTimeMillis();
+                toA.createSale("snap", 100, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
+                assertEquals(20, buy(toA, "snap", 0, 20).size());
+                assertTrue(pair.a.engine().requestSnapshot());
+                final long at = pair.a.engine().lastPublishedSequence();
+                Await.until("the standby wrote the snapshot at " + at, WAIT, () -> snapshots(folderB) > 0);
+                pair.b.stateHashAt(at);
+                assertEquals(0, snapshots(folderA), "the primary, its standby in sync, leaves the snapshot to it");
+            }
+            finally
+            {
+                CloseHelper.quietClose(toA);
+                pair.stop();
+            }
+        }
+    }
+
+    private static long snapshots(final Path folder)
+    {
+        try (Stream<Path> files = Files.list(folder.resolve("snapshots")))
+        {
+            return files.filter(f -> f.getFileName().toString().endsWith(".snap")).count();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return 0;
+        }
+    }
+
     private static boolean inSync(final PairOnLoopback.Member primary)
     {
         final PairState state = primary.paired.state();

@@ -97,6 +97,35 @@ public final class PairProcesses implements AutoCloseable
             return metricsPort;
         }
 
+        /** Where this engine takes its peer's records, heartbeats and acknowledgements ({@code pair.listen}). */
+        public String pairListen()
+        {
+            return pairListen;
+        }
+
+        /** Sends to its peer through {@code endpoint} (a relay a test cuts) from its next start on. */
+        public void peerVia(final String endpoint)
+        {
+            pairPeer = endpoint;
+        }
+
+        /** Commands in ({@code transport.ingress}) and events out ({@code transport.egress}). */
+        public String ingress()
+        {
+            return ingress;
+        }
+
+        public String egress()
+        {
+            return egress;
+        }
+
+        /** What its process has written so far. */
+        public String output()
+        {
+            return process == null ? "" : process.output();
+        }
+
         String endpoints()
         {
             return ingress + "/" + egress;
