@@ -160,7 +160,9 @@ class AeronCommandChannelTest
     {
         engine = aeron.addSubscription(AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID);
         final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!publication.isConnected())
+        // Connected is not enough: the driver raises the publication's limit on its next duty cycle, and until then an
+        // offer is BACK_PRESSURED (seen on a loaded machine).
+        while (!publication.isConnected() || publication.availableWindow() <= 0)
         {
             if (System.nanoTime() > deadline)
             {
