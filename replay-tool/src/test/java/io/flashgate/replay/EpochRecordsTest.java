@@ -2,7 +2,7 @@ package io.flashgate.replay;
 
 import io.flashgate.journal.Journal;
 import io.flashgate.journal.JournalConfig;
-import io.flashgate.journal.JournalTail;
+import io.flashgate.journal.TailSetAside;
 import io.flashgate.protocol.CommandEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Journals of a hot-standby pair hold NEW_EPOCH records (docs/ARCHITECTURE.md, "Hot standby and failover"): the tool
  * shows them, diff finds where an old primary's unreleased tail parts from the new primary's epoch, and once that tail
- * is set aside ({@link JournalTail}) the old primary's journal is a prefix of the new one's.
+ * is set aside ({@link TailSetAside}) the old primary's journal is a prefix of the new one's.
  */
 @Timeout(60)
 class EpochRecordsTest
@@ -52,7 +52,7 @@ class EpochRecordsTest
         assertTrue(at > 0, parted.describe());
         assertTrue(lines.get(at + 2).contains("\"type\":\"NEW_EPOCH\""), parted.describe());
 
-        final List<String> moved = JournalTail.setAsideAfter(oldPrimary.resolve("journal"), 42);
+        final List<String> moved = TailSetAside.after(oldPrimary.resolve("journal"), 42);
         assertFalse(moved.isEmpty());
         final Fixture.Result prefix = Fixture.tool("diff", oldPrimary.toString(), newPrimary.toString());
         assertEquals(0, prefix.exit(), prefix.describe());

@@ -7,7 +7,7 @@ import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EngineTransport;
 import io.flashgate.engine.transport.TransportConfig;
-import io.flashgate.journal.JournalTail;
+import io.flashgate.journal.TailSetAside;
 import io.flashgate.journal.SnapshotStore;
 import io.flashgate.protocol.AeronChannels;
 import io.flashgate.protocol.EngineRole;
@@ -29,7 +29,7 @@ import java.util.List;
  *
  * <p>When it must start again as a standby (fenced by a newer epoch, or told that its journal's tail after some
  * sequence was never part of the pair's history), it does so in place, on a thread of its own: everything but the
- * Aeron client and the peer's channels is closed, the tail is set aside ({@link JournalTail}: moved, never deleted)
+ * Aeron client and the peer's channels is closed, the tail is set aside ({@link TailSetAside}: moved, never deleted)
  * with any snapshot beyond it, and the engine starts again from its journal as a standby.
  */
 public final class PairedEngine implements AutoCloseable
@@ -164,7 +164,7 @@ public final class PairedEngine implements AutoCloseable
         {
             if (keepUpTo >= 0)
             {
-                final List<String> moved = JournalTail.setAsideAfter(engineConfig.journalDirectory(), keepUpTo);
+                final List<String> moved = TailSetAside.after(engineConfig.journalDirectory(), keepUpTo);
                 final List<Path> snapshots = new SnapshotStore(engineConfig.snapshotDirectory()).setAsideBeyond(keepUpTo);
                 PairLog.warn("set_aside", "after", keepUpTo, "moved", moved, "snapshots", snapshots);
             }

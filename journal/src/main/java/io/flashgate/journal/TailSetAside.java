@@ -17,14 +17,14 @@ import java.util.List;
  * and cut from it (forced); every later segment is renamed likewise. The journal is then its prefix up to
  * {@code keepUpTo}. Call it with the journal closed (it takes the folder's lock).
  */
-public final class JournalTail
+public final class TailSetAside
 {
-    private JournalTail()
+    private TailSetAside()
     {
     }
 
     /** @return one line per file changed, for the log; empty if the journal ends at or before {@code keepUpTo}. */
-    public static List<String> setAsideAfter(final Path directory, final long keepUpTo) throws IOException
+    public static List<String> after(final Path directory, final long keepUpTo) throws IOException
     {
         final List<String> done = new ArrayList<>();
         try (JournalLock ignored = JournalLock.acquire(directory))
