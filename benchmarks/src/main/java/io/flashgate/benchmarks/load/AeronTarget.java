@@ -37,6 +37,8 @@ public final class AeronTarget implements Target
 {
     private final String name;
     private final EngineTransport transport;
+    /** The primary of the pair, or null for an engine alone. */
+    private PairedEngine pair;
     private final AeronEngineGateway gateway;
     /** Everything started for this target, closed in reverse order. */
     private final List<AutoCloseable> parts;
@@ -99,9 +101,11 @@ public final class AeronTarget implements Target
                 edge = edge.withIdle(idle);
             }
             final EngineTransport engineTransport;
+            PairedEngine primary = null;
             if (standby)
             {
-                engineTransport = startPair(parts, engineDriver, transport, config);
+                primary = startPair(parts, engineDriver, transport, config);
+                engineTransport = primary.transport();
             }
             else
             {
@@ -112,8 +116,10 @@ public final class AeronTarget implements Target
             {
                 throw new IOException("the gateway never reached the engine over UDP");
             }
-            return new AeronTarget(standby ? "flashgate-aeron-standby" : "flashgate-aeron", engineTransport, gateway,
-                parts);
+            final AeronTarget target = new AeronTarget(standby ? "flashgate-aeron-standby" : "flashgate-aeron",
+                engineTransport, gateway, parts);
+            target.pair = primary;
+            return target;
         }
         catch (final Exception ex)
         {
@@ -123,7 +129,7 @@ public final class AeronTarget implements Target
     }
 
     /** The primary on the engine's driver, its standby on a driver of its own; returns once they are in sync. */
-    private static EngineTransport startPair(final List<AutoCloseable> parts, final EmbeddedDriver engineDriver,
+    private static PairedEngine startPair(final List<AutoCloseable> parts, final EmbeddedDriver engineDriver,
         final TransportConfig transport, final EngineConfig config) throws Exception
     {
         final EmbeddedDriver standbyDriver = track(parts, EmbeddedDriver.start());
@@ -151,7 +157,13 @@ public final class AeronTarget implements Target
             }
             Thread.sleep(10);
         }
-        return primary.transport();
+        return primary;
+    }
+
+    /** The primary of the pair (with a standby), else null. */
+    public PairedEngine pair()
+    {
+        return pair;
     }
 
     private static <T extends AutoCloseable> T track(final List<AutoCloseable> parts, final T part)
