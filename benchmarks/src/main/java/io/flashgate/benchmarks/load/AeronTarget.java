@@ -7,7 +7,15 @@ import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.testsupport.FreePorts;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
+import io.aeron.Aeron;
+import io.flashgate.config.StandbyAbsence;
+import io.flashgate.engine.pair.PairConfig;
+import io.flashgate.engine.pair.PairedEngine;
 import io.flashgate.engine.transport.AeronEngine;
+import io.flashgate.protocol.EngineRole;
+import io.flashgate.protocol.StandbyState;
+import java.util.ArrayList;
+import java.util.List;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reason;
@@ -27,18 +35,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AeronTarget implements Target
 {
-    private final EmbeddedDriver engineDriver;
-    private final EmbeddedDriver clientDriver;
-    private final AeronEngine engine;
+    private final String name;
+    private final EngineTransport transport;
+    /** The primary of the pair, or null for an engine alone. */
+    private PairedEngine pair;
     private final AeronEngineGateway gateway;
+    /** Everything started for this target, closed in reverse order. */
+    private final List<AutoCloseable> parts;
 
-    private AeronTarget(final EmbeddedDriver engineDriver, final EmbeddedDriver clientDriver,
-        final AeronEngine engine, final AeronEngineGateway gateway)
+    private AeronTarget(final String name, final EngineTransport transport, final AeronEngineGateway gateway,
+        final List<AutoCloseable> parts)
     {
-        this.engineDriver = engineDriver;
-        this.clientDriver = clientDriver;
-        this.engine = engine;
+        this.name = name;
+        this.transport = transport;
         this.gateway = gateway;
+        this.parts = parts;
     }
 
     /** Starts engine and gateway; the journal goes to {@code dataDir}. */
@@ -57,14 +68,23 @@ public final class AeronTarget implements Target
         final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait)
         throws Exception
     {
-        EmbeddedDriver engineDriver = null;
-        EmbeddedDriver clientDriver = null;
-        AeronEngine engine = null;
-        AeronEngineGateway gateway = null;
+        return start(dataDir, expectedBuyers, drivers, idle, wait, false);
+    }
+
+    /**
+     * As above; with {@code standby} the engine is the primary of a hot-standby pair (docs/ARCHITECTURE.md, "Hot
+     * standby and failover"): its standby runs in this JVM on a media driver of its own (as if on a second host),
+     * over UDP on 127.0.0.1, and every result waits for the standby's acknowledgement (synchronous replication).
+     */
+    public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
+        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby)
+        throws Exception
+    {
+        final List<AutoCloseable> parts = new ArrayList<>();
         try
         {
-            engineDriver = EmbeddedDriver.start();
-            clientDriver = drivers > 1 ? EmbeddedDriver.start() : null;
+            final EmbeddedDriver engineDriver = track(parts, EmbeddedDriver.start());
+            final EmbeddedDriver clientDriver = drivers > 1 ? track(parts, EmbeddedDriver.start()) : null;
             final String ingress = FreePorts.udpEndpoint();
             final String egressControl = FreePorts.udpEndpoint();
             EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
@@ -80,18 +100,83 @@ public final class AeronTarget implements Target
                 transport = transport.withIdle(idle);
                 edge = edge.withIdle(idle);
             }
-            engine = AeronEngine.start(transport, config);
-            gateway = AeronEngineGateway.start(edge);
+            final EngineTransport engineTransport;
+            PairedEngine primary = null;
+            if (standby)
+            {
+                primary = startPair(parts, engineDriver, transport, config);
+                engineTransport = primary.transport();
+            }
+            else
+            {
+                engineTransport = track(parts, AeronEngine.start(transport, config)).transport();
+            }
+            final AeronEngineGateway gateway = track(parts, AeronEngineGateway.start(edge));
             if (!gateway.awaitReachable(Duration.ofSeconds(20)))
             {
                 throw new IOException("the gateway never reached the engine over UDP");
             }
-            return new AeronTarget(engineDriver, clientDriver, engine, gateway);
+            final AeronTarget target = new AeronTarget(standby ? "flashgate-aeron-standby" : "flashgate-aeron",
+                engineTransport, gateway, parts);
+            target.pair = primary;
+            return target;
         }
         catch (final Exception ex)
         {
-            CloseHelper.quietCloseAll(gateway, engine, clientDriver, engineDriver);
+            closeAll(parts);
             throw ex;
+        }
+    }
+
+    /** The primary on the engine's driver, its standby on a driver of its own; returns once they are in sync. */
+    private static PairedEngine startPair(final List<AutoCloseable> parts, final EmbeddedDriver engineDriver,
+        final TransportConfig transport, final EngineConfig config) throws Exception
+    {
+        final EmbeddedDriver standbyDriver = track(parts, EmbeddedDriver.start());
+        final Aeron primaryAeron = track(parts, engineDriver.connect());
+        final Aeron standbyAeron = track(parts, standbyDriver.connect());
+        final String primaryPair = FreePorts.udpEndpoint();
+        final String standbyPair = FreePorts.udpEndpoint();
+        final Duration interval = Duration.ofMillis(100);
+        final Duration timeout = Duration.ofMillis(500);
+        final PairedEngine primary = track(parts, PairedEngine.start(primaryAeron, transport,
+            config, new PairConfig(primaryPair, standbyPair, interval, timeout, true, StandbyAbsence.STOP),
+            transport.idle(), true));
+        final TransportConfig standbyTransport = TransportConfig.udp(standbyDriver.aeronDirectory(),
+            FreePorts.udpEndpoint(), FreePorts.udpEndpoint()).withIdle(transport.idle());
+        track(parts, PairedEngine.start(standbyAeron, standbyTransport,
+            config.withDataDirectory(config.dataDirectory().resolveSibling(config.dataDirectory().getFileName() +
+                "-standby")), new PairConfig(standbyPair, primaryPair, interval, timeout, true, StandbyAbsence.STOP),
+            transport.idle(), false));
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (primary.state().role() != EngineRole.PRIMARY || primary.state().standbyState() != StandbyState.IN_SYNC)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IOException("the standby never came in sync: " + primary.state());
+            }
+            Thread.sleep(10);
+        }
+        return primary;
+    }
+
+    /** The primary of the pair (with a standby), else null. */
+    public PairedEngine pair()
+    {
+        return pair;
+    }
+
+    private static <T extends AutoCloseable> T track(final List<AutoCloseable> parts, final T part)
+    {
+        parts.add(part);
+        return part;
+    }
+
+    private static void closeAll(final List<AutoCloseable> parts)
+    {
+        for (int i = parts.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(parts.get(i));
         }
     }
 
@@ -99,7 +184,7 @@ public final class AeronTarget implements Target
     @Override
     public String name()
     {
-        return "flashgate-aeron";
+        return name;
     }
 
     @Override
@@ -176,7 +261,7 @@ public final class AeronTarget implements Target
 
     public EngineTransport engine()
     {
-        return engine.transport();
+        return transport;
     }
 
     public AeronEngineGateway gateway()
@@ -187,6 +272,6 @@ public final class AeronTarget implements Target
     @Override
     public void close()
     {
-        CloseHelper.quietCloseAll(gateway, engine, clientDriver, engineDriver);
+        closeAll(parts);
     }
 }

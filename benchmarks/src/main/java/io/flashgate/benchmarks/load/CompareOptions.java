@@ -20,11 +20,13 @@ import java.util.OptionalLong;
  * @param idle             the transport pollers' idle strategy; null: the engine's default.
  * @param pipelineWait     the engine pipeline's wait strategy; null: the engine's default.
  * @param alsoWait         a second engine with this pipeline wait strategy, as an extra line; null: none.
+ * @param standby          also an engine that is the primary of a hot-standby pair (synchronous replication to a
+ *                         standby in this JVM on its own media driver), as an extra line {@code flashgate-aeron-standby}.
  */
 record CompareOptions(int buyers, int limit, double duplicates, double warmupSeconds, double capacitySeconds,
     OptionalLong capacityRequests, double seconds, int rounds, int inFlight, double rate, int redisConnections,
     int redisPipelines, int redisBatch, Path out, Path dataDir, int drivers, IdleChoice idle,
-    WaitChoice pipelineWait, WaitChoice alsoWait)
+    WaitChoice pipelineWait, WaitChoice alsoWait, boolean standby)
 {
     static final List<Option> OPTIONS = List.of(
         Option.valued("rate", "N", "common open-loop rate (requests/s); default: half the slowest measured capacity"),
@@ -51,7 +53,9 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
         Option.valued("wait", "W", "engine pipeline wait strategy: blocking|lite_blocking|sleeping|yielding " +
             "(default: blocking)"),
         Option.valued("also-wait", "W", "also run a second engine with pipeline wait strategy W, as an extra " +
-            "labelled line"));
+            "labelled line"),
+        Option.flag("standby", "also run an engine with a hot standby (synchronous replication; the standby in this " +
+            "JVM on its own media driver), as the extra line flashgate-aeron-standby"));
 
     static CompareOptions from(final Args args) throws UsageException
     {
@@ -79,7 +83,8 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             drivers,
             args.choice("idle", IdleChoice.class).orElse(null),
             args.choice("wait", WaitChoice.class).orElse(null),
-            args.choice("also-wait", WaitChoice.class).orElse(null));
+            args.choice("also-wait", WaitChoice.class).orElse(null),
+            args.flag("standby"));
         if (options.capacitySeconds() == 0 && options.rate() == 0)
         {
             throw new UsageException("--rate is required when --capacity-seconds is 0");

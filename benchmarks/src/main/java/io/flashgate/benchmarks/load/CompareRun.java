@@ -100,6 +100,12 @@ final class CompareRun
     {
         targets.add(AeronTarget.start(dataDir.resolve("engine"), options.buyers(), options.drivers(), options.idle(),
             options.pipelineWait()));
+        if (options.standby())
+        {
+            // The same engine as the primary of a pair: every result waits for the standby's acknowledgement.
+            targets.add(AeronTarget.start(dataDir.resolve("engine-primary"), options.buyers(), options.drivers(),
+                options.idle(), options.pipelineWait(), true));
+        }
         if (options.alsoWait() != null)
         {
             // The same engine with another pipeline wait strategy, as a labelled extra line (not the default).
