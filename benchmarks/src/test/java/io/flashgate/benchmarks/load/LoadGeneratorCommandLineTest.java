@@ -147,6 +147,7 @@ class LoadGeneratorCommandLineTest
         assertTrue(defaults.rate().isEmpty(), "rate: half the edge's purchase capacity");
         assertEquals(6, defaults.openSeconds(), "open loop as long as --seconds");
         assertNull(defaults.serverJfr());
+        assertFalse(defaults.standby(), "no standby leg unless asked");
 
         final HttpOptions given = HttpOptions.from(parse(HttpVerb.HTTP, "--rounds", "1", "--server-jfr", "s.jfr",
             "--seconds", "3", "--rate", "0", "--connections", "8"));
@@ -154,6 +155,7 @@ class LoadGeneratorCommandLineTest
         assertEquals(3, given.openSeconds());
         assertEquals(0, given.rate().orElseThrow(), "--rate 0 skips the open loop");
         assertEquals(8, given.connections());
+        assertTrue(HttpOptions.from(parse(HttpVerb.HTTP, "--standby")).standby());
     }
 
     /** The whole path of {@code bench aeron}, briefly: engine over Aeron UDP, one open-loop round, the files. */
