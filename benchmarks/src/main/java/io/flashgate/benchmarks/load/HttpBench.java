@@ -122,18 +122,18 @@ final class HttpBench
                 HttpTarget.Kind.EDGE_PURCHASE, "127.0.0.1", standby.edgePort(), options.connections(), buyerTokens,
                 adminToken, new Target.ServerProcess(standby.pid(), "standby server JVM")))
         {
-            final List<HttpTarget> warmed = new ArrayList<>(List.of(barePost, edgePurchase, bareGet, edgeStatus));
-            if (standbyPurchase != null)
-            {
-                warmed.add(standbyPurchase);
-            }
             if (options.warmupSeconds() > 0)
             {
+                final List<HttpTarget> warmed = List.of(barePost, edgePurchase, bareGet, edgeStatus);
                 for (final HttpTarget target : warmed)
                 {
-                    final OpenLoop.Result w = loop.run(target, workload, new OpenLoop.Phase("warm-up",
-                        sales.next("warm"), BIG_STOCK, limit, 0, connections, options.warmupSeconds(), 30));
-                    out.printf("%s warm-up: %,.0f/s [%s]%n", target.name(), w.throughput(), w.countsText());
+                    warmUp(loop, workload, target, sales, options, options.warmupSeconds(), out);
+                }
+                if (standbyPurchase != null)
+                {
+                    // As long as the first server JVM's warm-ups together: its JIT and Jetty got all of them.
+                    warmUp(loop, workload, standbyPurchase, sales, options, options.warmupSeconds() * warmed.size(),
+                        out);
                 }
             }
             // Alternating bare / edge, so a drift of the machine favours neither side.
@@ -180,6 +180,14 @@ final class HttpBench
                 r -> out.println(ResultText.line(r)));
             return new Measured(saturation, open, engineState(standbyPurchase));
         }
+    }
+
+    private static void warmUp(final OpenLoop loop, final Workload workload, final HttpTarget target,
+        final SaleIds sales, final HttpOptions options, final double seconds, final PrintStream out) throws Exception
+    {
+        final OpenLoop.Result w = loop.run(target, workload, new OpenLoop.Phase("warm-up", sales.next("warm"),
+            BIG_STOCK, options.limit(), 0, options.connections(), seconds, 30));
+        out.printf("%s warm-up: %,.0f/s [%s]%n", target.name(), w.throughput(), w.countsText());
     }
 
     /** The standby leg's engine after the run, as its edge reports it; null without a standby. */
