@@ -22,8 +22,8 @@ final class CpuWatch
 
     private final ProcTasks proc;
     private final String selfPid = Long.toString(ProcessHandle.current().pid());
-    private final long watchedPeer = peerPid;
-    private final String watchedPeerName = peerName;
+    private final long watchedPeer;
+    private final String watchedPeerName;
     private final Sample start;
 
     /** The CPU counters of the machine and of one or two processes at one instant. */
@@ -39,7 +39,20 @@ final class CpuWatch
 
     CpuWatch(final Path procRoot)
     {
+        this(procRoot, peerPid, peerName);
+    }
+
+    /** Watches {@code server} as the peer instead of the one {@link #peer} names (null: that one). */
+    CpuWatch(final Target.ServerProcess server)
+    {
+        this(ProcTasks.PROC, server == null ? peerPid : server.pid(), server == null ? peerName : server.name());
+    }
+
+    private CpuWatch(final Path procRoot, final long peer, final String name)
+    {
         this.proc = new ProcTasks(procRoot);
+        this.watchedPeer = peer;
+        this.watchedPeerName = name;
         this.start = sample();
     }
 

@@ -20,10 +20,12 @@ import java.util.OptionalDouble;
  * @param serverJfr   a JFR recording of the server JVM; null: none.
  * @param pipelineWait the server engine's pipeline wait strategy; null: the default.
  * @param idle        the server's transport pollers' idle strategy; null: the default.
+ * @param standby     also measure edge POST purchase on an engine with synchronous replication to a standby, in a
+ *                    second server JVM, against the journal-only one.
  */
 record HttpOptions(int connections, int buyers, int limit, double duplicates, double seconds, double warmupSeconds,
     int rounds, OptionalDouble rate, double openSeconds, Path out, Path serverJfr, WaitChoice pipelineWait,
-    IdleChoice idle)
+    IdleChoice idle, boolean standby)
 {
     static final List<Option> OPTIONS = List.of(
         Option.valued("connections", "N", "keep-alive connections, one request in flight each (default 64)"),
@@ -42,7 +44,9 @@ record HttpOptions(int connections, int buyers, int limit, double duplicates, do
         Option.valued("wait", "W", "the server engine's pipeline wait strategy: " +
             "blocking|lite_blocking|sleeping|yielding (default: blocking)"),
         Option.valued("idle", "I", "the server's transport pollers' idle strategy: backoff|yielding|sleeping " +
-            "(default: backoff)"));
+            "(default: backoff)"),
+        Option.flag("standby", "also run edge POST purchase on the primary of a pair in sync with its standby " +
+            "(synchronous replication), in a second server JVM, interleaved with the journal-only leg"));
 
     static HttpOptions from(final Args args) throws UsageException
     {
@@ -61,6 +65,7 @@ record HttpOptions(int connections, int buyers, int limit, double duplicates, do
             args.value("out").map(Path::of).orElse(null),
             args.value("server-jfr").map(Path::of).orElse(null),
             args.choice("wait", WaitChoice.class).orElse(null),
-            args.choice("idle", IdleChoice.class).orElse(null));
+            args.choice("idle", IdleChoice.class).orElse(null),
+            args.flag("standby"));
     }
 }

@@ -3,6 +3,7 @@ package io.flashgate.benchmarks.load;
 import io.flashgate.testsupport.ChildJvm;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -10,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server JVM of the HTTP comparison ({@link HttpServers}): this JVM's module flags and class path, a heap of
- * its own; ready when it prints {@code READY <edgePort> <barePort>}, stopped by closing its stdin.
+ * its own; ready when it prints {@code READY <edgePort> <barePort>}, stopped by closing its stdin. Either the
+ * journal-only engine, or (standby) the primary of a pair in sync with its standby.
  */
 final class HttpServerJvm implements AutoCloseable
 {
@@ -26,20 +28,23 @@ final class HttpServerJvm implements AutoCloseable
     }
 
     /**
-     * @param work folder for the engine's data and the server's stdout.
-     * @param log  where the server's stderr goes.
+     * @param work    folder for the engine's data and the server's stdout (made if missing).
+     * @param log     where the server's stderr goes.
+     * @param standby the engine is the primary of a pair with synchronous replication, not journal-only.
      */
-    static HttpServerJvm start(final String secret, final Path work, final HttpOptions options, final Path log)
+    static HttpServerJvm start(final String secret, final Path work, final HttpOptions options, final Path log,
+        final boolean standby) throws IOException
     {
+        Files.createDirectories(work);
         final ChildJvm.Builder builder = ChildJvm.of(HttpServers.class, secret, work.resolve("data").toString(),
-                name(options.pipelineWait()), name(options.idle()))
+                name(options.pipelineWait()), name(options.idle()), standby ? "standby" : "")
             .jvmFlagsOfThisJvm()
             .heap("2g")
             .jvmOption("-Xms2g")
             .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
             .keepFlashgateEnv()
             .stdoutTo(work.resolve("server.out"));
-        if (options.serverJfr() != null)
+        if (options.serverJfr() != null && !standby)
         {
             builder.jvmOption("-XX:StartFlightRecording=filename=" + options.serverJfr() + ",settings=profile");
         }

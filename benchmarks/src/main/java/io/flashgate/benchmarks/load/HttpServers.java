@@ -2,6 +2,7 @@ package io.flashgate.benchmarks.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aeron.Aeron;
 import io.flashgate.edge.EdgeConfig;
 import io.flashgate.edge.http.EdgeServer;
 import io.flashgate.client.aeron.AeronEngineGateway;
@@ -11,6 +12,7 @@ import io.flashgate.config.WaitChoice;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
+import io.flashgate.protocol.IdleChoice;
 import io.javalin.Javalin;
 import org.agrona.CloseHelper;
 
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -36,9 +39,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * parses the JSON body and answers 201 with an order JSON from another thread (async, as the edge answers from
  * its reply executor), with no auth, no throttling and no engine.
  *
- * <p>Prints {@code READY <edgePort> <barePort>} on stdout; stops everything when stdin closes.
- * Arguments: token secret, data folder, optionally the engine pipeline's wait strategy and the transport pollers'
- * idle strategy ("" or absent: the defaults).
+ * <p>With the argument {@code standby} the edge's engine is instead the primary of a pair with synchronous
+ * replication, its standby in this JVM on a driver of its own ({@link SyncPairInJvm}): the {@code --standby} leg.
+ *
+ * <p>Prints {@code READY <edgePort> <barePort>} on stdout (with a standby: once the pair is in sync); stops
+ * everything when stdin closes. Arguments: token secret, data folder, optionally the engine pipeline's wait
+ * strategy, the transport pollers' idle strategy ("" or absent: the defaults) and {@code standby}.
  */
 public final class HttpServers
 {
@@ -52,9 +58,11 @@ public final class HttpServers
         final Path dataDir = Path.of(args[1]);
         final String wait = args.length > 2 ? args[2] : "";
         final String idle = args.length > 3 ? args[3] : "";
+        final boolean standby = args.length > 4 && args[4].equals("standby");
         Files.createDirectories(dataDir);
         EmbeddedDriver driver = null;
-        AeronEngine engine = null;
+        AutoCloseable engine = null;
+        Aeron aeron = null;
         AeronEngineGateway gateway = null;
         EdgeServer edge = null;
         Javalin bare = null;
@@ -65,18 +73,28 @@ public final class HttpServers
             EngineConfig engineConfig = EngineConfig.defaults(dataDir).withExpectedBuyers(100_000);
             if (!wait.isEmpty())
             {
-                engineConfig = engineConfig.withWaitChoice(WaitChoice.valueOf(wait.toUpperCase(java.util.Locale.ROOT)));
+                engineConfig = engineConfig.withWaitChoice(WaitChoice.valueOf(wait.toUpperCase(Locale.ROOT)));
             }
             TransportConfig transport = TransportConfig.ipc(driver.aeronDirectory());
             GatewayConfig edgeChannels = GatewayConfig.ipc(driver.aeronDirectory());
+            IdleChoice choice = IdleChoice.DEFAULT;
             if (!idle.isEmpty())
             {
-                final io.flashgate.protocol.IdleChoice choice =
-                    io.flashgate.protocol.IdleChoice.valueOf(idle.toUpperCase(java.util.Locale.ROOT));
+                choice = IdleChoice.valueOf(idle.toUpperCase(Locale.ROOT));
                 transport = transport.withIdle(choice);
                 edgeChannels = edgeChannels.withIdle(choice);
             }
-            engine = AeronEngine.start(transport, engineConfig);
+            if (standby)
+            {
+                aeron = driver.connect();
+                final SyncPairInJvm pair = SyncPairInJvm.start(aeron, transport, engineConfig, dataDir, choice);
+                engine = pair;
+                System.err.println("pair in sync: " + pair.describe());
+            }
+            else
+            {
+                engine = AeronEngine.start(transport, engineConfig);
+            }
             gateway = AeronEngineGateway.start(edgeChannels);
             if (!gateway.awaitReachable(Duration.ofSeconds(30)))
             {
@@ -112,7 +130,7 @@ public final class HttpServers
                 replies.shutdownNow();
                 replies.awaitTermination(5, TimeUnit.SECONDS);
             }
-            CloseHelper.quietCloseAll(edge, gateway, engine, driver);
+            CloseHelper.quietCloseAll(edge, gateway, engine, aeron, driver);
         }
         System.exit(0);
     }

@@ -72,11 +72,13 @@ final class HttpSummary
                     ", cpu %.1fµs vs %.1fµs/request", CpuUse.micros(edgeOpen.cpuUse().systemTicks(), edgeOpen.answered()),
                     CpuUse.micros(bareOpen.cpuUse().systemTicks(), bareOpen.answered())) : "");
         }
+        final String standbySummary = measured.hasStandby() ? standby(measured, headlines) : "";
         headlines.add("correctness edge POST purchase: " + verdict(edgePurchase));
         final boolean soldOutAllRejected = edgeSoldOut.count(Outcome.SOLD_OUT) == edgeSoldOut.sent();
         headlines.add("correctness edge POST sold-out: " + (soldOutAllRejected ? "OK" : "FAILED") + ", " +
             edgeSoldOut.countsText());
-        final boolean allPassed = results.stream().allMatch(r -> r.verdict().passed()) && soldOutAllRejected;
+        final boolean allPassed = results.stream().allMatch(r -> r.verdict().passed()) && soldOutAllRejected &&
+            (!measured.hasStandby() || stayedInSync(measured));
 
         Report.writeHgrm(outDir, results);
         final PercentilePlot plot = PercentilePlot.of("Flashgate HTTP edge vs bare Javalin, " +
@@ -85,20 +87,70 @@ final class HttpSummary
         HtmlReport.write(outDir.resolve("report-http.html"), headlines, plot, results, "percentiles-http.png");
         final String summary = String.format(Locale.ROOT,
             "SUMMARY http | edge POST %,.0f/s%s = %.0f%% of bare POST %,.0f/s%s, p99 %s vs %s (%.2f×) | edge GET status " +
-                "%,.0f/s = %.0f%% and POST sold-out %,.0f/s = %.0f%% of bare GET %,.0f/s%s | correctness %s",
+                "%,.0f/s = %.0f%% and POST sold-out %,.0f/s = %.0f%% of bare GET %,.0f/s%s%s | correctness %s",
             edgePurchase.throughput(), ResultText.cpuMicros(edgePurchase, "request"), postRatio * 100,
             barePost.throughput(), ResultText.cpuMicros(barePost, "request"), percentile(edgePurchase, 99),
             percentile(barePost, 99), p99Ratio, edgeStatus.throughput(), statusRatio * 100, edgeSoldOut.throughput(),
-            soldOutRatio * 100, bareGet.throughput(), openSummary, allPassed ? "OK" : "FAILED");
+            soldOutRatio * 100, bareGet.throughput(), openSummary, standbySummary, allPassed ? "OK" : "FAILED");
         Files.writeString(outDir.resolve("summary-http.txt"), String.join("\n", headlines) + "\n" + summary + "\n");
         for (final String headline : headlines)
         {
             out.println(headline);
         }
         out.println("files: " + outDir.toAbsolutePath() +
-            "/{report-http.html,percentiles-http.png,*.hgrm,summary-http.txt,server-http.log}");
+            "/{report-http.html,percentiles-http.png,*.hgrm,summary-http.txt,server-http.log" +
+            (measured.hasStandby() ? ",server-http-standby.log}" : "}"));
         out.println(summary);
         return allPassed ? BenchVerb.PASSED : BenchVerb.FAILED;
+    }
+
+    /**
+     * The standby leg against the journal-only one (synchronous replication's cost on the HTTP purchase path):
+     * adds its headlines, returns its part of the summary line.
+     */
+    private static String standby(final HttpBench.Measured measured, final List<String> headlines)
+    {
+        final OpenLoop.Result journalOnly = measured.saturation().get(4);
+        final OpenLoop.Result paired = measured.saturation().get(HttpBench.Measured.SATURATION_STANDBY);
+        final double throughput = paired.throughput() / journalOnly.throughput();
+        final double p99 = paired.percentileMicros(99) / journalOnly.percentileMicros(99);
+        headlines.add(String.format(Locale.ROOT, "standby (synchronous replication) / journal-only edge POST purchase " +
+                "at saturation: throughput %,.0f/s vs %,.0f/s = %.0f%% (target ≥ 70%%), p99 %s vs %s = %.2f× " +
+                "(target ≤ 2×) %s", paired.throughput(), journalOnly.throughput(), throughput * 100,
+            percentile(paired, 99), percentile(journalOnly, 99), p99, mark(throughput >= 0.7 && p99 <= 2)));
+        String summary = String.format(Locale.ROOT, " | standby POST %,.0f/s%s = %.0f%% of journal-only, p99 %s vs %s " +
+                "(%.2f×)", paired.throughput(), ResultText.cpuMicros(paired, "request"), throughput * 100,
+            percentile(paired, 99), percentile(journalOnly, 99), p99);
+        if (measured.open().size() > HttpBench.Measured.OPEN_STANDBY)
+        {
+            final OpenLoop.Result openJournalOnly = measured.open().get(1);
+            final OpenLoop.Result openPaired = measured.open().get(HttpBench.Measured.OPEN_STANDBY);
+            final double openThroughput = openPaired.throughput() / openJournalOnly.throughput();
+            final double openP99 = openPaired.percentileMicros(99) / openJournalOnly.percentileMicros(99);
+            headlines.add(String.format(Locale.ROOT, "open loop at %s: standby / journal-only edge POST purchase: " +
+                    "throughput %,.0f/s vs %,.0f/s = %.0f%% (target ≥ 70%%), p50 %s vs %s, p99 %s vs %s = %.2f× " +
+                    "(target ≤ 2×) %s; correctness %s", openPaired.phase().label(), openPaired.throughput(),
+                openJournalOnly.throughput(), openThroughput * 100, percentile(openPaired, 50),
+                percentile(openJournalOnly, 50), percentile(openPaired, 99), percentile(openJournalOnly, 99), openP99,
+                mark(openThroughput >= 0.7 && openP99 <= 2), verdict(openPaired)));
+            summary += String.format(Locale.ROOT, "; open loop p99 %s vs %s (%.2f×)%s", percentile(openPaired, 99),
+                percentile(openJournalOnly, 99), openP99, openPaired.cpuUse().measured() &&
+                    openJournalOnly.cpuUse().measured() ? String.format(Locale.ROOT, ", cpu %.1fµs vs %.1fµs/request",
+                    CpuUse.micros(openPaired.cpuUse().systemTicks(), openPaired.answered()),
+                    CpuUse.micros(openJournalOnly.cpuUse().systemTicks(), openJournalOnly.answered())) : "");
+        }
+        headlines.add("correctness edge POST purchase standby: " + verdict(paired));
+        final long refused = paired.count(Outcome.REFUSED) + (measured.open().size() > HttpBench.Measured.OPEN_STANDBY ?
+            measured.open().get(HttpBench.Measured.OPEN_STANDBY).count(Outcome.REFUSED) : 0);
+        headlines.add("standby leg's engine after the run (its edge's GET /admin/engine): " + measured.standbyEngine() +
+            (stayedInSync(measured) ? " — in sync at the end" : " — NOT in sync: the leg did not measure synchronous " +
+                "replication") + "; purchases refused on it (a lapse of the standby refuses them): " + refused);
+        return summary;
+    }
+
+    private static boolean stayedInSync(final HttpBench.Measured measured)
+    {
+        return measured.standbyEngine().startsWith("PRIMARY IN_SYNC");
     }
 
     static String mark(final boolean met)

@@ -42,12 +42,21 @@ final class HttpTarget implements Target
     private final String[] buyerTokens;
     private final String adminToken;
     private final NioHttpClient client;
+    private final ServerProcess server;
     private final HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper mapper = new ObjectMapper();
 
     HttpTarget(final String name, final Kind kind, final String host, final int port, final int connections,
         final String[] buyerTokens, final String adminToken) throws IOException
     {
+        this(name, kind, host, port, connections, buyerTokens, adminToken, null);
+    }
+
+    /** @param server the process serving {@code port} when it is not {@link CpuWatch}'s peer; null: that one. */
+    HttpTarget(final String name, final Kind kind, final String host, final int port, final int connections,
+        final String[] buyerTokens, final String adminToken, final ServerProcess server) throws IOException
+    {
+        this.server = server;
         this.name = name;
         this.kind = kind;
         this.host = host;
@@ -61,6 +70,12 @@ final class HttpTarget implements Target
     public String name()
     {
         return name;
+    }
+
+    @Override
+    public ServerProcess ownProcess()
+    {
+        return server;
     }
 
     @Override
@@ -198,6 +213,25 @@ final class HttpTarget implements Target
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /**
+     * The engine as the edge sees it ({@code GET /admin/engine}, docs/HTTP-API.md): role and standby state, as in
+     * "PRIMARY IN_SYNC lag 0".
+     */
+    String engineState() throws Exception
+    {
+        final HttpResponse<String> engine = admin.send(HttpRequest.newBuilder(
+                URI.create("http://" + host + ":" + port + "/admin/engine"))
+            .header("Authorization", "Bearer " + adminToken).GET().timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (engine.statusCode() != 200)
+        {
+            return "unknown (" + engine.statusCode() + " " + engine.body() + ")";
+        }
+        final JsonNode json = mapper.readTree(engine.body());
+        return json.path("role").asText() + " " + json.path("standby").path("state").asText() + " lag " +
+            json.path("standby").path("lagRecords").asLong();
     }
 
     @Override

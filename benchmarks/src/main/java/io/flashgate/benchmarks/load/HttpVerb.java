@@ -36,7 +36,10 @@ record HttpVerb() implements BenchVerb
             "Bare GET, edge GET status, edge POST on a sold-out sale, bare POST and edge POST purchase at saturation",
             "over --connections keep-alive connections, in interleaved rounds; then bare POST and edge POST purchase",
             "open loop at --rate. Writes .hgrm per phase, percentiles-http.png, report-http.html, summary-http.txt",
-            "and the server JVM's log (server-http.log) to --out. Exit code 0 only if every check passed.");
+            "and the server JVM's log (server-http.log) to --out. Exit code 0 only if every check passed.",
+            "--standby adds edge POST purchase on the primary of a pair with synchronous replication (a second",
+            "server JVM; log server-http-standby.log), interleaved with the journal-only leg at saturation and open",
+            "loop, and prints its throughput and p99 against journal-only (targets >= 70 %, p99 <= 2x).");
     }
 
     @Override

@@ -29,6 +29,12 @@ record RenamedTarget(Target target, String name) implements Target
     }
 
     @Override
+    public ServerProcess ownProcess()
+    {
+        return target.ownProcess();
+    }
+
+    @Override
     public void close()
     {
         target.close();

@@ -30,8 +30,22 @@ public interface Target extends AutoCloseable
         return false;
     }
 
+    /**
+     * The process whose CPU a phase reports as the system's when it is not the one {@link CpuWatch#peer} names (the
+     * second server JVM of {@code bench http --standby}); null: that one.
+     */
+    default ServerProcess ownProcess()
+    {
+        return null;
+    }
+
     @Override
     void close();
+
+    /** A process of the system under test, named for reports ("standby server JVM"). */
+    record ServerProcess(long pid, String name)
+    {
+    }
 
     @FunctionalInterface
     interface Completion

@@ -148,6 +148,7 @@ class LoadGeneratorCommandLineTest
         assertTrue(defaults.rate().isEmpty(), "rate: half the edge's purchase capacity");
         assertEquals(6, defaults.openSeconds(), "open loop as long as --seconds");
         assertNull(defaults.serverJfr());
+        assertFalse(defaults.standby(), "no standby leg unless asked");
 
         final HttpOptions given = HttpOptions.from(parse(HttpVerb.HTTP, "--rounds", "1", "--server-jfr", "s.jfr",
             "--seconds", "3", "--rate", "0", "--connections", "8"));
@@ -155,6 +156,7 @@ class LoadGeneratorCommandLineTest
         assertEquals(3, given.openSeconds());
         assertEquals(0, given.rate().orElseThrow(), "--rate 0 skips the open loop");
         assertEquals(8, given.connections());
+        assertTrue(HttpOptions.from(parse(HttpVerb.HTTP, "--standby")).standby());
     }
 
     /** The whole path of {@code bench aeron}, briefly: engine over Aeron UDP, one open-loop round, the files. */
@@ -240,6 +242,52 @@ class LoadGeneratorCommandLineTest
         final String html = Files.readString(reports.resolve("report-http.html"));
         assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>capacity: bare GET</h3>")
             && html.contains("/s open loop</h3>"), "a CPU table per phase in report-http.html");
+    }
+
+    /**
+     * {@code bench http --standby}, briefly: a second server JVM whose engine is the primary of a pair in sync; its
+     * leg runs at saturation and open loop, every purchase it acknowledged is counted by the checks, its CPU is read
+     * from its own JVM, and the ratios to journal-only are printed.
+     */
+    @Test
+    @Timeout(240)
+    void aShortHttpRunWithAStandbyMeasuresTheSynchronousLegAgainstJournalOnly() throws Exception
+    {
+        final Path reports = dir.resolve("http-standby");
+        final int status = bench("http", "--standby", "--buyers", "500", "--connections", "8", "--warmup", "0",
+            "--rounds", "1", "--seconds", "1", "--open-seconds", "1", "--rate", "300", "--out", reports.toString());
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
+        final Matcher correct = Pattern.compile("(?m)^edge-POST-purchase-standby +(capacity|300/s) +[\\d,]+/s .* " +
+            "OK: sold (\\d+)/").matcher(printed);
+        final Set<String> phases = new TreeSet<>();
+        while (correct.find())
+        {
+            phases.add(correct.group(1));
+            assertTrue(Long.parseLong(correct.group(2)) > 0, "the standby leg sold: " + correct.group());
+        }
+        assertEquals(Set.of("capacity", "300/s"), phases, "the standby leg ran and passed its checks at saturation " +
+            "and open loop:\n" + printed);
+        assertTrue(printed.contains("correctness edge POST purchase standby: OK"), printed);
+        assertTrue(Pattern.compile("standby \\(synchronous replication\\) / journal-only edge POST purchase at " +
+            "saturation: throughput [\\d,]+/s vs [\\d,]+/s = \\d+% \\(target ≥ 70%\\), p99 \\S+ vs \\S+ = " +
+            "[\\d.]+× \\(target ≤ 2×\\) — (met|MISSED)").matcher(printed).find(), printed);
+        assertTrue(Pattern.compile("open loop at 300/s: standby / journal-only edge POST purchase: throughput")
+            .matcher(printed).find(), printed);
+        assertTrue(printed.contains("GET /admin/engine): PRIMARY IN_SYNC lag "), printed);
+        final Matcher cpu = Pattern.compile("cpu per request: edge-POST-purchase-standby (\\S+) µs = \\S+ cores of " +
+            "standby server JVM \\[").matcher(printed);
+        assertTrue(cpu.find() && Double.parseDouble(cpu.group(1)) > 0, "CPU read from the standby's JVM: " + printed);
+        assertTrue(printed.contains("cores of server JVM"), "and the journal-only legs' from theirs");
+        final String summary = printed.lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(summary.matches("SUMMARY http \\| .* \\| standby POST [\\d,]+/s \\(cpu [\\d.]+µs/request\\) = " +
+            "\\d+% of journal-only, p99 \\S+ vs \\S+ \\([\\d.]+×\\); open loop p99 .* \\| correctness OK"), summary);
+        try (Stream<Path> files = Files.list(reports))
+        {
+            assertEquals(2, files.map(f -> f.getFileName().toString())
+                .filter(f -> f.contains("standby") && f.endsWith(".hgrm")).count(), "its two .hgrm files");
+        }
+        assertTrue(Files.exists(reports.resolve("server-http-standby.log")), "the standby server JVM's log");
     }
 
     private static Args parse(final BenchVerb verb, final String... argv) throws UsageException
