@@ -1,8 +1,7 @@
 package io.flashgate.benchmarks;
 
 import io.aeron.Aeron;
-import io.flashgate.config.StandbyAbsence;
-import io.flashgate.engine.pair.PairConfig;
+import io.flashgate.benchmarks.load.SyncPairInJvm;
 import io.flashgate.engine.pair.PairedEngine;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
@@ -10,9 +9,7 @@ import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.CommandEncoder;
-import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.IdleChoice;
-import io.flashgate.protocol.StandbyState;
 import io.flashgate.protocol.WireFormat;
 import io.flashgate.testsupport.FreePorts;
 import org.agrona.CloseHelper;
@@ -36,7 +33,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -89,26 +85,9 @@ public class ReplicationBenchmark
         }
         else
         {
-            final EmbeddedDriver standbyDriver = track(EmbeddedDriver.start());
             final Aeron aeron = track(driver.connect());
-            final Aeron standbyAeron = track(standbyDriver.connect());
-            final String primaryPair = FreePorts.udpEndpoint();
-            final String standbyPair = FreePorts.udpEndpoint();
-            final PairedEngine primary = track(PairedEngine.start(aeron, transport, config, pair(primaryPair,
-                standbyPair), IdleChoice.DEFAULT, true));
-            track(PairedEngine.start(standbyAeron, TransportConfig.udp(standbyDriver.aeronDirectory(),
-                FreePorts.udpEndpoint(), FreePorts.udpEndpoint()), config.withDataDirectory(dataDir.resolve("standby")),
-                pair(standbyPair, primaryPair), IdleChoice.DEFAULT, false));
-            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (primary.state().role() != EngineRole.PRIMARY ||
-                primary.state().standbyState() != StandbyState.IN_SYNC)
-            {
-                if (System.nanoTime() - deadline > 0)
-                {
-                    throw new IOException("the standby never came in sync: " + primary.state());
-                }
-                Thread.sleep(10);
-            }
+            final PairedEngine primary = track(SyncPairInJvm.start(aeron, transport, config, dataDir,
+                IdleChoice.DEFAULT)).primary();
             engine = primary.engine();
         }
         final UnsafeBuffer scratch = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
@@ -116,11 +95,6 @@ public class ReplicationBenchmark
             .createSale(1, 0, "flash", BUYERS / 2, 1, 0, Long.MAX_VALUE / 2, 600);
         offer(scratch, 0, length);
         awaitReleased(engine.lastPublishedSequence());
-    }
-
-    private static PairConfig pair(final String listen, final String peer)
-    {
-        return new PairConfig(listen, peer, Duration.ofMillis(100), Duration.ofMillis(500), true, StandbyAbsence.STOP);
     }
 
     private <T extends AutoCloseable> T track(final T part)

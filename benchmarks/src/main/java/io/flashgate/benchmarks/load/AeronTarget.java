@@ -8,12 +8,8 @@ import io.flashgate.testsupport.FreePorts;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
 import io.aeron.Aeron;
-import io.flashgate.config.StandbyAbsence;
-import io.flashgate.engine.pair.PairConfig;
 import io.flashgate.engine.pair.PairedEngine;
 import io.flashgate.engine.transport.AeronEngine;
-import io.flashgate.protocol.EngineRole;
-import io.flashgate.protocol.StandbyState;
 import java.util.ArrayList;
 import java.util.List;
 import io.flashgate.engine.transport.TransportConfig;
@@ -104,7 +100,9 @@ public final class AeronTarget implements Target
             PairedEngine primary = null;
             if (standby)
             {
-                primary = startPair(parts, engineDriver, transport, config);
+                final Aeron aeron = track(parts, engineDriver.connect());
+                primary = track(parts, SyncPairInJvm.start(aeron, transport, config, config.dataDirectory(),
+                    transport.idle())).primary();
                 engineTransport = primary.transport();
             }
             else
@@ -126,38 +124,6 @@ public final class AeronTarget implements Target
             closeAll(parts);
             throw ex;
         }
-    }
-
-    /** The primary on the engine's driver, its standby on a driver of its own; returns once they are in sync. */
-    private static PairedEngine startPair(final List<AutoCloseable> parts, final EmbeddedDriver engineDriver,
-        final TransportConfig transport, final EngineConfig config) throws Exception
-    {
-        final EmbeddedDriver standbyDriver = track(parts, EmbeddedDriver.start());
-        final Aeron primaryAeron = track(parts, engineDriver.connect());
-        final Aeron standbyAeron = track(parts, standbyDriver.connect());
-        final String primaryPair = FreePorts.udpEndpoint();
-        final String standbyPair = FreePorts.udpEndpoint();
-        final Duration interval = Duration.ofMillis(100);
-        final Duration timeout = Duration.ofMillis(500);
-        final PairedEngine primary = track(parts, PairedEngine.start(primaryAeron, transport,
-            config, new PairConfig(primaryPair, standbyPair, interval, timeout, true, StandbyAbsence.STOP),
-            transport.idle(), true));
-        final TransportConfig standbyTransport = TransportConfig.udp(standbyDriver.aeronDirectory(),
-            FreePorts.udpEndpoint(), FreePorts.udpEndpoint()).withIdle(transport.idle());
-        track(parts, PairedEngine.start(standbyAeron, standbyTransport,
-            config.withDataDirectory(config.dataDirectory().resolveSibling(config.dataDirectory().getFileName() +
-                "-standby")), new PairConfig(standbyPair, primaryPair, interval, timeout, true, StandbyAbsence.STOP),
-            transport.idle(), false));
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (primary.state().role() != EngineRole.PRIMARY || primary.state().standbyState() != StandbyState.IN_SYNC)
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new IOException("the standby never came in sync: " + primary.state());
-            }
-            Thread.sleep(10);
-        }
-        return primary;
     }
 
     /** The primary of the pair (with a standby), else null. */

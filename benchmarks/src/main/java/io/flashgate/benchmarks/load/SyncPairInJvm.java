@@ -23,9 +23,10 @@ import java.time.Duration;
  * (as a second host would have), the pair talking UDP on loopback. The primary takes the edge's commands on the
  * given channels (IPC on the JVM's driver, as the journal-only engine does); the standby listens on UDP
  * endpoints of its own, so that it never sees the edge's IPC streams. Ready once the primary says PRIMARY with its
- * standby IN_SYNC: every purchase is then acknowledged only after the standby holds it.
+ * standby IN_SYNC: every purchase is then acknowledged only after the standby holds it. The engine-direct and
+ * in-process measurements with a standby use it too ({@link AeronTarget}, {@code ReplicationBenchmark}).
  */
-final class SyncPairInJvm implements AutoCloseable
+public final class SyncPairInJvm implements AutoCloseable
 {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(100);
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(500);
@@ -50,7 +51,7 @@ final class SyncPairInJvm implements AutoCloseable
      * @param primaryChannels where the edge reaches the primary.
      * @param config          the engine settings of both; each gets a data folder of its own under {@code dataDir}.
      */
-    static SyncPairInJvm start(final Aeron aeron, final TransportConfig primaryChannels, final EngineConfig config,
+    public static SyncPairInJvm start(final Aeron aeron, final TransportConfig primaryChannels, final EngineConfig config,
         final Path dataDir, final IdleChoice idle) throws IOException, InterruptedException
     {
         final String primaryEndpoint = "127.0.0.1:" + FreePorts.udp();
@@ -97,6 +98,12 @@ final class SyncPairInJvm implements AutoCloseable
     private static boolean inSync(final PairedEngine engine)
     {
         return engine.state().role() == EngineRole.PRIMARY && engine.state().standbyState() == StandbyState.IN_SYNC;
+    }
+
+    /** The primary: where commands go. */
+    public PairedEngine primary()
+    {
+        return primary;
     }
 
     /** True while synchronous replication is on (checked again when the run ends). */
