@@ -73,11 +73,16 @@ final class PairLink implements Agent
     /** Its journal holds an older epoch's tail this history does not have: no catch-up until it is set aside. */
     private boolean standbyDiverged;
     private long lastSentAtLastAck;
+    /** The first live record the standby keeps past a gap, 0 if none: the gap is what catch-up must send. */
+    private long standbyRunFrom;
+    private long lastProgressNanos;
     private boolean standbyLevel;
     private long lastCatchUpNanos;
     private long lastSetAsideNanos;
     private volatile boolean soloRequested;
     private boolean fencedReported;
+    /** The last sequence that may have been released without the standby's acknowledgement (while SOLO). */
+    private long lastPassedAlone;
 
     /**
      * @param mayStartPair true for an engine started as a primary candidate ({@code ops/flashgate engine}): if it hears
@@ -137,7 +142,8 @@ final class PairLink implements Agent
         }
         else if (kind == PairMessage.STANDBY_ACK)
         {
-            onStandbyAck(epoch, PairMessage.first(buffer, offset), PairMessage.second(buffer, offset), now);
+            onStandbyAck(epoch, PairMessage.first(buffer, offset), PairMessage.second(buffer, offset),
+                PairMessage.third(buffer, offset), now);
         }
         else if (kind == PairMessage.SET_ASIDE_AFTER && state.role() == EngineRole.STANDBY &&
             epoch > state.epoch())
@@ -183,7 +189,8 @@ final class PairLink implements Agent
         }
     }
 
-    private void onStandbyAck(final long epoch, final long durable, final long next, final long now)
+    private void onStandbyAck(final long epoch, final long durable, final long next, final long runFrom,
+        final long now)
     {
         if (state.role() == EngineRole.STANDBY)
         {
@@ -221,13 +228,19 @@ final class PairLink implements Agent
         if (durable > state.standbyAcked.get())
         {
             state.standbyAcked.set(durable);
-            replicator.wake();
+            engine.releaseLimitMoved();
         }
-        // Level with the live stream: it has all that had been sent when its previous acknowledgement came.
-        standbyLevel = next - 1 >= lastSentAtLastAck;
-        lastSentAtLastAck = replicator.lastSent;
         standbyProgressed = next > standbyNext;
+        if (standbyProgressed)
+        {
+            lastProgressNanos = now;
+        }
+        // Level with the live stream: no gap, and it has all that had been sent when its previous acknowledgement
+        // came, or it keeps taking records as they stream in.
+        standbyLevel = runFrom == 0 && (next - 1 >= lastSentAtLastAck || standbyProgressed);
+        lastSentAtLastAck = replicator.lastSent;
         standbyNext = next;
+        standbyRunFrom = runFrom;
     }
 
     // ---------------------------------------------------------------- standby
@@ -238,7 +251,9 @@ final class PairLink implements Agent
         final long durable = engine.durableSequence();
         if (durable != lastAckSent || now - nextBeatNanos >= 0)
         {
-            send(PairMessage.STANDBY_ACK, durable, intake.next());
+            PairMessage.write(out, PairMessage.STANDBY_ACK, state.role(), state.standbyState(), state.epoch(), durable,
+                intake.next(), intake.runFrom());
+            toPeer.offer(out, 0, PairMessage.HEADER_LENGTH);
             lastAckSent = durable;
             nextBeatNanos = now + intervalNanos;
             work++;
@@ -306,6 +321,7 @@ final class PairLink implements Agent
         state.standbyAcked.set(0);
         state.standbyState(StandbyState.ABSENT);
         state.role(EngineRole.SOLO);
+        lastPassedAlone = first;
         state.promotions.incrementAndGet();
         standbyHeard = false;
         standbyNext = 0;
@@ -335,7 +351,7 @@ final class PairLink implements Agent
             {
                 state.soloByOperator(true);
                 state.role(EngineRole.SOLO);
-                replicator.wake();
+                engine.releaseLimitMoved();
                 PairLog.warn("solo", "by", "operator", "releases", "without a standby (one copy)", "until",
                     "a standby is in sync again");
             }
@@ -354,18 +370,24 @@ final class PairLink implements Agent
             if (state.role() == EngineRole.PRIMARY && config.whenStandbyAbsent() == io.flashgate.config.StandbyAbsence.SOLO)
             {
                 state.role(EngineRole.SOLO);
-                replicator.wake();
+                engine.releaseLimitMoved();
             }
             return work;
         }
         work += catchUpIfBehind(now);
-        final boolean covered = state.standbyAcked.get() >= replicator.lastPassedAlone;
+        if (state.role() == EngineRole.SOLO)
+        {
+            lastPassedAlone = engine.lastPublishedSequence(); // anything taken so far may be released alone
+        }
         if (state.role() == EngineRole.SOLO && standbyLevel)
         {
             state.role(EngineRole.PRIMARY);
+            // What the egress may still release under the old limit is at most what was taken before this switch.
+            lastPassedAlone = engine.lastPublishedSequence();
             state.soloByOperator(false);
             PairLog.info("synchronous", "epoch", state.epoch(), "why", "the standby is level with the live stream");
         }
+        final boolean covered = state.standbyAcked.get() >= lastPassedAlone;
         // In sync: synchronous, and everything released alone before is acknowledged. From then on nothing is
         // released that the standby lacks, so it may take over (a gap only holds the primary back until filled).
         final StandbyState judged = state.role() == EngineRole.PRIMARY && covered ?
@@ -378,20 +400,38 @@ final class PairLink implements Agent
         return work;
     }
 
-    /** Fills the standby's gap from the journal when it misses records the live stream will not bring again. */
+    /**
+     * Fills the standby's gap from the journal when it misses records the live stream will not bring again: the
+     * records before the run it keeps past a gap, or, when it has stopped moving without a run (a lost message and
+     * nothing live after it, or a standby that just joined), everything up to the journal's durable end.
+     */
     private int catchUpIfBehind(final long now)
     {
         final long durable = engine.durableSequence();
-        if (standbyNext == 0 || standbyNext > durable || standbyLevel || standbyProgressed || standbyDiverged ||
+        if (standbyNext == 0 || standbyNext > durable || standbyDiverged ||
             now - lastCatchUpNanos < CATCH_UP_PAUSE_NANOS)
         {
-            return 0; // level, or taking what the last round sent, or to be set aside first
+            return 0;
+        }
+        final long upTo;
+        if (standbyRunFrom > standbyNext)
+        {
+            upTo = Math.min(durable, standbyRunFrom - 1);
+        }
+        else if (!standbyProgressed && now - lastProgressNanos > 2 * intervalNanos)
+        {
+            upTo = durable;
+        }
+        else
+        {
+            return 0; // it takes records as they stream in
         }
         lastCatchUpNanos = now;
         try
         {
-            final long sent = catchUp.round(standbyNext - 1, durable, state);
+            final long sent = catchUp.round(standbyNext - 1, upTo, state);
             standbyProgressed = true; // judge again once it acknowledges what this round sent
+            lastProgressNanos = now;
             return (int)Math.min(Integer.MAX_VALUE, sent - (standbyNext - 1));
         }
         catch (final java.io.IOException | RuntimeException ex)
@@ -410,7 +450,7 @@ final class PairLink implements Agent
         fencedReported = true;
         state.fence();
         state.standbyState(StandbyState.ABSENT);
-        replicator.wake();
+        engine.releaseLimitMoved();
         PairLog.warn("fenced", "by", by, "epoch", state.epoch(), "then", "takes and releases nothing more, starts " +
             "again as the standby");
         onFenced.run();

@@ -10,7 +10,7 @@ import org.agrona.MutableDirectBuffer;
  *
  * <pre>
  *  0 kind   1 sender's role   2 standby state (as the primary sees it)   3..7 zero
- *  8 epoch (the sender's)     16 first value     24 second value         32 records (RECORDS only)
+ *  8 epoch (the sender's)     16 first value     24 second value     32 third value     40 records (RECORDS only)
  * </pre>
  *
  * <ul>
@@ -18,7 +18,8 @@ import org.agrona.MutableDirectBuffer;
  *       framed as every batch is ({@code io.flashgate.protocol.BatchWriter}).</li>
  *   <li>{@link #PRIMARY_BEAT}: primary to standby, every heartbeat interval; first value = last sequence it holds.</li>
  *   <li>{@link #STANDBY_ACK}: standby to primary, whenever its journal's durable end moves and every heartbeat
- *       interval; first value = durable sequence, second = the next sequence it needs (below it: nothing missing).</li>
+ *       interval; first value = durable sequence, second = the next sequence it needs (below it: nothing missing),
+ *       third = the first sequence of the live records it keeps past a gap (0: no gap).</li>
  *   <li>{@link #SET_ASIDE_AFTER}: primary to a standby whose journal holds an older epoch's tail that the primary's
  *       history does not have; first value = the last sequence both share.</li>
  * </ul>
@@ -30,13 +31,14 @@ final class PairMessage
     static final byte STANDBY_ACK = 3;
     static final byte SET_ASIDE_AFTER = 4;
 
-    static final int HEADER_LENGTH = 32;
+    static final int HEADER_LENGTH = 40;
     private static final int KIND = 0;
     private static final int ROLE = 1;
     private static final int STANDBY_STATE = 2;
     private static final int EPOCH = 8;
     private static final int FIRST = 16;
     private static final int SECOND = 24;
+    private static final int THIRD = 32;
 
     private PairMessage()
     {
@@ -45,6 +47,13 @@ final class PairMessage
     static int write(final MutableDirectBuffer buffer, final byte kind, final EngineRole role,
         final StandbyState standbyState, final long epoch, final long first, final long second)
     {
+        return write(buffer, kind, role, standbyState, epoch, first, second, 0);
+    }
+
+    static int write(final MutableDirectBuffer buffer, final byte kind, final EngineRole role,
+        final StandbyState standbyState, final long epoch, final long first, final long second, final long third)
+    {
+        buffer.putLong(THIRD, third);
         buffer.putByte(KIND, kind);
         buffer.putByte(ROLE, role.code());
         buffer.putByte(STANDBY_STATE, standbyState.code());
@@ -84,5 +93,10 @@ final class PairMessage
     static long second(final DirectBuffer buffer, final int offset)
     {
         return buffer.getLong(offset + SECOND);
+    }
+
+    static long third(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + THIRD);
     }
 }

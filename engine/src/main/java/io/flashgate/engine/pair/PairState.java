@@ -33,6 +33,8 @@ public final class PairState implements PairView
     final AtomicLong promotions = new AtomicLong();
     /** As standby: the primary's last sequence, by its last heartbeat. */
     volatile long primaryLast;
+    /** The release limit frozen when fenced: nothing after it is ever released. */
+    private volatile long fencedAt = -1;
 
     PairState(final EngineRole startRole, final long epoch)
     {
@@ -130,7 +132,22 @@ public final class PairState implements PairView
 
     void fence()
     {
+        this.fencedAt = standbyAcked.get();
         this.fenced = true;
+    }
+
+    /**
+     * How far results may be released now (the egress's release gate): a standby's and a releasing-alone engine's
+     * without limit; a PRIMARY's up to its standby's acknowledgement; a fenced engine's never past what was
+     * acknowledged before it learned of the newer epoch.
+     */
+    long releasableUpTo()
+    {
+        if (fenced)
+        {
+            return fencedAt;
+        }
+        return role == EngineRole.PRIMARY ? standbyAcked.get() : Long.MAX_VALUE;
     }
 
     void soloByOperator(final boolean solo)

@@ -19,6 +19,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One engine of a hot-standby pair, wired the one way it is wired everywhere (docs/ARCHITECTURE.md, "Hot standby
@@ -48,7 +49,7 @@ public final class PairedEngine implements AutoCloseable
     private volatile int restarts;
 
     private record Running(PairState state, Engine engine, EngineTransport transport, PairLink link,
-        AgentRunner runner)
+        AgentRunner runner, Replicator replicator)
     {
     }
 
@@ -116,16 +117,25 @@ public final class PairedEngine implements AutoCloseable
                 this::restartAfterSetAside, this::restartFenced);
             final AgentRunner runner = new AgentRunner(idle.newStrategy(), Throwable::printStackTrace,
                 (AtomicCounter)null, link);
-            AgentRunner.startOnThread(runner, runnable ->
+            final Thread pairThread = AgentRunner.startOnThread(runner, runnable ->
             {
                 final Thread thread = new Thread(runnable, "flashgate-pair");
                 thread.setDaemon(true);
                 return thread;
             });
+            // A standby acknowledges as soon as its journal holds a batch: the primary's results wait for that.
+            final Engine journaled = engine;
+            engine.onDurable(() ->
+            {
+                if (journaled.pair().role() == EngineRole.STANDBY)
+                {
+                    LockSupport.unpark(pairThread);
+                }
+            });
             PairLog.info("started", "role", "STANDBY", "sequence", engine.lastPublishedSequence(), "epoch",
                 state.epoch(), "pairId", PairId.of(engineConfig.dataDirectory()), "peer", config.peer(), "listen",
                 config.listen());
-            return new Running(state, engine, transport, link, runner);
+            return new Running(state, engine, transport, link, runner, replicator);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -182,6 +192,7 @@ public final class PairedEngine implements AutoCloseable
         if (run != null)
         {
             CloseHelper.quietClose(run.runner());
+            run.replicator().close();
             CloseHelper.quietClose(run.engine());
             CloseHelper.quietClose(run.transport());
         }

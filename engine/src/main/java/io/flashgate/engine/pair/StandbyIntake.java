@@ -47,38 +47,101 @@ final class StandbyIntake
         return runCount == 0 ? 0 : runFrom;
     }
 
-    /** Takes the records of one RECORDS message; @return records applied. */
+    /**
+     * Takes the records of one RECORDS message (consecutive records, as the replicator and catch-up send them);
+     * @return records applied. The part from this engine's next sequence on goes into the ring with one claim; a
+     * message wholly past a gap is kept in the run.
+     */
     int onRecords(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int count = frames.wrap(buffer, offset, length).remainingFrames();
+        if (count < 1 || !frames.next())
+        {
+            return 0;
+        }
+        final long first = CommandDecoder.sequenceOf(frames.buffer(), frames.frameOffset());
+        final long next = next();
+        if (first > next)
+        {
+            keepAll(buffer, offset, length);
+            return drainRun();
+        }
+        final long skip = next - first;
+        if (skip >= count)
+        {
+            return drainRun(); // all already here
+        }
+        final int fresh = (int)(count - skip);
+        if (fresh > engine.ringSize())
+        {
+            return applyOneByOne(buffer, offset, length) + drainRun();
+        }
+        while (true)
+        {
+            frames.wrap(buffer, offset, length);
+            for (long i = 0; i < skip; i++)
+            {
+                frames.next();
+            }
+            if (engine.offerReplicatedAll(frames, fresh))
+            {
+                break;
+            }
+            if (!engine.isRunning() || engine.fault() != null)
+            {
+                return 0;
+            }
+            LockSupport.parkNanos(20_000); // the standby's own stages drain the ring
+        }
+        noteEpochs(buffer, offset, length);
+        return fresh + drainRun();
+    }
+
+    private void keepAll(final DirectBuffer buffer, final int offset, final int length)
+    {
+        frames.wrap(buffer, offset, length);
+        while (frames.next())
+        {
+            keep(frames.buffer(), frames.frameOffset(), frames.frameLength(),
+                CommandDecoder.sequenceOf(frames.buffer(), frames.frameOffset()));
+        }
+    }
+
+    private int applyOneByOne(final DirectBuffer buffer, final int offset, final int length)
     {
         int applied = 0;
         frames.wrap(buffer, offset, length);
         while (frames.next())
         {
-            final DirectBuffer record = frames.buffer();
-            final int at = frames.frameOffset();
-            final int size = frames.frameLength();
-            final long sequence = CommandDecoder.sequenceOf(record, at);
-            final long next = next();
-            if (sequence == next)
+            final long sequence = CommandDecoder.sequenceOf(frames.buffer(), frames.frameOffset());
+            if (sequence == next())
             {
-                if (!apply(record, at, size, sequence))
+                if (!apply(frames.buffer(), frames.frameOffset(), frames.frameLength(), sequence))
                 {
-                    return applied;
+                    break;
                 }
                 applied++;
             }
-            else if (sequence > next)
-            {
-                keep(record, at, size, sequence);
-            }
         }
-        return applied + drainRun();
+        return applied;
     }
 
-    /** One record from the journal (catch-up) or the live stream: applied if it is the next, else ignored. */
-    boolean applyIfNext(final DirectBuffer record, final int at, final int size, final long sequence)
+    /** A NEW_EPOCH among the records just taken raises the epoch this standby acknowledges in. */
+    private void noteEpochs(final DirectBuffer buffer, final int offset, final int length)
     {
-        return sequence == next() && apply(record, at, size, sequence);
+        frames.wrap(buffer, offset, length);
+        while (frames.next())
+        {
+            final int at = frames.frameOffset();
+            if (frames.frameLength() >= 2 && CommandDecoder.typeOf(frames.buffer(), at) == MessageTypes.NEW_EPOCH)
+            {
+                final long epoch = CommandDecoder.epochOf(frames.buffer(), at);
+                if (epoch > state.epoch())
+                {
+                    state.epoch(epoch);
+                }
+            }
+        }
     }
 
     /** Applies what the run holds from {@link #next()} on; @return records applied. */

@@ -77,6 +77,7 @@ public final class Engine implements AutoCloseable
     private final PairView pair;
     private final ReplicationStage replication;
     private final List<String> stageThreads;
+    private final WaitStrategy waitStrategy;
 
     private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io,
         final PairView pair, final ReplicationStage replication) throws IOException
@@ -107,7 +108,7 @@ public final class Engine implements AutoCloseable
         }
         log.log(System.Logger.Level.INFO, recovered.describe());
 
-        final WaitStrategy waitStrategy = WaitStrategies.of(config.waitChoice());
+        waitStrategy = WaitStrategies.of(config.waitChoice());
         stageThreads = replication == null ? List.of("flashgate-journaller", "flashgate-logic", "flashgate-egress") :
             List.of("flashgate-journaller", "flashgate-logic", "flashgate-replicator", "flashgate-egress");
         disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(stageThreads),
@@ -128,9 +129,17 @@ public final class Engine implements AutoCloseable
         }
         else
         {
-            final ReplicatorHandler replicator = new ReplicatorHandler(replication);
-            disruptor.handleEventsWith(journaller, logicHandler, replicator).then(egress);
-            disruptor.handleExceptionsFor(replicator).with(new StoppedJournallerHandler());
+            // The egress also waits for the release gate: the standby's acknowledgement, read as a sequence.
+            final ReleaseGate gate = new ReleaseGate(replication, baseSequence);
+            final com.lmax.disruptor.dsl.EventProcessorFactory<CommandSlot> gatedEgress = (ringBuffer, barrierSequences) ->
+            {
+                final com.lmax.disruptor.Sequence[] gated =
+                    java.util.Arrays.copyOf(barrierSequences, barrierSequences.length + 1);
+                gated[barrierSequences.length] = gate;
+                return new com.lmax.disruptor.BatchEventProcessorBuilder()
+                    .build(ringBuffer, ringBuffer.newBarrier(gated), egress);
+            };
+            disruptor.handleEventsWith(journaller, logicHandler, new ReplicatorHandler(replication)).then(gatedEgress);
         }
         disruptor.handleExceptionsFor(journaller).with(new StoppedJournallerHandler());
         ring = disruptor.start();
@@ -281,6 +290,56 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * A standby's receiver for a message of records: takes the next {@code count} frames of {@code frames} (each a
+     * record as the primary journaled it, never restamped) with one claim of the ring and one publish, or none. The
+     * first must be the next sequence of this engine and the others must follow it without a gap. One thread only.
+     *
+     * @return false if the ring lacks room for all of them (try again with the frames read afresh), the engine is
+     * faulted or closed.
+     * @throws IllegalStateException if the records do not follow this engine's last one without a gap.
+     */
+    public boolean offerReplicatedAll(final BatchReader frames, final int count)
+    {
+        if (count < 1 || count > ring.getBufferSize())
+        {
+            throw new IllegalArgumentException("a message of " + count + " records for a ring of " +
+                ring.getBufferSize());
+        }
+        if (!running || faults.current() != null)
+        {
+            return false;
+        }
+        final long last;
+        try
+        {
+            last = ring.tryNext(count);
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        final long first = last - count + 1;
+        for (long ringSequence = first; ringSequence <= last; ringSequence++)
+        {
+            frames.next();
+            final CommandSlot slot = ring.get(ringSequence);
+            final int copied = Math.max(0, Math.min(frames.frameLength(), CommandSlot.CAPACITY));
+            slot.command.putBytes(0, frames.buffer(), frames.frameOffset(), copied);
+            slot.commandLength = copied;
+            slot.sequence = baseSequence + 1 + ringSequence;
+            final long stamped = copied >= WireFormat.HEADER_LENGTH ?
+                io.flashgate.protocol.CommandDecoder.sequenceOf(slot.command, 0) : -1;
+            if (stamped != slot.sequence)
+            {
+                // Cannot happen with the pair's intake (it checks before): stop rather than journal a gap.
+                throw new IllegalStateException("record " + stamped + " offered as " + slot.sequence);
+            }
+        }
+        ring.publish(first, last);
+        return true;
+    }
+
+    /**
      * Results of commands from {@code sequence} on go to the sink; those before it are applied and journaled but not
      * released. A standby starts with {@link Long#MAX_VALUE} (it answers nobody); its promotion sets the sequence of
      * its first own command. Any thread.
@@ -288,6 +347,15 @@ public final class Engine implements AutoCloseable
     public void releaseResultsFrom(final long sequence)
     {
         egress.releaseFrom.set(sequence);
+    }
+
+    /**
+     * The pair's release limit moved (an acknowledgement, a change of role): wakes the egress if it waits for it.
+     * Any thread; cheap when nobody waits.
+     */
+    public void releaseLimitMoved()
+    {
+        waitStrategy.signalAllWhenBlocking();
     }
 
     /** The live business logic's epochs (read-only use from other threads: {@link io.flashgate.engine.logic.EpochHistory}). */
@@ -300,6 +368,15 @@ public final class Engine implements AutoCloseable
     public PairView pair()
     {
         return pair;
+    }
+
+    /**
+     * Runs {@code listener} on the journaller's thread after each batch becomes durable (keep it to a wake-up: a
+     * standby's pair thread acknowledges at once instead of at its next poll). Null removes it.
+     */
+    public void onDurable(final Runnable listener)
+    {
+        journaller.afterFlush(listener);
     }
 
     /** The last command made durable in this engine's journal; any thread. */
@@ -468,16 +545,13 @@ public final class Engine implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        if (faults.current() != null || (replication != null && replication.isHolding()))
+        if (faults.current() != null ||
+            (replication != null && replication.releasableUpTo() < lastPublishedSequence()))
         {
-            // The journaller is stalled, or the replicator holds a batch the standby never acknowledged: neither
-            // drains. Stop the stages, then let them end (by throwing), so nothing held is ever released.
+            // The journaller is stalled, or results wait for acknowledgements that may never come: neither drains.
+            // Stop the stages, then let the journaller end (by throwing), so nothing held is ever released.
             disruptor.halt();
             journaller.close();
-            if (replication != null)
-            {
-                replication.close();
-            }
         }
         else
         {
@@ -489,10 +563,6 @@ public final class Engine implements AutoCloseable
             {
                 disruptor.halt();
                 journaller.close();
-                if (replication != null)
-                {
-                    replication.close();
-                }
             }
         }
         journal.close();

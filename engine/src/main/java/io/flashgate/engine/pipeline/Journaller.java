@@ -34,6 +34,8 @@ final class Journaller implements EventHandler<CommandSlot>
     final AtomicLong maxFlushNanos = new AtomicLong();
     final AtomicLong slowFlushes = new AtomicLong();
     private volatile boolean closing;
+    /** Told after each batch is durable (the pair's standby acknowledges at once, not at its next poll); may be null. */
+    private volatile Runnable afterFlush;
 
     Journaller(final Journal journal, final Consumer<RuntimeException> onFault)
     {
@@ -54,6 +56,11 @@ final class Journaller implements EventHandler<CommandSlot>
                 recordFlush(System.nanoTime() - start);
                 durableSequence.lazySet(slot.sequence);
                 batches.lazySet(batches.get() + 1);
+                final Runnable listener = afterFlush;
+                if (listener != null)
+                {
+                    listener.run();
+                }
             }
         }
         catch (final RuntimeException ex)
@@ -77,6 +84,11 @@ final class Journaller implements EventHandler<CommandSlot>
         {
             super("journaller stopped after a journal fault", null, false, false);
         }
+    }
+
+    void afterFlush(final Runnable listener)
+    {
+        afterFlush = listener;
     }
 
     /** Asks a stalled journaller to end (by throwing, so its sequence never moves): the engine is closing. */

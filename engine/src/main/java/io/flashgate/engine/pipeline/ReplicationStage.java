@@ -3,11 +3,11 @@ package io.flashgate.engine.pipeline;
 import org.agrona.DirectBuffer;
 
 /**
- * The pair's replicator as the pipeline sees it: a stage beside the journaller and business logic that the egress
- * waits for (docs/ARCHITECTURE.md, "Hot standby and failover"). It is handed every command in sequence; by returning
- * from the end of a batch it lets the egress release that batch, so in synchronous mode it returns only once the
- * standby has acknowledged the batch. It must never return for a batch it may not release: to give up (the engine
- * closes while it waits) it throws {@link Stopped}, and its sequence then never moves.
+ * The pair's replicator as the pipeline sees it (docs/ARCHITECTURE.md, "Hot standby and failover"): a stage beside
+ * the journaller and business logic that sends every command to the standby, and a release limit that the egress
+ * also waits for. Sending never waits for an acknowledgement, so batches stream to the standby back to back; only the
+ * release of results waits, for {@link #releasableUpTo()}, which in synchronous mode is the standby's acknowledged
+ * sequence. The engine must be told when that limit moves ({@link Engine#releaseLimitMoved()}).
  */
 public interface ReplicationStage
 {
@@ -17,21 +17,10 @@ public interface ReplicationStage
      */
     void onCommand(DirectBuffer command, int length, long sequence, boolean endOfBatch);
 
-    /** True while it holds a batch back (waits for the standby): the engine then cannot drain on close. */
-    boolean isHolding();
-
-    /** The engine closes: a held batch is never released; the waiting call ends by throwing {@link Stopped}. */
-    void close();
-
-    /** Ends the replicator's thread without releasing the batch it held. */
-    final class Stopped extends RuntimeException
-    {
-        private static final long serialVersionUID = 1L;
-        public static final Stopped INSTANCE = new Stopped();
-
-        private Stopped()
-        {
-            super("replicator stopped while it held a batch for the standby", null, false, false);
-        }
-    }
+    /**
+     * The last command sequence whose results may be released now: the standby's acknowledgement in synchronous
+     * mode, {@link Long#MAX_VALUE} when results need no acknowledgement (a standby, or an engine releasing alone).
+     * Read by the egress (any thread); never goes down.
+     */
+    long releasableUpTo();
 }

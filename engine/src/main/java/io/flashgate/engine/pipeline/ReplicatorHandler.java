@@ -2,7 +2,7 @@ package io.flashgate.engine.pipeline;
 
 import com.lmax.disruptor.EventHandler;
 
-/** Runs the pair's {@link ReplicationStage} on the ring; a stopped stage ends its thread like a stalled journaller. */
+/** Runs the pair's {@link ReplicationStage} on the ring, beside the journaller and business logic. */
 final class ReplicatorHandler implements EventHandler<CommandSlot>
 {
     private final ReplicationStage stage;
@@ -15,13 +15,6 @@ final class ReplicatorHandler implements EventHandler<CommandSlot>
     @Override
     public void onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch)
     {
-        try
-        {
-            stage.onCommand(slot.command, slot.commandLength, slot.sequence, endOfBatch);
-        }
-        catch (final ReplicationStage.Stopped ex)
-        {
-            throw Journaller.Stopped.INSTANCE; // its handler ends the thread quietly and never moves the sequence
-        }
+        stage.onCommand(slot.command, slot.commandLength, slot.sequence, endOfBatch);
     }
 }
