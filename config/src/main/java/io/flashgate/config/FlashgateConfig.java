@@ -18,7 +18,8 @@ public record FlashgateConfig(
     Edge edge,
     Protections protections,
     Metrics metrics,
-    Standby standby)
+    Standby standby,
+    Sink sink)
 {
     private static final FlashgateConfig DEFAULTS = from(key -> Settings.get(key).defaultValue());
 
@@ -77,6 +78,21 @@ public record FlashgateConfig(
     {
     }
 
+    /** The order sink ({@code ops/flashgate sink}). {@code password} is empty when not set. */
+    public record Sink(Path sourceDir, String jdbcUrl, String user, String password, int batchSize,
+        long pollIntervalMillis, String metricsHost, int metricsPort, boolean embeddedPostgres, Path embeddedFolder,
+        int embeddedPort)
+    {
+        @Override
+        public String toString()
+        {
+            return "Sink[sourceDir=" + sourceDir + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", password="
+                + (password.isEmpty() ? "(none)" : "***") + ", batchSize=" + batchSize + ", pollIntervalMillis="
+                + pollIntervalMillis + ", metrics=" + metricsHost + ":" + metricsPort + ", embeddedPostgres="
+                + embeddedPostgres + ", embeddedFolder=" + embeddedFolder + ", embeddedPort=" + embeddedPort + "]";
+        }
+    }
+
     /** Every setting at its default. */
     public static FlashgateConfig defaults()
     {
@@ -103,7 +119,12 @@ public record FlashgateConfig(
                 v.decimal("protections.ipRatePerSecond"), v.integer("protections.ipBurst"),
                 v.integer("protections.maxInFlight")),
             new Metrics(v.get("metrics.host", String.class), v.integer("metrics.port")),
-            new Standby(v.get("standby.enabled", Boolean.class)));
+            new Standby(v.get("standby.enabled", Boolean.class)),
+            new Sink(v.get("sink.sourceDir", Path.class), v.get("sink.jdbcUrl", String.class),
+                v.get("sink.user", String.class), v.get("sink.password", String.class), v.integer("sink.batchSize"),
+                v.whole("sink.pollIntervalMillis"), v.get("sink.metricsHost", String.class),
+                v.integer("sink.metricsPort"), v.get("sink.embeddedPostgres", Boolean.class),
+                v.get("sink.embeddedFolder", Path.class), v.integer("sink.embeddedPort")));
     }
 
     /** Reads the typed values by key; a test checks that every key of {@link Settings} is read. */

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import static io.flashgate.config.ProcessKind.EDGE;
 import static io.flashgate.config.ProcessKind.ENGINE;
 import static io.flashgate.config.ProcessKind.RUN;
+import static io.flashgate.config.ProcessKind.SINK;
 import static io.flashgate.config.Setting.derived;
 import static io.flashgate.config.Setting.kinds;
 
@@ -31,6 +32,7 @@ public final class Settings
     private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])");
     private static final Pattern ANY_PATH = Pattern.compile("[^\\x00]+");
     private static final Pattern SECRET = Pattern.compile("\\S+");
+    private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql:\\S*");
 
     private static final SettingType PORT = new SettingType.Whole(1, 65_535, false,
         " (0 is not allowed: clients and probes must know the port)");
@@ -111,7 +113,31 @@ public final class Settings
             "TCP port of the engine-only process's /metrics", kinds(ENGINE)),
         // standby: room for a hot standby engine
         new Setting("standby.enabled", new SettingType.Switch(Boolean.FALSE, " (hot standby is not built yet)"), false,
-            "FLASHGATE_STANDBY_ENABLED", "standby-enabled", "run as a hot standby of another engine", ENGINES));
+            "FLASHGATE_STANDBY_ENABLED", "standby-enabled", "run as a hot standby of another engine", ENGINES),
+        // sink: the order sink into PostgreSQL (ops/flashgate sink)
+        derived("sink.sourceDir", new SettingType.Folder(), Path.of("data"),
+            "the engine's (or a standby's) data folder the sink reads, read-only: journal/ and snapshots/", kinds(SINK)),
+        derived("sink.jdbcUrl", new SettingType.Text("url", JDBC_URL, "a jdbc:postgresql:// URL", false, false),
+            "jdbc:postgresql://127.0.0.1:5432/flashgate", "the PostgreSQL database the sink writes (ignored with "
+            + "sink.embeddedPostgres, which makes its own)", kinds(SINK)),
+        derived("sink.user", new SettingType.Text("name", SECRET, "a user name without spaces", false, false),
+            "flashgate", "the database user", kinds(SINK)),
+        derived("sink.password", new SettingType.Text("secret", SECRET, "text without spaces", true, true), "",
+            "the database user's password (none: no password)", kinds(SINK)),
+        derived("sink.batchSize", SettingType.Whole.range(1, 100_000), 2000L,
+            "journal records applied per database transaction at most", kinds(SINK)),
+        derived("sink.pollIntervalMillis", SettingType.Whole.range(1, 10_000), 20L,
+            "how long the sink waits before looking at the journal again when it has read everything", kinds(SINK)),
+        derived("sink.metricsHost", HOST_NAME, "127.0.0.1", "interface the sink serves /metrics on", kinds(SINK)),
+        derived("sink.metricsPort", PORT, 9465L, "TCP port of the sink's /metrics (lag in records and seconds)",
+            kinds(SINK)),
+        derived("sink.embeddedPostgres", new SettingType.Switch(null, ""), false,
+            "start a private PostgreSQL (Debian's postgresql package) in sink.embeddedFolder and write there",
+            kinds(SINK)),
+        derived("sink.embeddedFolder", new SettingType.Folder(), Path.of("sink-postgres"),
+            "the private PostgreSQL's folder (made on first use; the OS user postgres must be able to reach it)",
+            kinds(SINK)),
+        derived("sink.embeddedPort", PORT, 5433L, "TCP port of the private PostgreSQL, on 127.0.0.1", kinds(SINK)));
 
     private static final Map<String, Setting> BY_KEY = ALL_SETTINGS.stream()
         .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -130,7 +156,7 @@ public final class Settings
         return byKey(key).orElseThrow(() -> new IllegalArgumentException("no setting " + key));
     }
 
-    /** The sections in file order: engine, journal, transport, edge, protections, metrics, standby. */
+    /** The sections in file order: engine, journal, transport, edge, protections, metrics, standby, sink. */
     public static List<String> sections()
     {
         return ALL_SETTINGS.stream().map(Setting::section).distinct().toList();
