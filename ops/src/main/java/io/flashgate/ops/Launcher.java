@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ops/flashgate run | engine | edge | token | config}: see {@link #help()}. Exit codes: {@link ExitCodes}
+ * {@code ops/flashgate run | engine | edge | sink | token | config}: see {@link #help()}. Exit codes: {@link ExitCodes}
  * (docs/CONFIG.md, "Exit codes"). Every failure is one line on stderr, never a stack trace. Processes run until SIGTERM
  * or Ctrl-C, then shut down in reverse order of start.
  */
@@ -36,6 +36,7 @@ public final class Launcher
     private static List<LauncherVerb> verbs()
     {
         final List<LauncherVerb> verbs = new ArrayList<>(ServeVerb.all());
+        verbs.add(new SinkVerb());
         verbs.add(new TokenVerb());
         verbs.add(new ConfigVerb());
         return List.copyOf(verbs);

@@ -42,6 +42,13 @@ final class MetricsEndpoint implements AutoCloseable
     static MetricsEndpoint serve(final PrometheusRegistry registry, final String host, final int port,
         final BooleanSupplier ready) throws IOException
     {
+        return serve(registry, host, port, ready, "flashgate-engine-metrics");
+    }
+
+    /** As above, its one thread named {@code threadName}. */
+    static MetricsEndpoint serve(final PrometheusRegistry registry, final String host, final int port,
+        final BooleanSupplier ready, final String threadName) throws IOException
+    {
         final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.createContext("/metrics", exchange ->
         {
@@ -63,7 +70,7 @@ final class MetricsEndpoint implements AutoCloseable
         });
         final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
         {
-            final Thread thread = new Thread(r, "flashgate-engine-metrics");
+            final Thread thread = new Thread(r, threadName);
             thread.setDaemon(true);
             return thread;
         });

@@ -104,6 +104,7 @@ final class ServeVerb implements LauncherVerb
             case RUN -> RunProcess.start(config, TokenSecret.resolve(config));
             case ENGINE -> EngineProcess.start(config);
             case EDGE -> EdgeProcess.start(config, TokenSecret.resolve(config));
+            case SINK -> throw new IllegalStateException("the sink is SinkVerb's");
         };
         return serve(process, out);
     }

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 public final class PrivatePostgres implements AutoCloseable
 {
     private static final long COMMAND_SECONDS = 60;
+    static final String KEPT_PASSWORD = "flashgate-sink.password";
 
     private final Path folder;
     private final int port;
@@ -46,13 +47,15 @@ public final class PrivatePostgres implements AutoCloseable
      * @param folder   the cluster's folder (created if missing).
      * @param port     TCP port on 127.0.0.1.
      * @param user     the superuser made by the first start.
-     * @param password its password (required: TCP logins use scram-sha-256).
+     * @param password its password (TCP logins use scram-sha-256); empty: one is made on first use and kept in
+     *                 {@value #KEPT_PASSWORD} in the folder.
      * @throws SinkException one line: no PostgreSQL installed, a folder postgres cannot use, a start that failed.
      */
     public static PrivatePostgres start(final Path folder, final int port, final String user, final String password)
         throws SinkException
     {
-        final PrivatePostgres postgres = new PrivatePostgres(folder, port, user, password, binaries());
+        final PrivatePostgres postgres = new PrivatePostgres(folder, port, user,
+            password.isEmpty() ? keptPassword(folder) : password, binaries());
         postgres.initIfNeeded();
         postgres.startServer();
         return postgres;
@@ -137,6 +140,9 @@ public final class PrivatePostgres implements AutoCloseable
                 run("initdb", List.of(bin.resolve("initdb").toString(), "-D", folder.toString(), "-U", user,
                     "--pwfile=" + passwordFile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
                     "--no-instructions"));
+                // Kept for the next start, readable by whoever may read the folder's files (its owner: postgres).
+                Files.writeString(folder.resolve(KEPT_PASSWORD), password + "\n", StandardCharsets.US_ASCII);
+                handToPostgres(folder.resolve(KEPT_PASSWORD));
             }
             finally
             {
@@ -147,6 +153,31 @@ public final class PrivatePostgres implements AutoCloseable
         {
             throw new SinkException(SinkException.ENVIRONMENT, "cannot prepare the PostgreSQL folder " + folder + ": "
                 + ex.getMessage());
+        }
+    }
+
+    /** The password kept beside a cluster made without one, made now if there is none yet. */
+    private static String keptPassword(final Path folder) throws SinkException
+    {
+        final Path kept = folder.resolve(KEPT_PASSWORD);
+        try
+        {
+            if (Files.exists(kept))
+            {
+                return Files.readString(kept, StandardCharsets.US_ASCII).strip();
+            }
+            if (Files.exists(folder.resolve("PG_VERSION")))
+            {
+                throw new SinkException(SinkException.ENVIRONMENT, folder + " holds a PostgreSQL made with a "
+                    + "password: give it as sink.password");
+            }
+            final byte[] random = new byte[18];
+            new java.security.SecureRandom().nextBytes(random);
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        }
+        catch (final IOException ex)
+        {
+            throw new SinkException(SinkException.ENVIRONMENT, "cannot read " + kept + ": " + ex.getMessage());
         }
     }
 
