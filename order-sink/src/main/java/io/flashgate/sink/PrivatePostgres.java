@@ -89,7 +89,7 @@ public final class PrivatePostgres implements AutoCloseable
     {
         run("pg_ctl start", List.of(bin.resolve("pg_ctl").toString(), "-D", folder.toString(), "-w", "-t", "30",
             "-l", folder.resolve("postgres.log").toString(), "-o",
-            "-p " + port + " -c listen_addresses=127.0.0.1 -k " + folder), "see " + folder.resolve("postgres.log"));
+            "-p " + port + " -c listen_addresses=127.0.0.1 -k " + folder, "start"), "see " + folder.resolve("postgres.log"));
     }
 
     /** @return true while the server answers ({@code pg_ctl status}). */
