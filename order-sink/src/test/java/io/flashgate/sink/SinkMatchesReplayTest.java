@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flashgate.protocol.CommandEncoder;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reply;
 import io.flashgate.testsupport.Await;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A contested sale with retries, cancels, confirms and expiries, written by a real engine into a real journal that
- * rolls across segments; the sink, started mid-sale, follows it into a real PostgreSQL. At the end the database's
+ * rolls across segments (with a NEW_EPOCH record and a snapshot among them); the sink, started mid-sale, follows it
+ * into a real PostgreSQL. At the end the database's
  * sales and orders equal {@code replay rebuild} and {@code replay export} at the database's sequence, row for row,
  * and every order carries the stamped times of what happened to it.
  */
@@ -93,6 +96,10 @@ class SinkMatchesReplayTest
             // a retry returns the original order and changes nothing
             assertEquals(MessageTypes.ORDER_REPLAYED, sale.order(() -> c.purchase("drop",
                 first.get(0).userId(), "key-" + first.get(0).userId(), 1)).type());
+            // a promotion's NEW_EPOCH record (written by an engine, never by a client) changes no sale or order
+            final UnsafeBuffer epoch = new UnsafeBuffer(new byte[64]);
+            assertTrue(sale.engine.offer(epoch, 0, new CommandEncoder().wrap(epoch, 0).newEpoch(2)));
+            sale.call(c::snapshot);
             sale.clock.advance(61_000);
             sale.call(c::expireReservations);
             final List<Reply.Order> second = rush(sale, "drop", 1_000, 200);
@@ -123,6 +130,55 @@ class SinkMatchesReplayTest
             }
         }
         assertTrue(sink.awaitStop() == null, log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anEmptyDatabaseBesideAJournalThatNoLongerStartsAtOneCatchesUpFromASnapshot() throws Exception
+    {
+        final SinkDatabase database = postgres.newDatabase();
+        final long t0 = SaleEngine.T0;
+        final long snapshotAt;
+        try (SaleEngine sale = SaleEngine.start(dataDir, t0))
+        {
+            sale.call(() -> sale.client.createSale("drop", 10_000, 2, t0, t0 + 3_600_000, 60));
+            final List<Reply.Order> early = rush(sale, "drop", 0, 2_000);
+            assertEquals(2_000, early.size());
+            sale.order(() -> sale.client.confirm(early.get(0).orderId()));
+            sale.order(() -> sale.client.cancel(early.get(1).orderId(), early.get(1).userId()));
+            sale.call(sale.client::snapshot);
+            snapshotAt = sale.durable();
+            assertEquals(50, rush(sale, "drop", 2_000, 50).size());
+        }
+        // older segments archived away: the journal now starts after sequence 1, the snapshot covers the gap
+        final List<Path> segments;
+        try (var files = java.nio.file.Files.list(dataDir.resolve("journal")))
+        {
+            segments = files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+        }
+        int removed = 0;
+        for (int i = 0; i + 1 < segments.size(); i++)
+        {
+            final String next = segments.get(i + 1).getFileName().toString();
+            if (Long.parseLong(next.substring(8, 28)) <= snapshotAt + 1)
+            {
+                java.nio.file.Files.delete(segments.get(i));
+                removed++;
+            }
+        }
+        assertTrue(removed > 0, "the journal no longer starts at 1: " + segments);
+
+        try (SaleEngine sale = SaleEngine.start(dataDir, t0 + 1_000);
+            OrderSink sink = OrderSink.start(new SinkConfig(dataDir, database, 100, 5), System.err))
+        {
+            assertTrue(sink.origin().contains("written whole (snapshot at " + snapshotAt), sink.origin());
+            assertEquals(30, rush(sale, "drop", 3_000, 30).size());
+            final long last = sale.durable();
+            Await.until(() -> "sink at " + sink.status().committedSequence() + " of " + last, Duration.ofSeconds(30),
+                () -> sink.status().committedSequence() == last);
+            final SinkVerify.Report report = SinkVerify.check(database, dataDir);
+            assertTrue(report.equal(), report.text());
+            assertEquals(2_080, report.orders());
+        }
     }
 
     /** Many buyers at once from 4 threads, 1 or 2 units each; returns the accepted orders. */
