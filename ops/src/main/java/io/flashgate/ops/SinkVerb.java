@@ -92,12 +92,7 @@ final class SinkVerb implements LauncherVerb
     public int execute(final Args args, final Map<String, String> env, final PrintStream out)
         throws UsageException, ConfigException, EnvironmentException, IOException, ProcessFault
     {
-        final List<String> positionals = args.positionals();
-        final boolean verify = !positionals.isEmpty() && positionals.get(0).equals("verify");
-        if (positionals.size() > 1 || (!positionals.isEmpty() && !verify))
-        {
-            throw new UsageException("sink takes one word at most, 'verify' (see: ops/flashgate sink --help)");
-        }
+        final boolean verify = verifyAsked(args);
         final LoadedConfig loaded = ConfigLoader.load(env, args.values());
         final FlashgateConfig.Sink settings = loaded.config().sink();
         if (!verify)
@@ -128,6 +123,26 @@ final class SinkVerb implements LauncherVerb
         {
             parts.close();
         }
+    }
+
+    /** {@code sink} alone serves; {@code sink verify} checks; any other word is a usage error. */
+    private static boolean verifyAsked(final Args args) throws UsageException
+    {
+        List<String> words;
+        try
+        {
+            words = args.positionals();
+        }
+        catch (final UsageException oneGiven)
+        {
+            words = args.positionals("verify");
+        }
+        if (!words.isEmpty() && !words.get(0).equals("verify"))
+        {
+            throw new UsageException("sink takes one word at most, 'verify', not '" + words.get(0)
+                + "' (see: ops/flashgate sink --help)");
+        }
+        return !words.isEmpty();
     }
 
     private static int verify(final SinkDatabase database, final FlashgateConfig.Sink settings, final PrintStream out)

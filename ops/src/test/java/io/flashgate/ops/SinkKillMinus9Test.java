@@ -72,8 +72,8 @@ class SinkKillMinus9Test
             client.createSale("rush", 1_000_000, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
             final Thread shoppers = new Thread(() -> shop(client, selling, accepted), "shoppers");
             shoppers.start();
-            final String[] sink = {"sink", "--source-dir", dataDir.toString(), "--jdbc-url", database.url(), "--user",
-                USER, "--password", PASSWORD, "--batch-size", "300"};
+            final String[] sink = {"sink", "--source-dir", dataDir.toString(), "--jdbc-url", database.url(), "--db-user",
+                USER, "--db-password", PASSWORD, "--batch-size", "300"};
             final Path log = logs.resolve("sink.log");
             long lastPosition = 0;
             int advanced = 0;
@@ -136,7 +136,7 @@ class SinkKillMinus9Test
     private static String[] sinkArgs(final String[] sink)
     {
         final String[] args = java.util.Arrays.copyOf(sink, sink.length + 2);
-        args[sink.length] = "--metrics-port";
+        args[sink.length] = "--sink-metrics-port";
         args[sink.length + 1] = Integer.toString(FreePorts.tcp());
         return args;
     }
