@@ -88,7 +88,7 @@ public final class OrderSink implements AutoCloseable
             throw new SinkException(SinkException.ENVIRONMENT, "no journal folder " + journal + ": sink.sourceDir "
                 + "must be an engine's data folder (it holds journal/ and snapshots/)");
         }
-        final SinkStore store = SinkStore.open(config.database());
+        final SinkStore store = openWaiting(config.database(), log);
         try
         {
             final long position = store.position();
@@ -136,6 +136,31 @@ public final class OrderSink implements AutoCloseable
         {
             store.close();
             throw ex;
+        }
+    }
+
+    /** Opens the store, waiting while another session holds the writer lock (one line says so). */
+    private static SinkStore openWaiting(final SinkDatabase database, final PrintStream log) throws SinkException
+    {
+        boolean told = false;
+        while (true)
+        {
+            final SinkStore store = SinkStore.open(database);
+            if (store != null)
+            {
+                return store;
+            }
+            if (!told)
+            {
+                log.println("flashgate: sink: waiting for the writer lock of " + database.url() + ": another sink "
+                    + "(or a killed one the server has not let go yet) holds it");
+                told = true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            if (Thread.interrupted())
+            {
+                throw new SinkException(SinkException.FAILED, "interrupted while waiting for the writer lock");
+            }
         }
     }
 
@@ -234,11 +259,18 @@ public final class OrderSink implements AutoCloseable
     {
         try
         {
+            final long sequence = tail.lastSequence();
             if (store == null)
             {
-                store = SinkStore.open(config.database());
+                final SinkStore reopened = SinkStore.open(config.database());
+                if (reopened == null)
+                {
+                    failed("another session holds the writer lock");
+                    return;
+                }
+                store = reopened;
+                store.resume(status.committedSequence, sequence);
             }
-            final long sequence = tail.lastSequence();
             final long time = changes.lastTimestamp() == Long.MIN_VALUE ? status.journalTime : changes.lastTimestamp();
             store.commit(logic, changes, sequence, time);
             status.ordersWritten += changes.orders().size();
@@ -253,6 +285,10 @@ public final class OrderSink implements AutoCloseable
                 status.databaseUp = true;
             }
             backoffNanos = FIRST_BACKOFF_NANOS;
+        }
+        catch (final SinkStore.PositionMovedException ex)
+        {
+            throw new SinkException(SinkException.FAILED, ex.getMessage());
         }
         catch (final SQLException ex)
         {

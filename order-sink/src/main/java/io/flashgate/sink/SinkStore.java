@@ -35,13 +35,23 @@ final class SinkStore implements AutoCloseable
         + "ON CONFLICT (sale_id) DO UPDATE SET stock = EXCLUDED.stock, reserved = EXCLUDED.reserved, "
         + "confirmed = EXCLUDED.confirmed, remaining = EXCLUDED.remaining, buyers = EXCLUDED.buyers, "
         + "limit_per_user = EXCLUDED.limit_per_user, status = EXCLUDED.status, last_sequence = EXCLUDED.last_sequence";
-    private static final String UPSERT_POSITION = "INSERT INTO flashgate.sink_position (id, last_sequence, "
-        + "last_command_at, updated_at) VALUES (1, ?, ?, now()) ON CONFLICT (id) DO UPDATE SET "
-        + "last_sequence = EXCLUDED.last_sequence, last_command_at = EXCLUDED.last_command_at, updated_at = now()";
+    /** Moves the position only from where this sink last left it: any other writer makes it update nothing. */
+    private static final String MOVE_POSITION = "UPDATE flashgate.sink_position SET last_sequence = ?, "
+        + "last_command_at = ?, updated_at = now() WHERE id = 1 AND last_sequence = ?";
+    private static final String FIRST_POSITION = "INSERT INTO flashgate.sink_position (id, last_sequence, "
+        + "last_command_at, updated_at) VALUES (1, ?, ?, now()) ON CONFLICT (id) DO NOTHING";
+    /**
+     * The session lock that makes one sink the only writer of a database ("Flashgat" as a number). PostgreSQL frees
+     * it only when the session ends, after its open transaction has committed or rolled back, so a sink that takes it
+     * reads the position no earlier writer can still change (a killed sink's COMMIT may reach the server late).
+     */
+    static final long WRITER_LOCK = 0x466C617368676174L;
     /** Rows per JDBC batch in a full-state load, so a million orders do not sit in one statement's memory. */
     private static final int LOAD_CHUNK = 10_000;
 
     private final Connection connection;
+    /** The position as this sink last read or wrote it; the next commit moves it from here. */
+    private long position = -1;
     /** Sale figures as last committed, so that a batch writes only the sales it changed. */
     private final Map<String, BusinessLogic.SaleFigures> writtenSales = new HashMap<>();
     private long ordersWritten;
@@ -52,8 +62,10 @@ final class SinkStore implements AutoCloseable
     }
 
     /**
-     * Connects and brings the schema to this build's version.
+     * Connects, takes the writer lock and brings the schema to this build's version.
      *
+     * @return the store, or null while another session holds the writer lock (another sink, or a killed one whose
+     *         session the server has not ended yet): try again later.
      * @throws SinkException one line: unreachable, refused login, or a newer schema.
      */
     static SinkStore open(final SinkDatabase database) throws SinkException
@@ -61,6 +73,11 @@ final class SinkStore implements AutoCloseable
         final Connection connection = database.connect();
         try
         {
+            if (!writerLock(connection))
+            {
+                closeQuietly(connection);
+                return null;
+            }
             SinkSchema.migrate(connection);
             connection.setAutoCommit(false);
             return new SinkStore(connection);
@@ -78,13 +95,42 @@ final class SinkStore implements AutoCloseable
         }
     }
 
+    private static boolean writerLock(final Connection connection) throws SQLException
+    {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)"))
+        {
+            lock.setLong(1, WRITER_LOCK);
+            try (ResultSet row = lock.executeQuery())
+            {
+                return row.next() && row.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * After a reconnect: the position the database holds, {@code committed} if nothing changed, or further when the
+     * last commit reached the server but its answer was lost. Anything else is another writer: refused.
+     *
+     * @param committed the position this sink last saw committed.
+     * @param applied   the last record this sink applied.
+     */
+    void resume(final long committed, final long applied) throws SQLException
+    {
+        final long found = position();
+        if (found < committed || found > applied)
+        {
+            throw new PositionMovedException("the database's position is " + found + ", not in " + committed + ".."
+                + applied + " where this sink left it: another sink writes to this database");
+        }
+    }
+
     /** @return the last journal sequence the tables hold, 0 for an empty database. */
     long position() throws SQLException
     {
         try (Statement statement = connection.createStatement();
             ResultSet row = statement.executeQuery("SELECT last_sequence FROM flashgate.sink_position WHERE id = 1"))
         {
-            final long position = row.next() ? row.getLong(1) : 0;
+            position = row.next() ? row.getLong(1) : 0;
             connection.commit();
             return position;
         }
@@ -114,6 +160,7 @@ final class SinkStore implements AutoCloseable
             final Map<String, BusinessLogic.SaleFigures> changedSales = writeSales(logic, sequence);
             writePosition(sequence, commandTime);
             connection.commit();
+            position = sequence;
             writtenSales.putAll(changedSales);
             ordersWritten += changes.orders().size();
         }
@@ -149,6 +196,7 @@ final class SinkStore implements AutoCloseable
             final Map<String, BusinessLogic.SaleFigures> changedSales = writeSales(logic, sequence);
             writePosition(sequence, commandTime);
             connection.commit();
+            position = sequence;
             writtenSales.putAll(changedSales);
             ordersWritten += logic.orderCount();
         }
@@ -219,13 +267,39 @@ final class SinkStore implements AutoCloseable
         return changed;
     }
 
+    /** Moves the position from where this sink left it; a position moved by anyone else stops the sink. */
     private void writePosition(final long sequence, final long commandTime) throws SQLException
     {
-        try (PreparedStatement position = connection.prepareStatement(UPSERT_POSITION))
+        if (position < 0)
         {
-            position.setLong(1, sequence);
-            time(position, 2, commandTime == Long.MIN_VALUE ? 0 : commandTime);
-            position.executeUpdate();
+            throw new IllegalStateException("read the position before writing");
+        }
+        final int moved;
+        try (PreparedStatement update = connection.prepareStatement(position == 0 ? FIRST_POSITION : MOVE_POSITION))
+        {
+            update.setLong(1, sequence);
+            time(update, 2, commandTime == Long.MIN_VALUE ? 0 : commandTime);
+            if (position > 0)
+            {
+                update.setLong(3, position);
+            }
+            moved = update.executeUpdate();
+        }
+        if (moved != 1)
+        {
+            throw new PositionMovedException("the database's position is no longer " + position + ", where this "
+                + "sink left it: another sink writes to this database");
+        }
+    }
+
+    /** Rolled back, and never retried: two writers would each apply what the other did. */
+    static final class PositionMovedException extends SQLException
+    {
+        private static final long serialVersionUID = 1L;
+
+        PositionMovedException(final String message)
+        {
+            super(message);
         }
     }
 
