@@ -68,7 +68,6 @@ public final class JournalTail
         int delivered = 0;
         while (delivered < limit)
         {
-            final int before = delivered;
             final boolean endOfSegment;
             final MappedSegment current;
             try
@@ -119,7 +118,9 @@ public final class JournalTail
                 }
                 endOfSegment = offset >= mapped.length();
             }
-            if (delivered < limit && !moveToNextSegment(endOfSegment) && delivered == before)
+            // One pass over what the file held when mapped: a journal growing as fast as it is read must not keep a
+            // poll from returning. Only a roll to the next segment is followed at once.
+            if (delivered >= limit || !moveToNextSegment(endOfSegment))
             {
                 return delivered;
             }
@@ -189,6 +190,10 @@ public final class JournalTail
         }
         if (!endOfSegment)
         {
+            if (wholeNow())
+            {
+                return true; // the write in flight when this segment was mapped has finished: read on
+            }
             throw new JournalCorruptedException(segment.path(), offset, "a record that does not check is followed "
                 + "by the segment " + next.path().getFileName() + ", so it is not a torn tail: " + waitingOn);
         }
@@ -199,6 +204,15 @@ public final class JournalTail
         }
         open(next);
         return true;
+    }
+
+    /** Maps the segment again: does the record where the tail stopped check now? */
+    private boolean wholeNow() throws IOException
+    {
+        try (MappedSegment mapped = MappedSegment.map(segment.path()))
+        {
+            return check.check(mapped, offset, expected) == RecordCheck.Verdict.VALID;
+        }
     }
 
     private void open(final SegmentFile file)

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
  * <p>PostgreSQL refuses to run as root, so as root every command runs through {@code runuser -u postgres --} on a
  * folder that user owns (the folder and its parents must let that user in). The first start runs {@code initdb} with
  * one superuser, password authentication over TCP, and listens on 127.0.0.1 only, with its socket in the folder.
+ * {@link #startAtIdlePriority} runs the server under SCHED_IDLE, for a server that shares the engine's cores.
  * Every command has a deadline, so nothing here hangs.
  */
 public final class PrivatePostgres implements AutoCloseable
@@ -30,10 +31,12 @@ public final class PrivatePostgres implements AutoCloseable
     private final String user;
     private final String password;
     private final Path bin;
+    private final boolean idlePriority;
 
     private PrivatePostgres(final Path folder, final int port, final String user, final String password,
-        final Path bin)
+        final Path bin, final boolean idlePriority)
     {
+        this.idlePriority = idlePriority;
         this.folder = folder.toAbsolutePath();
         this.port = port;
         this.user = user;
@@ -54,8 +57,21 @@ public final class PrivatePostgres implements AutoCloseable
     public static PrivatePostgres start(final Path folder, final int port, final String user, final String password)
         throws SinkException
     {
+        return start(folder, port, user, password, false);
+    }
+
+    /** As {@link #start}, the server at idle CPU priority (SCHED_IDLE): it runs only when the cores are free. */
+    public static PrivatePostgres startAtIdlePriority(final Path folder, final int port, final String user,
+        final String password) throws SinkException
+    {
+        return start(folder, port, user, password, true);
+    }
+
+    private static PrivatePostgres start(final Path folder, final int port, final String user, final String password,
+        final boolean idlePriority) throws SinkException
+    {
         final PrivatePostgres postgres = new PrivatePostgres(folder, port, user,
-            password.isEmpty() ? keptPassword(folder) : password, binaries());
+            password.isEmpty() ? keptPassword(folder) : password, binaries(), idlePriority);
         postgres.initIfNeeded();
         postgres.startServer();
         return postgres;
@@ -87,9 +103,16 @@ public final class PrivatePostgres implements AutoCloseable
     /** Starts it again after {@link #stop()}. */
     public void startServer() throws SinkException
     {
-        run("pg_ctl start", List.of(bin.resolve("pg_ctl").toString(), "-D", folder.toString(), "-w", "-t", "30",
+        final List<String> command = new ArrayList<>();
+        if (idlePriority)
+        {
+            // beside an engine: the server takes only the CPU the engine leaves (SCHED_IDLE, inherited by backends)
+            command.addAll(List.of("chrt", "--idle", "0"));
+        }
+        command.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", folder.toString(), "-w", "-t", "30",
             "-l", folder.resolve("postgres.log").toString(), "-o",
-            "-p " + port + " -c listen_addresses=127.0.0.1 -k " + folder, "start"), "see " + folder.resolve("postgres.log"));
+            "-p " + port + " -c listen_addresses=127.0.0.1 -k " + folder, "start"));
+        run("pg_ctl start", command, "see " + folder.resolve("postgres.log"));
     }
 
     /** @return true while the server answers ({@code pg_ctl status}). */
