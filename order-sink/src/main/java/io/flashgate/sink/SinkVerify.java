@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * {@code ops/flashgate sink verify}: the database against the journal, at the sequence the database holds. The
  * journal side is the replay tool itself, run in this JVM: {@code replay rebuild --at-seq N} for the sales and
  * {@code replay export --sale S --at-seq N} for each sale's orders; the database's rows are written out in the same
- * lines and compared line by line.
+ * lines and compared line by line. The database is read in one repeatable-read transaction, so a sink running
+ * meanwhile cannot mix rows of a later commit into the check.
  */
 public final class SinkVerify
 {
@@ -83,6 +84,10 @@ public final class SinkVerify
                 throw new SinkException(SinkException.FAILED, "the database at " + database.url() + " has no sink "
                     + "tables: nothing to verify");
             }
+            // One snapshot for every read: a commit landing meanwhile (the running sink's, or a killed one's late
+            // COMMIT) must not mix a newer sale or order with an older position.
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             final long sequence = position(connection);
             final List<String> differences = new ArrayList<>();
             final TreeMap<String, String> journalSales = new TreeMap<>();
@@ -114,6 +119,7 @@ public final class SinkVerify
                 orders += journalOrders.size();
                 compare("order", journalOrders, orders(connection, sale), differences);
             }
+            connection.commit();
             return new Report(sequence, journalSales.size(), orders, differences);
         }
         catch (final SQLException ex)

@@ -44,6 +44,9 @@ import java.util.stream.Stream;
  * </ol>
  * The engine runs in this JVM with its in-process client (no Aeron, no HTTP), journal in a temp folder (page cache).
  * Arguments: {@code [orders=300000] [rate=15000] [seconds=20] [all|throughput|ratio|lag|seeds]}.
+ *
+ * <p>One file on purpose, although over 400 lines: the four measurements are one report, run in one order against
+ * one server, and share its few helpers (engine, flood, database); apart they would each repeat them.
  */
 public final class SinkBenchmark
 {
