@@ -145,34 +145,52 @@ public final class SinkBenchmark
             client.createSale("bench", Integer.MAX_VALUE / 2, 1_000_000, 0, Long.MAX_VALUE / 2, 3_600)
                 .get(10, TimeUnit.SECONDS);
             window(client, 0, 3); // warm-up
-            // A B B A: the engine slows as its tables grow, so a linear drift cancels out
-            final double before = window(client, 1, 5);
-            final double withFirst;
-            final double withSecond;
+            // The sink runs throughout, stopped (SIGSTOP) in the windows without it: 8 pairs of 2 s windows, so the
+            // engine's slowing as its tables grow and the machine's other load fall on both sides alike.
+            final int pairs = 8;
+            final double[] without = new double[pairs];
+            final double[] with = new double[pairs];
+            final double[] ratios = new double[pairs];
             final Process sink = startSinkProcess(dataDir, database);
             try
             {
-                withFirst = window(client, 2, 5);
-                withSecond = window(client, 3, 5);
+                for (int pair = 0; pair < pairs; pair++)
+                {
+                    signal(sink, "STOP");
+                    without[pair] = window(client, 2 * pair + 1, 2);
+                    signal(sink, "CONT");
+                    with[pair] = window(client, 2 * pair + 2, 2);
+                    ratios[pair] = with[pair] / without[pair];
+                }
             }
             finally
             {
+                signal(sink, "CONT");
                 sink.getOutputStream().close();
                 if (!sink.waitFor(60, TimeUnit.SECONDS))
                 {
                     sink.destroyForcibly();
                 }
             }
-            final double after = window(client, 4, 5);
-            System.out.printf(Locale.ROOT, "  without %,.0f/s, with a sink %,.0f/s and %,.0f/s, without %,.0f/s%n",
-                before, withFirst, withSecond, after);
-            final double[] with = {withFirst, withSecond};
-            final double[] without = {before, after};
-            final double ratio = (with[0] + with[1]) / (without[0] + without[1]);
-            System.out.printf(Locale.ROOT, "engine throughput with a sink beside it / without: %.1f %% (sink in its "
-                + "own JVM at idle CPU priority as ops/flashgate runs it, PostgreSQL too; in-process client, "
-                + "page-cache journal, windows of 5 s: without, with, with, without)%n", ratio * 100);
+            final StringBuilder pairsText = new StringBuilder();
+            for (int pair = 0; pair < pairs; pair++)
+            {
+                pairsText.append(String.format(Locale.ROOT, " %.0f%%", ratios[pair] * 100));
+            }
+            java.util.Arrays.sort(ratios);
+            System.out.printf(Locale.ROOT, "  with/without per pair of windows:%s; median %.1f %%%n", pairsText,
+                (ratios[pairs / 2 - 1] + ratios[pairs / 2]) * 50);
+            final double ratio = java.util.Arrays.stream(with).sum() / java.util.Arrays.stream(without).sum();
+            System.out.printf(Locale.ROOT, "engine throughput with a sink beside it / without: %.1f %% (sums; sink in "
+                + "its own JVM at idle CPU priority as ops/flashgate runs it, PostgreSQL too; in-process client, "
+                + "page-cache journal, 8 pairs of 2 s windows, the sink stopped by SIGSTOP in those without)%n",
+                ratio * 100);
         }
+    }
+
+    private static void signal(final Process process, final String signal) throws IOException, InterruptedException
+    {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
     /** The sink in a JVM of its own, niced as {@code ops/flashgate sink} runs it; returns once it is ready. */
