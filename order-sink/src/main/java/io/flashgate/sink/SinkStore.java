@@ -117,10 +117,16 @@ final class SinkStore implements AutoCloseable
     void resume(final long committed, final long applied) throws SQLException
     {
         final long found = position();
-        if (found < committed || found > applied)
+        if (found < committed)
         {
-            throw new PositionMovedException("the database's position is " + found + ", not in " + committed + ".."
-                + applied + " where this sink left it: another sink writes to this database");
+            throw new PositionMovedException("the database went back to sequence " + found + " from " + committed
+                + " (a server crash loses the last commits, which are not flushed one by one): restart the sink, it "
+                + "resumes from there");
+        }
+        if (found > applied)
+        {
+            throw new PositionMovedException("the database's position is " + found + ", past " + applied
+                + " where this sink is: another sink writes to this database");
         }
     }
 
