@@ -39,11 +39,11 @@ import java.util.stream.Stream;
  *   <li>sink throughput: a journal of N accepted purchases, written by a real engine, into an empty database;</li>
  *   <li>the engine's throughput with and without a sink following it, alternating windows, as a ratio;</li>
  *   <li>the sink's lag while the engine takes a steady 15 k purchases/s;</li>
- *   <li>the seeds' way for comparison: request-handler threads, each purchase one transaction with a guarded stock
+ *   <li>the database-first way for comparison: request-handler threads, each purchase one transaction with a guarded stock
  *       {@code UPDATE} and an {@code INSERT} into an orders table: orders/s and the database's CPU per order.</li>
  * </ol>
  * The engine runs in this JVM with its in-process client (no Aeron, no HTTP), journal in a temp folder (page cache).
- * Arguments: {@code [orders=300000] [rate=15000] [seconds=20] [all|throughput|ratio|lag|seeds]}.
+ * Arguments: {@code [orders=300000] [rate=15000] [seconds=20] [all|throughput|ratio|lag|dbfirst]}.
  *
  * <p>One file on purpose, although over 400 lines: the four measurements are one report, run in one order against
  * one server, and share its few helpers (engine, flood, database); apart they would each repeat them.
@@ -88,9 +88,9 @@ public final class SinkBenchmark
             {
                 lagAtRate(postgres, work.resolve("lag"), rate, seconds);
             }
-            if (only.equals("all") || only.equals("seeds"))
+            if (only.equals("all") || only.equals("dbfirst"))
             {
-                seedsWay(postgres, cpu, orders / 3);
+                databaseFirst(postgres, cpu, orders / 3);
             }
         }
         finally
@@ -309,12 +309,12 @@ public final class SinkBenchmark
         }
     }
 
-    // ---- 4. the seeds' way ----
+    // ---- 4. the database-first way ----
 
-    private static void seedsWay(final PrivatePostgres postgres, final PostgresCpu cpu, final int orders)
+    private static void databaseFirst(final PrivatePostgres postgres, final PostgresCpu cpu, final int orders)
         throws Exception
     {
-        final SinkDatabase database = newDatabase(postgres, "seeds");
+        final SinkDatabase database = newDatabase(postgres, "dbfirst");
         try (Connection connection = database.connect(); Statement statement = connection.createStatement())
         {
             statement.execute("CREATE TABLE sales (sale_id text PRIMARY KEY, stock integer NOT NULL)");
@@ -352,7 +352,7 @@ public final class SinkBenchmark
         {
             connection.close();
         }
-        System.out.printf(Locale.ROOT, "seeds' way: %,d purchases by %d request handlers, each one transaction "
+        System.out.printf(Locale.ROOT, "database-first way: %,d purchases by %d request handlers, each one transaction "
                 + "(UPDATE sales SET stock = stock - q WHERE stock >= q, INSERT INTO orders): %.2f s = %,.0f orders/s; "
                 + "database CPU %.2f s = %.1f µs per order%n", written.get(), handlers, took, written.get() / took,
             dbCpu, dbCpu * 1e6 / written.get());
