@@ -21,7 +21,8 @@ public record FlashgateConfig(
     Protections protections,
     Metrics metrics,
     Log log,
-    Pair pair)
+    Pair pair,
+    Sink sink)
 {
     private static final FlashgateConfig DEFAULTS = from(key -> Settings.get(key).defaultValue());
 
@@ -117,6 +118,21 @@ public record FlashgateConfig(
     {
     }
 
+    /** The order sink ({@code ops/flashgate sink}). {@code password} is empty when not set. */
+    public record Sink(Path sourceDir, String jdbcUrl, String user, String password, int batchSize,
+        long pollIntervalMillis, String metricsHost, int metricsPort, boolean embeddedPostgres, Path embeddedFolder,
+        int embeddedPort)
+    {
+        @Override
+        public String toString()
+        {
+            return "Sink[sourceDir=" + sourceDir + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", password="
+                + (password.isEmpty() ? "(none)" : "***") + ", batchSize=" + batchSize + ", pollIntervalMillis="
+                + pollIntervalMillis + ", metrics=" + metricsHost + ":" + metricsPort + ", embeddedPostgres="
+                + embeddedPostgres + ", embeddedFolder=" + embeddedFolder + ", embeddedPort=" + embeddedPort + "]";
+        }
+    }
+
     /** Every setting at its default. */
     public static FlashgateConfig defaults()
     {
@@ -146,7 +162,12 @@ public record FlashgateConfig(
             new Log(v.get("log.levels", String.class)),
             new Pair(v.get("pair.peer", String.class), v.get("pair.listen", String.class),
                 v.whole("pair.heartbeatIntervalMillis"), v.whole("pair.heartbeatTimeoutMillis"),
-                v.get("pair.autoPromote", Boolean.class), v.get("pair.whenStandbyAbsent", StandbyAbsence.class)));
+                v.get("pair.autoPromote", Boolean.class), v.get("pair.whenStandbyAbsent", StandbyAbsence.class)),
+            new Sink(v.get("sink.sourceDir", Path.class), v.get("sink.jdbcUrl", String.class),
+                v.get("sink.user", String.class), v.get("sink.password", String.class), v.integer("sink.batchSize"),
+                v.whole("sink.pollIntervalMillis"), v.get("sink.metricsHost", String.class),
+                v.integer("sink.metricsPort"), v.get("sink.embeddedPostgres", Boolean.class),
+                v.get("sink.embeddedFolder", Path.class), v.integer("sink.embeddedPort")));
     }
 
     /** Reads the typed values by key; a test checks that every key of {@link Settings} is read. */

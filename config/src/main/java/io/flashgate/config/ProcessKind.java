@@ -11,5 +11,7 @@ public enum ProcessKind
     /** The engine alone, taking commands over UDP ({@code ops/flashgate engine}). */
     ENGINE,
     /** An HTTP edge for an engine in another process ({@code ops/flashgate edge}). */
-    EDGE
+    EDGE,
+    /** The order sink: tails an engine's journal into PostgreSQL ({@code ops/flashgate sink}). */
+    SINK
 }

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import static io.flashgate.config.ProcessKind.EDGE;
 import static io.flashgate.config.ProcessKind.ENGINE;
 import static io.flashgate.config.ProcessKind.RUN;
+import static io.flashgate.config.ProcessKind.SINK;
 import static io.flashgate.config.Setting.derived;
 import static io.flashgate.config.Setting.kinds;
 
@@ -36,6 +37,7 @@ public final class Settings
         "(engine|edge|client|ops|lib)=(TRACE|DEBUG|INFO|WARN|ERROR|OFF)(,(engine|edge|client|ops|lib)=(TRACE|DEBUG|INFO|WARN|ERROR|OFF))*");
     /** The components a log line names (docs/CONFIG.md, "Logs"): lib is every library (Jetty, Javalin, Aeron). */
     public static final List<String> LOG_COMPONENTS = List.of("engine", "edge", "client", "ops", "lib");
+    private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql:\\S*");
 
     private static final SettingType PORT = new SettingType.Whole(1, 65_535, false,
         " (0 is not allowed: clients and probes must know the port)");
@@ -139,13 +141,45 @@ public final class Settings
             kinds(ENGINE)),
         derived("pair.whenStandbyAbsent", new SettingType.Choice(StandbyAbsence.class), StandbyAbsence.STOP,
             "what a primary does without a standby in sync: STOP releasing (safe), or SOLO (one copy; with "
-                + "autoPromote a split link then leaves two engines selling)", kinds(ENGINE)));
+                + "autoPromote a split link then leaves two engines selling)", kinds(ENGINE)),
+        // sink: the order sink into PostgreSQL (ops/flashgate sink)
+        sink("sink.sourceDir", "source-dir", new SettingType.Folder(), Path.of("data"),
+            "the engine's (or a standby's) data folder the sink reads, read-only: journal/ and snapshots/"),
+        sink("sink.jdbcUrl", "jdbc-url", new SettingType.Text("url", JDBC_URL, "a jdbc:postgresql:// URL", false,
+            false), "jdbc:postgresql://127.0.0.1:5432/flashgate", "the PostgreSQL database the sink writes (ignored "
+            + "with sink.embeddedPostgres, which makes its own)"),
+        sink("sink.user", "db-user", new SettingType.Text("name", SECRET, "a user name without spaces", false, false),
+            "flashgate", "the database user"),
+        sink("sink.password", "db-password", new SettingType.Text("secret", SECRET, "text without spaces", true, true),
+            "", "the database user's password (none: no password; with sink.embeddedPostgres, one kept in its folder)"),
+        sink("sink.batchSize", "batch-size", SettingType.Whole.range(1, 100_000), 2000L,
+            "journal records applied per database transaction at most"),
+        sink("sink.pollIntervalMillis", "poll-interval-millis", SettingType.Whole.range(1, 10_000), 20L,
+            "how long the sink waits before looking at the journal again when it has read everything"),
+        sink("sink.metricsHost", "sink-metrics-host", HOST_NAME, "127.0.0.1", "interface the sink serves /metrics on"),
+        sink("sink.metricsPort", "sink-metrics-port", PORT, 9465L,
+            "TCP port of the sink's /metrics (lag in records and seconds)"),
+        sink("sink.embeddedPostgres", "embedded-postgres", new SettingType.Switch(null, ""), false,
+            "start a private PostgreSQL (Debian's postgresql package) in sink.embeddedFolder and write there"),
+        sink("sink.embeddedFolder", "embedded-folder", new SettingType.Folder(), Path.of("sink-postgres"),
+            "the private PostgreSQL's folder (made on first use; the OS user postgres must be able to reach it)"),
+        sink("sink.embeddedPort", "embedded-port", PORT, 5433L, "TCP port of the private PostgreSQL, on 127.0.0.1"));
 
     private static final Map<String, Setting> BY_KEY = ALL_SETTINGS.stream()
         .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
 
     private Settings()
     {
+    }
+
+    /** A sink setting: its variable is FLASHGATE_SINK_ and the name, so none clashes with the engine's own. */
+    private static Setting sink(final String key, final String flag, final SettingType type, final Object defaultValue,
+        final String meaning)
+    {
+        final String name = key.substring(key.indexOf('.') + 1);
+        return new Setting(key, type, defaultValue, "FLASHGATE_SINK_"
+            + name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT), flag, meaning,
+            kinds(SINK));
     }
 
     public static Optional<Setting> byKey(final String key)
@@ -158,7 +192,7 @@ public final class Settings
         return byKey(key).orElseThrow(() -> new IllegalArgumentException("no setting " + key));
     }
 
-    /** The sections in file order: engine, journal, transport, edge, protections, metrics, log, pair. */
+    /** The sections in file order: engine, journal, transport, edge, protections, metrics, log, pair, sink. */
     public static List<String> sections()
     {
         return ALL_SETTINGS.stream().map(Setting::section).distinct().toList();

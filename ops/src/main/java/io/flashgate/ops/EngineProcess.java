@@ -62,7 +62,8 @@ final class EngineProcess
                     pair.get().listen() + ")";
             }
             final MetricsEndpoint metrics = parts.add(MetricsEndpoint.serve(registry, config.metrics().host(),
-                config.metrics().port(), () -> !faults.isFaulted() && !aeron.isClosed() && admin.isHealthy(), admin));
+                config.metrics().port(), () -> !faults.isFaulted() && !aeron.isClosed() && admin.isHealthy(), "flashgate-engine-metrics",
+                admin));
             return what + " on udp " + transport.ingress() + " (events via " + transport.egress() + ", journal in " +
                 config.engine().dataDir().toAbsolutePath() + ", metrics on http://" + config.metrics().host() + ":" +
                 metrics.port() + "/metrics, /health/ready, /admin/engine)";

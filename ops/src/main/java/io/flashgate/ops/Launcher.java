@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ops/flashgate run | engine | edge | token | config | demo}: see {@link #help()}. Exit codes: {@link ExitCodes}
+ * {@code ops/flashgate run | engine | standby | edge | sink | promote | solo | drill | token | config | demo}: see {@link #help()}. Exit codes: {@link ExitCodes}
  * (docs/CONFIG.md, "Exit codes"). Every failure is one line on stderr, never a stack trace. Processes run until SIGTERM
  * or Ctrl-C, then shut down in reverse order of start.
  */
@@ -38,6 +38,7 @@ public final class Launcher
         final List<LauncherVerb> verbs = new ArrayList<>(ServeVerb.all());
         verbs.addAll(PairActionVerb.all());
         verbs.add(new DrillVerb());
+        verbs.add(new SinkVerb());
         verbs.add(new TokenVerb());
         verbs.add(new ConfigVerb());
         verbs.add(new DemoVerb());

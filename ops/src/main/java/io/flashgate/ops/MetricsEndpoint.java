@@ -42,12 +42,15 @@ final class MetricsEndpoint implements AutoCloseable
     static MetricsEndpoint serve(final PrometheusRegistry registry, final String host, final int port,
         final BooleanSupplier ready) throws IOException
     {
-        return serve(registry, host, port, ready, null);
+        return serve(registry, host, port, ready, "flashgate-engine-metrics", null);
     }
 
-    /** As above, with an engine's operator routes ({@link EngineAdmin}) when {@code admin} is not null. */
+    /**
+     * As above, its one thread named {@code threadName}, with an engine's operator routes ({@link EngineAdmin}) when
+     * {@code admin} is not null.
+     */
     static MetricsEndpoint serve(final PrometheusRegistry registry, final String host, final int port,
-        final BooleanSupplier ready, final EngineAdmin admin) throws IOException
+        final BooleanSupplier ready, final String threadName, final EngineAdmin admin) throws IOException
     {
         final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.createContext("/metrics", exchange ->
@@ -78,7 +81,7 @@ final class MetricsEndpoint implements AutoCloseable
         }
         final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
         {
-            final Thread thread = new Thread(r, "flashgate-engine-metrics");
+            final Thread thread = new Thread(r, threadName);
             thread.setDaemon(true);
             return thread;
         });

@@ -123,6 +123,7 @@ final class ServeVerb implements LauncherVerb
             case RUN -> RunProcess.start(config, secret);
             case ENGINE -> EngineProcess.start(config, "standby".equals(name));
             case EDGE -> EdgeProcess.start(config, secret);
+            case SINK -> throw new IllegalStateException("the sink is SinkVerb's");
         };
         return serve(process, out);
     }

@@ -9,6 +9,8 @@ import io.flashgate.journal.SnapshotLoad;
 import io.flashgate.journal.SnapshotStore;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,9 +18,10 @@ import java.util.List;
  * Business-logic state at a given sequence, rebuilt offline the way the engine recovers: the newest snapshot at
  * or before that sequence that verifies and decodes (unless told to start from zero), then the journal records
  * after it through the same business logic. Mirrors {@code Recovery.recover}, which needs an open, locked
- * {@code Journal}; this works from a read-only {@link JournalReader}.
+ * {@code Journal}; this works from a read-only {@link JournalReader}. Public for the order sink, which starts from
+ * the state at the sequence its database holds ({@link #at}).
  */
-final class StateBuilder
+public final class StateBuilder
 {
     /**
      * Initial table size. Deliberately small: the tables grow as they fill (a few rehashes, negligible next to the
@@ -35,7 +38,7 @@ final class StateBuilder
      * @param replayed         journal records applied after the snapshot.
      * @param skippedSnapshots snapshots passed over, each as "file: reason".
      */
-    record Built(BusinessLogic logic, long sequence, long snapshotSequence, long replayed, List<String> skippedSnapshots)
+    public record Built(BusinessLogic logic, long sequence, long snapshotSequence, long replayed, List<String> skippedSnapshots)
     {
         String origin()
         {
@@ -53,6 +56,27 @@ final class StateBuilder
     static BusinessLogic freshLogic()
     {
         return new BusinessLogic(INITIAL_BUYERS);
+    }
+
+    /**
+     * State at {@code target} for a program other than the replay tool: the newest usable snapshot at or before it,
+     * then the journal through {@code sink}; no progress is drawn.
+     *
+     * @throws IllegalStateException with one line saying why, when the journal cannot give that state.
+     */
+    public static Built at(final JournalReader reader, final SnapshotStore snapshots, final long target,
+        final EventSink sink) throws IOException
+    {
+        final PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+        try
+        {
+            return build(reader, snapshots, target, false, sink, new Progress(new Terminal(silent, silent, false),
+                "state", 0));
+        }
+        catch (final ToolException ex)
+        {
+            throw new IllegalStateException(ex.getMessage());
+        }
     }
 
     /** State at {@code target} with replayed events discarded. */
