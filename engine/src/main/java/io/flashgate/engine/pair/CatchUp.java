@@ -2,6 +2,9 @@ package io.flashgate.engine.pair;
 
 import io.aeron.Publication;
 import io.flashgate.journal.JournalReader;
+import io.flashgate.journal.Snapshot;
+import io.flashgate.journal.SnapshotLoad;
+import io.flashgate.journal.SnapshotStore;
 import io.flashgate.protocol.BatchWriter;
 import io.flashgate.protocol.StandbyState;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -40,6 +43,46 @@ final class CatchUp
             capacity - PairMessage.HEADER_LENGTH), capacity - PairMessage.HEADER_LENGTH);
     }
 
+    /** The journal no longer holds the records the standby needs (older segments removed): send a snapshot. */
+    static final class JournalDoesNotReach extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+        final long firstSequence;
+
+        JournalDoesNotReach(final long firstSequence)
+        {
+            super("the journal starts at " + firstSequence, null);
+            this.firstSequence = firstSequence;
+        }
+    }
+
+    /**
+     * Sends a standby the newest snapshot that the journal continues (the state at its sequence), in parts of one
+     * message each: used when the journal no longer reaches back to where the standby is. The standby installs it,
+     * then catches up from the journal after it. @return the snapshot's sequence, or 0 if there is none to send.
+     */
+    long sendSnapshot(final SnapshotStore snapshots, final long journalFirst, final PairState state) throws IOException
+    {
+        final SnapshotLoad load = snapshots.loadNewest(Long.MAX_VALUE);
+        if (load.snapshot().isEmpty() || load.snapshot().get().sequence() + 1 < journalFirst)
+        {
+            throw new IOException("the journal starts at " + journalFirst + " and no snapshot reaches it: the " +
+                "standby cannot be brought level (copy a recent snapshot and the journal after it to it)");
+        }
+        final Snapshot snapshot = load.snapshot().get();
+        final int chunk = message.capacity() - PairMessage.HEADER_LENGTH;
+        gaveUp = false;
+        for (int at = 0; at < snapshot.length() && !gaveUp; at += chunk)
+        {
+            final int length = Math.min(chunk, snapshot.length() - at);
+            PairMessage.write(message, PairMessage.SNAPSHOT_PART, state.role(), StandbyState.CATCHING_UP,
+                state.epoch(), snapshot.sequence(), at, snapshot.length());
+            message.putBytes(PairMessage.HEADER_LENGTH, snapshot.state(), at, length);
+            offer(PairMessage.HEADER_LENGTH + length);
+        }
+        return gaveUp ? 0 : snapshot.sequence();
+    }
+
     /**
      * Sends the journal's records after {@code after} up to {@code upTo} (fewer if the journal does not have them
      * yet); @return the last sequence sent, or {@code after} if none.
@@ -52,8 +95,7 @@ final class CatchUp
         final JournalReader reader = JournalReader.open(journalDirectory);
         if (reader.lastSequence() > after && reader.firstSequence() > after + 1)
         {
-            throw new IOException("the journal starts at " + reader.firstSequence() + ": the standby needs records " +
-                "after " + after + " (start the standby from a copy of a recent snapshot)");
+            throw new JournalDoesNotReach(reader.firstSequence());
         }
         reader.replay(after, upTo, (sequence, buffer, offset, length) ->
         {
@@ -75,6 +117,22 @@ final class CatchUp
         return sentUpTo;
     }
 
+    private void offer(final int length)
+    {
+        final long deadline = System.nanoTime() + SEND_PATIENCE_NANOS;
+        long result;
+        while ((result = toPeer.offer(message, 0, length)) < 0)
+        {
+            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED ||
+                System.nanoTime() - deadline >= 0)
+            {
+                gaveUp = true;
+                return;
+            }
+            LockSupport.parkNanos(50_000);
+        }
+    }
+
     private void send(final PairState state)
     {
         if (records.isEmpty() || gaveUp)
@@ -83,19 +141,11 @@ final class CatchUp
         }
         PairMessage.write(message, PairMessage.RECORDS, state.role(), StandbyState.CATCHING_UP, state.epoch(),
             firstInMessage, 0);
-        final int length = PairMessage.HEADER_LENGTH + records.length();
-        final long deadline = System.nanoTime() + SEND_PATIENCE_NANOS;
-        long result;
-        while ((result = toPeer.offer(message, 0, length)) < 0)
+        offer(PairMessage.HEADER_LENGTH + records.length());
+        if (gaveUp)
         {
-            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED ||
-                System.nanoTime() - deadline >= 0)
-            {
-                gaveUp = true; // the standby went away or cannot take more: the next round starts where it is
-                records.reset();
-                return;
-            }
-            LockSupport.parkNanos(50_000);
+            records.reset(); // the standby went away or cannot take more: the next round starts where it is
+            return;
         }
         sentUpTo = firstInMessage + records.count() - 1;
         recordsSent += records.count();

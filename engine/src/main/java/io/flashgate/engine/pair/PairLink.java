@@ -49,6 +49,18 @@ final class PairLink implements Agent
     private final long intervalNanos;
     private final long timeoutNanos;
     private final LongConsumer onSetAside;
+    private final SnapshotInstall onSnapshot;
+    private final io.flashgate.journal.SnapshotStore snapshots;
+    /** A snapshot the primary sends in parts, assembled here (standby). */
+    private final org.agrona.ExpandableArrayBuffer snapshotParts = new org.agrona.ExpandableArrayBuffer(1 << 16);
+    private long snapshotSequence = -1;
+    private long snapshotReceived;
+
+    /** What a standby does with a whole snapshot from its primary: start again from it (see {@link PairedEngine}). */
+    interface SnapshotInstall
+    {
+        void install(long sequence, org.agrona.DirectBuffer state, int length);
+    }
     private final Runnable onFenced;
     private final long startedNanos = System.nanoTime();
     private final boolean mayStartPair;
@@ -91,8 +103,11 @@ final class PairLink implements Agent
      */
     PairLink(final PairConfig config, final PairState state, final Engine engine, final Replicator replicator,
         final Subscription fromPeer, final Publication toPeer, final Path journalDirectory,
-        final boolean mayStartPair, final int pairId, final LongConsumer onSetAside, final Runnable onFenced)
+        final boolean mayStartPair, final int pairId, final LongConsumer onSetAside, final Runnable onFenced,
+        final java.nio.file.Path snapshotDirectory, final SnapshotInstall onSnapshot)
     {
+        this.onSnapshot = onSnapshot;
+        this.snapshots = new io.flashgate.journal.SnapshotStore(snapshotDirectory);
         this.pairId = pairId;
         this.config = config;
         this.state = state;
@@ -145,6 +160,10 @@ final class PairLink implements Agent
             onStandbyAck(epoch, PairMessage.first(buffer, offset), PairMessage.second(buffer, offset),
                 PairMessage.third(buffer, offset), now);
         }
+        else if (kind == PairMessage.SNAPSHOT_PART && state.role() == EngineRole.STANDBY && epoch >= state.epoch())
+        {
+            onSnapshotPart(buffer, offset, length);
+        }
         else if (kind == PairMessage.SET_ASIDE_AFTER && state.role() == EngineRole.STANDBY &&
             epoch > state.epoch())
         {
@@ -156,6 +175,38 @@ final class PairLink implements Agent
                     "set aside, moved not deleted, and the standby starts again");
                 onSetAside.accept(keepUpTo);
             }
+        }
+    }
+
+    /** Standby: one part of the snapshot its primary sends; the whole one makes it start again from there. */
+    private void onSnapshotPart(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long sequence = PairMessage.first(buffer, offset);
+        final long at = PairMessage.second(buffer, offset);
+        final long total = PairMessage.third(buffer, offset);
+        final int partLength = length - PairMessage.HEADER_LENGTH;
+        if (sequence < engine.lastPublishedSequence() || total <= 0 || total > Integer.MAX_VALUE)
+        {
+            return; // nothing this standby lacks
+        }
+        if (sequence != snapshotSequence || at == 0)
+        {
+            snapshotSequence = sequence;
+            snapshotReceived = 0;
+        }
+        if (at != snapshotReceived)
+        {
+            snapshotSequence = -1; // a part lost: the primary sends it all again at its next round
+            return;
+        }
+        snapshotParts.putBytes((int)at, buffer, offset + PairMessage.HEADER_LENGTH, partLength);
+        snapshotReceived += partLength;
+        if (snapshotReceived == total)
+        {
+            PairLog.warn("snapshot_received", "sequence", sequence, "bytes", total, "then",
+                "the journal is set aside and the standby starts again from the snapshot");
+            snapshotSequence = -1;
+            onSnapshot.install(sequence, snapshotParts, (int)total);
         }
     }
 
@@ -433,6 +484,20 @@ final class PairLink implements Agent
             standbyProgressed = true; // judge again once it acknowledges what this round sent
             lastProgressNanos = now;
             return (int)Math.min(Integer.MAX_VALUE, sent - (standbyNext - 1));
+        }
+        catch (final CatchUp.JournalDoesNotReach ex)
+        {
+            try
+            {
+                final long sent = catchUp.sendSnapshot(snapshots, ex.firstSequence, state);
+                PairLog.warn("snapshot_sent", "sequence", sent, "standbyNext", standbyNext, "journalStarts",
+                    ex.firstSequence, "why", "the journal no longer holds what the standby lacks");
+            }
+            catch (final java.io.IOException | RuntimeException failed)
+            {
+                PairLog.warn("catch_up_failed", "error", failed);
+            }
+            return 1;
         }
         catch (final java.io.IOException | RuntimeException ex)
         {

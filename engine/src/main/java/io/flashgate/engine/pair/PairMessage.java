@@ -22,6 +22,8 @@ import org.agrona.MutableDirectBuffer;
  *       third = the first sequence of the live records it keeps past a gap (0: no gap).</li>
  *   <li>{@link #SET_ASIDE_AFTER}: primary to a standby whose journal holds an older epoch's tail that the primary's
  *       history does not have; first value = the last sequence both share.</li>
+ *   <li>{@link #SNAPSHOT_PART}: primary to a standby its journal no longer reaches back to; first value = the
+ *       snapshot's sequence, second = this part's offset in it, third = its whole length; then the part's bytes.</li>
  * </ul>
  */
 final class PairMessage
@@ -30,6 +32,7 @@ final class PairMessage
     static final byte PRIMARY_BEAT = 2;
     static final byte STANDBY_ACK = 3;
     static final byte SET_ASIDE_AFTER = 4;
+    static final byte SNAPSHOT_PART = 5;
 
     static final int HEADER_LENGTH = 40;
     private static final int KIND = 0;

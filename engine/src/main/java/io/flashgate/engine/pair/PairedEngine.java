@@ -114,7 +114,8 @@ public final class PairedEngine implements AutoCloseable
             transport.start(engine);
             final PairLink link = new PairLink(config, state, engine, replicator, fromPeer, toPeer,
                 engineConfig.journalDirectory(), mayStartPair, PairId.of(engineConfig.dataDirectory()),
-                this::restartAfterSetAside, this::restartFenced);
+                this::restartAfterSetAside, this::restartFenced, engineConfig.snapshotDirectory(),
+                this::restartFromSnapshot);
             final AgentRunner runner = new AgentRunner(idle.newStrategy(), Throwable::printStackTrace,
                 (AtomicCounter)null, link);
             final Thread pairThread = AgentRunner.startOnThread(runner, runnable ->
@@ -154,15 +155,25 @@ public final class PairedEngine implements AutoCloseable
         restartInBackground(-1);
     }
 
-    /** On a thread of its own: the link's thread, which asks for this, is one of those stopped. */
-    private void restartInBackground(final long keepUpTo)
+    /** The primary's journal no longer reaches this standby's end: start again from the snapshot it sent. */
+    private void restartFromSnapshot(final long sequence, final org.agrona.DirectBuffer state, final int length)
     {
-        final Thread thread = new Thread(() -> restart(keepUpTo), "flashgate-pair-restart");
+        final byte[] copy = new byte[length];
+        state.getBytes(0, copy);
+        final Thread thread = new Thread(() -> restart(-1, sequence, copy), "flashgate-pair-restart");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private synchronized void restart(final long keepUpTo)
+    /** On a thread of its own: the link's thread, which asks for this, is one of those stopped. */
+    private void restartInBackground(final long keepUpTo)
+    {
+        final Thread thread = new Thread(() -> restart(keepUpTo, -1, null), "flashgate-pair-restart");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private synchronized void restart(final long keepUpTo, final long snapshotSequence, final byte[] snapshot)
     {
         if (closed)
         {
@@ -178,6 +189,10 @@ public final class PairedEngine implements AutoCloseable
                 final List<Path> snapshots = new SnapshotStore(engineConfig.snapshotDirectory()).setAsideBeyond(keepUpTo);
                 PairLog.warn("set_aside", "after", keepUpTo, "moved", moved, "snapshots", snapshots);
             }
+            if (snapshot != null)
+            {
+                installSnapshot(snapshotSequence, snapshot);
+            }
             running = startRunning(false);
             restarts++;
         }
@@ -185,6 +200,31 @@ public final class PairedEngine implements AutoCloseable
         {
             PairLog.error("restart_failed", "error", ex);
         }
+    }
+
+    /**
+     * Starts this standby's history again at the primary's snapshot: its journal and snapshots are set aside (moved,
+     * never deleted), the journal begins with the snapshot command's record at the snapshot's sequence (so recovery
+     * takes the snapshot, which the journal then reaches), and the snapshot is written as the newest.
+     */
+    private void installSnapshot(final long sequence, final byte[] state) throws IOException
+    {
+        final List<String> moved = TailSetAside.after(engineConfig.journalDirectory(), 0);
+        final SnapshotStore snapshots = new SnapshotStore(engineConfig.snapshotDirectory());
+        final List<Path> setAside = snapshots.setAsideBeyond(0);
+        final org.agrona.concurrent.UnsafeBuffer record =
+            new org.agrona.concurrent.UnsafeBuffer(new byte[io.flashgate.protocol.WireFormat.MAX_COMMAND_LENGTH]);
+        final int length = new io.flashgate.protocol.CommandEncoder().wrap(record, 0)
+            .control(io.flashgate.protocol.MessageTypes.SNAPSHOT, 0, 0);
+        io.flashgate.protocol.CommandEncoder.stamp(record, 0, sequence, 0);
+        try (io.flashgate.journal.Journal journal = io.flashgate.journal.Journal.open(
+            io.flashgate.journal.JournalConfig.defaults(engineConfig.journalDirectory())))
+        {
+            journal.append(sequence, record, 0, length);
+            journal.flush();
+        }
+        snapshots.write(sequence, new org.agrona.concurrent.UnsafeBuffer(state), 0, state.length);
+        PairLog.warn("snapshot_installed", "sequence", sequence, "journalMoved", moved, "snapshotsMoved", setAside);
     }
 
     private static void stop(final Running run)

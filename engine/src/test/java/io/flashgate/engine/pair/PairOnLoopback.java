@@ -103,8 +103,14 @@ final class PairOnLoopback
 
         PairedEngine start(final boolean mayStartPair) throws IOException
         {
+            return start(mayStartPair, EngineConfig.defaults(folder).segmentSizeBytes());
+        }
+
+        /** With journal segments of {@code segmentBytes}: small ones let a test remove the older ones. */
+        PairedEngine start(final boolean mayStartPair, final long segmentBytes) throws IOException
+        {
             final EngineConfig config = EngineConfig.defaults(folder).withTickIntervalMillis(0)
-                .withSnapshotEveryCommands(0).withRingSize(4096);
+                .withSnapshotEveryCommands(0).withRingSize(4096).withSegmentSizeBytes(segmentBytes);
             paired = PairedEngine.start(aeron, channels, config, pair, IdleChoice.DEFAULT, mayStartPair);
             return paired;
         }

@@ -197,6 +197,69 @@ class PairedEngineTest
         }
     }
 
+    @Test
+    void aStandbyThePrimarysJournalNoLongerReachesStartsFromItsSnapshotThenCatchesUp() throws Exception
+    {
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        {
+            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
+            AeronEngineGateway toA = null;
+            try
+            {
+                pair.a.start(true, 64 * 1024);
+                Await.until(() -> "A alone: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
+                toA = pair.a.gateway();
+                assertTrue(toA.awaitReachable(WAIT));
+                final long now = System.currentTimeMillis();
+                toA.createSale("old", 10_000, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
+                assertEquals(1_500, buy(toA, "old", 0, 1_500).size());
+                assertTrue(pair.a.engine().requestSnapshot());
+                Await.until("A's snapshot", WAIT, () -> snapshots(folderA) > 0);
+                assertEquals(500, buy(toA, "old", 1_500, 500).size());
+                // An operator removed the journal segments the snapshot covers: the journal no longer starts at 1.
+                final long snapshotAt = snapshotSequence(folderA);
+                final List<Path> segments;
+                try (Stream<Path> files = Files.list(folderA.resolve("journal")))
+                {
+                    segments = files.filter(f -> f.getFileName().toString().endsWith(".seg")).sorted().toList();
+                }
+                int removed = 0;
+                for (int i = 0; i + 1 < segments.size() && firstSequenceOf(segments.get(i + 1)) <= snapshotAt + 1; i++)
+                {
+                    Files.delete(segments.get(i));
+                    removed++;
+                }
+                assertTrue(removed > 0, "segments " + segments + ", snapshot at " + snapshotAt);
+
+                pair.b.start(false);
+                Await.until(() -> "B in sync from the snapshot: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
+                assertTrue(pair.b.paired.restarts() >= 1, "B started again from the snapshot");
+                assertEquals(100, buy(toA, "old", 2_000, 100).size());
+                final long last = pair.a.engine().lastPublishedSequence();
+                assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "same state at " + last);
+            }
+            finally
+            {
+                CloseHelper.quietClose(toA);
+                pair.stop();
+            }
+        }
+    }
+
+    private static long snapshotSequence(final Path folder) throws java.io.IOException
+    {
+        try (Stream<Path> files = Files.list(folder.resolve("snapshots")))
+        {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".snap"))
+                .mapToLong(n -> Long.parseLong(n.replaceAll("\\D", ""))).max().orElseThrow();
+        }
+    }
+
+    private static long firstSequenceOf(final Path segment)
+    {
+        return Long.parseLong(segment.getFileName().toString().replaceAll("\\D", ""));
+    }
+
     private static long snapshots(final Path folder)
     {
         try (Stream<Path> files = Files.list(folder.resolve("snapshots")))
