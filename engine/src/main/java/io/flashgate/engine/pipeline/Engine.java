@@ -223,26 +223,12 @@ public final class Engine implements AutoCloseable
      */
     public boolean offerAll(final BatchReader frames, final int count)
     {
-        if (count < 1 || count > ring.getBufferSize())
-        {
-            throw new IllegalArgumentException("a message of " + count + " commands for a ring of " +
-                ring.getBufferSize());
-        }
-        if (!running || faults.current() != null)
+        final long first = claim(count, true);
+        if (first < 0)
         {
             return false;
         }
-        final long last;
-        try
-        {
-            last = ring.tryNext(count);
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            refusedOffers.incrementAndGet();
-            return false;
-        }
-        final long first = last - count + 1;
+        final long last = first + count - 1;
         final long now = clock.time();
         for (long ringSequence = first; ringSequence <= last; ringSequence++)
         {
@@ -300,25 +286,12 @@ public final class Engine implements AutoCloseable
      */
     public boolean offerReplicatedAll(final BatchReader frames, final int count)
     {
-        if (count < 1 || count > ring.getBufferSize())
-        {
-            throw new IllegalArgumentException("a message of " + count + " records for a ring of " +
-                ring.getBufferSize());
-        }
-        if (!running || faults.current() != null)
+        final long first = claim(count, false);
+        if (first < 0)
         {
             return false;
         }
-        final long last;
-        try
-        {
-            last = ring.tryNext(count);
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            return false;
-        }
-        final long first = last - count + 1;
+        final long last = first + count - 1;
         for (long ringSequence = first; ringSequence <= last; ringSequence++)
         {
             frames.next();
@@ -383,6 +356,35 @@ public final class Engine implements AutoCloseable
     public long durableSequence()
     {
         return Math.max(baseSequence, journaller.durableSequence.get());
+    }
+
+    /**
+     * Claims {@code count} slots at once for a message (all or none); @return the first ring sequence, or -1 if the
+     * ring lacks room (counted as a refused offer when {@code countRefusal}), the engine is faulted or closed.
+     */
+    private long claim(final int count, final boolean countRefusal)
+    {
+        if (count < 1 || count > ring.getBufferSize())
+        {
+            throw new IllegalArgumentException("a message of " + count + " commands for a ring of " +
+                ring.getBufferSize());
+        }
+        if (!running || faults.current() != null)
+        {
+            return -1;
+        }
+        try
+        {
+            return ring.tryNext(count) - count + 1;
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            if (countRefusal)
+            {
+                refusedOffers.incrementAndGet();
+            }
+            return -1;
+        }
     }
 
     /** The slots a message of commands may take at most: {@link #offerAll} refuses more. */
