@@ -121,7 +121,7 @@ public record FlashgateConfig(
     /** The order sink ({@code ops/flashgate sink}). {@code password} is empty when not set. */
     public record Sink(Path sourceDir, String jdbcUrl, String user, String password, int batchSize,
         long pollIntervalMillis, String metricsHost, int metricsPort, boolean embeddedPostgres, Path embeddedFolder,
-        int embeddedPort)
+        int embeddedPort, String reportTo)
     {
         @Override
         public String toString()
@@ -167,7 +167,8 @@ public record FlashgateConfig(
                 v.get("sink.user", String.class), v.get("sink.password", String.class), v.integer("sink.batchSize"),
                 v.whole("sink.pollIntervalMillis"), v.get("sink.metricsHost", String.class),
                 v.integer("sink.metricsPort"), v.get("sink.embeddedPostgres", Boolean.class),
-                v.get("sink.embeddedFolder", Path.class), v.integer("sink.embeddedPort")));
+                v.get("sink.embeddedFolder", Path.class), v.integer("sink.embeddedPort"),
+                v.get("sink.reportTo", String.class)));
     }
 
     /** Reads the typed values by key; a test checks that every key of {@link Settings} is read. */

@@ -38,6 +38,7 @@ public final class Settings
     /** The components a log line names (docs/CONFIG.md, "Logs"): lib is every library (Jetty, Javalin, Aeron). */
     public static final List<String> LOG_COMPONENTS = List.of("engine", "edge", "client", "ops", "lib");
     private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql:\\S*");
+    private static final Pattern REPORT_URL = Pattern.compile("http://[A-Za-z0-9.\\-]+:[0-9]{1,5}/?");
 
     private static final SettingType PORT = new SettingType.Whole(1, 65_535, false,
         " (0 is not allowed: clients and probes must know the port)");
@@ -163,7 +164,10 @@ public final class Settings
             "start a private PostgreSQL (Debian's postgresql package) in sink.embeddedFolder and write there"),
         sink("sink.embeddedFolder", "embedded-folder", new SettingType.Folder(), Path.of("sink-postgres"),
             "the private PostgreSQL's folder (made on first use; the OS user postgres must be able to reach it)"),
-        sink("sink.embeddedPort", "embedded-port", PORT, 5433L, "TCP port of the private PostgreSQL, on 127.0.0.1"));
+        sink("sink.embeddedPort", "embedded-port", PORT, 5433L, "TCP port of the private PostgreSQL, on 127.0.0.1"),
+        sink("sink.reportTo", "report-to", new SettingType.Text("url", REPORT_URL, "an http://host:port URL", true,
+            false), "", "the engine's metrics endpoint (http://metrics.host:metrics.port) the sink tells its lag every "
+            + "second, shown in GET /admin/engine (none: it tells nobody)"));
 
     private static final Map<String, Setting> BY_KEY = ALL_SETTINGS.stream()
         .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));

@@ -36,10 +36,14 @@ sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
         final PairView pair = engine.pair();
         final long sequence = engine.lastPublishedSequence();
         final long durable = engine.durableSequence();
+        final io.flashgate.engine.pipeline.SinkReport.Figures sink =
+            engine.sinkReport().now(System.currentTimeMillis());
         return String.format(Locale.ROOT, "{\"role\":\"%s\",\"epoch\":%d,\"sequence\":%d,\"durableSequence\":%d," +
-                "\"standby\":{\"state\":\"%s\",\"ackedSequence\":%d,\"lagRecords\":%d}%s}",
+                "\"standby\":{\"state\":\"%s\",\"ackedSequence\":%d,\"lagRecords\":%d}%s%s}",
             pair.role(), engine.epochs().current(), sequence, durable, pair.standbyState(),
-            pair.standbyAckedSequence(), pair.lagRecords(sequence, durable), extra());
+            pair.standbyAckedSequence(), pair.lagRecords(sequence, durable),
+            sink.committedSequence() > 0 ? String.format(Locale.ROOT, ",\"sink\":{\"committedSequence\":%d," +
+                "\"lagRecords\":%d}", sink.committedSequence(), sink.lagRecords()) : "", extra());
     }
 
     default String extra()

@@ -78,6 +78,9 @@ final class MetricsEndpoint implements AutoCloseable
             server.createContext("/admin/promote", exchange -> operatorAction(exchange,
                 () -> admin.promote(String.valueOf(exchange.getRequestURI().getQuery()).contains("force=true"))));
             server.createContext("/admin/solo", exchange -> operatorAction(exchange, admin::solo));
+            // The order sink's report of itself (ops/flashgate sink --report-to): shown in GET /admin/engine.
+            server.createContext("/admin/sink", exchange -> operatorAction(exchange, () ->
+                SinkReportRoute.take(admin.engine(), exchange.getRequestURI().getQuery())));
         }
         final ExecutorService executor = Executors.newSingleThreadExecutor(r ->
         {

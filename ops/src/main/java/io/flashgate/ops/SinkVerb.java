@@ -160,6 +160,10 @@ final class SinkVerb implements LauncherVerb
         final OrderSink sink = parts.add(OrderSink.start(SinkConfig.of(settings, database), System.err));
         final PrometheusRegistry registry = new PrometheusRegistry();
         SinkMetrics.register(registry, sink.status());
+        if (!settings.reportTo().isEmpty())
+        {
+            parts.add(new SinkReporter(settings.reportTo(), sink.status()));
+        }
         final MetricsEndpoint metrics = parts.add(MetricsEndpoint.serve(registry, settings.metricsHost(),
             settings.metricsPort(), () -> sink.status().databaseUp(), "flashgate-sink-metrics", null));
         Runtime.getRuntime().addShutdownHook(new Thread(parts::close, "flashgate-shutdown"));

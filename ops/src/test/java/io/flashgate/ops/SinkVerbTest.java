@@ -97,6 +97,24 @@ class SinkVerbTest
     {
     }
 
+    private static String get(final HttpClient http, final int port, final String path)
+    {
+        try
+        {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "";
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     private static Run launcher(final List<String> args)
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -110,10 +128,17 @@ class SinkVerbTest
     void theEmbeddedSinkServesLagStopsItsPostgresOnSigtermAndVerifyFindsTheDatabaseEqual() throws Exception
     {
         final int metricsPort = FreePorts.tcp();
+        // A real engine process the sink reports to (--report-to): its GET /admin/engine shows the sink.
+        final int engineMetricsPort = FreePorts.tcp();
         final List<String> args = new ArrayList<>(List.of("sink"));
-        args.addAll(embedded("--sink-metrics-port", Integer.toString(metricsPort)));
-        try (ChildJvm sink = LauncherProcess.start(logs.resolve("sink.log"), Map.of(), args.toArray(String[]::new)))
+        args.addAll(embedded("--sink-metrics-port", Integer.toString(metricsPort), "--report-to",
+            "http://127.0.0.1:" + engineMetricsPort));
+        try (ChildJvm engine = LauncherProcess.start(logs.resolve("engine.log"), Map.of(), "engine", "--data-dir",
+                logs.resolve("engine-data").toString(), "--metrics-port", Integer.toString(engineMetricsPort),
+                "--ingress", "127.0.0.1:" + FreePorts.udp(), "--egress", "127.0.0.1:" + FreePorts.udp());
+            ChildJvm sink = LauncherProcess.start(logs.resolve("sink.log"), Map.of(), args.toArray(String[]::new)))
         {
+            LauncherProcess.awaitReady(engine, 1, 90);
             LauncherProcess.awaitReady(sink, 1, 90);
             final HttpClient http = HttpClient.newHttpClient();
             Await.until("the sink catches up", Duration.ofSeconds(30), () ->
@@ -124,7 +149,11 @@ class SinkVerbTest
                     && PrometheusSamples.value(text, "flashgate_sink_lag_seconds") == 0
                     && PrometheusSamples.value(text, "flashgate_sink_database_up") == 1;
             });
+            Await.until("the engine shows the sink's report", Duration.ofSeconds(30), () ->
+                get(http, engineMetricsPort, "/admin/engine").contains(
+                    "\"sink\":{\"committedSequence\":41,\"lagRecords\":0}"));
             assertEquals(143, sink.terminate(Duration.ofSeconds(60)), sink.output());
+            engine.terminate(Duration.ofSeconds(30));
         }
         assertFalse(listening(pgPort), "the private PostgreSQL stopped with the sink");
 

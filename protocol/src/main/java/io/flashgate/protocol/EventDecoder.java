@@ -227,6 +227,17 @@ public final class EventDecoder
         return buffer.getLong(offset + ENGINE_STANDBY_LAG);
     }
 
+    /** The order sink's last committed sequence as it reported it to the engine; 0 when no sink reports. */
+    public long sinkCommittedSequence()
+    {
+        return buffer.getLong(offset + ENGINE_SINK_SEQUENCE);
+    }
+
+    public long sinkLagRecords()
+    {
+        return buffer.getLong(offset + ENGINE_SINK_LAG);
+    }
+
     public long ackValue()
     {
         return buffer.getLong(offset + ACK_VALUE);

@@ -99,7 +99,25 @@ public final class EventEncoder
         buffer.putLong(offset + ENGINE_DURABLE_SEQUENCE, durableSequence);
         buffer.putLong(offset + ENGINE_STANDBY_ACKED, standbyAckedSequence);
         buffer.putLong(offset + ENGINE_STANDBY_LAG, standbyLagRecords);
+        buffer.putLong(offset + ENGINE_SINK_SEQUENCE, 0);
+        buffer.putLong(offset + ENGINE_SINK_LAG, 0);
         return ENGINE_STATUS_LENGTH;
+    }
+
+    /**
+     * Writes the order sink's figures, as it last reported them to the engine, into an ENGINE_STATUS event (0 and 0:
+     * no sink reports). @return true if the event was an ENGINE_STATUS (and was stamped).
+     */
+    public static boolean stampSinkFigures(final MutableDirectBuffer buffer, final int offset, final int length,
+        final long committedSequence, final long lagRecords)
+    {
+        if (length != ENGINE_STATUS_LENGTH || buffer.getShort(offset + TYPE) != MessageTypes.ENGINE_STATUS)
+        {
+            return false;
+        }
+        buffer.putLong(offset + ENGINE_SINK_SEQUENCE, committedSequence);
+        buffer.putLong(offset + ENGINE_SINK_LAG, lagRecords);
+        return true;
     }
 
     /**

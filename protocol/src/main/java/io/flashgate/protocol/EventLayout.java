@@ -42,7 +42,10 @@ final class EventLayout
     static final int ENGINE_DURABLE_SEQUENCE = 56;
     static final int ENGINE_STANDBY_ACKED = 64;
     static final int ENGINE_STANDBY_LAG = 72;
-    static final int ENGINE_STATUS_LENGTH = 80;
+    /** The order sink's last committed sequence and its lag, as it last reported them to the engine (0: none). */
+    static final int ENGINE_SINK_SEQUENCE = 80;
+    static final int ENGINE_SINK_LAG = 88;
+    static final int ENGINE_STATUS_LENGTH = 96;
 
     /** The longest event: a sale or order event with two 64-byte ids. */
     static final int MAX_EVENT_LENGTH = SALE_FIXED + 2 * (1 + Ids.MAX_LENGTH);

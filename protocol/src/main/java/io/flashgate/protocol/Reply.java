@@ -37,9 +37,18 @@ public sealed interface Reply
     }
 
     /** Reply to QUERY_ENGINE: see docs/HTTP-API.md, {@code GET /admin/engine}. */
-    record EngineStatus(EngineRole role, long epoch, long sequence, long durableSequence, Standby standby)
+    record EngineStatus(EngineRole role, long epoch, long sequence, long durableSequence, Standby standby, Sink sink)
         implements Reply
     {
+    }
+
+    /** The order sink as it last reported itself to the engine; committedSequence 0 when none reports. */
+    record Sink(long committedSequence, long lagRecords)
+    {
+        public boolean reports()
+        {
+            return committedSequence > 0;
+        }
     }
 
     /** The standby as the primary sees it; ABSENT (and zeros) while none exists. */
@@ -55,7 +64,8 @@ public sealed interface Reply
             case MessageTypes.REJECTED -> Rejected.of(e.reason());
             case MessageTypes.ACK -> new Ack(e.ackValue());
             case MessageTypes.ENGINE_STATUS -> new EngineStatus(e.engineRole(), e.epoch(), e.engineSequence(),
-                e.durableSequence(), new Standby(e.standbyState(), e.standbyAckedSequence(), e.standbyLagRecords()));
+                e.durableSequence(), new Standby(e.standbyState(), e.standbyAckedSequence(), e.standbyLagRecords()),
+                new Sink(e.sinkCommittedSequence(), e.sinkLagRecords()));
             case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED -> new Sale(e.saleId(), e.saleStatus(),
                 e.stock(), e.reserved(), e.confirmed(), e.remaining(), e.buyers(), e.limitPerUser(), e.startsAt(),
                 e.endsAt(), e.reservationTtlSeconds());

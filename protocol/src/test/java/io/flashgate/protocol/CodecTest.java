@@ -157,7 +157,7 @@ class CodecTest
         assertTrue(EventEncoder.stampEngineFigures(buffer, 0, length, 12, 10));
         final EventDecoder decoder = new EventDecoder();
         assertNull(decoder.wrapAndValidate(buffer, 0, length));
-        assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 12, 10, new Reply.Standby(StandbyState.ABSENT, 0, 0)),
+        assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 12, 10, new Reply.Standby(StandbyState.ABSENT, 0, 0), new Reply.Sink(0, 0)),
             Reply.decode(decoder));
         assertEquals(9, decoder.sequence(), "the header keeps the query's own sequence");
         assertTrue(MessageText.toJson(buffer, 0, length).contains("\"role\":\"SOLO\""));

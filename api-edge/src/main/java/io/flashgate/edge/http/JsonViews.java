@@ -78,6 +78,13 @@ final class JsonViews
         out.put("sequence", status.sequence());
         out.put("durableSequence", status.durableSequence());
         out.put("standby", standby);
+        if (status.sink().reports())
+        {
+            final Map<String, Object> sink = new LinkedHashMap<>();
+            sink.put("committedSequence", status.sink().committedSequence());
+            sink.put("lagRecords", status.sink().lagRecords());
+            out.put("sink", sink);
+        }
         if (!engines.isEmpty())
         {
             out.put("engines", engines.stream().map(JsonViews::followedEngine).toList());

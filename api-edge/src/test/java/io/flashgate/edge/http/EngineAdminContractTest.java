@@ -152,6 +152,14 @@ class EngineAdminContractTest
         assertTrue(onPrimary.get("standby").get("ackedSequence").asLong() >= 3, onPrimary::toString);
         assertTrue(onPrimary.get("durableSequence").asLong() >= onPrimary.get("standby").get("ackedSequence").asLong());
 
+        // The order sink reports to the engine (ops/flashgate sink --report-to): the edge shows it after the standby.
+        primary.engine().sinkReport().report(3, 1, System.currentTimeMillis());
+        final JsonNode withSink = send(edge, "GET", "/admin/engine", admin, null, null).json();
+        assertEquals(List.of("role", "epoch", "sequence", "durableSequence", "standby", "sink", "engines"),
+            fields(withSink));
+        assertEquals(3, withSink.get("sink").get("committedSequence").asLong());
+        assertEquals(1, withSink.get("sink").get("lagRecords").asLong());
+
         // The standby, as the edge lists it: same epoch, never followed.
         Await.until("the edge heard the standby's epoch", WAIT, () -> engineListed(edge, admin, 1).get("epoch")
             .asLong() == epoch);

@@ -231,7 +231,7 @@ class FollowingGatewayTest
                     {
                         probes.incrementAndGet();
                         return real.queryEngine().thenApply(reply -> reply instanceof Reply.EngineStatus s ?
-                            new Reply.EngineStatus(this.role, this.epoch, s.sequence(), s.durableSequence(), s.standby()) :
+                            new Reply.EngineStatus(this.role, this.epoch, s.sequence(), s.durableSequence(), s.standby(), s.sink()) :
                             reply);
                     }
                     if (method.getReturnType() == CompletableFuture.class)

@@ -66,6 +66,18 @@ final class CommandSlot
         }
     }
 
+    /** Writes the order sink's last report into this command's ENGINE_STATUS reply (see {@link Egress}). */
+    void stampSinkFigures(final long committedSequence, final long lagRecords)
+    {
+        int at = 0;
+        while (at < eventsLength)
+        {
+            final int length = events.getInt(at);
+            EventEncoder.stampSinkFigures(events, at + LENGTH_PREFIX, length, committedSequence, lagRecords);
+            at += LENGTH_PREFIX + length;
+        }
+    }
+
     void forEachEvent(final io.flashgate.engine.logic.EventSink sink)
     {
         int at = 0;

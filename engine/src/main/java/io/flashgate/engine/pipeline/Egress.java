@@ -23,15 +23,17 @@ final class Egress implements EventHandler<CommandSlot>
     private final AtomicLong durableSequence;
     private final LongSupplier currentSequence;
     private final PairView pair;
+    private final SinkReport sinkReport;
     /** Results of commands before this sequence are not released (a standby's; see Engine#releaseResultsFrom). */
     final AtomicLong releaseFrom;
     /** For metrics: the last command whose results went out; written once per batch. */
     final AtomicLong releasedSequence = new AtomicLong();
 
     Egress(final EventSink sink, final AtomicLong durableSequence, final LongSupplier currentSequence,
-        final PairView pair)
+        final PairView pair, final SinkReport sinkReport)
     {
         this.pair = pair;
+        this.sinkReport = sinkReport;
         this.releaseFrom = new AtomicLong(pair.role() == io.flashgate.protocol.EngineRole.STANDBY ? Long.MAX_VALUE : 0);
         this.sink = sink;
         this.durableSequence = durableSequence;
@@ -50,6 +52,8 @@ final class Egress implements EventHandler<CommandSlot>
                 slot.stampEngineFigures(current, Math.max(slot.sequence, durableSequence.get()));
                 final long acked = pair.standbyAckedSequence();
                 slot.stampPairFigures(pair.role(), pair.standbyState(), acked, acked == 0 ? 0 : Math.max(0, current - acked));
+                final SinkReport.Figures sinkFigures = sinkReport.now(System.currentTimeMillis());
+                slot.stampSinkFigures(sinkFigures.committedSequence(), sinkFigures.lagRecords());
             }
             slot.forEachEvent(sink);
         }

@@ -78,6 +78,7 @@ public final class Engine implements AutoCloseable
     private final ReplicationStage replication;
     private final List<String> stageThreads;
     private final WaitStrategy waitStrategy;
+    private final SinkReport sinkReport = new SinkReport();
 
     private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io,
         final PairView pair, final ReplicationStage replication) throws IOException
@@ -118,7 +119,7 @@ public final class Engine implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
         journaller = new Journaller(journal, this::journalFailed);
         logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
-        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair);
+        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair, sinkReport);
         // The stages in parallel after the receiver, then the egress gated on all of them (invariant 3). The pair's
         // replicator (docs/ARCHITECTURE.md, "Hot standby and failover") is in the first group: its sequence advances
         // only as the standby acknowledges (synchronous mode), so the egress waits for it too and nothing else
@@ -329,6 +330,12 @@ public final class Engine implements AutoCloseable
     public void releaseLimitMoved()
     {
         waitStrategy.signalAllWhenBlocking();
+    }
+
+    /** What the order sink last reported about itself (shown in {@code GET /admin/engine}); any thread. */
+    public SinkReport sinkReport()
+    {
+        return sinkReport;
     }
 
     /** The live business logic's epochs (read-only use from other threads: {@link io.flashgate.engine.logic.EpochHistory}). */

@@ -63,9 +63,13 @@ final class RefusalAnswers
         final PairView pair = engine.pair();
         final long sequence = engine.lastPublishedSequence();
         final long acked = pair.standbyAckedSequence();
-        return encoder.wrap(event, 0)
-            .header(MessageTypes.ENGINE_STATUS, sourceId, correlationId, sequence, System.currentTimeMillis())
+        final long now = System.currentTimeMillis();
+        final int length = encoder.wrap(event, 0)
+            .header(MessageTypes.ENGINE_STATUS, sourceId, correlationId, sequence, now)
             .engineStatus(pair.role(), engine.epochs().current(), sequence, engine.durableSequence(),
                 pair.standbyState(), acked, acked == 0 ? 0 : Math.max(0, sequence - acked));
+        final io.flashgate.engine.pipeline.SinkReport.Figures sink = engine.sinkReport().now(now);
+        EventEncoder.stampSinkFigures(event, 0, length, sink.committedSequence(), sink.lagRecords());
+        return length;
     }
 }

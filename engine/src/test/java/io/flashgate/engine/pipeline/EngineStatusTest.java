@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EngineStatusTest
 {
     private static final Reply.Standby NO_STANDBY = new Reply.Standby(StandbyState.ABSENT, 0, 0);
+    private static final Reply.Sink NO_SINK = new Reply.Sink(0, 0);
 
     @TempDir
     Path dataDir;
@@ -53,8 +54,8 @@ class EngineStatusTest
             final Reply saleBefore = await(client.querySale("flash"));
 
             // Commands 1-4 came before it; commands are answered one at a time, so nothing was offered after it.
-            assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 5, 5, NO_STANDBY), await(client.queryEngine()));
-            assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 6, 6, NO_STANDBY), await(client.queryEngine()));
+            assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 5, 5, NO_STANDBY, NO_SINK), await(client.queryEngine()));
+            assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 6, 6, NO_STANDBY, NO_SINK), await(client.queryEngine()));
             assertEquals(saleBefore, await(client.querySale("flash")));
             assertEquals(7, engine.engine().stats().durableSequence());
         }
@@ -62,7 +63,7 @@ class EngineStatusTest
         // After a restart the numbering goes on from the journal.
         try (EngineTest.Running engine = EngineTest.Running.start(config(dataDir), clock))
         {
-            assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 8, 8, NO_STANDBY), await(engine.client().queryEngine()));
+            assertEquals(new Reply.EngineStatus(EngineRole.SOLO, 0, 8, 8, NO_STANDBY, NO_SINK), await(engine.client().queryEngine()));
         }
 
         // The queries are journaled like the other queries; replay answers them the same way and they change nothing.
@@ -89,9 +90,9 @@ class EngineStatusTest
                 }
             });
             assertEquals(List.of(
-                new Reply.EngineStatus(EngineRole.SOLO, 0, 5, 5, NO_STANDBY),
-                new Reply.EngineStatus(EngineRole.SOLO, 0, 6, 6, NO_STANDBY),
-                new Reply.EngineStatus(EngineRole.SOLO, 0, 8, 8, NO_STANDBY)), statuses);
+                new Reply.EngineStatus(EngineRole.SOLO, 0, 5, 5, NO_STANDBY, NO_SINK),
+                new Reply.EngineStatus(EngineRole.SOLO, 0, 6, 6, NO_STANDBY, NO_SINK),
+                new Reply.EngineStatus(EngineRole.SOLO, 0, 8, 8, NO_STANDBY, NO_SINK)), statuses);
             assertEquals(StateSnapshot.stateHash(withoutQueries), StateSnapshot.stateHash(withQueries));
         }
     }
