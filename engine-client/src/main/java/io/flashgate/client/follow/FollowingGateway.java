@@ -438,7 +438,7 @@ public final class FollowingGateway implements EngineGateway
     private void choose()
     {
         final boolean switched = choice.update(System.nanoTime());
-        current = choice.current();
+        // The listeners (the edge's caches) hear of a switch before commands and readers see the new engine.
         if (switched)
         {
             for (final Runnable listener : switchListeners)
@@ -453,6 +453,7 @@ public final class FollowingGateway implements EngineGateway
                 }
             }
         }
+        current = choice.current();
     }
 
     private static Throwable unwrap(final Throwable failure)
