@@ -29,8 +29,9 @@ import java.util.function.LongConsumer;
  *       {@link PairedEngine}) restarts it as a standby.</li>
  * </ul>
  *
- * <p>One file over 400 lines? No: the standby intake and the catch-up reader are their own classes; what stays here
- * is the conversation and the role changes, which must be read together to see why they are safe.
+ * <p>One file on purpose, although over 400 lines: the conversation and the role changes (promotion, fencing, SOLO to
+ * PRIMARY, standby absent) must be read together to see why no result is released that the standby lacks; the
+ * standby's intake, the catch-up reader and the role itself ({@link PairState}) are classes of their own.
  */
 final class PairLink implements Agent
 {

@@ -10,7 +10,6 @@ import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.StandbyState;
 import io.flashgate.testsupport.Await;
-import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,10 +47,9 @@ class PairCatchUpTest
     @Test
     void aLateAndARestartedStandbyCatchUpWhilePurchasesGoOn() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
+            PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
-            AeronEngineGateway toA = null;
             final AtomicBoolean selling = new AtomicBoolean(true);
             final AtomicLong sold = new AtomicLong();
             Thread shoppers = null;
@@ -59,7 +57,7 @@ class PairCatchUpTest
             {
                 pair.a.start(true);
                 Await.until(() -> "A alone: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
-                toA = pair.a.gateway();
+                final AeronEngineGateway toA = pair.a.gateway();
                 assertTrue(toA.awaitReachable(WAIT));
                 final long now = System.currentTimeMillis();
                 toA.createSale("early", EARLY_COMMANDS, 1, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
@@ -71,14 +69,14 @@ class PairCatchUpTest
                 shoppers.start();
 
                 pair.b.start(false);
-                Await.until(() -> "late standby in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
+                Await.until(() -> "late standby in sync: " + pair.a + " " + pair.b, WAIT, () -> pair.a.isPrimaryInSync());
                 final long soldBeforeRestart = sold.get();
                 Await.until("purchases go on while in sync", WAIT, () -> sold.get() > soldBeforeRestart + 200);
 
                 pair.b.stop();
                 Await.sleep(PairOnLoopback.TIMEOUT.toMillis() * 2);
                 pair.b.start(false);
-                Await.until(() -> "restarted standby in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
+                Await.until(() -> "restarted standby in sync: " + pair.a + " " + pair.b, WAIT, () -> pair.a.isPrimaryInSync());
                 final long soldAfterRestart = sold.get();
                 Await.until("purchases go on after the restart", WAIT, () -> sold.get() > soldAfterRestart + 200);
 
@@ -97,8 +95,6 @@ class PairCatchUpTest
                 {
                     shoppers.join(30_000);
                 }
-                CloseHelper.quietClose(toA);
-                pair.stop();
             }
         }
     }
@@ -154,9 +150,4 @@ class PairCatchUpTest
         return crc.getValue();
     }
 
-    private static boolean inSync(final PairOnLoopback.Member primary)
-    {
-        final PairState state = primary.paired.state();
-        return state.role() == EngineRole.PRIMARY && state.standbyState() == StandbyState.IN_SYNC;
-    }
 }

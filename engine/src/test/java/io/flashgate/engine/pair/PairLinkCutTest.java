@@ -7,7 +7,6 @@ import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.StandbyState;
 import io.flashgate.testsupport.Await;
-import org.agrona.CloseHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,87 +45,70 @@ class PairLinkCutTest
     @Test
     void afterACutTheOldPrimaryReleasesNothingAndNoOrderIsAcknowledgedTwice() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
+            PairOnLoopback pair = PairOnLoopback.viaRelays(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            final PairOnLoopback pair = PairOnLoopback.viaRelays(driver.aeronDirectory(), aeron, folderA, folderB);
-            AeronEngineGateway toA = null;
-            AeronEngineGateway toB = null;
-            try
+            pair.startInSync();
+            final AeronEngineGateway toA = pair.a.gateway();
+            final AeronEngineGateway toB = pair.b.gateway();
+            assertTrue(toA.awaitReachable(WAIT));
+            final long now = System.currentTimeMillis();
+            toA.createSale("cut", 10_000, 1, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
+            final List<Reply.Order> acknowledged = new ArrayList<>(buy(toA, "before-", 100));
+            final long epochBefore = pair.a.paired.state().epoch();
+
+            pair.cut();
+            final List<CompletableFuture<Reply>> duringCut = new ArrayList<>();
+            for (int i = 0; i < 30; i++)
             {
-                pair.a.start(true);
-                pair.b.start(false);
-                Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
-                toA = pair.a.gateway();
-                toB = pair.b.gateway();
-                assertTrue(toA.awaitReachable(WAIT));
-                final long now = System.currentTimeMillis();
-                toA.createSale("cut", 10_000, 1, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
-                final List<Reply.Order> acknowledged = new ArrayList<>(buy(toA, "before-", 100));
-                final long epochBefore = pair.a.paired.state().epoch();
-
-                pair.cut();
-                final List<CompletableFuture<Reply>> duringCut = new ArrayList<>();
-                for (int i = 0; i < 30; i++)
-                {
-                    duringCut.add(toA.purchase("cut", "during-" + i, "key-during-" + i, 1));
-                    Await.sleep(20);
-                }
-                Await.until(() -> "B promoted while cut off: " + pair.b, WAIT,
-                    () -> pair.b.paired.state().role() == EngineRole.SOLO);
-                assertTrue(pair.b.paired.state().epoch() > epochBefore);
-                assertEquals(EngineRole.PRIMARY, pair.a.paired.state().role(), "A never hears of it while cut");
-                assertEquals(StandbyState.ABSENT, pair.a.paired.state().standbyState());
-                assertTrue(toB.awaitReachable(WAIT));
-                acknowledged.addAll(buy(toB, "after-", 50));
-
-                pair.heal();
-                Await.until(() -> "A rejoins as B's standby: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.b));
-                assertTrue(pair.a.paired.restarts() >= 1, "A started again as the standby");
-                for (final CompletableFuture<Reply> reply : duringCut)
-                {
-                    final Reply answer = reply.handle((r, ex) -> r).get(10, TimeUnit.SECONDS);
-                    assertFalse(answer instanceof Reply.Order, "A released during or after the cut: " + answer);
-                }
-
-                // Retried with its key on the new primary: one order each, and the same one again.
-                for (int i = 0; i < 5; i++)
-                {
-                    final Reply.Order first = assertInstanceOf(Reply.Order.class,
-                        toB.purchase("cut", "during-" + i, "key-during-" + i, 1).get(10, TimeUnit.SECONDS));
-                    final Reply.Order again = assertInstanceOf(Reply.Order.class,
-                        toB.purchase("cut", "during-" + i, "key-during-" + i, 1).get(10, TimeUnit.SECONDS));
-                    assertEquals(first.orderId(), again.orderId());
-                    assertFalse(again.isNew());
-                    acknowledged.add(first);
-                }
-                final Set<Long> ids = new HashSet<>();
-                final Set<String> users = new HashSet<>();
-                for (final Reply.Order order : acknowledged)
-                {
-                    assertTrue(ids.add(order.orderId()), "order acknowledged twice: " + order);
-                    assertTrue(users.add(order.userId()), "two orders for one user (limit 1): " + order);
-                    final Reply.Order found = assertInstanceOf(Reply.Order.class,
-                        toB.queryOrder(order.orderId(), "").get(10, TimeUnit.SECONDS));
-                    assertEquals(order.userId(), found.userId());
-                }
-                final Reply.Sale sale = assertInstanceOf(Reply.Sale.class, toB.querySale("cut").get(10, TimeUnit.SECONDS));
-                assertEquals(acknowledged.size(), sale.reserved(), "reserved units are exactly the acknowledged orders");
-                final long last = pair.b.engine().lastPublishedSequence();
-                assertEquals(pair.b.stateHashAt(last), pair.a.stateHashAt(last));
+                duringCut.add(toA.purchase("cut", "during-" + i, "key-during-" + i, 1));
+                Await.sleep(20);
             }
-            finally
+            Await.until(() -> "B promoted while cut off: " + pair.b, WAIT,
+                () -> pair.b.paired.state().role() == EngineRole.SOLO);
+            assertTrue(pair.b.paired.state().epoch() > epochBefore);
+            assertEquals(EngineRole.PRIMARY, pair.a.paired.state().role(), "A never hears of it while cut");
+            assertEquals(StandbyState.ABSENT, pair.a.paired.state().standbyState());
+            assertTrue(toB.awaitReachable(WAIT));
+            acknowledged.addAll(buy(toB, "after-", 50));
+
+            pair.heal();
+            Await.until(() -> "A rejoins as B's standby: " + pair.a + " " + pair.b, WAIT, () -> pair.b.isPrimaryInSync());
+            assertTrue(pair.a.paired.restarts() >= 1, "A started again as the standby");
+            for (final CompletableFuture<Reply> reply : duringCut)
             {
-                CloseHelper.quietCloseAll(toA, toB);
-                pair.stop();
+                final Reply answer = reply.handle((r, ex) -> r).get(10, TimeUnit.SECONDS);
+                assertFalse(answer instanceof Reply.Order, "A released during or after the cut: " + answer);
             }
+
+            // Retried with its key on the new primary: one order each, and the same one again.
+            for (int i = 0; i < 5; i++)
+            {
+                final Reply.Order first = assertInstanceOf(Reply.Order.class,
+                    toB.purchase("cut", "during-" + i, "key-during-" + i, 1).get(10, TimeUnit.SECONDS));
+                final Reply.Order again = assertInstanceOf(Reply.Order.class,
+                    toB.purchase("cut", "during-" + i, "key-during-" + i, 1).get(10, TimeUnit.SECONDS));
+                assertEquals(first.orderId(), again.orderId());
+                assertFalse(again.isNew());
+                acknowledged.add(first);
+            }
+            final Set<Long> ids = new HashSet<>();
+            final Set<String> users = new HashSet<>();
+            for (final Reply.Order order : acknowledged)
+            {
+                assertTrue(ids.add(order.orderId()), "order acknowledged twice: " + order);
+                assertTrue(users.add(order.userId()), "two orders for one user (limit 1): " + order);
+                final Reply.Order found = assertInstanceOf(Reply.Order.class,
+                    toB.queryOrder(order.orderId(), "").get(10, TimeUnit.SECONDS));
+                assertEquals(order.userId(), found.userId());
+            }
+            final Reply.Sale sale = assertInstanceOf(Reply.Sale.class, toB.querySale("cut").get(10, TimeUnit.SECONDS));
+            assertEquals(acknowledged.size(), sale.reserved(), "reserved units are exactly the acknowledged orders");
+            final long last = pair.b.engine().lastPublishedSequence();
+            assertEquals(pair.b.stateHashAt(last), pair.a.stateHashAt(last));
         }
     }
 
-    private static boolean inSync(final PairOnLoopback.Member primary)
-    {
-        final PairState state = primary.paired.state();
-        return state.role() == EngineRole.PRIMARY && state.standbyState() == StandbyState.IN_SYNC;
-    }
 
     private static List<Reply.Order> buy(final AeronEngineGateway gateway, final String prefix, final int count)
         throws Exception

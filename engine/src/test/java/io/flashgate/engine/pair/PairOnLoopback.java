@@ -21,7 +21,7 @@ import java.time.Duration;
  * folder, edge endpoints and pair endpoint. The clock and periodic snapshots are off, so that a quiet engine's state
  * can be compared with its peer's.
  */
-final class PairOnLoopback
+final class PairOnLoopback implements AutoCloseable
 {
     static final Duration HEARTBEAT = Duration.ofMillis(50);
     static final Duration TIMEOUT = Duration.ofMillis(500);
@@ -33,6 +33,8 @@ final class PairOnLoopback
     /** With {@link #viaRelays}: A's records and beats to B, and B's to A, each through a link the test can cut. */
     final UdpRelay aToB;
     final UdpRelay bToA;
+    /** Gateways the test opened through {@link Member#gateway()}: closed with the pair. */
+    private final java.util.List<AeronEngineGateway> gateways = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     PairOnLoopback(final String aeronDirectory, final Aeron aeron, final Path folderA, final Path folderB)
         throws IOException
@@ -73,8 +75,23 @@ final class PairOnLoopback
     }
 
     /** Stops both engines and the relays. */
+    /** A as the primary (it hears no primary and promotes itself), B as its standby; returns once B is in sync. */
+    void startInSync() throws IOException
+    {
+        a.start(true);
+        b.start(false);
+        Await.until(() -> "B in sync: " + a + " " + b, Duration.ofSeconds(20), a::isPrimaryInSync);
+    }
+
+    @Override
+    public void close()
+    {
+        stop();
+    }
+
     void stop()
     {
+        gateways.forEach(AeronEngineGateway::close);
         a.stop();
         b.stop();
         if (aToB != null)
@@ -134,8 +151,18 @@ final class PairOnLoopback
             final String ingress = channels.ingressChannel().substring(channels.ingressChannel().indexOf('=') + 1);
             final String control = channels.egressChannel().substring(channels.egressChannel().indexOf('=') + 1,
                 channels.egressChannel().indexOf('|'));
-            return AeronEngineGateway.start(aeron, GatewayConfig.udp(aeronDirectory, ingress, control, "127.0.0.1")
-                .withReplyTimeout(Duration.ofSeconds(5)));
+            final AeronEngineGateway gateway = AeronEngineGateway.start(aeron,
+                GatewayConfig.udp(aeronDirectory, ingress, control, "127.0.0.1").withReplyTimeout(Duration.ofSeconds(5)));
+            gateways.add(gateway);
+            return gateway;
+        }
+
+        /** PRIMARY with its standby IN_SYNC: every result it releases waits for the standby. */
+        boolean isPrimaryInSync()
+        {
+            final PairState state = paired.state();
+            return state.role() == io.flashgate.protocol.EngineRole.PRIMARY &&
+                state.standbyState() == io.flashgate.protocol.StandbyState.IN_SYNC;
         }
 
         /** Business logic's state hash, once this engine has taken {@code sequence} and gone quiet. */

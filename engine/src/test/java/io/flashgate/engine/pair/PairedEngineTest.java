@@ -7,7 +7,6 @@ import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.StandbyState;
 import io.flashgate.testsupport.Await;
-import org.agrona.CloseHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,205 +43,161 @@ class PairedEngineTest
     @Test
     void theStandbyTakesOverWithEveryAcknowledgedOrderAndTheOldPrimaryRejoinsAsItsStandby() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
+            PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
-            AeronEngineGateway toA = null;
-            AeronEngineGateway toB = null;
-            try
+            pair.a.start(true);
+            Await.until(() -> "A promotes itself: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
+            final long firstEpoch = pair.a.paired.state().epoch();
+            assertTrue(firstEpoch > 0);
+            pair.b.start(false);
+            Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> pair.a.isPrimaryInSync());
+
+            final AeronEngineGateway toA = pair.a.gateway();
+            assertTrue(toA.awaitReachable(WAIT));
+            final long now = System.currentTimeMillis();
+            assertInstanceOf(Reply.Sale.class, toA.createSale("pair", 1_000, 2, now - 1_000, now + 3_600_000, 600)
+                .get(10, TimeUnit.SECONDS));
+            final List<Reply.Order> acknowledged = buy(toA, "pair", 0, 300);
+            assertEquals(300, acknowledged.size());
+            final Reply.EngineStatus status = assertInstanceOf(Reply.EngineStatus.class,
+                toA.queryEngine().get(10, TimeUnit.SECONDS));
+            assertEquals(EngineRole.PRIMARY, status.role());
+            assertEquals(firstEpoch, status.epoch());
+            assertEquals(StandbyState.IN_SYNC, status.standby().state());
+
+            final long last = pair.a.engine().lastPublishedSequence();
+            assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "same state at sequence " + last);
+
+            // The primary goes (closed: its threads stop at once, like a dead host): B promotes itself.
+            toA.close();
+            pair.a.stop();
+            Await.until(() -> "B promoted: " + pair.b, WAIT, () -> pair.b.paired.state().role() == EngineRole.SOLO);
+            assertTrue(pair.b.paired.state().epoch() > firstEpoch);
+            final AeronEngineGateway toB = pair.b.gateway();
+            assertTrue(toB.awaitReachable(WAIT));
+            for (final Reply.Order order : acknowledged)
             {
-                pair.a.start(true);
-                Await.until(() -> "A promotes itself: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
-                final long firstEpoch = pair.a.paired.state().epoch();
-                assertTrue(firstEpoch > 0);
-                pair.b.start(false);
-                Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
-
-                toA = pair.a.gateway();
-                assertTrue(toA.awaitReachable(WAIT));
-                final long now = System.currentTimeMillis();
-                assertInstanceOf(Reply.Sale.class, toA.createSale("pair", 1_000, 2, now - 1_000, now + 3_600_000, 600)
-                    .get(10, TimeUnit.SECONDS));
-                final List<Reply.Order> acknowledged = buy(toA, "pair", 0, 300);
-                assertEquals(300, acknowledged.size());
-                final Reply.EngineStatus status = assertInstanceOf(Reply.EngineStatus.class,
-                    toA.queryEngine().get(10, TimeUnit.SECONDS));
-                assertEquals(EngineRole.PRIMARY, status.role());
-                assertEquals(firstEpoch, status.epoch());
-                assertEquals(StandbyState.IN_SYNC, status.standby().state());
-
-                final long last = pair.a.engine().lastPublishedSequence();
-                assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "same state at sequence " + last);
-
-                // The primary goes (closed: its threads stop at once, like a dead host): B promotes itself.
-                toA.close();
-                toA = null;
-                pair.a.stop();
-                Await.until(() -> "B promoted: " + pair.b, WAIT, () -> pair.b.paired.state().role() == EngineRole.SOLO);
-                assertTrue(pair.b.paired.state().epoch() > firstEpoch);
-                toB = pair.b.gateway();
-                assertTrue(toB.awaitReachable(WAIT));
-                for (final Reply.Order order : acknowledged)
-                {
-                    final Reply.Order found = assertInstanceOf(Reply.Order.class,
-                        toB.queryOrder(order.orderId(), "").get(10, TimeUnit.SECONDS));
-                    assertEquals(order.userId(), found.userId());
-                }
-                assertEquals(100, buy(toB, "pair", 300, 100).size());
-
-                // A comes back as the standby of the new epoch and catches up.
-                pair.a.start(false);
-                Await.until(() -> "A in sync behind B: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.b));
-                final long lastB = pair.b.engine().lastPublishedSequence();
-                assertEquals(pair.b.stateHashAt(lastB), pair.a.stateHashAt(lastB));
+                final Reply.Order found = assertInstanceOf(Reply.Order.class,
+                    toB.queryOrder(order.orderId(), "").get(10, TimeUnit.SECONDS));
+                assertEquals(order.userId(), found.userId());
             }
-            finally
-            {
-                CloseHelper.quietCloseAll(toA, toB);
-                pair.stop();
-            }
+            assertEquals(100, buy(toB, "pair", 300, 100).size());
+
+            // A comes back as the standby of the new epoch and catches up.
+            pair.a.start(false);
+            Await.until(() -> "A in sync behind B: " + pair.a + " " + pair.b, WAIT, () -> pair.b.isPrimaryInSync());
+            final long lastB = pair.b.engine().lastPublishedSequence();
+            assertEquals(pair.b.stateHashAt(lastB), pair.a.stateHashAt(lastB));
         }
     }
 
     @Test
     void aPrimaryWithoutItsStandbyReleasesNothingAndItsUnreleasedTailIsSetAsideWhenItRejoins() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
+            PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
-            AeronEngineGateway toA = null;
-            AeronEngineGateway toB = null;
-            try
-            {
-                pair.a.start(true);
-                pair.b.start(false);
-                Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
-                toA = pair.a.gateway();
-                assertTrue(toA.awaitReachable(WAIT));
-                final long now = System.currentTimeMillis();
-                toA.createSale("tail", 1_000, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
-                assertEquals(50, buy(toA, "tail", 0, 50).size());
+            pair.startInSync();
+            final AeronEngineGateway toA = pair.a.gateway();
+            assertTrue(toA.awaitReachable(WAIT));
+            final long now = System.currentTimeMillis();
+            toA.createSale("tail", 1_000, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
+            assertEquals(50, buy(toA, "tail", 0, 50).size());
 
-                // The standby goes: the primary (STOP) journals what it already took but releases none of it.
-                pair.b.stop();
-                final long sharedEnd = pair.b.paired == null ? pair.a.engine().lastPublishedSequence() : -1;
-                final List<CompletableFuture<Reply>> held = new ArrayList<>();
-                for (int i = 0; i < 20; i++)
-                {
-                    held.add(toA.purchase("tail", "late-" + i, "k-" + i, 1));
-                }
-                Await.sleep(PairOnLoopback.TIMEOUT.toMillis() * 3);
-                for (final CompletableFuture<Reply> reply : held)
-                {
-                    final Reply answer = reply.handle((r, ex) -> r).get(10, TimeUnit.SECONDS);
-                    assertFalse(answer instanceof Reply.Order, "released without its standby: " + answer);
-                }
-                final long tailEnd = pair.a.engine().durableSequence();
-                toA.close();
-                toA = null;
-                pair.a.stop();
-
-                // B starts first and takes over (it hears no primary); then A rejoins as its standby.
-                pair.b.start(true);
-                Await.until(() -> "B promoted: " + pair.b, WAIT, () -> pair.b.paired.state().role() == EngineRole.SOLO);
-                pair.a.start(false);
-                Await.until(() -> "A in sync behind B: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.b));
-                try (Stream<Path> files = Files.list(folderA.resolve("journal")))
-                {
-                    assertTrue(files.anyMatch(f -> f.getFileName().toString().contains(".set-aside-")),
-                        "the unreleased tail after " + sharedEnd + " (to " + tailEnd + ") was set aside");
-                }
-                toB = pair.b.gateway();
-                assertTrue(toB.awaitReachable(WAIT));
-                assertEquals(10, buy(toB, "tail", 50, 10).size());
-                final long lastB = pair.b.engine().lastPublishedSequence();
-                assertEquals(pair.b.stateHashAt(lastB), pair.a.stateHashAt(lastB));
-            }
-            finally
+            // The standby goes: the primary (STOP) journals what it already took but releases none of it.
+            pair.b.stop();
+            final long sharedEnd = pair.b.paired == null ? pair.a.engine().lastPublishedSequence() : -1;
+            final List<CompletableFuture<Reply>> held = new ArrayList<>();
+            for (int i = 0; i < 20; i++)
             {
-                CloseHelper.quietCloseAll(toA, toB);
-                pair.stop();
+                held.add(toA.purchase("tail", "late-" + i, "k-" + i, 1));
             }
+            Await.sleep(PairOnLoopback.TIMEOUT.toMillis() * 3);
+            for (final CompletableFuture<Reply> reply : held)
+            {
+                final Reply answer = reply.handle((r, ex) -> r).get(10, TimeUnit.SECONDS);
+                assertFalse(answer instanceof Reply.Order, "released without its standby: " + answer);
+            }
+            final long tailEnd = pair.a.engine().durableSequence();
+            toA.close();
+            pair.a.stop();
+
+            // B starts first and takes over (it hears no primary); then A rejoins as its standby.
+            pair.b.start(true);
+            Await.until(() -> "B promoted: " + pair.b, WAIT, () -> pair.b.paired.state().role() == EngineRole.SOLO);
+            pair.a.start(false);
+            Await.until(() -> "A in sync behind B: " + pair.a + " " + pair.b, WAIT, () -> pair.b.isPrimaryInSync());
+            try (Stream<Path> files = Files.list(folderA.resolve("journal")))
+            {
+                assertTrue(files.anyMatch(f -> f.getFileName().toString().contains(".set-aside-")),
+                    "the unreleased tail after " + sharedEnd + " (to " + tailEnd + ") was set aside");
+            }
+            final AeronEngineGateway toB = pair.b.gateway();
+            assertTrue(toB.awaitReachable(WAIT));
+            assertEquals(10, buy(toB, "tail", 50, 10).size());
+            final long lastB = pair.b.engine().lastPublishedSequence();
+            assertEquals(pair.b.stateHashAt(lastB), pair.a.stateHashAt(lastB));
         }
     }
 
     @Test
     void theStandbyTakesTheSnapshotsSoThePrimaryNeverPausesForOne() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
+            PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
-            AeronEngineGateway toA = null;
-            try
-            {
-                pair.a.start(true);
-                pair.b.start(false);
-                Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
-                toA = pair.a.gateway();
-                assertTrue(toA.awaitReachable(WAIT));
-                final long now = System.currentTimeMillis();
-                toA.createSale("snap", 100, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
-                assertEquals(20, buy(toA, "snap", 0, 20).size());
-                assertTrue(pair.a.engine().requestSnapshot());
-                final long at = pair.a.engine().lastPublishedSequence();
-                Await.until("the standby wrote the snapshot at " + at, WAIT, () -> snapshots(folderB) > 0);
-                pair.b.stateHashAt(at);
-                assertEquals(0, snapshots(folderA), "the primary, its standby in sync, leaves the snapshot to it");
-            }
-            finally
-            {
-                CloseHelper.quietClose(toA);
-                pair.stop();
-            }
+            pair.startInSync();
+            final AeronEngineGateway toA = pair.a.gateway();
+            assertTrue(toA.awaitReachable(WAIT));
+            final long now = System.currentTimeMillis();
+            toA.createSale("snap", 100, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
+            assertEquals(20, buy(toA, "snap", 0, 20).size());
+            assertTrue(pair.a.engine().requestSnapshot());
+            final long at = pair.a.engine().lastPublishedSequence();
+            Await.until("the standby wrote the snapshot at " + at, WAIT, () -> snapshots(folderB) > 0);
+            pair.b.stateHashAt(at);
+            assertEquals(0, snapshots(folderA), "the primary, its standby in sync, leaves the snapshot to it");
         }
     }
 
     @Test
     void aStandbyThePrimarysJournalNoLongerReachesStartsFromItsSnapshotThenCatchesUp() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect())
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
+            PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            final PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB);
-            AeronEngineGateway toA = null;
-            try
+            pair.a.start(true, 64 * 1024);
+            Await.until(() -> "A alone: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
+            final AeronEngineGateway toA = pair.a.gateway();
+            assertTrue(toA.awaitReachable(WAIT));
+            final long now = System.currentTimeMillis();
+            toA.createSale("old", 10_000, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
+            assertEquals(1_500, buy(toA, "old", 0, 1_500).size());
+            assertTrue(pair.a.engine().requestSnapshot());
+            Await.until("A's snapshot", WAIT, () -> snapshots(folderA) > 0);
+            assertEquals(500, buy(toA, "old", 1_500, 500).size());
+            // An operator removed the journal segments the snapshot covers: the journal no longer starts at 1.
+            final long snapshotAt = snapshotSequence(folderA);
+            final List<Path> segments;
+            try (Stream<Path> files = Files.list(folderA.resolve("journal")))
             {
-                pair.a.start(true, 64 * 1024);
-                Await.until(() -> "A alone: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
-                toA = pair.a.gateway();
-                assertTrue(toA.awaitReachable(WAIT));
-                final long now = System.currentTimeMillis();
-                toA.createSale("old", 10_000, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
-                assertEquals(1_500, buy(toA, "old", 0, 1_500).size());
-                assertTrue(pair.a.engine().requestSnapshot());
-                Await.until("A's snapshot", WAIT, () -> snapshots(folderA) > 0);
-                assertEquals(500, buy(toA, "old", 1_500, 500).size());
-                // An operator removed the journal segments the snapshot covers: the journal no longer starts at 1.
-                final long snapshotAt = snapshotSequence(folderA);
-                final List<Path> segments;
-                try (Stream<Path> files = Files.list(folderA.resolve("journal")))
-                {
-                    segments = files.filter(f -> f.getFileName().toString().endsWith(".seg")).sorted().toList();
-                }
-                int removed = 0;
-                for (int i = 0; i + 1 < segments.size() && firstSequenceOf(segments.get(i + 1)) <= snapshotAt + 1; i++)
-                {
-                    Files.delete(segments.get(i));
-                    removed++;
-                }
-                assertTrue(removed > 0, "segments " + segments + ", snapshot at " + snapshotAt);
+                segments = files.filter(f -> f.getFileName().toString().endsWith(".seg")).sorted().toList();
+            }
+            int removed = 0;
+            for (int i = 0; i + 1 < segments.size() && firstSequenceOf(segments.get(i + 1)) <= snapshotAt + 1; i++)
+            {
+                Files.delete(segments.get(i));
+                removed++;
+            }
+            assertTrue(removed > 0, "segments " + segments + ", snapshot at " + snapshotAt);
 
-                pair.b.start(false);
-                Await.until(() -> "B in sync from the snapshot: " + pair.a + " " + pair.b, WAIT, () -> inSync(pair.a));
-                assertTrue(pair.b.paired.restarts() >= 1, "B started again from the snapshot");
-                assertEquals(100, buy(toA, "old", 2_000, 100).size());
-                final long last = pair.a.engine().lastPublishedSequence();
-                assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "same state at " + last);
-            }
-            finally
-            {
-                CloseHelper.quietClose(toA);
-                pair.stop();
-            }
+            pair.b.start(false);
+            Await.until(() -> "B in sync from the snapshot: " + pair.a + " " + pair.b, WAIT, () -> pair.a.isPrimaryInSync());
+            assertTrue(pair.b.paired.restarts() >= 1, "B started again from the snapshot");
+            assertEquals(100, buy(toA, "old", 2_000, 100).size());
+            final long last = pair.a.engine().lastPublishedSequence();
+            assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "same state at " + last);
         }
     }
 
@@ -272,11 +227,6 @@ class PairedEngineTest
         }
     }
 
-    private static boolean inSync(final PairOnLoopback.Member primary)
-    {
-        final PairState state = primary.paired.state();
-        return state.role() == EngineRole.PRIMARY && state.standbyState() == StandbyState.IN_SYNC;
-    }
 
     private static List<Reply.Order> buy(final AeronEngineGateway gateway, final String sale, final int from,
         final int count) throws Exception
