@@ -66,6 +66,21 @@ class PairVerbsTest
             Await.until(() -> "B solo: " + pair.b().status(), WAIT, () -> "SOLO".equals(pair.b().role()));
             assertTrue(pair.b().status().orElseThrow().contains("\"soloByOperator\":true"), pair.b().status()::get);
 
+            // Bad input on the operator routes: a clear 4xx, never a 500, and nothing changed.
+            final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            final String base = "http://127.0.0.1:" + pair.b().metricsPort();
+            assertEquals(400, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base +
+                    "/admin/sink?committed=-5&lagRecords=x")).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(405, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base +
+                "/admin/promote")).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals("SOLO", pair.b().role());
+
+            // A heartbeat timeout shorter than two intervals is a configuration error: one line, exit 2.
+            assertEquals(2, launcher("engine", "--data-dir", work.resolve("bad").toString(), "--pair-peer",
+                "127.0.0.1:" + FreePorts.udp(), "--metrics-port", Integer.toString(FreePorts.tcp()),
+                "--heartbeat-interval-millis", "100", "--heartbeat-timeout-millis", "150"));
+
             // Nobody there.
             assertEquals(ExitCodes.ENVIRONMENT, launcher("promote", "--metrics-port",
                 Integer.toString(FreePorts.tcp())));
