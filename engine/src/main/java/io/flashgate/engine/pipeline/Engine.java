@@ -478,11 +478,15 @@ public final class Engine implements AutoCloseable
     /** The pipeline's figures now, for metrics; any thread. */
     public EngineStats stats()
     {
+        // Read downstream first: each stage trails the one before it, so released <= durable <= published holds
+        // within one reading even while commands flow (edges probe every engine ten times a second).
+        final long released = Math.max(baseSequence, egress.releasedSequence.get());
+        final long durable = Math.max(baseSequence, journaller.durableSequence.get());
         final long published = baseSequence + 1 + ring.getCursor();
         final boolean faulted = faults.current() != null;
         return new EngineStats(ring.getBufferSize(), ring.remainingCapacity(), published,
-            Math.max(baseSequence, journaller.durableSequence.get()), journaller.batches.get(),
-            Math.max(baseSequence, egress.releasedSequence.get()), refusedOffers.get(), baseSequence,
+            durable, journaller.batches.get(),
+            released, refusedOffers.get(), baseSequence,
             faulted, faulted ? 1 : 0, journaller.maxFlushNanos.get(), journaller.slowFlushes.get(),
             logicHandler.snapshotFailures.get());
     }
