@@ -120,7 +120,7 @@ public record FlashgateConfig(
 
     /** The order sink ({@code ops/flashgate sink}). {@code password} is empty when not set. */
     public record Sink(Path sourceDir, String jdbcUrl, String user, String password, int batchSize,
-        long pollIntervalMillis, String metricsHost, int metricsPort, boolean embeddedPostgres, Path embeddedFolder,
+        long pollIntervalMillis, boolean standAside, String metricsHost, int metricsPort, boolean embeddedPostgres, Path embeddedFolder,
         int embeddedPort, String reportTo)
     {
         @Override
@@ -128,7 +128,7 @@ public record FlashgateConfig(
         {
             return "Sink[sourceDir=" + sourceDir + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", password="
                 + (password.isEmpty() ? "(none)" : "***") + ", batchSize=" + batchSize + ", pollIntervalMillis="
-                + pollIntervalMillis + ", metrics=" + metricsHost + ":" + metricsPort + ", embeddedPostgres="
+                + pollIntervalMillis + ", standAside=" + standAside + ", metrics=" + metricsHost + ":" + metricsPort + ", embeddedPostgres="
                 + embeddedPostgres + ", embeddedFolder=" + embeddedFolder + ", embeddedPort=" + embeddedPort + "]";
         }
     }
@@ -165,7 +165,8 @@ public record FlashgateConfig(
                 v.get("pair.autoPromote", Boolean.class), v.get("pair.whenStandbyAbsent", StandbyAbsence.class)),
             new Sink(v.get("sink.sourceDir", Path.class), v.get("sink.jdbcUrl", String.class),
                 v.get("sink.user", String.class), v.get("sink.password", String.class), v.integer("sink.batchSize"),
-                v.whole("sink.pollIntervalMillis"), v.get("sink.metricsHost", String.class),
+                v.whole("sink.pollIntervalMillis"), v.get("sink.standAside", Boolean.class),
+                v.get("sink.metricsHost", String.class),
                 v.integer("sink.metricsPort"), v.get("sink.embeddedPostgres", Boolean.class),
                 v.get("sink.embeddedFolder", Path.class), v.integer("sink.embeddedPort"),
                 v.get("sink.reportTo", String.class)));

@@ -157,6 +157,10 @@ public final class Settings
             "journal records applied per database transaction at most"),
         sink("sink.pollIntervalMillis", "poll-interval-millis", SettingType.Whole.range(1, 10_000), 20L,
             "how long the sink waits before looking at the journal again when it has read everything"),
+        sink("sink.standAside", "stand-aside", new SettingType.Switch(null, ""), true,
+            "while the journal grows faster than the sink applies it (a burst at the engine's capacity), take one "
+            + "batch a second and catch up after, so that the sink takes no CPU from the engine (false: full speed "
+            + "always, for a sink on a host of its own)"),
         sink("sink.metricsHost", "sink-metrics-host", HOST_NAME, "127.0.0.1", "interface the sink serves /metrics on"),
         sink("sink.metricsPort", "sink-metrics-port", PORT, 9465L,
             "TCP port of the sink's /metrics (lag in records and seconds)"),

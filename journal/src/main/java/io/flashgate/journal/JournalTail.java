@@ -188,12 +188,14 @@ public final class JournalTail
         {
             return false;
         }
+        if (wholeNow())
+        {
+            // The segment grew after it was mapped (a write in flight then, or whole batches since, and then the
+            // roll to the next segment): read the rest of it first.
+            return true;
+        }
         if (!endOfSegment)
         {
-            if (wholeNow())
-            {
-                return true; // the write in flight when this segment was mapped has finished: read on
-            }
             throw new JournalCorruptedException(segment.path(), offset, "a record that does not check is followed "
                 + "by the segment " + next.path().getFileName() + ", so it is not a torn tail: " + waitingOn);
         }

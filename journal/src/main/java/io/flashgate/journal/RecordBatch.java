@@ -74,6 +74,9 @@ final class RecordBatch
         {
             position += channel.write(buffer, position);
         }
+        // Absolute puts check against the limit: give the next batch the whole buffer back (a roll puts a segment
+        // header and a record after a batch that may have been shorter than both).
+        buffer.clear();
         final int written = length;
         length = 0;
         return written;

@@ -132,4 +132,51 @@ class JournalTailTest
         assertEquals(4, seen.size(), "records before the damage were delivered");
         assertTrue(Files.exists(first), "nothing is changed");
     }
+
+    /**
+     * A tail reading as fast as the journal is written, segments of 4 KiB: a segment often grows between the tail's
+     * mapping it and the journal's rolling to the next one. The tail then reads the rest of the grown segment first
+     * (it once took the roll for a gap and threw "segment starts at sequence N where M was expected").
+     */
+    @Test
+    void aSegmentThatGrewAfterItWasMappedIsReadToItsEndBeforeTheRollIsFollowed() throws Exception
+    {
+        final long records = 200_000;
+        final JournalTail tail = JournalTail.after(dir, 0);
+        final java.util.concurrent.atomic.AtomicReference<Throwable> writerFailed =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final long[] last = {0};
+        try (Journal journal = Journal.open(config(dir, 4096, FlushPolicy.PAGE_CACHE)))
+        {
+            final Thread writer = new Thread(() ->
+            {
+                try
+                {
+                    for (long next = 1; next <= records; next += 10)
+                    {
+                        append(journal, next, next + 9);
+                        journal.flush();
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    writerFailed.set(ex);
+                }
+            }, "journal-writer");
+            writer.start();
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (last[0] < records && System.nanoTime() < deadline)
+            {
+                tail.poll((sequence, buffer, offset, length) ->
+                {
+                    assertEquals(last[0] + 1, sequence, "in order, none missing");
+                    last[0] = sequence;
+                }, Integer.MAX_VALUE);
+            }
+            writer.join(60_000);
+        }
+        assertNull(writerFailed.get());
+        assertEquals(records, last[0]);
+        assertTrue(segments(dir).size() > 1000, "rolled often: " + segments(dir).size());
+    }
 }

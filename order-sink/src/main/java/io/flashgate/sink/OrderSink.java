@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -45,6 +46,7 @@ public final class OrderSink implements AutoCloseable
     private final SinkConfig config;
     private final BusinessLogic logic;
     private final JournalTail tail;
+    private final StandAside standAside;
     private final OrderChanges changes = new OrderChanges();
     private final SinkStatus status = new SinkStatus();
     private final PrintStream log;
@@ -66,6 +68,8 @@ public final class OrderSink implements AutoCloseable
         this.origin = origin;
         this.log = log;
         this.tail = JournalTail.after(config.journalDirectory(), position);
+        this.standAside = new StandAside(config.standAside(), config.batchSize(),
+            JournalTail.after(config.journalDirectory(), position), position, System.nanoTime());
         status.journalSequence = position;
         status.committedSequence = position;
         status.journalTime = commandTime;
@@ -192,10 +196,22 @@ public final class OrderSink implements AutoCloseable
         {
             while (running)
             {
+                if (standAsideNow(System.nanoTime()))
+                {
+                    LockSupport.parkNanos(StandAside.PROBE_INTERVAL_NANOS);
+                    continue;
+                }
+                final long startedNanos = System.nanoTime();
                 final boolean caughtUp = read();
-                if (changes.records() > 0)
+                final long records = changes.records();
+                if (records > 0)
                 {
                     commit();
+                    if (changes.records() == 0)
+                    {
+                        final long now = System.nanoTime();
+                        standAside.batchDone(records, now - startedNanos, now);
+                    }
                 }
                 else if (caughtUp)
                 {
@@ -224,6 +240,37 @@ public final class OrderSink implements AutoCloseable
             }
             stopped.countDown();
         }
+    }
+
+    /**
+     * Looks at the journal's head (for lag, at most every 200 ms) and says whether to wait rather than take a batch:
+     * while the journal outgrows the sink, one batch a second ({@link StandAside}). Not while the database is down:
+     * then the sink reads on so that lag shows, and waits in its backoff anyway.
+     */
+    private boolean standAsideNow(final long nowNanos) throws IOException
+    {
+        final boolean wait = standAside.shouldWait(nowNanos, tail.lastSequence());
+        status.journalHead = standAside.headSequence();
+        status.journalHeadTime = standAside.headTime();
+        if (standAside.standing() != status.standingAside)
+        {
+            status.standingAside = standAside.standing();
+            if (standAside.standing())
+            {
+                status.standAsides++;
+                log.printf(Locale.ROOT, "flashgate: sink: standing aside for a burst: the journal grows by %,.0f "
+                    + "records/s, faster than the sink applies them (%,.0f/s); one batch a second until it slows "
+                    + "(%,d records behind)%n", standAside.appendPerSecond(), standAside.applyPerSecond(),
+                    status.lagRecords());
+            }
+            else
+            {
+                log.printf(Locale.ROOT, "flashgate: sink: full speed again after standing aside for %.1f s "
+                    + "(%,d records behind)%n", standAside.stoodForNanos() / 1e9,
+                    status.lagRecords());
+            }
+        }
+        return wait && status.databaseUp;
     }
 
     /**

@@ -57,7 +57,9 @@ public final class PrivatePostgres implements AutoCloseable
     public static PrivatePostgres start(final Path folder, final int port, final String user, final String password)
         throws SinkException
     {
-        return start(folder, port, user, password, false);
+        // started by a sink at background priority (ops/flashgate sink): the server's work is the sink's, so it
+        // runs at the same priority
+        return start(folder, port, user, password, BackgroundPriority.selfIsBackground());
     }
 
     /** As {@link #start}, the server at idle CPU priority (SCHED_IDLE): it runs only when the cores are free. */
@@ -113,6 +115,44 @@ public final class PrivatePostgres implements AutoCloseable
             "-l", folder.resolve("postgres.log").toString(), "-o",
             "-p " + port + " -c listen_addresses=127.0.0.1 -k " + folder, "start"));
         run("pg_ctl start", command, "see " + folder.resolve("postgres.log"));
+        if (idlePriority)
+        {
+            lowerServerSessions();
+        }
+    }
+
+    /**
+     * SCHED_IDLE ranks a process only within its session, and the server and each of its processes start their own:
+     * rank those sessions low too ({@link BackgroundPriority}). Backends started later for the sink are lowered by
+     * the sink; an autovacuum worker is not.
+     */
+    private void lowerServerSessions()
+    {
+        try (java.util.stream.Stream<Path> processes = Files.list(Path.of("/proc")))
+        {
+            final long postmaster = Long.parseLong(Files.readAllLines(folder.resolve("postmaster.pid")).get(0).trim());
+            processes.map(p -> p.getFileName().toString()).filter(name -> name.matches("\\d+")).forEach(name ->
+            {
+                try
+                {
+                    final String stat = Files.readString(Path.of("/proc", name, "stat"));
+                    final long parent = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+                    final long pid = Long.parseLong(name);
+                    if (pid == postmaster || parent == postmaster)
+                    {
+                        BackgroundPriority.lowerSession(pid);
+                    }
+                }
+                catch (final IOException | RuntimeException gone)
+                {
+                    // the process ended meanwhile
+                }
+            });
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // no /proc or no pid file: priorities stay as they are
+        }
     }
 
     /** @return true while the server answers ({@code pg_ctl status}). */

@@ -11,13 +11,23 @@ import java.nio.file.Path;
  * @param database           the PostgreSQL database.
  * @param batchSize          records per transaction at most.
  * @param pollIntervalMillis the wait before looking at the journal again once everything is read.
+ * @param standAside         take one batch a second while the journal grows faster than the sink applies it.
  */
-public record SinkConfig(Path sourceDir, SinkDatabase database, int batchSize, long pollIntervalMillis)
+public record SinkConfig(Path sourceDir, SinkDatabase database, int batchSize, long pollIntervalMillis,
+    boolean standAside)
 {
+    /** Standing aside for bursts, as by default. */
+    public SinkConfig(final Path sourceDir, final SinkDatabase database, final int batchSize,
+        final long pollIntervalMillis)
+    {
+        this(sourceDir, database, batchSize, pollIntervalMillis, true);
+    }
+
     /** The settings' sink section, writing to {@code database} (the settings' one, or a private PostgreSQL). */
     public static SinkConfig of(final FlashgateConfig.Sink settings, final SinkDatabase database)
     {
-        return new SinkConfig(settings.sourceDir(), database, settings.batchSize(), settings.pollIntervalMillis());
+        return new SinkConfig(settings.sourceDir(), database, settings.batchSize(), settings.pollIntervalMillis(),
+            settings.standAside());
     }
 
     /** The database the settings name. */

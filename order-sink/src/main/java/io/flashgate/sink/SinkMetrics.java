@@ -26,10 +26,10 @@ public final class SinkMetrics implements MultiCollector
     public MetricSnapshots collect()
     {
         return MetricSnapshots.of(
-            gauge("flashgate_sink_lag_records", "Journal records read but not yet committed to the database.",
+            gauge("flashgate_sink_lag_records", "Journal records not yet committed to the database.",
                 status.lagRecords()),
             gauge("flashgate_sink_lag_seconds",
-                "Stamped time between the newest journal record read and the newest one committed.",
+                "Stamped time between the journal's newest record and the newest one committed.",
                 status.lagSeconds()),
             gauge("flashgate_sink_journal_sequence", "Last journal sequence read and applied.",
                 status.journalSequence()),
@@ -37,6 +37,12 @@ public final class SinkMetrics implements MultiCollector
                 status.committedSequence()),
             gauge("flashgate_sink_database_up", "1 while the last write succeeded, 0 while the sink retries.",
                 status.databaseUp() ? 1 : 0),
+            gauge("flashgate_sink_journal_head", "Newest record in the journal at the sink's last look.",
+                status.journalHead()),
+            gauge("flashgate_sink_standing_aside",
+                "1 while the journal grows faster than the sink applies it and the sink takes one batch a second.",
+                status.standingAside() ? 1 : 0),
+            counter("flashgate_sink_stand_asides_total", "Bursts the sink stood aside for.", status.standAsides()),
             counter("flashgate_sink_commits_total", "Transactions committed.", status.commits()),
             counter("flashgate_sink_orders_written_total", "Order rows written (an order per change).",
                 status.ordersWritten()),

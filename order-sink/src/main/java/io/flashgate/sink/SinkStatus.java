@@ -1,9 +1,10 @@
 package io.flashgate.sink;
 
 /**
- * The sink's figures, written by its one thread and read by {@code /metrics} scrapes and tests. Lag is what the sink
- * has read from the journal but not yet committed to the database: in records, and in the engine's own stamped time
- * (the newest record read minus the newest committed one), so a sink that is only idle shows no lag.
+ * The sink's figures, written by its one thread and read by {@code /metrics} scrapes and tests. Lag is what the
+ * journal holds (at the sink's last look at its head, at most 200 ms old) but the database does not yet: in records,
+ * and in the engine's own stamped time (the newest record minus the newest committed one), so a sink that is only
+ * idle shows no lag.
  */
 public final class SinkStatus
 {
@@ -16,6 +17,10 @@ public final class SinkStatus
     volatile long ordersWritten;
     volatile long databaseFailures;
     volatile String waitingOn;
+    volatile long journalHead;
+    volatile long journalHeadTime = Long.MIN_VALUE;
+    volatile boolean standingAside;
+    volatile long standAsides;
 
     /** @return the last journal record read and applied. */
     public long journalSequence()
@@ -29,21 +34,40 @@ public final class SinkStatus
         return committedSequence;
     }
 
-    /** @return records read but not yet committed. */
-    public long lagRecords()
+    /** @return the newest record in the journal at the sink's last look (read or not). */
+    public long journalHead()
     {
-        return Math.max(0, journalSequence - committedSequence);
+        return Math.max(journalHead, journalSequence);
     }
 
-    /** @return stamped time between the newest record read and the newest committed; 0 when nothing waits. */
+    /** @return records in the journal (read or not) but not yet committed. */
+    public long lagRecords()
+    {
+        return Math.max(0, journalHead() - committedSequence);
+    }
+
+    /** @return stamped time between the journal's newest record and the newest committed; 0 when nothing waits. */
     public double lagSeconds()
     {
-        if (lagRecords() == 0 || journalTime == Long.MIN_VALUE)
+        final long newest = Math.max(journalTime, journalHeadTime);
+        if (lagRecords() == 0 || newest == Long.MIN_VALUE)
         {
             return 0;
         }
-        final long since = committedTime == Long.MIN_VALUE ? journalTime : committedTime;
-        return Math.max(0, journalTime - since) / 1000.0;
+        final long since = committedTime == Long.MIN_VALUE ? newest : committedTime;
+        return Math.max(0, newest - since) / 1000.0;
+    }
+
+    /** @return true while the journal grows faster than the sink applies it and the sink takes a batch a second. */
+    public boolean standingAside()
+    {
+        return standingAside;
+    }
+
+    /** @return how many times the sink began to stand aside for a burst. */
+    public long standAsides()
+    {
+        return standAsides;
     }
 
     public boolean databaseUp()

@@ -79,6 +79,7 @@ final class SinkStore implements AutoCloseable
                 return null;
             }
             SinkSchema.migrate(connection);
+            lowerBackendPriority(connection);
             connection.setAutoCommit(false);
             return new SinkStore(connection);
         }
@@ -92,6 +93,27 @@ final class SinkStore implements AutoCloseable
         {
             closeQuietly(connection);
             throw ex;
+        }
+    }
+
+    /**
+     * A sink at background priority asks the same of the server process that does its writing, when that process is
+     * on this host and ours to change ({@link BackgroundPriority}); a remote server's pid names nothing here.
+     */
+    private static void lowerBackendPriority(final Connection connection) throws SQLException
+    {
+        if (!BackgroundPriority.selfIsBackground())
+        {
+            return;
+        }
+        try (Statement statement = connection.createStatement();
+            ResultSet row = statement.executeQuery("SELECT pg_backend_pid(), inet_server_addr() IS NULL "
+                + "OR host(inet_server_addr()) IN ('127.0.0.1', '::1')"))
+        {
+            if (row.next() && row.getBoolean(2))
+            {
+                BackgroundPriority.lowerSession(row.getLong(1));
+            }
         }
     }
 

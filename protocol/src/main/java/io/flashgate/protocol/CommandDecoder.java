@@ -120,6 +120,12 @@ public final class CommandDecoder
         return buffer.getLong(offset + TIMESTAMP);
     }
 
+    /** The stamped time of a journaled command, validating nothing else: for readers that only follow a journal. */
+    public static long timestampOf(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= HEADER_LENGTH ? buffer.getLong(offset + TIMESTAMP) : Long.MIN_VALUE;
+    }
+
     /** NEW_EPOCH: the epoch that begins. */
     public long epoch()
     {

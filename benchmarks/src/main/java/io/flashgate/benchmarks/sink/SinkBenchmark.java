@@ -138,54 +138,69 @@ public final class SinkBenchmark
 
     private static void engineWithAndWithout(final PrivatePostgres postgres, final Path dataDir) throws Exception
     {
-        final SinkDatabase database = newDatabase(postgres, "ratio");
-        try (Engine engine = startEngine(dataDir))
+        // Each pair of 2 s windows gets a fresh engine (and a sink with a fresh database following it): an engine
+        // flooded for a minute holds millions of orders, and its collector then swings single windows by 4x. In a
+        // pair, the sink runs throughout and is stopped (SIGSTOP) in the window without it; every other pair runs
+        // "with" first (ABBA), so what drifts within a pair falls on both sides alike.
+        final int pairs = 10;
+        final double[] without = new double[pairs];
+        final double[] with = new double[pairs];
+        final double[] ratios = new double[pairs];
+        for (int pair = 0; pair < pairs; pair++)
         {
-            final EngineClient client = attach(engine);
-            client.createSale("bench", Integer.MAX_VALUE / 2, 1_000_000, 0, Long.MAX_VALUE / 2, 3_600)
-                .get(10, TimeUnit.SECONDS);
-            window(client, 0, 3); // warm-up
-            // The sink runs throughout, stopped (SIGSTOP) in the windows without it: 8 pairs of 2 s windows, so the
-            // engine's slowing as its tables grow and the machine's other load fall on both sides alike.
-            final int pairs = 8;
-            final double[] without = new double[pairs];
-            final double[] with = new double[pairs];
-            final double[] ratios = new double[pairs];
-            final Process sink = startSinkProcess(dataDir, database);
-            try
+            final Path pairDir = dataDir.resolve("pair-" + pair);
+            try (Engine engine = startEngine(pairDir))
             {
-                for (int pair = 0; pair < pairs; pair++)
+                final EngineClient client = attach(engine);
+                client.createSale("bench", Integer.MAX_VALUE / 2, 1_000_000, 0, Long.MAX_VALUE / 2, 3_600)
+                    .get(10, TimeUnit.SECONDS);
+                final Process sink = startSinkProcess(pairDir, newDatabase(postgres, "ratio" + pair));
+                try
                 {
-                    signal(sink, "STOP");
-                    without[pair] = window(client, 2 * pair + 1, 2);
-                    signal(sink, "CONT");
-                    with[pair] = window(client, 2 * pair + 2, 2);
+                    window(client, 0, 3); // warm-up, the sink following
+                    final boolean withFirst = pair % 2 == 1;
+                    for (int half = 0; half < 2; half++)
+                    {
+                        final boolean withSink = withFirst == (half == 0);
+                        signal(sink, withSink ? "CONT" : "STOP");
+                        final double rate = window(client, 1 + half, 2);
+                        if (withSink)
+                        {
+                            with[pair] = rate;
+                        }
+                        else
+                        {
+                            without[pair] = rate;
+                        }
+                    }
                     ratios[pair] = with[pair] / without[pair];
                 }
-            }
-            finally
-            {
-                signal(sink, "CONT");
-                sink.getOutputStream().close();
-                if (!sink.waitFor(60, TimeUnit.SECONDS))
+                finally
                 {
-                    sink.destroyForcibly();
+                    signal(sink, "CONT");
+                    sink.getOutputStream().close();
+                    if (!sink.waitFor(60, TimeUnit.SECONDS))
+                    {
+                        sink.destroyForcibly();
+                    }
                 }
             }
-            final StringBuilder pairsText = new StringBuilder();
-            for (int pair = 0; pair < pairs; pair++)
-            {
-                pairsText.append(String.format(Locale.ROOT, " %.0f%%", ratios[pair] * 100));
-            }
-            java.util.Arrays.sort(ratios);
-            System.out.printf(Locale.ROOT, "  with/without per pair of windows:%s; median %.1f %%%n", pairsText,
-                (ratios[pairs / 2 - 1] + ratios[pairs / 2]) * 50);
-            final double ratio = java.util.Arrays.stream(with).sum() / java.util.Arrays.stream(without).sum();
-            System.out.printf(Locale.ROOT, "engine throughput with a sink beside it / without: %.1f %% (sums; sink in "
-                + "its own JVM at idle CPU priority as ops/flashgate runs it, PostgreSQL too; in-process client, "
-                + "page-cache journal, 8 pairs of 2 s windows, the sink stopped by SIGSTOP in those without)%n",
-                ratio * 100);
+            delete(pairDir);
         }
+        final StringBuilder pairsText = new StringBuilder();
+        for (int pair = 0; pair < pairs; pair++)
+        {
+            pairsText.append(String.format(Locale.ROOT, " %.0f%%", ratios[pair] * 100));
+        }
+        java.util.Arrays.sort(ratios);
+        System.out.printf(Locale.ROOT, "  with/without per pair of windows:%s; median %.1f %%; purchases/s without "
+            + "%,.0f, with %,.0f (sums)%n", pairsText, (ratios[pairs / 2 - 1] + ratios[pairs / 2]) * 50,
+            java.util.Arrays.stream(without).sum() / pairs, java.util.Arrays.stream(with).sum() / pairs);
+        final double ratio = java.util.Arrays.stream(with).sum() / java.util.Arrays.stream(without).sum();
+        System.out.printf(Locale.ROOT, "engine throughput with a sink beside it / without: %.1f %% (sums; sink in "
+            + "its own JVM at idle CPU priority as ops/flashgate runs it, PostgreSQL too; in-process client, "
+            + "page-cache journal; %d pairs of 2 s windows in ABBA order, each on a fresh engine after 3 s of "
+            + "warm-up, the sink stopped by SIGSTOP in the window without)%n", ratio * 100, pairs);
     }
 
     private static void signal(final Process process, final String signal) throws IOException, InterruptedException
@@ -196,11 +211,14 @@ public final class SinkBenchmark
     /** The sink in a JVM of its own, niced as {@code ops/flashgate sink} runs it; returns once it is ready. */
     private static Process startSinkProcess(final Path dataDir, final SinkDatabase database) throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of("chrt", "--idle", "0",
+        // as ops/flashgate sink: a session of its own ranked lowest, SCHED_IDLE, C1 only (one process: setsid does
+        // not fork a child that leads no process group, so SIGSTOP reaches the JVM)
+        final List<String> command = new ArrayList<>(List.of("setsid", "bash", "-c",
+            "echo 19 > /proc/self/autogroup 2>/dev/null; exec \"$@\"", "flashgate-sink", "chrt", "--idle", "0",
             Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
             .filter(arg -> arg.startsWith("--add-") || arg.startsWith("-D")).toList());
-        command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), SinkChild.class.getName(),
+        command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), SinkChild.class.getName(),
             dataDir.toString(), database.url(), database.user(), database.password()));
         final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         final var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
