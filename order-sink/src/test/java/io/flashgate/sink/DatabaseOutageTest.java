@@ -12,17 +12,13 @@ import io.flashgate.testsupport.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL stopped in the middle of a sale: the engine goes on acknowledging purchases (the sink takes nothing it
@@ -30,25 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * equals the journal. Nothing was dropped.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DatabaseOutageTest
+class DatabaseOutageTest extends WithPostgres
 {
-    private static TestPostgres postgres;
-
-    @TempDir
-    Path dataDir;
-
-    @BeforeAll
-    static void startPostgres() throws Exception
-    {
-        postgres = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception
-    {
-        postgres.close();
-    }
-
     @Test
     void theEngineKeepsSellingWhileTheDatabaseIsDownAndTheLagDrainsWhenItIsBack() throws Exception
     {

@@ -25,11 +25,8 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the sink is given that it cannot use: a database nobody listens for, a wrong password, a schema from a newer
@@ -37,26 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * waited on as for a live engine, until a restarted engine cuts it and appends.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SinkBadInputTest
+class SinkBadInputTest extends WithPostgres
 {
-    private static TestPostgres postgres;
-
-    @TempDir
-    Path dataDir;
-
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-
-    @BeforeAll
-    static void startPostgres() throws Exception
-    {
-        postgres = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception
-    {
-        postgres.close();
-    }
 
     private SinkException refused(final SinkDatabase database) throws Exception
     {

@@ -27,11 +27,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A contested sale with retries, cancels, confirms and expiries, written by a real engine into a real journal that
@@ -41,25 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and every order carries the stamped times of what happened to it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SinkMatchesReplayTest
+class SinkMatchesReplayTest extends WithPostgres
 {
-    private static TestPostgres postgres;
-
-    @TempDir
-    Path dataDir;
-
-    @BeforeAll
-    static void startPostgres() throws Exception
-    {
-        postgres = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception
-    {
-        postgres.close();
-    }
-
     @Test
     void afterAContestedSaleTheDatabaseEqualsReplayExportAndRebuildRowForRow() throws Exception
     {

@@ -9,17 +9,13 @@ import io.flashgate.testsupport.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A burst at the engine's capacity (a real engine flooded by its in-process client, a real PostgreSQL): the journal
@@ -28,25 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the database equals the journal. With {@code standAside} off, the same burst finds the sink committing all along.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class StandAsideTest
+class StandAsideTest extends WithPostgres
 {
     private static final int BATCH = 500;
-    private static TestPostgres postgres;
-
-    @TempDir
-    Path dataDir;
-
-    @BeforeAll
-    static void startPostgres() throws Exception
-    {
-        postgres = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception
-    {
-        postgres.close();
-    }
 
     @Test
     void inABurstTheSinkTakesABatchASecondAndCatchesUpAfter() throws Exception
