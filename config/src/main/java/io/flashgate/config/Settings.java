@@ -159,7 +159,7 @@ public final class Settings
             "how long the sink waits before looking at the journal again when it has read everything"),
         sink("sink.standAside", "stand-aside", new SettingType.Switch(null, ""), true,
             "while the journal grows faster than the sink applies it (a burst at the engine's capacity), take one "
-            + "batch a second and catch up after, so that the sink takes no CPU from the engine (false: full speed "
+            + "batch every 5 s and catch up after, so that the sink takes no CPU from the engine (false: full speed "
             + "always, for a sink on a host of its own)"),
         sink("sink.metricsHost", "sink-metrics-host", HOST_NAME, "127.0.0.1", "interface the sink serves /metrics on"),
         sink("sink.metricsPort", "sink-metrics-port", PORT, 9465L,

@@ -30,6 +30,7 @@ public final class JournalTail
     private String waitingOn;
     /** Records up to here were delivered (or were before the start): never again, whatever files do. */
     private long lastDelivered;
+    private long bytesDelivered;
 
     private JournalTail(final Path directory, final long afterSequence)
     {
@@ -110,6 +111,7 @@ public final class JournalTail
                     {
                         handler.onRecord(expected, mapped.buffer(), offset + RECORD_HEADER_LENGTH, payloadLength);
                         lastDelivered = expected;
+                        bytesDelivered += RECORD_HEADER_LENGTH + payloadLength;
                         delivered++;
                     }
                     offset += RECORD_HEADER_LENGTH + payloadLength;
@@ -132,6 +134,12 @@ public final class JournalTail
     public long lastSequence()
     {
         return segment == null ? lastDelivered : Math.max(lastDelivered, expected - 1);
+    }
+
+    /** @return bytes of the records delivered so far, headers included, as they stand in the segment files. */
+    public long bytesDelivered()
+    {
+        return bytesDelivered;
     }
 
     /** @return where the tail waits for a record to become whole (a write in flight or a torn tail), or null. */

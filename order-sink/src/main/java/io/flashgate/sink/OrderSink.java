@@ -3,6 +3,7 @@ package io.flashgate.sink;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.journal.JournalCorruptedException;
+import io.flashgate.journal.JournalGrowth;
 import io.flashgate.journal.JournalReader;
 import io.flashgate.journal.JournalTail;
 import io.flashgate.journal.SnapshotStore;
@@ -69,7 +70,8 @@ public final class OrderSink implements AutoCloseable
         this.log = log;
         this.tail = JournalTail.after(config.journalDirectory(), position);
         this.standAside = new StandAside(config.standAside(), config.batchSize(),
-            JournalTail.after(config.journalDirectory(), position), position, System.nanoTime());
+            JournalTail.after(config.journalDirectory(), position), new JournalGrowth(config.journalDirectory()),
+            position, System.nanoTime());
         status.journalSequence = position;
         status.committedSequence = position;
         status.journalTime = commandTime;
@@ -202,15 +204,17 @@ public final class OrderSink implements AutoCloseable
                     continue;
                 }
                 final long startedNanos = System.nanoTime();
+                final long bytesBefore = tail.bytesDelivered();
                 final boolean caughtUp = read();
                 final long records = changes.records();
                 if (records > 0)
                 {
+                    final long bytes = tail.bytesDelivered() - bytesBefore;
                     commit();
                     if (changes.records() == 0)
                     {
                         final long now = System.nanoTime();
-                        standAside.batchDone(records, now - startedNanos, now);
+                        standAside.batchDone(records, bytes, now - startedNanos, now);
                     }
                 }
                 else if (caughtUp)
@@ -244,7 +248,7 @@ public final class OrderSink implements AutoCloseable
 
     /**
      * Looks at the journal's head (for lag, at most every 200 ms) and says whether to wait rather than take a batch:
-     * while the journal outgrows the sink, one batch a second ({@link StandAside}). Not while the database is down:
+     * while the journal outgrows the sink, one batch every 5 s ({@link StandAside}). Not while the database is down:
      * then the sink reads on so that lag shows, and waits in its backoff anyway.
      */
     private boolean standAsideNow(final long nowNanos) throws IOException
@@ -259,7 +263,7 @@ public final class OrderSink implements AutoCloseable
             {
                 status.standAsides++;
                 log.printf(Locale.ROOT, "flashgate: sink: standing aside for a burst: the journal grows by %,.0f "
-                    + "records/s, faster than the sink applies them (%,.0f/s); one batch a second until it slows "
+                    + "records/s, faster than the sink applies them (%,.0f/s); one batch every 5 s until it slows "
                     + "(%,d records behind)%n", standAside.appendPerSecond(), standAside.applyPerSecond(),
                     status.lagRecords());
             }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * @param database           the PostgreSQL database.
  * @param batchSize          records per transaction at most.
  * @param pollIntervalMillis the wait before looking at the journal again once everything is read.
- * @param standAside         take one batch a second while the journal grows faster than the sink applies it.
+ * @param standAside         take one batch every 5 s while the journal grows faster than the sink applies it.
  */
 public record SinkConfig(Path sourceDir, SinkDatabase database, int batchSize, long pollIntervalMillis,
     boolean standAside)

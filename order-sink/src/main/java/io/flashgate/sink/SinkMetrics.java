@@ -40,7 +40,7 @@ public final class SinkMetrics implements MultiCollector
             gauge("flashgate_sink_journal_head", "Newest record in the journal at the sink's last look.",
                 status.journalHead()),
             gauge("flashgate_sink_standing_aside",
-                "1 while the journal grows faster than the sink applies it and the sink takes one batch a second.",
+                "1 while the journal grows faster than the sink applies it and the sink takes one batch every 5 s.",
                 status.standingAside() ? 1 : 0),
             counter("flashgate_sink_stand_asides_total", "Bursts the sink stood aside for.", status.standAsides()),
             counter("flashgate_sink_commits_total", "Transactions committed.", status.commits()),

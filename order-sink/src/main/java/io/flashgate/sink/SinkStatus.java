@@ -58,7 +58,7 @@ public final class SinkStatus
         return Math.max(0, newest - since) / 1000.0;
     }
 
-    /** @return true while the journal grows faster than the sink applies it and the sink takes a batch a second. */
+    /** @return true while the journal grows faster than the sink applies it and the sink takes a batch every 5 s. */
     public boolean standingAside()
     {
         return standingAside;

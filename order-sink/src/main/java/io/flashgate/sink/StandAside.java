@@ -1,5 +1,6 @@
 package io.flashgate.sink;
 
+import io.flashgate.journal.JournalGrowth;
 import io.flashgate.journal.JournalTail;
 import io.flashgate.journal.RecordHandler;
 import io.flashgate.protocol.CommandDecoder;
@@ -11,53 +12,61 @@ import java.util.concurrent.TimeUnit;
 /**
  * Whether the sink stands aside for a burst: while the engine appends to its journal faster than the sink can apply
  * records, running at full speed cannot keep the lag from growing, and on the engine's host it only takes CPU the
- * engine needs. Measured on a 2-core machine, any busy neighbour, even a spinner at idle CPU priority, cost an
- * engine at capacity a quarter of its throughput. So the sink then takes one batch a second, and runs at full speed
- * again once the journal grows slower than it applies (the burst is over) or when it is less than a batch behind.
+ * engine needs. Measured on a 2-core machine, any busy neighbour, even a spinner at the lowest CPU priority, cost an
+ * engine at capacity a quarter of its throughput. So the sink then takes one batch every
+ * {@link #BATCH_INTERVAL_NANOS}, and runs at full speed again once the journal grows slower than it applies (the
+ * burst is over).
  *
- * <p>The rates come from two measurements: the journal's head, followed read-only by a second {@link JournalTail}
- * that only checks records and reads their stamped time (so lag counts the records not yet read, too), and the
- * sink's own rate over full batches (a batch smaller than the maximum shows the journal's pace, not the sink's).
- * One thread: the sink's.
+ * <p>Both paces are in bytes of journal: the journal's from its segment files' sizes every 200 ms
+ * ({@link JournalGrowth}: a directory listing, no record read), over the last second; the sink's over its full
+ * batches (a smaller batch shows the journal's pace, not the sink's). For lag, a second read-only
+ * {@link JournalTail} counts the records at the head exactly (and their stamped time) while the sink runs; while it
+ * stands aside that tail rests too, and the head is estimated from the bytes grown since at the sink's mean record
+ * size. One thread: the sink's.
  */
 final class StandAside
 {
     static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    static final long BATCH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long BATCH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int PROBES_PER_RATE = 5;
 
     private final boolean enabled;
     private final int batchSize;
     private final JournalTail head;
+    private final JournalGrowth growth;
     private final RecordHandler headHandler = this::onHeadRecord;
-    private long headTime = Long.MIN_VALUE;
-    /** The last looks at the head, a second's worth, so that one late look does not make a burst. */
+    /** The last looks at the journal's size, a second's worth, so that one late look does not make a burst. */
     private final long[] lookNanos = new long[PROBES_PER_RATE + 1];
-    private final long[] lookSequence = new long[PROBES_PER_RATE + 1];
+    private final long[] lookBytes = new long[PROBES_PER_RATE + 1];
     private int looks;
+    private long grownBytes;
     private long probedAtNanos;
-    private long probedSequence;
-    private double appendPerSecond;
-    /** Records a second over the sink's last full batch (read, apply, commit); 0 until one was measured. */
-    private double applyPerSecond;
+    private long countedSequence;
+    private long countedAtGrownBytes;
+    private long headTime = Long.MIN_VALUE;
+    private double bytesPerRecord;
+    private double appendBytesPerSecond;
+    /** Bytes a second over the sink's last full batch (read, apply, commit); 0 until one was measured. */
+    private double applyBytesPerSecond;
     private long lastBatchNanos;
     private boolean standing;
     private long standingSinceNanos;
     private long stoodForNanos;
 
-    StandAside(final boolean enabled, final int batchSize, final JournalTail head, final long position,
-        final long nowNanos)
+    StandAside(final boolean enabled, final int batchSize, final JournalTail head, final JournalGrowth growth,
+        final long position, final long nowNanos)
     {
         this.enabled = enabled;
         this.batchSize = batchSize;
         this.head = head;
-        this.probedSequence = position;
-        this.probedAtNanos = nowNanos;
+        this.growth = growth;
+        this.countedSequence = position;
+        this.probedAtNanos = nowNanos - PROBE_INTERVAL_NANOS;
     }
 
     /**
-     * Looks at the journal's head when the last look is older than {@link #PROBE_INTERVAL_NANOS}, and says whether
-     * the sink should wait now rather than take a batch.
+     * Looks at the journal when the last look is older than {@link #PROBE_INTERVAL_NANOS}, and says whether the sink
+     * should wait now rather than take a batch.
      *
      * @param applied the last record the sink has read and applied.
      */
@@ -71,11 +80,11 @@ final class StandAside
         {
             return false;
         }
-        final boolean outwritten = probedSequence - applied > batchSize && applyPerSecond > 0
-            && appendPerSecond > applyPerSecond;
-        if (outwritten != standing)
+        final boolean outwritten = applyBytesPerSecond > 0 && appendBytesPerSecond > applyBytesPerSecond;
+        final boolean nowStanding = standing ? outwritten : outwritten && headSequence() - applied > batchSize;
+        if (nowStanding != standing)
         {
-            standing = outwritten;
+            standing = nowStanding;
             if (standing)
             {
                 standingSinceNanos = nowNanos;
@@ -88,46 +97,58 @@ final class StandAside
         return standing && nowNanos - lastBatchNanos < BATCH_INTERVAL_NANOS;
     }
 
-    /** A batch was read, applied and committed: {@code records} of them in {@code tookNanos}. */
-    void batchDone(final long records, final long tookNanos, final long nowNanos)
+    /** A batch was read, applied and committed: {@code records} of them, {@code bytes} of journal, in {@code tookNanos}. */
+    void batchDone(final long records, final long bytes, final long tookNanos, final long nowNanos)
     {
         lastBatchNanos = nowNanos;
+        if (records > 0)
+        {
+            final double mean = (double)bytes / records;
+            bytesPerRecord = bytesPerRecord == 0 ? mean : 0.9 * bytesPerRecord + 0.1 * mean;
+        }
         if (records >= batchSize && tookNanos > 0)
         {
-            applyPerSecond = records * 1e9 / tookNanos;
+            applyBytesPerSecond = bytes * 1e9 / tookNanos;
         }
     }
 
     private void probe(final long nowNanos) throws IOException
     {
-        head.poll(headHandler, Integer.MAX_VALUE);
-        probedSequence = head.lastSequence();
+        grownBytes += growth.sinceLastLook();
         probedAtNanos = nowNanos;
-        // The first look finds the backlog of a sink that starts late, not the engine's pace: rates start after it.
         final int slot = looks % lookNanos.length;
         lookNanos[slot] = nowNanos;
-        lookSequence[slot] = probedSequence;
+        lookBytes[slot] = grownBytes;
         looks++;
         if (looks > 1)
         {
             final int oldest = looks > lookNanos.length ? looks % lookNanos.length : 0;
-            appendPerSecond = (probedSequence - lookSequence[oldest]) * 1e9 / (nowNanos - lookNanos[oldest]);
+            appendBytesPerSecond = (grownBytes - lookBytes[oldest]) * 1e9 / (nowNanos - lookNanos[oldest]);
+        }
+        if (!standing)
+        {
+            head.poll(headHandler, Integer.MAX_VALUE);
+            countedSequence = head.lastSequence();
+            countedAtGrownBytes = grownBytes;
         }
     }
 
-    private void onHeadRecord(final long sequence, final DirectBuffer buffer, final int offset,
-        final int length)
+    private void onHeadRecord(final long sequence, final DirectBuffer buffer, final int offset, final int length)
     {
         headTime = Math.max(headTime, CommandDecoder.timestampOf(buffer, offset, length));
     }
 
-    /** @return the newest record in the journal at the last look. */
+    /**
+     * @return the newest record in the journal: counted at the last look while the sink runs; while it stands aside,
+     * estimated from the bytes grown since at its mean record size.
+     */
     long headSequence()
     {
-        return probedSequence;
+        final long since = grownBytes - countedAtGrownBytes;
+        return since <= 0 || bytesPerRecord <= 0 ? countedSequence : countedSequence + (long)(since / bytesPerRecord);
     }
 
-    /** @return its stamped time (milliseconds), or {@link Long#MIN_VALUE} before one was seen. */
+    /** @return the stamped time (milliseconds) of the newest record counted, or {@link Long#MIN_VALUE}. */
     long headTime()
     {
         return headTime;
@@ -138,19 +159,21 @@ final class StandAside
         return standing;
     }
 
-    /** @return how long the last stand ended a moment ago lasted. */
+    /** @return how long the last stand, ended a moment ago, lasted. */
     long stoodForNanos()
     {
         return stoodForNanos;
     }
 
+    /** @return the journal's pace over the last second, in records a second at the sink's mean record size. */
     double appendPerSecond()
     {
-        return appendPerSecond;
+        return bytesPerRecord > 0 ? appendBytesPerSecond / bytesPerRecord : 0;
     }
 
+    /** @return the sink's pace over its last full batch, in records a second. */
     double applyPerSecond()
     {
-        return applyPerSecond;
+        return bytesPerRecord > 0 ? applyBytesPerSecond / bytesPerRecord : 0;
     }
 }

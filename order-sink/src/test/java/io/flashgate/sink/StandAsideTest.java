@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A burst at the engine's capacity (a real engine flooded by its in-process client, a real PostgreSQL): the journal
- * grows faster than the sink can apply it, so the sink stands aside, committing about one batch a second while its
+ * grows faster than the sink can apply it, so the sink stands aside, committing about one batch every 5 s while its
  * lag (which counts the records it has not read yet) grows; once the burst is over it runs at full speed again and
  * the database equals the journal. With {@code standAside} off, the same burst finds the sink committing all along.
  */
@@ -52,10 +52,10 @@ class StandAsideTest extends WithPostgres
                 final long committed = sink.status().committedSequence() - committedAtStand;
                 final long written = sink.status().journalHead() - headAtStand;
                 assertTrue(sink.status().standingAside(), "still standing aside while the burst goes on");
-                assertTrue(committed <= (stood + 2) * BATCH, "about a batch a second: " + committed + " records in "
+                assertTrue(committed <= (stood / 5 + 2) * BATCH, "about a batch every 5 s: " + committed + " records in "
                     + stood + " s, while the journal grew by " + written);
                 assertTrue(written > 10L * BATCH, "the journal grew much faster: " + written);
-                assertTrue(sink.status().lagRecords() > written, "lag counts the records not read yet: "
+                assertTrue(sink.status().lagRecords() > 10L * BATCH, "lag counts the records not read yet: "
                     + sink.status().lagRecords());
             }
             finally

@@ -138,31 +138,31 @@ public final class SinkBenchmark
 
     private static void engineWithAndWithout(final PrivatePostgres postgres, final Path dataDir) throws Exception
     {
-        // Each pair of 2 s windows gets a fresh engine (and a sink with a fresh database following it): an engine
-        // flooded for a minute holds millions of orders, and its collector then swings single windows by 4x. In a
-        // pair, the sink runs throughout and is stopped (SIGSTOP) in the window without it; every other pair runs
-        // "with" first (ABBA), so what drifts within a pair falls on both sides alike.
+        // Each pair of 2 s windows gets a fresh engine, followed by the one long-lived sink process into a fresh
+        // database: an engine flooded for a minute holds millions of orders, and its collector then swings single
+        // windows by 4x. In a pair, the sink runs throughout and is stopped (SIGSTOP) in the window without it; every
+        // other pair runs "with" first (ABBA), so what drifts within a pair falls on both sides alike.
         final int pairs = 10;
         final double[] without = new double[pairs];
         final double[] with = new double[pairs];
         final double[] ratios = new double[pairs];
-        for (int pair = 0; pair < pairs; pair++)
+        try (SinkProcess sink = SinkProcess.start())
         {
-            final Path pairDir = dataDir.resolve("pair-" + pair);
-            try (Engine engine = startEngine(pairDir))
+            for (int pair = 0; pair < pairs; pair++)
             {
-                final EngineClient client = attach(engine);
-                client.createSale("bench", Integer.MAX_VALUE / 2, 1_000_000, 0, Long.MAX_VALUE / 2, 3_600)
-                    .get(10, TimeUnit.SECONDS);
-                final Process sink = startSinkProcess(pairDir, newDatabase(postgres, "ratio" + pair));
-                try
+                final Path pairDir = dataDir.resolve("pair-" + pair);
+                try (Engine engine = startEngine(pairDir))
                 {
+                    final EngineClient client = attach(engine);
+                    client.createSale("bench", Integer.MAX_VALUE / 2, 1_000_000, 0, Long.MAX_VALUE / 2, 3_600)
+                        .get(10, TimeUnit.SECONDS);
+                    sink.follow(pairDir, newDatabase(postgres, "ratio" + pair));
                     window(client, 0, 3); // warm-up, the sink following
                     final boolean withFirst = pair % 2 == 1;
                     for (int half = 0; half < 2; half++)
                     {
                         final boolean withSink = withFirst == (half == 0);
-                        signal(sink, withSink ? "CONT" : "STOP");
+                        sink.signal(withSink ? "CONT" : "STOP");
                         final double rate = window(client, 1 + half, 2);
                         if (withSink)
                         {
@@ -174,18 +174,11 @@ public final class SinkBenchmark
                         }
                     }
                     ratios[pair] = with[pair] / without[pair];
+                    sink.signal("CONT");
+                    sink.stopFollowing();
                 }
-                finally
-                {
-                    signal(sink, "CONT");
-                    sink.getOutputStream().close();
-                    if (!sink.waitFor(60, TimeUnit.SECONDS))
-                    {
-                        sink.destroyForcibly();
-                    }
-                }
+                delete(pairDir);
             }
-            delete(pairDir);
         }
         final StringBuilder pairsText = new StringBuilder();
         for (int pair = 0; pair < pairs; pair++)
@@ -198,41 +191,74 @@ public final class SinkBenchmark
             java.util.Arrays.stream(without).sum() / pairs, java.util.Arrays.stream(with).sum() / pairs);
         final double ratio = java.util.Arrays.stream(with).sum() / java.util.Arrays.stream(without).sum();
         System.out.printf(Locale.ROOT, "engine throughput with a sink beside it / without: %.1f %% (sums; sink in "
-            + "its own JVM at idle CPU priority as ops/flashgate runs it, PostgreSQL too; in-process client, "
-            + "page-cache journal; %d pairs of 2 s windows in ABBA order, each on a fresh engine after 3 s of "
-            + "warm-up, the sink stopped by SIGSTOP in the window without)%n", ratio * 100, pairs);
+            + "its own JVM as ops/flashgate runs it, PostgreSQL at idle priority too; in-process client, page-cache "
+            + "journal; %d pairs of 2 s windows in ABBA order, each on a fresh engine after 3 s of warm-up, the sink "
+            + "stopped by SIGSTOP in the window without)%n", ratio * 100, pairs);
     }
 
-    private static void signal(final Process process, final String signal) throws IOException, InterruptedException
+    /** {@link SinkChild} at background priority, as {@code ops/flashgate sink} runs a sink. */
+    private record SinkProcess(Process process, java.io.Writer commands,
+        java.util.concurrent.BlockingQueue<String> answers) implements AutoCloseable
     {
-        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
-    }
-
-    /** The sink in a JVM of its own, niced as {@code ops/flashgate sink} runs it; returns once it is ready. */
-    private static Process startSinkProcess(final Path dataDir, final SinkDatabase database) throws IOException
-    {
-        // as ops/flashgate sink: a session of its own ranked lowest, SCHED_IDLE, C1 only (one process: setsid does
-        // not fork a child that leads no process group, so SIGSTOP reaches the JVM)
-        final List<String> command = new ArrayList<>(List.of("setsid", "bash", "-c",
-            "echo 19 > /proc/self/autogroup 2>/dev/null; exec \"$@\"", "flashgate-sink", "chrt", "--idle", "0",
-            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .filter(arg -> arg.startsWith("--add-") || arg.startsWith("-D")).toList());
-        command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), SinkChild.class.getName(),
-            dataDir.toString(), database.url(), database.user(), database.password()));
-        final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-            java.nio.charset.StandardCharsets.UTF_8));
-        final String first = lines.readLine();
-        if (!"ready".equals(first))
+        static SinkProcess start() throws IOException
         {
-            process.destroyForcibly();
-            throw new IOException("the sink process did not start: " + first);
+            // a session of its own ranked lowest, SCHED_IDLE, C1 only (one process: setsid does not fork a child
+            // that leads no process group, so SIGSTOP reaches the JVM)
+            final List<String> command = new ArrayList<>(List.of("setsid", "bash", "-c",
+                "echo 19 > /proc/self/autogroup 2>/dev/null; exec \"$@\"", "flashgate-sink", "chrt", "--idle", "0",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> arg.startsWith("--add-") || arg.startsWith("-D")).toList());
+            command.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                SinkChild.class.getName()));
+            final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            final java.util.concurrent.BlockingQueue<String> answers = new java.util.concurrent.LinkedBlockingQueue<>();
+            final var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+            final Thread drain = new Thread(() -> lines.lines().forEach(answers::add), "sink-answers");
+            drain.setDaemon(true);
+            drain.start();
+            return new SinkProcess(process, new java.io.OutputStreamWriter(process.getOutputStream(),
+                java.nio.charset.StandardCharsets.UTF_8), answers);
         }
-        final Thread drain = new Thread(() -> lines.lines().forEach(line -> { }));
-        drain.setDaemon(true);
-        drain.start();
-        return process;
+
+        void follow(final Path dataDir, final SinkDatabase database) throws Exception
+        {
+            tell("follow " + dataDir + " " + database.url() + " " + database.user() + " " + database.password(),
+                "ready");
+        }
+
+        void stopFollowing() throws Exception
+        {
+            tell("stop", "stopped");
+        }
+
+        void signal(final String signal) throws IOException, InterruptedException
+        {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        }
+
+        private void tell(final String line, final String expected) throws Exception
+        {
+            commands.write(line + "\n");
+            commands.flush();
+            final String answer = answers.poll(60, TimeUnit.SECONDS);
+            if (!expected.equals(answer))
+            {
+                throw new IOException("the sink process answered " + answer + " to " + line.split(" ")[0]);
+            }
+        }
+
+        @Override
+        public void close() throws Exception
+        {
+            signal("CONT");
+            commands.close();
+            if (!process.waitFor(60, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+            }
+        }
     }
 
     /**

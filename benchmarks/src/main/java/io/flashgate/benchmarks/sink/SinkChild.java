@@ -4,12 +4,18 @@ import io.flashgate.sink.OrderSink;
 import io.flashgate.sink.SinkConfig;
 import io.flashgate.sink.SinkDatabase;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * A sink in a process of its own for {@link SinkBenchmark}, started under {@code nice} as {@code ops/flashgate sink}
- * runs: {@code SinkChild DATA_DIR JDBC_URL USER PASSWORD}. Prints "ready", then its lag once a second, until its
- * standard input closes.
+ * Sinks in one long-lived process of its own for {@link SinkBenchmark}, started at background priority as
+ * {@code ops/flashgate sink} runs. It follows one engine at a time, as its standard input says:
+ * {@code follow DATA_DIR JDBC_URL USER PASSWORD} (the previous sink stops, a new one starts; answers "ready") and
+ * {@code stop} (answers "stopped"); it ends when its standard input closes. One JVM for all the benchmark's engines,
+ * so that its compiled code is warm, as in a sink that runs for days, rather than a JVM starting in each
+ * measurement.
  */
 public final class SinkChild
 {
@@ -19,33 +25,37 @@ public final class SinkChild
 
     public static void main(final String[] args) throws Exception
     {
-        try (OrderSink sink = OrderSink.start(new SinkConfig(Path.of(args[0]), new SinkDatabase(args[1], args[2],
-            args[3]), 2_000, 20), System.err))
+        final BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        OrderSink sink = null;
+        try
         {
-            System.out.println("ready");
-            System.out.flush();
-            final Thread watch = new Thread(() ->
+            String line;
+            while ((line = commands.readLine()) != null)
             {
-                while (!Thread.currentThread().isInterrupted())
+                final String[] words = line.trim().split(" ");
+                if (sink != null)
                 {
-                    System.out.println("lag " + sink.status().lagRecords() + " committed "
-                        + sink.status().committedSequence());
-                    System.out.flush();
-                    try
-                    {
-                        Thread.sleep(1000);
-                    }
-                    catch (final InterruptedException ex)
-                    {
-                        return;
-                    }
+                    sink.close();
+                    sink = null;
                 }
-            });
-            watch.setDaemon(true);
-            watch.start();
-            while (System.in.read() >= 0)
+                if (words[0].equals("follow") && words.length == 5)
+                {
+                    sink = OrderSink.start(new SinkConfig(Path.of(words[1]), new SinkDatabase(words[2], words[3],
+                        words[4]), 2_000, 20), System.err);
+                    System.out.println("ready");
+                }
+                else
+                {
+                    System.out.println("stopped");
+                }
+                System.out.flush();
+            }
+        }
+        finally
+        {
+            if (sink != null)
             {
-                // until the parent closes our stdin
+                sink.close();
             }
         }
     }
