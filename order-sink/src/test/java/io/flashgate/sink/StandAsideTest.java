@@ -29,7 +29,7 @@ class StandAsideTest extends WithPostgres
     private static final int BATCH = 500;
 
     @Test
-    void inABurstTheSinkTakesABatchASecondAndCatchesUpAfter() throws Exception
+    void inABurstTheSinkTakesABatchEveryFiveSecondsAndCatchesUpAfter() throws Exception
     {
         final SinkDatabase database = postgres.newDatabase();
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
