@@ -128,6 +128,16 @@ public final class PrivatePostgres implements AutoCloseable
      */
     private void lowerServerSessions()
     {
+        serverProcesses().forEach(BackgroundPriority::lowerSession);
+    }
+
+    /**
+     * @return the server's processes now: the postmaster and every process it forked (backends, writers), from
+     * {@code /proc}; empty where there is none or the server is not running.
+     */
+    public List<Long> serverProcesses()
+    {
+        final List<Long> found = new ArrayList<>();
         try (java.util.stream.Stream<Path> processes = Files.list(Path.of("/proc")))
         {
             final long postmaster = Long.parseLong(Files.readAllLines(folder.resolve("postmaster.pid")).get(0).trim());
@@ -140,7 +150,7 @@ public final class PrivatePostgres implements AutoCloseable
                     final long pid = Long.parseLong(name);
                     if (pid == postmaster || parent == postmaster)
                     {
-                        BackgroundPriority.lowerSession(pid);
+                        found.add(pid);
                     }
                 }
                 catch (final IOException | RuntimeException gone)
@@ -151,8 +161,9 @@ public final class PrivatePostgres implements AutoCloseable
         }
         catch (final IOException | RuntimeException ex)
         {
-            // no /proc or no pid file: priorities stay as they are
+            // no /proc, or no pid file: none found
         }
+        return found;
     }
 
     /** @return true while the server answers ({@code pg_ctl status}). */

@@ -72,7 +72,7 @@ public final class SinkBenchmark
         try (PrivatePostgres postgres = PrivatePostgres.startAtIdlePriority(pgFolder, port, "bench",
             "bench-pw"))
         {
-            final PostgresCpu cpu = PostgresCpu.of(pgFolder);
+            final PostgresCpu cpu = PostgresCpu.of(postgres);
             System.out.printf(Locale.ROOT, "bench-sink: %d cores, PostgreSQL in %s%n",
                 Runtime.getRuntime().availableProcessors(), pgFolder);
             final String only = args.length > 3 ? args[3] : "all";
