@@ -114,7 +114,8 @@ public record FlashgateConfig(
      * engine alone.
      */
     public record Pair(String peer, String listen, long heartbeatIntervalMillis, long heartbeatTimeoutMillis,
-        boolean autoPromote, StandbyAbsence whenStandbyAbsent)
+        boolean autoPromote, StandbyAbsence whenStandbyAbsent, String zookeeper, String zookeeperRoot,
+        long zookeeperSessionTimeoutMillis)
     {
     }
 
@@ -162,7 +163,9 @@ public record FlashgateConfig(
             new Log(v.get("log.levels", String.class)),
             new Pair(v.get("pair.peer", String.class), v.get("pair.listen", String.class),
                 v.whole("pair.heartbeatIntervalMillis"), v.whole("pair.heartbeatTimeoutMillis"),
-                v.get("pair.autoPromote", Boolean.class), v.get("pair.whenStandbyAbsent", StandbyAbsence.class)),
+                v.get("pair.autoPromote", Boolean.class), v.get("pair.whenStandbyAbsent", StandbyAbsence.class),
+                v.get("pair.zookeeper", String.class), v.get("pair.zookeeperRoot", String.class),
+                v.whole("pair.zookeeperSessionTimeoutMillis")),
             new Sink(v.get("sink.sourceDir", Path.class), v.get("sink.jdbcUrl", String.class),
                 v.get("sink.user", String.class), v.get("sink.password", String.class), v.integer("sink.batchSize"),
                 v.whole("sink.pollIntervalMillis"), v.get("sink.standAside", Boolean.class),

@@ -37,6 +37,10 @@ public final class Settings
         "(engine|edge|client|ops|lib)=(TRACE|DEBUG|INFO|WARN|ERROR|OFF)(,(engine|edge|client|ops|lib)=(TRACE|DEBUG|INFO|WARN|ERROR|OFF))*");
     /** The components a log line names (docs/CONFIG.md, "Logs"): lib is every library (Jetty, Javalin, Aeron). */
     public static final List<String> LOG_COMPONENTS = List.of("engine", "edge", "client", "ops", "lib");
+    /** ZooKeeper's connect string: host:port pairs separated by commas. */
+    private static final Pattern ZOOKEEPER = Pattern.compile(
+        "[A-Za-z0-9][A-Za-z0-9._-]*:[0-9]{1,5}(,[A-Za-z0-9][A-Za-z0-9._-]*:[0-9]{1,5})*");
+    private static final Pattern ZNODE_PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
     private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql:\\S*");
     private static final Pattern REPORT_URL = Pattern.compile("http://[A-Za-z0-9.\\-]+:[0-9]{1,5}/?");
 
@@ -143,6 +147,17 @@ public final class Settings
         derived("pair.whenStandbyAbsent", new SettingType.Choice(StandbyAbsence.class), StandbyAbsence.STOP,
             "what a primary does without a standby in sync: STOP releasing (safe), or SOLO (one copy; with "
                 + "autoPromote a split link then leaves two engines selling)", kinds(ENGINE)),
+        new Setting("pair.zookeeper", new SettingType.Text("host:port,...", ZOOKEEPER,
+            "host:port pairs separated by commas, or empty for none", true, false), "", "FLASHGATE_ZOOKEEPER",
+            "zookeeper", "the ZooKeeper ensemble that decides the pair's roles (docs/ARCHITECTURE.md, \"Coordination " +
+                "through ZooKeeper\"); none: the engines decide alone and a dead standby waits for an operator's solo",
+            kinds(ENGINE)),
+        derived("pair.zookeeperRoot", new SettingType.Text("znode path", ZNODE_PATH,
+            "an absolute znode path such as /flashgate/pair-1", false, false), "/flashgate/pair",
+            "where this pair's znodes live in ZooKeeper (one root per pair)", kinds(ENGINE)),
+        derived("pair.zookeeperSessionTimeoutMillis", SettingType.Whole.range(200, 60_000), 600L,
+            "how long ZooKeeper keeps a silent engine's session (and its leader node); the servers' tickTime must "
+                + "allow it (at least 2 ticks)", kinds(ENGINE)),
         // sink: the order sink into PostgreSQL (ops/flashgate sink)
         sink("sink.sourceDir", "source-dir", new SettingType.Folder(), Path.of("data"),
             "the engine's (or a standby's) data folder the sink reads, read-only: journal/ and snapshots/"),

@@ -16,7 +16,9 @@ import java.time.Duration;
  *                          {@code autoPromote} and it was in sync), the primary counts its standby absent.
  * @param autoPromote       a standby in sync promotes itself when the primary has been silent that long.
  * @param whenStandbyAbsent what a primary does without a standby in sync: STOP releasing (the default: safety) or
- *                          go on as SOLO (weaker: one copy; shown as role SOLO).
+ *                          go on as SOLO (weaker: one copy; shown as role SOLO). Ignored with ZooKeeper, which
+ *                          decides instead.
+ * @param zookeeper         the ZooKeeper ensemble and the pair's root there, or null: the engines decide alone.
  */
 public record PairConfig(
     String listen,
@@ -24,8 +26,23 @@ public record PairConfig(
     Duration heartbeatInterval,
     Duration heartbeatTimeout,
     boolean autoPromote,
-    StandbyAbsence whenStandbyAbsent)
+    StandbyAbsence whenStandbyAbsent,
+    io.flashgate.coordination.PairRegistry.Settings zookeeper)
 {
+    /** A pair without ZooKeeper. */
+    public PairConfig(final String listen, final String peer, final Duration heartbeatInterval,
+        final Duration heartbeatTimeout, final boolean autoPromote, final StandbyAbsence whenStandbyAbsent)
+    {
+        this(listen, peer, heartbeatInterval, heartbeatTimeout, autoPromote, whenStandbyAbsent, null);
+    }
+
+    /** The same pair coordinated through ZooKeeper. */
+    public PairConfig withZooKeeper(final io.flashgate.coordination.PairRegistry.Settings settings)
+    {
+        return new PairConfig(listen, peer, heartbeatInterval, heartbeatTimeout, autoPromote, whenStandbyAbsent,
+            settings);
+    }
+
     public PairConfig
     {
         if (listen == null || peer == null || listen.equals(peer))
@@ -48,7 +65,9 @@ public record PairConfig(
         }
         return java.util.Optional.of(new PairConfig(pair.listen(), pair.peer(),
             Duration.ofMillis(pair.heartbeatIntervalMillis()), Duration.ofMillis(pair.heartbeatTimeoutMillis()),
-            pair.autoPromote(), pair.whenStandbyAbsent()));
+            pair.autoPromote(), pair.whenStandbyAbsent(), pair.zookeeper().isEmpty() ? null :
+            new io.flashgate.coordination.PairRegistry.Settings(pair.zookeeper(), pair.zookeeperRoot(),
+                Duration.ofMillis(pair.zookeeperSessionTimeoutMillis()))));
     }
 
     /**

@@ -66,6 +66,27 @@ final class PairLink implements Agent
     private final long startedNanos = System.nanoTime();
     private final boolean mayStartPair;
     private final int pairId;
+    /** The pair's ZooKeeper registry, or null: without it the two engines decide alone (the weaker mode). */
+    private final io.flashgate.coordination.PairRegistry registry;
+    /** A standby's claim of the leadership under way, and why it was made. */
+    private java.util.concurrent.CompletableFuture<io.flashgate.coordination.PairRegistry.Claim> pendingClaim;
+    private String claimWhy;
+    /** A primary's write of the synchronous set under way, of {@code pendingWriteOf} (0: itself alone). */
+    private java.util.concurrent.CompletableFuture<io.flashgate.coordination.PairRegistry.Write> pendingWrite;
+    private int pendingWriteOf;
+    private String pendingWriteWhy;
+    private long nextCallNanos;
+    /** With a registry: the standby this primary last wrote into the synchronous set, 0 if none. */
+    private int standbyInSyncSet;
+    /** The standby's pair id, from its acknowledgements. */
+    private int standbyId;
+    // a peer that is a standby too (no primary between them): who holds the newer history?
+    private long lastHeardPeerStandbyNanos;
+    private boolean heardPeerStandby;
+    private long peerStandbyEpoch;
+    private long peerStandbyDurable;
+    private int peerStandbyId;
+    private boolean peerStandbyCandidate;
 
     private long nextBeatNanos;
     // standby side
@@ -105,8 +126,11 @@ final class PairLink implements Agent
     PairLink(final PairConfig config, final PairState state, final Engine engine, final Replicator replicator,
         final Subscription fromPeer, final Publication toPeer, final Path journalDirectory,
         final boolean mayStartPair, final int pairId, final LongConsumer onSetAside, final Runnable onFenced,
-        final java.nio.file.Path snapshotDirectory, final SnapshotInstall onSnapshot)
+        final java.nio.file.Path snapshotDirectory, final SnapshotInstall onSnapshot,
+        final io.flashgate.coordination.PairRegistry registry)
     {
+        this.registry = registry;
+        PairMessage.sender(out, pairId, mayStartPair);
         this.onSnapshot = onSnapshot;
         this.snapshots = new io.flashgate.journal.SnapshotStore(snapshotDirectory);
         this.pairId = pairId;
@@ -158,6 +182,13 @@ final class PairLink implements Agent
         }
         else if (kind == PairMessage.STANDBY_ACK)
         {
+            if (state.role() == EngineRole.STANDBY)
+            {
+                onPeerStandby(epoch, PairMessage.first(buffer, offset), PairMessage.senderId(buffer, offset),
+                    PairMessage.senderIsCandidate(buffer, offset), now);
+                return;
+            }
+            standbyId = PairMessage.senderId(buffer, offset);
             onStandbyAck(epoch, PairMessage.first(buffer, offset), PairMessage.second(buffer, offset),
                 PairMessage.third(buffer, offset), now);
         }
@@ -311,18 +342,121 @@ final class PairLink implements Agent
             work++;
         }
         final long silentSince = heardPrimary ? lastHeardPrimaryNanos : startedNanos;
+        final long silentMillis = (now - silentSince) / 1_000_000;
         final boolean silent = now - silentSince >= timeoutNanos;
-        final boolean eligible = heardPrimary ? primarySaidInSync : mayStartPair;
-        if (promoteRequested || (config.autoPromote() && silent && eligible))
+        if (!silent)
+        {
+            state.hold(null);
+        }
+        if (registry != null)
+        {
+            return work + standbyWithRegistry(now, silent, silentMillis);
+        }
+        // Without ZooKeeper: a standby the primary said was in sync; or, with no primary at all, the one of two
+        // standbys that hears the other and holds the newer history. Never an engine that hears nobody: it cannot
+        // know whether the other holds acknowledged orders it lacks.
+        final boolean eligible = heardPrimary && primarySaidInSync;
+        final boolean elected = silent && !eligible && electedByHistory(now);
+        if (promoteRequested || (config.autoPromote() && silent && (eligible || elected)))
         {
             final String why = promoteRequested ? (forcePromote ? "an operator forced it" : "an operator asked") :
-                heardPrimary ? "the primary was silent for " + (now - silentSince) / 1_000_000 + " ms" :
-                "no primary answered within " + (now - silentSince) / 1_000_000 + " ms of start";
+                eligible ? "the primary was silent for " + silentMillis + " ms" :
+                "no primary; this engine's history (epoch " + state.epoch() + ", sequence " + engine.durableSequence() +
+                ") is newer than the other engine's (epoch " + peerStandbyEpoch + ", sequence " + peerStandbyDurable +
+                "), which stays the standby";
             promoteRequested = false;
-            promote(why);
+            promote(why, PairConfig.nextEpochAbove(Math.max(state.epoch(), primaryEpoch), pairId));
             work++;
         }
+        else if (silent && config.autoPromote())
+        {
+            state.hold(heardPeerStandby && now - lastHeardPeerStandbyNanos < timeoutNanos ?
+                "waiting: the other engine (a standby too) holds the newer history and promotes itself" :
+                heardPrimary ? "waiting: the primary fell silent but had not said this standby was in sync; an " +
+                "operator may promote --force knowingly" :
+                "waiting for the other engine: without ZooKeeper an engine that hears nobody cannot know whether " +
+                "the other holds newer acknowledged orders (ops/flashgate promote decides)");
+        }
         return work;
+    }
+
+    /** A standby that hears the other engine, itself a standby: does this one hold the newer history? */
+    private boolean electedByHistory(final long now)
+    {
+        if (!heardPeerStandby || now - lastHeardPeerStandbyNanos >= timeoutNanos)
+        {
+            return false;
+        }
+        final long ourEpoch = state.epoch();
+        final long ourDurable = engine.durableSequence();
+        if (ourEpoch != peerStandbyEpoch)
+        {
+            return ourEpoch > peerStandbyEpoch;
+        }
+        if (ourDurable != peerStandbyDurable)
+        {
+            return ourDurable > peerStandbyDurable;
+        }
+        if (mayStartPair != peerStandbyCandidate)
+        {
+            return mayStartPair; // the same history: the engine started as a candidate goes first
+        }
+        return pairId > peerStandbyId; // equal ids: neither (an operator is told at start, see PairId)
+    }
+
+    /** A standby hears the other engine's acknowledgements: it is a standby too. */
+    private void onPeerStandby(final long epoch, final long durable, final int peerId, final boolean candidate,
+        final long now)
+    {
+        heardPeerStandby = true;
+        lastHeardPeerStandbyNanos = now;
+        peerStandbyEpoch = epoch;
+        peerStandbyDurable = durable;
+        peerStandbyId = peerId;
+        peerStandbyCandidate = candidate;
+    }
+
+    /**
+     * With ZooKeeper: a standby whose primary is silent (or an operator) claims the leadership; the registry grants
+     * it only to an engine in the synchronous set, once the old leader's session has ended.
+     */
+    private int standbyWithRegistry(final long now, final boolean silent, final long silentMillis)
+    {
+        if (pendingClaim != null)
+        {
+            if (!pendingClaim.isDone())
+            {
+                return 0;
+            }
+            final io.flashgate.coordination.PairRegistry.Claim claim = pendingClaim.join();
+            pendingClaim = null;
+            if (claim instanceof io.flashgate.coordination.PairRegistry.Granted granted)
+            {
+                promote(claimWhy, granted.epoch());
+            }
+            else if (claim instanceof io.flashgate.coordination.PairRegistry.Refused refused)
+            {
+                state.hold("not promoting: " + refused.why());
+            }
+            else if (claim instanceof io.flashgate.coordination.PairRegistry.Unreachable unreachable)
+            {
+                state.hold("not promoting: ZooKeeper is unreachable (" + unreachable.error() + ")");
+            }
+            return 1;
+        }
+        final boolean operator = promoteRequested;
+        if ((operator || (config.autoPromote() && silent)) && now - nextCallNanos >= 0)
+        {
+            promoteRequested = false;
+            nextCallNanos = now + intervalNanos;
+            claimWhy = operator ? (forcePromote ? "an operator forced it" : "an operator asked") :
+                heardPrimary ? "the primary was silent for " + silentMillis + " ms" :
+                "no primary answered within " + silentMillis + " ms of start";
+            pendingClaim = registry.claimLeadership(Math.max(state.epoch(), primaryEpoch),
+                known -> PairConfig.nextEpochAbove(known, pairId), operator && forcePromote);
+            return 1;
+        }
+        return 0;
     }
 
     /** Any thread: an operator's {@code promote}; refused (false) unless in sync, or forced. */
@@ -332,7 +466,7 @@ final class PairLink implements Agent
         {
             return false;
         }
-        if (!force && heardPrimary && !primarySaidInSync)
+        if (!force && registry == null && heardPrimary && !primarySaidInSync)
         {
             return false;
         }
@@ -356,9 +490,8 @@ final class PairLink implements Agent
      * Journals the new epoch as this engine's next command (while nobody else offers: the ingress refuses clients
      * until the role changes below), releases results from that command on, then takes commands as SOLO.
      */
-    private void promote(final String why)
+    private void promote(final String why, final long epoch)
     {
-        final long epoch = PairConfig.nextEpochAbove(Math.max(state.epoch(), primaryEpoch), pairId);
         final long first = engine.lastPublishedSequence() + 1;
         engine.releaseResultsFrom(first);
         while (!engine.beginEpoch(epoch))
@@ -377,6 +510,8 @@ final class PairLink implements Agent
         state.promotions.incrementAndGet();
         standbyHeard = false;
         standbyNext = 0;
+        standbyInSyncSet = 0;
+        state.hold(null);
         PairLog.warn("promoted", "epoch", epoch, "sequence", first, "why", why, "role", "SOLO",
             "until", "a standby is in sync");
     }
@@ -396,16 +531,24 @@ final class PairLink implements Agent
         {
             return work;
         }
+        work += finishSynchronousSetWrite();
+        if (state.isFenced())
+        {
+            return work;
+        }
         if (soloRequested)
         {
             soloRequested = false;
             if (state.role() == EngineRole.PRIMARY)
             {
-                state.soloByOperator(true);
-                state.role(EngineRole.SOLO);
-                engine.releaseLimitMoved();
-                PairLog.warn("solo", "by", "operator", "releases", "without a standby (one copy)", "until",
-                    "a standby is in sync again");
+                if (registry != null)
+                {
+                    writeSynchronousSet(0, "an operator ran solo", now);
+                }
+                else
+                {
+                    goSolo(true);
+                }
             }
         }
         final boolean alive = standbyHeard && now - lastHeardStandbyNanos < timeoutNanos;
@@ -414,15 +557,26 @@ final class PairLink implements Agent
             if (state.standbyState() != StandbyState.ABSENT)
             {
                 PairLog.warn("standby_absent", "silentMillis", config.heartbeatTimeout().toMillis(), "releases",
-                    state.role() == EngineRole.PRIMARY &&
+                    state.role() != EngineRole.PRIMARY ? "alone" : registry != null ?
+                    "alone once ZooKeeper has it out of the synchronous set" :
                     config.whenStandbyAbsent() == io.flashgate.config.StandbyAbsence.STOP ?
                     "nothing until it is back in sync or an operator runs solo" : "alone");
             }
             state.standbyState(StandbyState.ABSENT);
-            if (state.role() == EngineRole.PRIMARY && config.whenStandbyAbsent() == io.flashgate.config.StandbyAbsence.SOLO)
+            if (state.role() == EngineRole.PRIMARY)
             {
-                state.role(EngineRole.SOLO);
-                engine.releaseLimitMoved();
+                if (registry != null)
+                {
+                    // Patroni's rule: out of the synchronous set first (a write that fails unless this engine still
+                    // leads), then alone; until that write is done nothing is released without the standby.
+                    writeSynchronousSet(0, "the standby was silent for " + config.heartbeatTimeout().toMillis() +
+                        " ms", now);
+                }
+                else if (config.whenStandbyAbsent() == io.flashgate.config.StandbyAbsence.SOLO)
+                {
+                    state.role(EngineRole.SOLO);
+                    engine.releaseLimitMoved();
+                }
             }
             return work;
         }
@@ -442,8 +596,14 @@ final class PairLink implements Agent
         final boolean covered = state.standbyAcked.get() >= lastPassedAlone;
         // In sync: synchronous, and everything released alone before is acknowledged. From then on nothing is
         // released that the standby lacks, so it may take over (a gap only holds the primary back until filled).
-        final StandbyState judged = state.role() == EngineRole.PRIMARY && covered ?
+        StandbyState judged = state.role() == EngineRole.PRIMARY && covered ?
             StandbyState.IN_SYNC : StandbyState.CATCHING_UP;
+        if (registry != null && judged == StandbyState.IN_SYNC && standbyInSyncSet != standbyId)
+        {
+            // In sync only once ZooKeeper lists it: until then it may not be promoted, so it is not said to be.
+            writeSynchronousSet(standbyId, "the standby is caught up and acknowledging", now);
+            judged = StandbyState.CATCHING_UP;
+        }
         if (judged != state.standbyState())
         {
             PairLog.info("standby_state", "state", judged, "acknowledged", state.standbyAcked.get());
@@ -505,6 +665,57 @@ final class PairLink implements Agent
             PairLog.warn("catch_up_failed", "error", ex);
             return 0;
         }
+    }
+
+    /** An operator's solo, or a primary whose standby is silent and out of the synchronous set: release alone. */
+    private void goSolo(final boolean byOperator)
+    {
+        state.soloByOperator(byOperator);
+        state.role(EngineRole.SOLO);
+        engine.releaseLimitMoved();
+        PairLog.warn("solo", "by", byOperator ? "operator" : "the standby's absence", "releases",
+            "without a standby (one copy)", "until", "a standby is in sync again");
+    }
+
+    /** A primary asks ZooKeeper to make the synchronous set itself and {@code standby} (0: itself alone). */
+    private void writeSynchronousSet(final int standby, final String why, final long now)
+    {
+        if (pendingWrite != null || now - nextCallNanos < 0)
+        {
+            return;
+        }
+        nextCallNanos = now + intervalNanos;
+        pendingWriteOf = standby;
+        pendingWriteWhy = why;
+        pendingWrite = registry.writeSynchronousSet(standby);
+    }
+
+    private int finishSynchronousSetWrite()
+    {
+        if (pendingWrite == null || !pendingWrite.isDone())
+        {
+            return 0;
+        }
+        final io.flashgate.coordination.PairRegistry.Write result = pendingWrite.join();
+        pendingWrite = null;
+        switch (result)
+        {
+            case DONE ->
+            {
+                state.hold(null);
+                PairLog.warn("synchronous_set", "engines", registry.view().sync(), "why", pendingWriteWhy);
+                standbyInSyncSet = pendingWriteOf;
+                if (pendingWriteOf == 0 && state.role() == EngineRole.PRIMARY)
+                {
+                    goSolo(pendingWriteWhy.startsWith("an operator"));
+                }
+            }
+            case LOST_LEADERSHIP -> fence("ZooKeeper: another engine took a newer epoch");
+            case UNREACHABLE -> state.hold("ZooKeeper is unreachable: cannot write the synchronous set (" +
+                pendingWriteWhy + "); " + (pendingWriteOf == 0 ? "nothing is released without the standby" :
+                "the standby stays out of the set") + " until it answers");
+        }
+        return 1;
     }
 
     private void fence(final String by)

@@ -9,7 +9,7 @@ import org.agrona.MutableDirectBuffer;
  * The one message format between the two engines of a pair (little-endian flyweight, one stream each way):
  *
  * <pre>
- *  0 kind   1 sender's role   2 standby state (as the primary sees it)   3..7 zero
+ *  0 kind   1 sender's role   2 standby state (as the primary sees it)   3 flags   4 sender's pair id (int)
  *  8 epoch (the sender's)     16 first value     24 second value     32 third value     40 records (RECORDS only)
  * </pre>
  *
@@ -60,12 +60,33 @@ final class PairMessage
         buffer.putByte(KIND, kind);
         buffer.putByte(ROLE, role.code());
         buffer.putByte(STANDBY_STATE, standbyState.code());
-        buffer.putByte(3, (byte)0);
-        buffer.putInt(4, 0);
         buffer.putLong(EPOCH, epoch);
         buffer.putLong(FIRST, first);
         buffer.putLong(SECOND, second);
         return HEADER_LENGTH;
+    }
+
+    /** Flag: the sender is a candidate ({@code ops/flashgate engine}), not started as {@code standby}. */
+    static final byte CANDIDATE = 1;
+
+    /**
+     * Sets who sends (bytes 3..7): kept across {@link #write} calls, so an owner of a buffer sets it once. Without a
+     * sender, both stay zero.
+     */
+    static void sender(final MutableDirectBuffer buffer, final int pairId, final boolean candidate)
+    {
+        buffer.putByte(3, candidate ? CANDIDATE : 0);
+        buffer.putInt(4, pairId);
+    }
+
+    static int senderId(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset + 4);
+    }
+
+    static boolean senderIsCandidate(final DirectBuffer buffer, final int offset)
+    {
+        return (buffer.getByte(offset + 3) & CANDIDATE) != 0;
     }
 
     static byte kind(final DirectBuffer buffer, final int offset)

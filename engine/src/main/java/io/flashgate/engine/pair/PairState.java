@@ -33,6 +33,8 @@ public final class PairState implements PairView
     final AtomicLong promotions = new AtomicLong();
     /** As standby: the primary's last sequence, by its last heartbeat. */
     volatile long primaryLast;
+    /** Why this engine is not doing what its peer's silence would suggest (waiting, refused), or null. */
+    private volatile String hold;
     /** The release limit frozen when fenced: nothing after it is ever released. */
     private volatile long fencedAt = -1;
 
@@ -148,6 +150,27 @@ public final class PairState implements PairView
             return fencedAt;
         }
         return role == EngineRole.PRIMARY ? standbyAcked.get() : Long.MAX_VALUE;
+    }
+
+    /**
+     * Why this engine waits (not promoting, not releasing alone, ZooKeeper unreachable), or null when it does not:
+     * shown in {@code /admin/engine} and logged once per change.
+     */
+    public String hold()
+    {
+        return hold;
+    }
+
+    void hold(final String why)
+    {
+        if (!java.util.Objects.equals(why, hold))
+        {
+            hold = why;
+            if (why != null)
+            {
+                PairLog.warn("hold", "why", why);
+            }
+        }
     }
 
     void soloByOperator(final boolean solo)

@@ -44,6 +44,8 @@ public final class PairedEngine implements AutoCloseable
     private final Publication toPeer;
     private final Subscription fromPeer;
     private final java.util.function.Consumer<Engine> onEngineStarted;
+    /** The pair's ZooKeeper registry (one session across restarts in place), or null without ZooKeeper. */
+    private final io.flashgate.coordination.PairRegistry registry;
     private volatile Running running;
     private volatile boolean closed;
     private volatile int restarts;
@@ -67,6 +69,20 @@ public final class PairedEngine implements AutoCloseable
             AeronChannels.REPLICATION_STREAM_ID);
         this.fromPeer = aeron.addSubscription(AeronChannels.udpIngress(config.listen()),
             AeronChannels.REPLICATION_STREAM_ID);
+        io.flashgate.coordination.PairRegistry started = null;
+        if (config.zookeeper() != null)
+        {
+            try
+            {
+                started = io.flashgate.coordination.PairRegistry.start(config.zookeeper(),
+                    PairId.of(engineConfig.dataDirectory()), config.listen());
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+        this.registry = started;
     }
 
     /**
@@ -115,7 +131,7 @@ public final class PairedEngine implements AutoCloseable
             final PairLink link = new PairLink(config, state, engine, replicator, fromPeer, toPeer,
                 engineConfig.journalDirectory(), mayStartPair, PairId.of(engineConfig.dataDirectory()),
                 this::restartAfterSetAside, this::restartFenced, engineConfig.snapshotDirectory(),
-                this::restartFromSnapshot);
+                this::restartFromSnapshot, registry);
             final AgentRunner runner = new AgentRunner(idle.newStrategy(), Throwable::printStackTrace,
                 (AtomicCounter)null, link);
             final Thread pairThread = AgentRunner.startOnThread(runner, runnable ->
@@ -284,6 +300,12 @@ public final class PairedEngine implements AutoCloseable
         return running.link().requestPromotion(force);
     }
 
+    /** The pair's ZooKeeper registry, or null when the pair has none. */
+    public io.flashgate.coordination.PairRegistry registry()
+    {
+        return registry;
+    }
+
     /** An operator's solo: a primary without its standby releases alone (one copy) until a standby is in sync. */
     public boolean solo()
     {
@@ -295,6 +317,6 @@ public final class PairedEngine implements AutoCloseable
     {
         closed = true;
         stop(running);
-        CloseHelper.quietCloseAll(fromPeer, toPeer);
+        CloseHelper.quietCloseAll(fromPeer, toPeer, registry);
     }
 }

@@ -55,7 +55,7 @@ class PairCatchUpTest
             Thread shoppers = null;
             try
             {
-                pair.a.start(true);
+                pair.a.startPromoted();
                 Await.until(() -> "A alone: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
                 final AeronEngineGateway toA = pair.a.gateway();
                 assertTrue(toA.awaitReachable(WAIT));

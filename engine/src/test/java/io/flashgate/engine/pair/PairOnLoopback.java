@@ -10,6 +10,7 @@ import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.IdleChoice;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.FreePorts;
+import io.flashgate.testsupport.TcpRelay;
 import io.flashgate.testsupport.UdpRelay;
 
 import java.io.IOException;
@@ -25,8 +26,12 @@ final class PairOnLoopback implements AutoCloseable
 {
     static final Duration HEARTBEAT = Duration.ofMillis(50);
     static final Duration TIMEOUT = Duration.ofMillis(500);
+    static final Duration SESSION_TIMEOUT = Duration.ofMillis(600);
 
+    private static final java.util.concurrent.atomic.AtomicInteger PAIRS = new java.util.concurrent.atomic.AtomicInteger();
     final String aeronDirectory;
+    /** This pair's root in ZooKeeper (unused without it). */
+    final String zookeeperRoot;
     final Aeron aeron;
     final Member a;
     final Member b;
@@ -45,14 +50,32 @@ final class PairOnLoopback implements AutoCloseable
     private PairOnLoopback(final String aeronDirectory, final Aeron aeron, final Path folderA, final Path folderB,
         final boolean relays) throws IOException
     {
+        this(aeronDirectory, aeron, folderA, folderB, relays, null);
+    }
+
+    private PairOnLoopback(final String aeronDirectory, final Aeron aeron, final Path folderA, final Path folderB,
+        final boolean relays, final ZooKeeperEnsemble zookeeper) throws IOException
+    {
         this.aeronDirectory = aeronDirectory;
         this.aeron = aeron;
         final String pairA = "127.0.0.1:" + FreePorts.udp();
         final String pairB = "127.0.0.1:" + FreePorts.udp();
         aToB = relays ? UdpRelay.to(pairB) : null;
         bToA = relays ? UdpRelay.to(pairA) : null;
-        a = new Member("A", folderA, pairA, relays ? aToB.endpoint() : pairB);
-        b = new Member("B", folderB, pairB, relays ? bToA.endpoint() : pairA);
+        // One root per pair: tests of a class may share one ensemble.
+        zookeeperRoot = "/flashgate/test-" + PAIRS.incrementAndGet();
+        a = new Member("A", folderA, pairA, relays ? aToB.endpoint() : pairB, zookeeper);
+        b = new Member("B", folderB, pairB, relays ? bToA.endpoint() : pairA, zookeeper);
+    }
+
+    /**
+     * A pair coordinated through {@code zookeeper}: each engine reaches every server through a {@link TcpRelay} of its
+     * own ({@link Member#cutZooKeeper()}), and its peer through a {@link UdpRelay} ({@link #cut()}).
+     */
+    static PairOnLoopback withZooKeeper(final String aeronDirectory, final Aeron aeron, final Path folderA,
+        final Path folderB, final ZooKeeperEnsemble zookeeper) throws IOException
+    {
+        return new PairOnLoopback(aeronDirectory, aeron, folderA, folderB, true, zookeeper);
     }
 
     /** A pair whose two directions each pass a {@link UdpRelay}: {@link #cut()} and {@link #heal()} the link. */
@@ -94,6 +117,8 @@ final class PairOnLoopback implements AutoCloseable
         gateways.forEach(AeronEngineGateway::close);
         a.stop();
         b.stop();
+        a.zooKeeperRelays.forEach(TcpRelay::close);
+        b.zooKeeperRelays.forEach(TcpRelay::close);
         if (aToB != null)
         {
             aToB.close();
@@ -107,13 +132,31 @@ final class PairOnLoopback implements AutoCloseable
         final Path folder;
         final PairConfig pair;
         final TransportConfig channels;
+        /** This engine's way to each ZooKeeper server (empty without ZooKeeper). */
+        final java.util.List<TcpRelay> zooKeeperRelays = new java.util.ArrayList<>();
         PairedEngine paired;
 
-        Member(final String name, final Path folder, final String listen, final String peer)
+        Member(final String name, final Path folder, final String listen, final String peer,
+            final ZooKeeperEnsemble zookeeper) throws IOException
         {
             this.name = name;
             this.folder = folder;
-            this.pair = new PairConfig(listen, peer, HEARTBEAT, TIMEOUT, true, io.flashgate.config.StandbyAbsence.STOP);
+            final PairConfig alone = new PairConfig(listen, peer, HEARTBEAT, TIMEOUT, true,
+                io.flashgate.config.StandbyAbsence.STOP);
+            if (zookeeper == null)
+            {
+                this.pair = alone;
+            }
+            else
+            {
+                for (final String server : zookeeper.endpoints())
+                {
+                    zooKeeperRelays.add(TcpRelay.to(server));
+                }
+                this.pair = alone.withZooKeeper(new io.flashgate.coordination.PairRegistry.Settings(
+                    String.join(",", zooKeeperRelays.stream().map(TcpRelay::endpoint).toList()), zookeeperRoot,
+                    SESSION_TIMEOUT));
+            }
             this.channels = TransportConfig.udp(aeronDirectory, "127.0.0.1:" + FreePorts.udp(),
                 "127.0.0.1:" + FreePorts.udp());
         }
@@ -121,6 +164,25 @@ final class PairOnLoopback implements AutoCloseable
         PairedEngine start(final boolean mayStartPair) throws IOException
         {
             return start(mayStartPair, EngineConfig.defaults(folder).segmentSizeBytes());
+        }
+
+        /**
+         * Starts it and promotes it as an operator would ({@code ops/flashgate promote}): an engine that hears nobody
+         * never promotes itself, since it cannot know whether the other holds newer acknowledged orders.
+         */
+        PairedEngine startPromoted() throws IOException
+        {
+            return startPromoted(EngineConfig.defaults(folder).segmentSizeBytes());
+        }
+
+        PairedEngine startPromoted(final long segmentBytes) throws IOException
+        {
+            start(true, segmentBytes);
+            if (!paired.promote(false))
+            {
+                throw new AssertionError(name + " refused an operator's promote: " + paired.state());
+            }
+            return paired;
         }
 
         /** With journal segments of {@code segmentBytes}: small ones let a test remove the older ones. */
@@ -132,8 +194,31 @@ final class PairOnLoopback implements AutoCloseable
             return paired;
         }
 
+        /** Its id in the pair's ZooKeeper registry. */
+        int registryId()
+        {
+            return paired.registry().engineId();
+        }
+
+        /** This engine can reach no ZooKeeper server (its peer and the servers are untouched). */
+        void cutZooKeeper()
+        {
+            zooKeeperRelays.forEach(TcpRelay::cut);
+        }
+
+        void healZooKeeper()
+        {
+            zooKeeperRelays.forEach(TcpRelay::heal);
+        }
+
         void stop()
         {
+            if (cachedGateway != null)
+            {
+                cachedGateway.close();
+                gateways.remove(cachedGateway);
+                cachedGateway = null;
+            }
             if (paired != null)
             {
                 paired.close();
@@ -144,6 +229,19 @@ final class PairOnLoopback implements AutoCloseable
         Engine engine()
         {
             return paired.engine();
+        }
+
+        /** The gateway of {@link #gateway()} while this start of the engine lasts. */
+        private AeronEngineGateway cachedGateway;
+
+        /** One gateway to this engine until it stops (a test's shoppers share it, as an edge's do). */
+        AeronEngineGateway sharedGateway()
+        {
+            if (cachedGateway == null)
+            {
+                cachedGateway = gateway();
+            }
+            return cachedGateway;
         }
 
         AeronEngineGateway gateway()

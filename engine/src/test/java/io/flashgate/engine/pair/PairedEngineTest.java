@@ -46,7 +46,7 @@ class PairedEngineTest
         try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
             PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            pair.a.start(true);
+            pair.a.startPromoted();
             Await.until(() -> "A promotes itself: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
             final long firstEpoch = pair.a.paired.state().epoch();
             assertTrue(firstEpoch > 0);
@@ -123,8 +123,8 @@ class PairedEngineTest
             toA.close();
             pair.a.stop();
 
-            // B starts first and takes over (it hears no primary); then A rejoins as its standby.
-            pair.b.start(true);
+            // B starts first and an operator promotes it (B holds every released result); then A rejoins as its standby.
+            pair.b.startPromoted();
             Await.until(() -> "B promoted: " + pair.b, WAIT, () -> pair.b.paired.state().role() == EngineRole.SOLO);
             pair.a.start(false);
             Await.until(() -> "A in sync behind B: " + pair.a + " " + pair.b, WAIT, () -> pair.b.isPrimaryInSync());
@@ -167,7 +167,7 @@ class PairedEngineTest
         try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
             PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            pair.a.start(true, 64 * 1024);
+            pair.a.startPromoted(64 * 1024);
             Await.until(() -> "A alone: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
             final AeronEngineGateway toA = pair.a.gateway();
             assertTrue(toA.awaitReachable(WAIT));
