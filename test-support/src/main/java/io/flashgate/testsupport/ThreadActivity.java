@@ -112,6 +112,39 @@ public final class ThreadActivity
         return threads.values().stream().filter(t -> filter.test(t.name())).toList();
     }
 
+    /**
+     * The kernel's state of this JVM's thread named {@code name} (cut to 15 characters as the kernel does): 'S' asleep
+     * (parked, waiting), 'R' running or runnable, which it is from the moment another thread wakes it (an unpark)
+     * even before it runs; '?' if there is no such thread.
+     */
+    public static char state(final String name)
+    {
+        final String kernelName = name.length() > 15 ? name.substring(0, 15) : name;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                try
+                {
+                    final String stat = Files.readString(task.resolve("stat"));
+                    if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals(kernelName))
+                    {
+                        return stat.charAt(stat.lastIndexOf(')') + 2);
+                    }
+                }
+                catch (final NoSuchFileException ended)
+                {
+                    // the thread ended while we listed them
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot read this JVM's threads: " + ex, ex);
+        }
+        return '?';
+    }
+
     /** The whole process's CPU time of the threads alive now. */
     public long cpuMillis()
     {

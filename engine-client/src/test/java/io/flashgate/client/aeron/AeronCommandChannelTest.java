@@ -172,8 +172,21 @@ class AeronCommandChannelTest
         }
     }
 
-    /** The correlation ids of the one message waiting on the subscription, in order. */
+    /**
+     * The correlation ids of the one message waiting on the subscription, in order. That no other message follows is
+     * shown by a marker command sent after it: the next message must be the marker alone (IPC keeps the order).
+     */
     private List<Long> receiveOneMessage() throws InterruptedException
+    {
+        final List<Long> ids = receiveMessage();
+        final long marker = 1_000_000;
+        assertNull(offer(marker));
+        assertEquals(List.of(marker), receiveMessage(), "the next message after " + ids);
+        return ids;
+    }
+
+    /** The correlation ids of the next message on the subscription, in order. */
+    private List<Long> receiveMessage() throws InterruptedException
     {
         final List<Long> ids = new ArrayList<>();
         final int[] messages = {0};
@@ -192,15 +205,13 @@ class AeronCommandChannelTest
                     ids.add(decoder.correlationId());
                 }
                 assertFalse(frames.isTorn());
-            }, 10);
+            }, 1);
             if (System.nanoTime() > deadline)
             {
                 fail("no message");
             }
             Thread.sleep(1);
         }
-        Thread.sleep(20);
-        assertEquals(0, engine.poll((b, o, l, h) -> messages[0]++, 10), "more than one message");
         return ids;
     }
 }

@@ -74,7 +74,9 @@ class PairCatchUpTest
                 Await.until("purchases go on while in sync", WAIT, () -> sold.get() > soldBeforeRestart + 200);
 
                 pair.b.stop();
-                Await.sleep(PairOnLoopback.TIMEOUT.toMillis() * 2);
+                // The primary has noticed (not a fixed wait: the restart below must be a rejoin, however busy the machine).
+                Await.until(() -> "A without its standby: " + pair.a, WAIT,
+                    () -> pair.a.paired.state().standbyState() == io.flashgate.protocol.StandbyState.ABSENT);
                 pair.b.start(false);
                 Await.until(() -> "restarted standby in sync: " + pair.a + " " + pair.b, WAIT, () -> pair.a.isPrimaryInSync());
                 final long soldAfterRestart = sold.get();

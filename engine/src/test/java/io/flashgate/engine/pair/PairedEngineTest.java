@@ -113,7 +113,10 @@ class PairedEngineTest
             {
                 held.add(toA.purchase("tail", "late-" + i, "k-" + i, 1));
             }
-            Await.sleep(PairOnLoopback.TIMEOUT.toMillis() * 3);
+            // Once the primary has noticed its standby gone, every held purchase is answered without an order (each
+            // answer is awaited below, so no window decides what is seen).
+            Await.until(() -> "A without its standby: " + pair.a, WAIT,
+                () -> pair.a.paired.state().standbyState() == StandbyState.ABSENT);
             for (final CompletableFuture<Reply> reply : held)
             {
                 final Reply answer = reply.handle((r, ex) -> r).get(10, TimeUnit.SECONDS);

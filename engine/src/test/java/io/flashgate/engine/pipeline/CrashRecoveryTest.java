@@ -52,7 +52,9 @@ class CrashRecoveryTest
         int runsWithOrders = 0;
         for (int run = 0; run < KILLS; run++)
         {
-            final List<String> lines = runAndKill(run, 100 + random.nextInt(1_400));
+            // Killed after a number of released orders, not after a time, so a busy machine cannot leave the runs
+            // without orders; every fifth run is killed as soon as it is up (recovered, before it buys).
+            final List<String> lines = runAndKill(run, run % 5 == 4 ? 0 : 80 + random.nextInt(200));
             assertTrue(!lines.isEmpty() && lines.get(0).startsWith("READY"), "child did not start: " + lines);
             int ordersThisRun = 0;
             for (final String line : lines)
@@ -116,8 +118,11 @@ class CrashRecoveryTest
         }
     }
 
-    /** Starts the child, lets it trade for {@code millis} after READY, kills it with SIGKILL; returns its complete lines. */
-    private List<String> runAndKill(final int run, final int millis) throws Exception
+    /**
+     * Starts the child, lets it trade until it has told of {@code orders} orders (it goes on trading meanwhile), kills
+     * it with SIGKILL; returns its complete lines.
+     */
+    private List<String> runAndKill(final int run, final int orders) throws Exception
     {
         try (ChildJvm child = ChildJvm.of(CrashWorkload.class, dataDir.toString(), Integer.toString(run))
             .heap("512m").jvmOption("-XX:+UseSerialGC").jvmOption("-XX:TieredStopAtLevel=1")
@@ -125,7 +130,10 @@ class CrashRecoveryTest
             .start(logs.resolve("run-" + run + ".log")))
         {
             child.awaitLine("READY", 1, Duration.ofSeconds(60));
-            Thread.sleep(millis);
+            if (orders > 0)
+            {
+                child.awaitLine("ORDER", orders, Duration.ofSeconds(60));
+            }
             child.killMinus9(); // SIGKILL on Linux: no shutdown hooks, no flush
             // Only lines the child finished printing count: a torn last line was never fully "told".
             return child.completeLines();

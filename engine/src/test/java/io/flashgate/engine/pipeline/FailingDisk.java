@@ -15,6 +15,8 @@ final class FailingDisk implements JournalIo
     volatile boolean failSnapshots;
     /** While set, every journal write waits for it (a slow disk). */
     volatile CountDownLatch stallJournalWrites;
+    /** Counted down when a journal write first waits on {@link #stallJournalWrites}. */
+    final CountDownLatch journalWriteStalled = new CountDownLatch(1);
 
     @Override
     public void beforeWrite(final Path file) throws IOException
@@ -30,6 +32,7 @@ final class FailingDisk implements JournalIo
         final CountDownLatch stall = stallJournalWrites;
         if (stall != null)
         {
+            journalWriteStalled.countDown();
             try
             {
                 stall.await(30, TimeUnit.SECONDS);
