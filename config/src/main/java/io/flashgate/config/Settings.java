@@ -145,10 +145,10 @@ public final class Settings
             "a standby in sync promotes itself when its primary has been silent for the heartbeat timeout",
             kinds(ENGINE)),
         derived("pair.whenStandbyAbsent", new SettingType.Choice(StandbyAbsence.class), StandbyAbsence.STOP,
-            "what a primary does without a standby in sync: STOP releasing (safe), or SOLO (one copy; with "
+            "without ZooKeeper, what a primary does without a standby in sync: STOP releasing (safe), or SOLO (one copy; with "
                 + "autoPromote a split link then leaves two engines selling)", kinds(ENGINE)),
         new Setting("pair.zookeeper", new SettingType.Text("host:port,...", ZOOKEEPER,
-            "host:port pairs separated by commas, or empty for none", true, false), "", "FLASHGATE_ZOOKEEPER",
+            "host:port pairs separated by commas", true, false), "", "FLASHGATE_ZOOKEEPER",
             "zookeeper", "the ZooKeeper ensemble that decides the pair's roles (docs/ARCHITECTURE.md, \"Coordination " +
                 "through ZooKeeper\"); none: the engines decide alone and a dead standby waits for an operator's solo",
             kinds(ENGINE)),
