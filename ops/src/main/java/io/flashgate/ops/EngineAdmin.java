@@ -90,8 +90,20 @@ sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
         @Override
         public String extra()
         {
+            final String hold = paired.state().hold();
+            final io.flashgate.coordination.PairRegistry registry = paired.registry();
+            String zookeeper = "";
+            if (registry != null)
+            {
+                final io.flashgate.coordination.PairRegistry.View view = registry.view();
+                zookeeper = ",\"zookeeper\":{\"connected\":" + registry.connected() + ",\"engineId\":" +
+                    registry.engineId() + ",\"pairEpoch\":" + view.epoch() + ",\"leader\":" + view.leader() +
+                    ",\"synchronousSet\":" + view.sync().toString().replace(" ", "") + "}";
+                registry.refresh();
+            }
             return ",\"fenced\":" + paired.state().isFenced() + ",\"soloByOperator\":" +
-                paired.state().isSoloByOperator();
+                paired.state().isSoloByOperator() + ",\"hold\":" + (hold == null ? "null" :
+                "\"" + hold.replace("\\", "\\\\").replace("\"", "\\\"") + "\"") + zookeeper;
         }
 
         @Override

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ops/flashgate run | engine | standby | edge | sink | promote | solo | drill | token | config | demo}: see {@link #help()}. Exit codes: {@link ExitCodes}
+ * {@code ops/flashgate run | engine | standby | edge | sink | promote | solo | drill | token | config | demo | zookeeper}: see {@link #help()}. Exit codes: {@link ExitCodes}
  * (docs/CONFIG.md, "Exit codes"). Every failure is one line on stderr, never a stack trace. Processes run until SIGTERM
  * or Ctrl-C, then shut down in reverse order of start.
  */
@@ -42,6 +42,7 @@ public final class Launcher
         verbs.add(new TokenVerb());
         verbs.add(new ConfigVerb());
         verbs.add(new DemoVerb());
+        verbs.add(new ZooKeeperVerb());
         return List.copyOf(verbs);
     }
 

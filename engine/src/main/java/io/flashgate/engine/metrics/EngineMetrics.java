@@ -87,6 +87,12 @@ public final class EngineMetrics implements MultiCollector
                     + "its primary's last heartbeat.", pair.lagRecords(stats.publishedSequence(), stats.durableSequence())),
             gauge("flashgate_engine_solo_by_operator", "1 while SOLO because an operator ran solo, else 0.",
                 pair instanceof io.flashgate.engine.pair.PairState state && state.isSoloByOperator() ? 1 : 0),
+            gauge("flashgate_engine_zookeeper_connected", "1 while this engine's ZooKeeper session is live, 0 while " +
+                "ZooKeeper is unreachable (no role changes until it answers), -1 for a pair without ZooKeeper or " +
+                "an engine alone.", pair instanceof io.flashgate.engine.pair.PairState state ? state.zooKeeperState() : -1),
+            gauge("flashgate_engine_held", "1 while this engine waits (not promoting, not releasing alone) for a " +
+                "reason shown in /admin/engine's hold and the log, else 0.",
+                pair instanceof io.flashgate.engine.pair.PairState state && state.hold() != null ? 1 : 0),
             counter("flashgate_engine_promotions_total", "Times this engine became a pair's primary since start.",
                 pair instanceof io.flashgate.engine.pair.PairState state ? state.promotions() : 0),
             counter("flashgate_engine_ignored_acks_total",

@@ -33,6 +33,8 @@ public final class PairState implements PairView
     final AtomicLong promotions = new AtomicLong();
     /** As standby: the primary's last sequence, by its last heartbeat. */
     volatile long primaryLast;
+    /** Whether the pair's ZooKeeper answers this engine: null without ZooKeeper. */
+    private volatile java.util.function.BooleanSupplier zooKeeperConnected;
     /** Why this engine is not doing what its peer's silence would suggest (waiting, refused), or null. */
     private volatile String hold;
     /** The release limit frozen when fenced: nothing after it is ever released. */
@@ -171,6 +173,18 @@ public final class PairState implements PairView
                 PairLog.warn("hold", "why", why);
             }
         }
+    }
+
+    /** 1 while this engine's ZooKeeper session is live, 0 while ZooKeeper is unreachable, -1 without ZooKeeper. */
+    public int zooKeeperState()
+    {
+        final java.util.function.BooleanSupplier connected = zooKeeperConnected;
+        return connected == null ? -1 : connected.getAsBoolean() ? 1 : 0;
+    }
+
+    void zooKeeperConnected(final java.util.function.BooleanSupplier connected)
+    {
+        this.zooKeeperConnected = connected;
     }
 
     void soloByOperator(final boolean solo)

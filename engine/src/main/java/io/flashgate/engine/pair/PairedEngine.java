@@ -118,6 +118,10 @@ public final class PairedEngine implements AutoCloseable
     private Running startRunning(final boolean mayStartPair) throws IOException
     {
         final PairState state = new PairState(EngineRole.STANDBY, 0);
+        if (registry != null)
+        {
+            state.zooKeeperConnected(registry::connected);
+        }
         final Replicator replicator = new Replicator(state, toPeer, config.heartbeatInterval().toNanos());
         EngineTransport transport = null;
         Engine engine = null;

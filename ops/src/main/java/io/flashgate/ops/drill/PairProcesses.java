@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -27,6 +28,7 @@ public final class PairProcesses implements AutoCloseable
     private static final Pattern ROLE = Pattern.compile("\"role\":\"([A-Z]+)\"");
     private static final Pattern STANDBY_STATE = Pattern.compile("\"standby\":\\{\"state\":\"([A-Z_]+)\"");
     private static final Pattern EPOCH = Pattern.compile("\"epoch\":(\\d+)");
+    private static final Pattern HOLD = Pattern.compile("\"hold\":\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** One engine's fixed endpoints and folder: the same across its restarts. */
     public final class Engine
@@ -51,11 +53,13 @@ public final class PairProcesses implements AutoCloseable
         public void start(final String verb)
         {
             starts++;
-            process = ChildJvm.of(io.flashgate.ops.Launcher.class, verb, "--data-dir", dataDir.toString(),
-                    "--ingress", ingress, "--egress", egress, "--pair-listen", pairListen, "--pair-peer", pairPeer,
-                    "--metrics-port", Integer.toString(metricsPort),
-                    "--heartbeat-interval-millis", Long.toString(heartbeatIntervalMillis),
-                    "--heartbeat-timeout-millis", Long.toString(heartbeatTimeoutMillis))
+            final List<String> args = new ArrayList<>(List.of(verb, "--data-dir", dataDir.toString(),
+                "--ingress", ingress, "--egress", egress, "--pair-listen", pairListen, "--pair-peer", pairPeer,
+                "--metrics-port", Integer.toString(metricsPort),
+                "--heartbeat-interval-millis", Long.toString(heartbeatIntervalMillis),
+                "--heartbeat-timeout-millis", Long.toString(heartbeatTimeoutMillis)));
+            args.addAll(extraArgs);
+            process = ChildJvm.of(io.flashgate.ops.Launcher.class, args.toArray(String[]::new))
                 .heap("384m").jvmFlagsOfThisJvm()
                 .start(work.resolve(name + "-" + starts + ".log"));
             process.awaitLine("flashgate: ready", 1, START_TIMEOUT);
@@ -75,6 +79,12 @@ public final class PairProcesses implements AutoCloseable
         public String standbyState()
         {
             return status().map(s -> group(STANDBY_STATE, s)).orElse("DOWN");
+        }
+
+        /** Why it waits, as its /admin/engine says ("" when it does not, or does not answer). */
+        public String hold()
+        {
+            return status().map(s -> HOLD.matcher(s).find() ? group(HOLD, s) : "").orElse("");
         }
 
         public long epoch()
@@ -143,6 +153,8 @@ public final class PairProcesses implements AutoCloseable
     final long heartbeatTimeoutMillis;
     private final Engine a;
     private final Engine b;
+    /** Settings both engines start with besides their endpoints (ZooKeeper's, say). */
+    private final List<String> extraArgs = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public PairProcesses(final Path work, final long heartbeatIntervalMillis, final long heartbeatTimeoutMillis)
@@ -155,6 +167,13 @@ public final class PairProcesses implements AutoCloseable
         b = new Engine("engine-b");
         a.pairPeer = b.pairListen;
         b.pairPeer = a.pairListen;
+    }
+
+    /** Both engines start with these flags too from their next start on ({@code --zookeeper ...}, say). */
+    public PairProcesses withArgs(final String... args)
+    {
+        extraArgs.addAll(List.of(args));
+        return this;
     }
 
     public Engine a()
