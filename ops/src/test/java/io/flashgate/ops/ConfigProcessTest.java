@@ -1,7 +1,7 @@
 package io.flashgate.ops;
 
 import io.flashgate.testsupport.ChildJvm;
-import io.flashgate.testsupport.FreePorts;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,19 +35,45 @@ class ConfigProcessTest
     {
     }
 
-    private Outcome launch(final Map<String, String> env, final String... args)
+    /**
+     * A launcher run under way. Each run is a JVM of its own that starts, reads its settings and exits; a test starts
+     * all its runs at once and then reads their outcomes, so their start-ups overlap instead of queueing.
+     */
+    private final class Launch
     {
-        final Path log = dir.resolve("launch-" + (++runs) + ".log");
-        try (ChildJvm child = LauncherProcess.start(log, env, args))
+        private final ChildJvm child;
+
+        Launch(final Map<String, String> env, final String... args)
         {
-            final int code = child.awaitExit(Duration.ofSeconds(60));
+            child = LauncherProcess.start(dir.resolve("launch-" + (++runs) + ".log"), env, args);
+            started.add(child);
+        }
+
+        Outcome outcome()
+        {
+            // generous: a dozen JVMs start at once on a busy 2-core machine
+            final int code = child.awaitExit(Duration.ofSeconds(120));
             return new Outcome(code, child.output());
         }
     }
 
-    /** Exactly one line, naming what it must name, and no stack trace. */
-    private void assertOneLine(final Outcome outcome, final int exitCode, final String... mentions)
+    private final List<ChildJvm> started = new ArrayList<>();
+
+    @AfterEach
+    void stopAll()
     {
+        started.forEach(ChildJvm::close);
+    }
+
+    private Launch launch(final Map<String, String> env, final String... args)
+    {
+        return new Launch(env, args);
+    }
+
+    /** Exactly one line, naming what it must name, and no stack trace. */
+    private void assertOneLine(final Launch launch, final int exitCode, final String... mentions)
+    {
+        final Outcome outcome = launch.outcome();
         final List<String> lines = outcome.output().lines().filter(line -> !line.isBlank()).toList();
         assertEquals(1, lines.size(), "expected one line:\n" + outcome.output());
         final String line = lines.get(0);
@@ -71,27 +98,29 @@ class ConfigProcessTest
     void badSettingsStopStartUpWithOneLineAndExitCode2() throws Exception
     {
         final Path unknownKey = Files.writeString(dir.resolve("unknown.yaml"), "engine:\n  ringSise: 1024\n");
-        assertOneLine(launch(dataDir(), "run", "--config", unknownKey.toString()), 2,
-            "config: engine.ringSise: unknown key", "file " + unknownKey);
-
         final Path wrongType = Files.writeString(dir.resolve("type.yaml"), "edge:\n  httpPort: eighty\n");
-        assertOneLine(launch(dataDir(), "run", "--config", wrongType.toString()), 2,
-            "config: edge.httpPort: must be 1..65535", "was eighty", "file " + wrongType);
-        assertOneLine(launch(Map.of("FLASHGATE_MAX_IN_FLIGHT", "lots"), "edge"), 2,
+        final Launch unknown = launch(dataDir(), "run", "--config", unknownKey.toString());
+        final Launch type = launch(dataDir(), "run", "--config", wrongType.toString());
+        final Launch maxInFlight = launch(Map.of("FLASHGATE_MAX_IN_FLIGHT", "lots"), "edge");
+        final Launch portZero = launch(dataDir(), "run", "--http-port", "0");
+        final Launch portHigh = launch(dataDir(), "run", "--http-port", "70000");
+        final Launch metricsZero = launch(dataDir(), "engine", "--metrics-port", "0");
+        final Launch rate = launch(dataDir(), "run", "--user-rate-per-second", "-5");
+        final Launch ipBurst = launch(Map.of("FLASHGATE_IP_BURST", "-1"), "run");
+        final Launch bogus = launch(dataDir(), "run", "--bogus", "1");
+
+        assertOneLine(unknown, 2, "config: engine.ringSise: unknown key", "file " + unknownKey);
+        assertOneLine(type, 2, "config: edge.httpPort: must be 1..65535", "was eighty", "file " + wrongType);
+        assertOneLine(maxInFlight, 2,
             "config: protections.maxInFlight: must be 1..1000000", "was lots (env FLASHGATE_MAX_IN_FLIGHT)");
-
-        assertOneLine(launch(dataDir(), "run", "--http-port", "0"), 2,
+        assertOneLine(portZero, 2,
             "config: edge.httpPort: must be 1..65535 (0 is not allowed", "was 0 (flag --http-port)");
-        assertOneLine(launch(dataDir(), "run", "--http-port", "70000"), 2,
-            "config: edge.httpPort: must be 1..65535", "was 70000 (flag --http-port)");
-        assertOneLine(launch(dataDir(), "engine", "--metrics-port", "0"), 2, "config: metrics.port: must be 1..65535");
-
-        assertOneLine(launch(dataDir(), "run", "--user-rate-per-second", "-5"), 2,
+        assertOneLine(portHigh, 2, "config: edge.httpPort: must be 1..65535", "was 70000 (flag --http-port)");
+        assertOneLine(metricsZero, 2, "config: metrics.port: must be 1..65535");
+        assertOneLine(rate, 2,
             "config: protections.userRatePerSecond: must be a number > 0", "was -5 (flag --user-rate-per-second)");
-        assertOneLine(launch(Map.of("FLASHGATE_IP_BURST", "-1"), "run"), 2,
-            "config: protections.ipBurst: must be 1..1000000", "was -1 (env FLASHGATE_IP_BURST)");
-
-        assertOneLine(launch(dataDir(), "run", "--bogus", "1"), 2, "unknown option --bogus");
+        assertOneLine(ipBurst, 2, "config: protections.ipBurst: must be 1..1000000", "was -1 (env FLASHGATE_IP_BURST)");
+        assertOneLine(bogus, 2, "unknown option --bogus");
     }
 
     @Test
@@ -102,17 +131,18 @@ class ConfigProcessTest
         final Path inTheWay = Files.writeString(dir.resolve("a-file"), "not a folder");
         final Map<String, String> env = new HashMap<>(dataDir());
         env.put("FLASHGATE_DATA_DIR", inTheWay.resolve("data").toString());
-        assertOneLine(launch(env, "run", "--http-port", Integer.toString(FreePorts.tcp())), 3,
-            "engine.dataDir: folder " + inTheWay.resolve("data"), "cannot be written", "(env FLASHGATE_DATA_DIR)");
-
         try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
         {
             final String port = Integer.toString(busy.getLocalPort());
-            assertOneLine(launch(dataDir(), "run", "--http-port", port), 3,
-                "edge.httpPort: cannot listen on 127.0.0.1:" + port, "(flag --http-port)");
-            assertOneLine(launch(Map.of("FLASHGATE_METRICS_PORT", port), "engine", "--data-dir",
-                dir.resolve("engine-data").toString()), 3,
-                "metrics.port: cannot listen on 127.0.0.1:" + port, "(env FLASHGATE_METRICS_PORT)");
+            final Launch unwritable = launch(env, "run", "--http-port", Integer.toString(Ports.tcp()));
+            final Launch httpBusy = launch(dataDir(), "run", "--http-port", port);
+            final Launch metricsBusy = launch(Map.of("FLASHGATE_METRICS_PORT", port), "engine", "--data-dir",
+                dir.resolve("engine-data").toString());
+            assertOneLine(unwritable, 3, "engine.dataDir: folder " + inTheWay.resolve("data"), "cannot be written",
+                "(env FLASHGATE_DATA_DIR)");
+            assertOneLine(httpBusy, 3, "edge.httpPort: cannot listen on 127.0.0.1:" + port, "(flag --http-port)");
+            assertOneLine(metricsBusy, 3, "metrics.port: cannot listen on 127.0.0.1:" + port,
+                "(env FLASHGATE_METRICS_PORT)");
         }
     }
 
@@ -124,25 +154,31 @@ class ConfigProcessTest
             "edge:\n  httpPort: 9001\nprotections:\n  userBurst: 11\n");
         final Map<String, String> env = Map.of("FLASHGATE_HTTP_PORT", "9002", "FLASHGATE_USER_BURST", "12");
 
-        final Outcome all = launch(env, "config", "--print", "--config", file.toString(), "--http-port", "9003");
+        final Path example = Path.of("flashgate.example.yaml").toAbsolutePath();
+        final Launch allLaunch = launch(env, "config", "--print", "--config", file.toString(), "--http-port", "9003");
+        final Launch noFlagLaunch = launch(env, "config", "--print", "--config", file.toString());
+        final Launch fileOnlyLaunch = launch(Map.of("FLASHGATE_CONFIG", file.toString()), "config", "--print");
+        final Launch defaultsLaunch = launch(Map.of(), "config", "--print");
+        final Launch exampleLaunch = launch(Map.of(), "config", "--print", "--config", example.toString());
+
+        final Outcome all = allLaunch.outcome();
         assertEquals(0, all.exitCode(), all.output());
         assertLine(all, "httpPort: 9003", "# flag --http-port");
         assertLine(all, "userBurst: 12", "# env FLASHGATE_USER_BURST");
         assertLine(all, "ringSize: 16384", "# default");
 
-        final Outcome noFlag = launch(env, "config", "--print", "--config", file.toString());
+        final Outcome noFlag = noFlagLaunch.outcome();
         assertLine(noFlag, "httpPort: 9002", "# env FLASHGATE_HTTP_PORT");
 
-        final Outcome fileOnly = launch(Map.of("FLASHGATE_CONFIG", file.toString()), "config", "--print");
+        final Outcome fileOnly = fileOnlyLaunch.outcome();
         assertLine(fileOnly, "httpPort: 9001", "# file " + file);
         assertLine(fileOnly, "userBurst: 11", "# file " + file);
 
-        final Outcome defaults = launch(Map.of(), "config", "--print");
+        final Outcome defaults = defaultsLaunch.outcome();
         assertLine(defaults, "httpPort: 8080", "# default");
 
         // The example file loads, and every setting in it is at its default.
-        final Path example = Path.of("flashgate.example.yaml").toAbsolutePath();
-        final Outcome fromExample = launch(Map.of(), "config", "--print", "--config", example.toString());
+        final Outcome fromExample = exampleLaunch.outcome();
         assertEquals(0, fromExample.exitCode(), fromExample.output());
         assertEquals(defaults.output().lines().map(ConfigProcessTest::value).toList(),
             fromExample.output().lines().map(ConfigProcessTest::value).toList());

@@ -3,7 +3,6 @@ package io.flashgate.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ChildJvm;
-import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,7 +54,7 @@ class EdgeFollowsEnginesTest
     {
         final String[] ends = endpoints.split("/");
         return start(name, "engine", "--ingress", ends[0], "--egress", ends[1], "--metrics-port",
-            Integer.toString(FreePorts.tcp()));
+            Integer.toString(Ports.tcp()));
     }
 
     private static JsonNode followed(final Shopper edge) throws Exception
@@ -80,16 +79,18 @@ class EdgeFollowsEnginesTest
     void theEdgeFollowsTheLiveEngineAfterTheFollowedOneIsKilled() throws Exception
     {
         final List<String> endpoints = List.of(
-            "127.0.0.1:" + FreePorts.udp() + "/127.0.0.1:" + FreePorts.udp(),
-            "127.0.0.1:" + FreePorts.udp() + "/127.0.0.1:" + FreePorts.udp());
+            "127.0.0.1:" + Ports.udp() + "/127.0.0.1:" + Ports.udp(),
+            "127.0.0.1:" + Ports.udp() + "/127.0.0.1:" + Ports.udp());
         final List<ChildJvm> engines = List.of(engine("engine-a", endpoints.get(0)), engine("engine-b", endpoints.get(1)));
+        final int port = Ports.tcp();
+        // started side by side (the edge asks its engines until they answer): their JVMs' start-ups overlap
+        final ChildJvm edgeProcess = start("edge", "edge", "--http-port", Integer.toString(port), "--engines",
+            String.join(",", endpoints));
         for (final ChildJvm engine : engines)
         {
             LauncherProcess.awaitReady(engine, 1, 90);
         }
-        final int port = FreePorts.tcp();
-        LauncherProcess.awaitReady(start("edge", "edge", "--http-port", Integer.toString(port), "--engines",
-            String.join(",", endpoints)), 1, 90);
+        LauncherProcess.awaitReady(edgeProcess, 1, 90);
         final Shopper edge = new Shopper(SECRET, port);
         TwoEdgesOverUdpTest.awaitReady(edge);
         Await.until("both engines answered", Duration.ofSeconds(30), () ->

@@ -3,7 +3,6 @@ package io.flashgate.ops;
 import io.flashgate.config.ConfigLoader;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.edge.EdgeConfig;
-import io.flashgate.testsupport.FreePorts;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,7 +16,7 @@ final class InProcessRun implements AutoCloseable
 {
     final FlashgateConfig config;
     final String secret = EdgeConfig.randomSecret();
-    final int port = FreePorts.tcp();
+    final int port = Ports.tcp();
     final Shopper shopper;
     private final FlashgateProcess process;
 

@@ -1,14 +1,15 @@
 package io.flashgate.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ChildJvm;
-import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ class KillMinus9RunTest
     @Timeout(240)
     void everyAcknowledgedOrderSurvivesAKillMinus9() throws Exception
     {
-        final int port = FreePorts.tcp();
+        final int port = Ports.tcp();
         final ChildJvm first = run(port, "first.log");
         final Shopper shopper = new Shopper(SECRET, port);
         assertEquals(201, shopper.createSale("drop", STOCK, 1).status());
@@ -109,11 +110,15 @@ class KillMinus9RunTest
             }
         }, "buyers");
         buyers.start();
-        Thread.sleep(ThreadLocalRandom.current().nextLong(400, 1_500));
+        // The kill lands after a random number of acknowledged purchases, well below the stock: mid-sale however
+        // fast or slow the machine is (a fixed sleep could land before the first 201, or after the last unit).
+        final long killAfter = ThreadLocalRandom.current().nextLong(1, 2_000);
+        Await.until(() -> killAfter + " purchases acknowledged before the kill, " + reserved(expectedStatus) + " so far",
+            Duration.ofSeconds(90), () -> reserved(expectedStatus) >= killAfter);
         first.killMinus9();
         buyers.join(60_000);
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        final long acknowledgedReservations = expectedStatus.values().stream().filter("RESERVED"::equals).count();
+        final long acknowledgedReservations = reserved(expectedStatus);
         assertTrue(acknowledgedReservations > 0, "the kill came before any purchase was acknowledged");
         System.out.println("kill -9 after " + acknowledgedReservations + " acknowledged purchases");
 
@@ -145,8 +150,13 @@ class KillMinus9RunTest
             metrics);
 
         // SIGTERM: a clean stop; the next start shows the very same figures.
-        second.terminate(java.time.Duration.ofSeconds(30));
+        second.terminate(Duration.ofSeconds(30));
         run(port, "third.log");
         assertEquals(stats, shopper.stats("drop").body());
+    }
+
+    private static long reserved(final Map<String, String> expectedStatus)
+    {
+        return expectedStatus.values().stream().filter("RESERVED"::equals).count();
     }
 }

@@ -2,7 +2,6 @@ package io.flashgate.ops;
 
 import io.flashgate.ops.drill.PairProcesses;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,12 +77,12 @@ class PairVerbsTest
 
             // A heartbeat timeout shorter than two intervals is a configuration error: one line, exit 2.
             assertEquals(2, launcher("engine", "--data-dir", work.resolve("bad").toString(), "--pair-peer",
-                "127.0.0.1:" + FreePorts.udp(), "--metrics-port", Integer.toString(FreePorts.tcp()),
+                "127.0.0.1:" + Ports.udp(), "--metrics-port", Integer.toString(Ports.tcp()),
                 "--heartbeat-interval-millis", "100", "--heartbeat-timeout-millis", "150"));
 
             // Nobody there.
             assertEquals(ExitCodes.ENVIRONMENT, launcher("promote", "--metrics-port",
-                Integer.toString(FreePorts.tcp())));
+                Integer.toString(Ports.tcp())));
         }
     }
 

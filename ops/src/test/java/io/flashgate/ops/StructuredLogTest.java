@@ -3,7 +3,6 @@ package io.flashgate.ops;
 import io.flashgate.edge.http.Tokens;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ChildJvm;
-import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +39,7 @@ class StructuredLogTest
     @Timeout(120)
     void aSalesLifeOverloadAndReachabilityInOneFormatWithoutSecrets(@TempDir final Path dir) throws Exception
     {
-        final int port = FreePorts.tcp();
+        final int port = Ports.tcp();
         try (ChildJvm run = LauncherProcess.start(dir.resolve("run.log"), Map.of(
             "FLASHGATE_HTTP_PORT", Integer.toString(port),
             "FLASHGATE_DATA_DIR", dir.resolve("data").toString(),
@@ -120,7 +119,7 @@ class StructuredLogTest
     @Timeout(60)
     void aComponentBelowItsLevelWritesNothing(@TempDir final Path dir) throws Exception
     {
-        final int port = FreePorts.tcp();
+        final int port = Ports.tcp();
         try (ChildJvm run = LauncherProcess.start(dir.resolve("run.log"), Map.of(
             "FLASHGATE_HTTP_PORT", Integer.toString(port),
             "FLASHGATE_DATA_DIR", dir.resolve("data").toString(),

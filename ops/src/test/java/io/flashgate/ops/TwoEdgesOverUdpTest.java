@@ -2,7 +2,6 @@ package io.flashgate.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.testsupport.ChildJvm;
-import io.flashgate.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,15 +93,21 @@ class TwoEdgesOverUdpTest
     @Timeout(240)
     void aContestedSaleThroughTwoEdgesSellsExactlyTheStock() throws Exception
     {
-        final String ingress = "127.0.0.1:" + FreePorts.udp();
-        final String egress = "127.0.0.1:" + FreePorts.udp();
-        final int port1 = FreePorts.tcp();
-        final int port2 = FreePorts.tcp();
-        final int metricsPort = FreePorts.tcp();
-        LauncherProcess.awaitReady(start("engine.log", "engine", "--ingress", ingress, "--egress", egress,
-            "--metrics-port", Integer.toString(metricsPort)), 1, 90);
-        LauncherProcess.awaitReady(start("edge1.log", "edge", "--http-port", Integer.toString(port1), "--ingress", ingress, "--egress", egress), 1, 90);
-        LauncherProcess.awaitReady(start("edge2.log", "edge", "--http-port", Integer.toString(port2), "--ingress", ingress, "--egress", egress), 1, 90);
+        final String ingress = "127.0.0.1:" + Ports.udp();
+        final String egress = "127.0.0.1:" + Ports.udp();
+        final int port1 = Ports.tcp();
+        final int port2 = Ports.tcp();
+        final int metricsPort = Ports.tcp();
+        // started side by side (an edge waits for its engine by itself): their JVMs' start-ups overlap
+        final List<ChildJvm> started = List.of(
+            start("engine.log", "engine", "--ingress", ingress, "--egress", egress, "--metrics-port",
+                Integer.toString(metricsPort)),
+            start("edge1.log", "edge", "--http-port", Integer.toString(port1), "--ingress", ingress, "--egress", egress),
+            start("edge2.log", "edge", "--http-port", Integer.toString(port2), "--ingress", ingress, "--egress", egress));
+        for (final ChildJvm process : started)
+        {
+            LauncherProcess.awaitReady(process, 1, 90);
+        }
         final Shopper[] edges = {new Shopper(SECRET, port1), new Shopper(SECRET, port2)};
         awaitReady(edges[0]);
         awaitReady(edges[1]);

@@ -2,11 +2,14 @@ package io.flashgate.sink;
 
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A test class with one real PostgreSQL ({@link TestPostgres}) for all its tests, and an engine data folder per test. */
+/**
+ * A test class on the JVM's one real PostgreSQL ({@link TestPostgres#shared}), each test with a database of its own,
+ * and an engine data folder per test. Test classes run one after the other, so one that stops the server
+ * (DatabaseOutageTest) has it to itself meanwhile; it starts it again, and the next class finds it running anyway.
+ */
 abstract class WithPostgres
 {
     static TestPostgres postgres;
@@ -17,12 +20,6 @@ abstract class WithPostgres
     @BeforeAll
     static void startPostgres() throws Exception
     {
-        postgres = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception
-    {
-        postgres.close();
+        postgres = TestPostgres.shared();
     }
 }

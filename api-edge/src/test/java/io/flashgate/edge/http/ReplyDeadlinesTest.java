@@ -51,7 +51,8 @@ class ReplyDeadlinesTest
 
             late.accept(REPLY, null); // the reply after the timeout: ignored
             answered.expire();        // a deadline after the reply: ignored
-            Thread.sleep(50);
+            // a second answer would be queued on the one reply thread now: a task queued after it runs after it
+            replies.submit(() -> { }).get(5, TimeUnit.SECONDS);
             assertEquals(2, answers.size(), "exactly one answer each");
             assertTrue(answers.contains(REPLY));
             assertEquals(1, failures.stream().filter(f -> f instanceof TimeoutException).count());
@@ -86,7 +87,10 @@ class ReplyDeadlinesTest
             {
                 assertNull(call.get(5, TimeUnit.SECONDS));
             }
-            Thread.sleep(20);
+            // no deadline can fire after the sweeper stopped, and every answer handed over runs before the pool ends
+            deadlines.close();
+            replies.shutdown();
+            assertTrue(replies.awaitTermination(5, TimeUnit.SECONDS));
             assertEquals(calls, answers.get());
         }
         finally
