@@ -18,8 +18,8 @@ import java.util.Optional;
  * {@code ops/flashgate engine} and {@code ops/flashgate standby}: the engine alone, commands on UDP
  * {@code transport.ingress}, events as MDC from control endpoint {@code transport.egress}, its figures and operator
  * routes on {@code metrics.host:metrics.port}. With {@code pair.peer} set it is one engine of a hot-standby pair
- * ({@link PairedEngine}): {@code engine} promotes itself if no primary answers at start, {@code standby} waits to be
- * in sync. Started driver, engine, metrics; closed in reverse.
+ * ({@link PairedEngine}): {@code engine} is a candidate to lead (ZooKeeper's synchronous set decides, or without it
+ * the newer history of two standbys), {@code standby} waits to be in sync. Started driver, engine, metrics; closed in reverse.
  */
 final class EngineProcess
 {

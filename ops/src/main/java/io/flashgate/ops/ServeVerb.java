@@ -52,8 +52,9 @@ final class ServeVerb implements LauncherVerb
             new ServeVerb(ProcessKind.ENGINE, "the engine alone, taking commands over UDP (--ingress, --egress)",
                 "Runs the engine alone: commands on UDP --ingress, events as multi-destination-cast from the\n" +
                 "control endpoint --egress, its figures on http://<metrics host>:<metrics port>/metrics.\n" +
-                "With --pair-peer it is one engine of a hot-standby pair: it becomes the primary (a new epoch) if\n" +
-                "no primary answers within pair.heartbeatTimeoutMillis, else it joins as the standby."),
+                "With --pair-peer it is one engine of a hot-standby pair: it joins a primary it hears as the standby.\n" +
+                "With --zookeeper it becomes the primary (a new epoch) if ZooKeeper's synchronous set lets it; without,\n" +
+                "only when the other engine, a standby too, holds an older history, or on ops/flashgate promote."),
             new ServeVerb(ProcessKind.ENGINE, "standby", "the standby engine of a pair (--pair-peer, --pair-listen)",
                 "Runs an engine as the hot standby of the engine at --pair-peer: it journals and applies every record\n" +
                 "the primary sends, acknowledges them, answers no shopper, and takes over (a new epoch) when the\n" +
