@@ -35,25 +35,32 @@ final class DrillVerb implements LauncherVerb
     @Override
     public String synopsis()
     {
-        return "drill failover [--rounds N] [--stock N] [--shoppers N] [--rate N] [--work DIR]";
+        return "drill failover [--scenario primary,standby,link,primary-zk,zk-node|all] [--no-zookeeper] [--rounds N] " +
+            "[--stock N] [--shoppers N] [--rate N] [--work DIR]";
     }
 
     @Override
     public String description()
     {
         return """
-            Starts a primary, its standby and an edge as separate processes on this host (free ports, folders in
-            --work), drives a contested sale through the edge, and in each round SIGKILLs the primary at a random
-            moment: the standby promotes itself, shoppers retry with their Idempotency-Key, and the killed engine
-            comes back as the standby. Prints the failover time (SIGKILL to the first 201 from the new primary),
-            orders acknowledged and found on the last primary, sold against stock, and replay diff of the journals.""";
+            Starts three ZooKeeper servers, a primary, its standby and an edge as separate processes on this host
+            (free ports, folders in --work), drives a contested sale through the edge, and in each round injects
+            each scenario at a random moment, with no operator: primary (SIGKILL of the primary: the standby
+            promotes), standby (SIGKILL of the standby: the primary sells alone, the standby rejoins), link (the
+            engines' link cut, then healed), primary-zk (the primary cut off from ZooKeeper), zk-node (SIGKILL of one
+            ZooKeeper server). Shoppers retry with their Idempotency-Key. Prints per scenario how long sales halted
+            (p50, p99, max) and the 504s shoppers saw; orders acknowledged and found on the last primary, sold
+            against stock, and replay diff of the journals. --no-zookeeper: the pair alone (scenario primary only).""";
     }
 
     @Override
     public List<Option> options()
     {
         return List.of(
-            Option.valued("rounds", "N", "primaries to kill (default 5)"),
+            Option.valued("rounds", "N", "rounds; each injects every scenario once (default 5)"),
+            Option.valued("scenario", "LIST", "primary, standby, link, primary-zk, zk-node, separated by commas, or all " +
+                "(default all)"),
+            Option.flag("no-zookeeper", "run the pair without ZooKeeper (only the primary scenario needs no operator)"),
             Option.valued("stock", "N", "the sale's stock; as many shoppers, 2 units each at most (default 20000)"),
             Option.valued("shoppers", "N", "purchases under way at once (default 8)"),
             Option.valued("rate", "N", "purchases per second at most (default 400)"),
@@ -71,13 +78,28 @@ final class DrillVerb implements LauncherVerb
             throw new UsageException("drill takes one drill: failover");
         }
         final long timeout = args.number("heartbeat-timeout-millis", 50).orElse(500L);
+        final boolean zookeeper = !args.flag("no-zookeeper");
+        final List<io.flashgate.ops.drill.Scenario> scenarios;
+        try
+        {
+            scenarios = io.flashgate.ops.drill.Scenario.parse(args.value("scenario")
+                .orElse(zookeeper ? "all" : "primary"));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new UsageException(ex.getMessage());
+        }
+        if (!zookeeper && !scenarios.equals(List.of(io.flashgate.ops.drill.Scenario.PRIMARY)))
+        {
+            throw new UsageException("without ZooKeeper only the primary scenario is handled with no operator");
+        }
         final FailoverDrill.Options options = new FailoverDrill.Options(
             args.value("work").map(Path::of).orElse(Files.createTempDirectory("flashgate-drill-")),
             Math.toIntExact(args.number("rounds", 1).orElse(5L)),
             Math.toIntExact(args.number("stock", 10).orElse(20_000L)),
             Math.toIntExact(args.number("shoppers", 1).orElse(8L)),
             Math.toIntExact(args.number("rate", 1).orElse(400L)),
-            Math.max(10, timeout / 5), timeout);
+            Math.max(10, timeout / 5), timeout, scenarios, zookeeper);
         out.println("drill: processes' data and logs in " + options.work());
         final DrillReport report = new FailoverDrill(options, out).run();
         out.println(report.describe());

@@ -33,8 +33,35 @@ public record DrillReport(
     long unresolved,
     Map<String, Long> refusals,
     boolean journalsAgree,
-    String diffSummary)
+    String diffSummary,
+    Map<Scenario, Halts> halts)
 {
+    /** One scenario's rounds: how long sales stood still, and the 504s shoppers saw. */
+    public static final class Halts
+    {
+        final List<Long> millis = new java.util.ArrayList<>();
+        long timedOut;
+
+        void add(final long haltMillis, final long timeouts)
+        {
+            millis.add(haltMillis);
+            timedOut += timeouts;
+        }
+
+        long percentile(final double p)
+        {
+            final List<Long> sorted = millis.stream().sorted().toList();
+            return sorted.isEmpty() ? -1 : sorted.get((int)Math.ceil(p * sorted.size()) - 1);
+        }
+
+        @Override
+        public String toString()
+        {
+            return String.format(Locale.ROOT, "%d rounds, halted p50 %d ms, p99 %d ms, max %d ms; 504s %d; %s ms",
+                millis.size(), percentile(0.5), percentile(0.99), percentile(1.0), timedOut, millis);
+        }
+    }
+
     public long failoverP50Millis()
     {
         final List<Long> sorted = failoverMillis.stream().sorted().toList();
@@ -53,6 +80,14 @@ public record DrillReport(
             usersAboveLimit == 0 && unresolved == 0 && journalsAgree;
     }
 
+    private String perScenario()
+    {
+        final StringBuilder text = new StringBuilder("  per scenario (halted: the longest gap between two orders " +
+            "acknowledged, from the last before the fault):");
+        halts.forEach((scenario, h) -> text.append("\n    ").append(scenario).append(": ").append(h));
+        return text.toString();
+    }
+
     public String describe()
     {
         return String.format(Locale.ROOT, """
@@ -62,8 +97,9 @@ public record DrillReport(
               orders acknowledged: %d; found on the last primary: %d; acknowledged twice: %d
               sold %d of stock %d (acknowledged units %d); shoppers above the limit: %d
               replay diff of the two journals: %s
+            %s
             %s""", failoverMillis.size(), failoverP50Millis(), failoverMaxMillis(), failoverMillis, purchases, retries,
             unresolved, refusals, acknowledged, found, duplicateOrders, sold, stock, acknowledgedUnits, usersAboveLimit,
-            diffSummary, passed() ? "PASSED: nothing acknowledged was lost, nothing oversold" : "FAILED");
+            diffSummary, perScenario(), passed() ? "PASSED: nothing acknowledged was lost, nothing oversold" : "FAILED");
     }
 }

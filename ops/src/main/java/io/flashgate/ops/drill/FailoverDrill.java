@@ -46,8 +46,15 @@ public final class FailoverDrill
      * @param perSecond   purchases per second at most, all shoppers together.
      */
     public record Options(Path work, int rounds, int stock, int shoppers, int perSecond, long heartbeatIntervalMillis,
-        long heartbeatTimeoutMillis)
+        long heartbeatTimeoutMillis, List<Scenario> scenarios, boolean zookeeper)
     {
+        /** The first drill: SIGKILL of the primary, without ZooKeeper. */
+        public Options(final Path work, final int rounds, final int stock, final int shoppers, final int perSecond,
+            final long heartbeatIntervalMillis, final long heartbeatTimeoutMillis)
+        {
+            this(work, rounds, stock, shoppers, perSecond, heartbeatIntervalMillis, heartbeatTimeoutMillis,
+                List.of(Scenario.PRIMARY), false);
+        }
     }
 
     private final Options options;
@@ -66,9 +73,10 @@ public final class FailoverDrill
         final String saleId = "drill";
         final int limit = 2;
         final List<Long> failovers = new ArrayList<>();
+        final Map<Scenario, DrillReport.Halts> halts = new java.util.EnumMap<>(Scenario.class);
         Shoppers shoppers = null;
         final PairCluster cluster = new PairCluster(options.work(), secret, options.heartbeatIntervalMillis(),
-            options.heartbeatTimeoutMillis());
+            options.heartbeatTimeoutMillis(), options.zookeeper());
         try
         {
             cluster.start();
@@ -80,30 +88,37 @@ public final class FailoverDrill
             shoppers = new Shoppers(cluster.baseUrl(), saleId, options.stock(), secret, options.shoppers(),
                 options.perSecond());
             shoppers.start();
-            for (int round = 1; round <= options.rounds(); round++)
+            for (int r = 1; r <= options.rounds(); r++)
             {
-                final Shoppers shopping = shoppers;
-                final long acknowledgedBefore = shopping.acknowledged.size();
-                await("orders acknowledged before round " + round, () -> shopping.acknowledged.size() > acknowledgedBefore);
-                sleep(ThreadLocalRandom.current().nextLong(200, 1_500));
-                final PairProcesses.Engine primary = cluster.primary().orElseThrow(() ->
-                    new IllegalStateException("no primary before round"));
-                await(primary + "'s standby in sync", () -> "IN_SYNC".equals(primary.standbyState()));
-                final long killedAt = System.nanoTime();
-                primary.killMinus9();
-                final PairProcesses.Engine next = cluster.other(primary);
-                await("an order acknowledged by " + next, () -> shopping.firstAcknowledgedSentAfter(killedAt).isPresent());
-                final long millis = (shopping.firstAcknowledgedSentAfter(killedAt).getAsLong() - killedAt) / 1_000_000;
-                failovers.add(millis);
-                log.println("drill: round " + round + ": SIGKILL " + primary + ", " + next + " (" + next.role() +
-                    ", epoch " + next.epoch() + ") acknowledged an order " + millis + " ms later");
-                primary.start("standby");
-                await(primary + " back in sync as the standby", () -> "IN_SYNC".equals(next.standbyState()));
+                final int round = r;
+                for (final Scenario scenario : options.scenarios())
+                {
+                    final Shoppers shopping = shoppers;
+                    final long acknowledgedBefore = shopping.acknowledged.size();
+                    await("orders acknowledged before round " + round + " " + scenario,
+                        () -> shopping.acknowledged.size() > acknowledgedBefore);
+                    sleep(ThreadLocalRandom.current().nextLong(200, 1_000));
+                    final PairProcesses.Engine primary = cluster.primary().orElseThrow(() ->
+                        new IllegalStateException("no primary before round " + round));
+                    await(primary + "'s standby in sync", () -> "IN_SYNC".equals(primary.standbyState()));
+                    final long timedOutBefore = shopping.timedOut.get();
+                    final long faultAt = System.nanoTime();
+                    final String what = inject(cluster, scenario, primary, shopping, faultAt);
+                    final long halt = shopping.haltMillis(faultAt, System.nanoTime());
+                    final long timedOut = shopping.timedOut.get() - timedOutBefore;
+                    halts.computeIfAbsent(scenario, k -> new DrillReport.Halts()).add(halt, timedOut);
+                    if (scenario == Scenario.PRIMARY)
+                    {
+                        failovers.add(halt);
+                    }
+                    log.println("drill: round " + round + " " + scenario + ": " + what + "; sales halted " + halt +
+                        " ms, 504s " + timedOut);
+                }
             }
             shoppers.close();
             final Shoppers done = shoppers;
             shoppers = null;
-            return report(cluster, done, secret, saleId, limit, failovers);
+            return report(cluster, done, secret, saleId, limit, failovers, halts);
         }
         finally
         {
@@ -116,7 +131,8 @@ public final class FailoverDrill
     }
 
     private DrillReport report(final PairCluster cluster, final Shoppers shoppers, final String secret,
-        final String saleId, final int limit, final List<Long> failovers) throws IOException
+        final String saleId, final int limit, final List<Long> failovers, final Map<Scenario, DrillReport.Halts> halts)
+        throws IOException
     {
         final Set<Long> ids = new HashSet<>();
         final Map<String, Long> unitsByUser = new HashMap<>();
@@ -151,7 +167,78 @@ public final class FailoverDrill
         return new DrillReport(failovers, shoppers.purchases.get(), shoppers.retries.get(), shoppers.acknowledged.size(),
             found, duplicates, sold, stats.getOrDefault("stock", -1L), units,
             unitsByUser.values().stream().filter(u -> u > limit).count(), shoppers.unresolved.get(), refusals,
-            diff == 0, diffText.isEmpty() ? err.toString(StandardCharsets.UTF_8).trim() : diffText);
+            diff == 0, diffText.isEmpty() ? err.toString(StandardCharsets.UTF_8).trim() : diffText, halts);
+    }
+
+    /**
+     * Injects one fault and waits until the pair is whole again (both engines up, the standby in sync, an order
+     * acknowledged after the fault); returns what happened, for the log.
+     */
+    private static String inject(final PairCluster cluster, final Scenario scenario, final PairProcesses.Engine primary,
+        final Shoppers shopping, final long faultAt)
+    {
+        final PairProcesses.Engine standby = cluster.other(primary);
+        switch (scenario)
+        {
+            case PRIMARY ->
+            {
+                primary.killMinus9();
+                await("an order acknowledged by " + standby, () -> shopping.firstAcknowledgedSentAfter(faultAt)
+                    .isPresent());
+                final String what = "SIGKILL " + primary + ", " + standby + " " + standby.role() + " epoch " +
+                    standby.epoch();
+                primary.start(cluster.restartVerb());
+                await(primary + " back in sync as the standby", () -> "IN_SYNC".equals(standby.standbyState()));
+                return what;
+            }
+            case STANDBY ->
+            {
+                standby.killMinus9();
+                await(primary + " sells alone", () -> "SOLO".equals(primary.role()));
+                await("an order acknowledged after the standby died",
+                    () -> shopping.firstAcknowledgedSentAfter(faultAt).isPresent());
+                standby.start(cluster.restartVerb());
+                await(standby + " back in sync", () -> "IN_SYNC".equals(primary.standbyState()));
+                return "SIGKILL " + standby + ", " + primary + " sold alone, " + standby + " rejoined";
+            }
+            case LINK ->
+            {
+                cluster.cutLink();
+                await("one engine selling alone", () -> "SOLO".equals(primary.role()) || "SOLO".equals(standby.role()));
+                await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt)
+                    .isPresent());
+                final String seller = "SOLO".equals(primary.role()) ? primary.toString() : standby.toString();
+                final boolean both = "SOLO".equals(primary.role()) && "SOLO".equals(standby.role()) &&
+                    primary.zookeeper().isEmpty();
+                cluster.healLink();
+                await("the pair whole again after the heal", () -> cluster.primary().map(p -> "IN_SYNC".equals(
+                    p.standbyState())).orElse(false));
+                return "link cut, " + seller + " sold" + (both ? " (and the other too: no ZooKeeper, solo)" : "") +
+                    ", healed";
+            }
+            case PRIMARY_ZK ->
+            {
+                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.testsupport.TcpRelay::cut);
+                await(primary + " sees ZooKeeper unreachable", () -> primary.zookeeper().contains("\"connected\":false"));
+                await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt)
+                    .isPresent());
+                final String roles = primary.role() + "/" + standby.role();
+                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.testsupport.TcpRelay::heal);
+                await(primary + " reaches ZooKeeper again", () -> primary.zookeeper().contains("\"connected\":true"));
+                return primary + " cut off from ZooKeeper, roles stayed " + roles;
+            }
+            case ZK_NODE ->
+            {
+                final int server = ThreadLocalRandom.current().nextInt(3);
+                cluster.zookeeper.kill(server);
+                await("an order acknowledged after the kill", () -> shopping.firstAcknowledgedSentAfter(faultAt)
+                    .isPresent());
+                final String roles = primary.role() + "/" + standby.role();
+                cluster.zookeeper.restart(server);
+                return "SIGKILL ZooKeeper server " + (server + 1) + ", roles stayed " + roles;
+            }
+            default -> throw new IllegalStateException(scenario.toString());
+        }
     }
 
     private static void createSale(final PairCluster cluster, final String secret, final String saleId,

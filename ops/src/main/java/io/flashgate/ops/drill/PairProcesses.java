@@ -59,6 +59,7 @@ public final class PairProcesses implements AutoCloseable
                 "--heartbeat-interval-millis", Long.toString(heartbeatIntervalMillis),
                 "--heartbeat-timeout-millis", Long.toString(heartbeatTimeoutMillis)));
             args.addAll(extraArgs);
+            args.addAll(ownArgs);
             process = ChildJvm.of(io.flashgate.ops.Launcher.class, args.toArray(String[]::new))
                 .heap("384m").jvmFlagsOfThisJvm()
                 .start(work.resolve(name + "-" + starts + ".log"));
@@ -111,6 +112,21 @@ public final class PairProcesses implements AutoCloseable
         public String pairListen()
         {
             return pairListen;
+        }
+
+        /** Flags of this engine's alone, from its next start on (its own ZooKeeper relays, say). */
+        private final List<String> ownArgs = new ArrayList<>();
+
+        public void extraArgs(final String... args)
+        {
+            ownArgs.addAll(List.of(args));
+        }
+
+        /** Its ZooKeeper view from /admin/engine: {@code "connected":true|false}, or empty. */
+        public String zookeeper()
+        {
+            return status().map(s -> s.contains("\"zookeeper\":") ? s.substring(s.indexOf("\"zookeeper\":")) : "")
+                .orElse("");
         }
 
         /** Sends to its peer through {@code endpoint} (a relay a test cuts) from its next start on. */

@@ -49,6 +49,8 @@ final class Shoppers implements AutoCloseable
     final ConcurrentLinkedQueue<Acknowledged> acknowledged = new ConcurrentLinkedQueue<>();
     final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
     final AtomicLong retries = new AtomicLong();
+    /** 504 answers (the edge had no answer in time: RESULT_UNKNOWN), each retried with its key. */
+    final AtomicLong timedOut = new AtomicLong();
     final AtomicLong unresolved = new AtomicLong();
     final AtomicLong purchases = new AtomicLong();
     private final AtomicLong underWay = new AtomicLong();
@@ -130,6 +132,10 @@ final class Shoppers implements AutoCloseable
                     return;
                 }
             }
+            if (answer != null && answer.statusCode() == 504)
+            {
+                timedOut.incrementAndGet();
+            }
             if (System.nanoTime() - firstSent > GIVE_UP_NANOS)
             {
                 unresolved.incrementAndGet();
@@ -173,6 +179,32 @@ final class Shoppers implements AutoCloseable
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /**
+     * How long sales stood still around a fault at {@code faultNanos}: the longest gap between two acknowledgements
+     * received one after the other, from the last one before the fault to {@code untilNanos}.
+     */
+    long haltMillis(final long faultNanos, final long untilNanos)
+    {
+        final long[] received = acknowledged.stream().mapToLong(Acknowledged::receivedAtNanos)
+            .filter(t -> t <= untilNanos).sorted().toArray();
+        long previous = -1;
+        long longest = 0;
+        for (final long at : received)
+        {
+            if (at <= faultNanos)
+            {
+                previous = at;
+                continue;
+            }
+            if (previous >= 0)
+            {
+                longest = Math.max(longest, at - previous);
+            }
+            previous = at;
+        }
+        return longest / 1_000_000;
     }
 
     /** The first order acknowledged for a purchase sent at or after {@code nanos}, or empty. */
