@@ -126,6 +126,9 @@ public final class PairRegistry implements AutoCloseable
             .sessionTimeoutMs(sessionMillis)
             .connectionTimeoutMs(Math.max(sessionMillis, 1_000))
             .retryPolicy(new RetryNTimes(2, Math.max(10, sessionMillis / 10)))
+            // The connect string is the operator's: Curator would otherwise replace it with the addresses in the
+            // ensemble's own configuration, past any proxy or relay in between.
+            .ensembleTracker(false)
             .build();
         this.worker = Executors.newSingleThreadExecutor(runnable ->
         {
