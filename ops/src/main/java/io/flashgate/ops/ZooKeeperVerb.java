@@ -109,9 +109,9 @@ final class ZooKeeperVerb implements LauncherVerb
         {
             node.run();
         }
-        catch (final Exception ex)
+        catch (final Exception | LinkageError ex)
         {
-            throw new EnvironmentException("zookeeper: " + ex.getMessage());
+            throw new EnvironmentException("zookeeper: " + ex);
         }
         return Launcher.OK;
     }
