@@ -76,6 +76,15 @@ public interface EngineGateway extends AutoCloseable
         return List.of();
     }
 
+    /**
+     * The engine this gateway talks to is known dead or fenced (a follower switched away from it): every command
+     * still waiting completes at once with {@link ResultUnknownException} (the edge's 504 RESULT_UNKNOWN, which the
+     * shopper's page retries with the same key on the new primary) instead of waiting out the reply timeout.
+     */
+    default void abandonWaiting()
+    {
+    }
+
     /** Commands still waiting complete with {@link ResultUnknownException}. */
     @Override
     void close();

@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PendingCommands
 {
+    /** The engine was left for another (dead, or fenced): its answer will not come through this client. */
+    public static final ResultUnknownException ENGINE_LEFT =
+        new ResultUnknownException("the engine was left for another (dead or fenced): retry with the same key");
     private static final ResultUnknownException TIMED_OUT = new ResultUnknownException("no reply within the timeout");
     private static final ResultUnknownException CLOSED =
         new ResultUnknownException("client closed before the reply came");
@@ -157,6 +160,12 @@ public final class PendingCommands
     /** On close: every command still waiting completes with {@link ResultUnknownException}. */
     public void failAll()
     {
+        failAll(CLOSED);
+    }
+
+    /** Every command still waiting completes with {@code why}. */
+    public void failAll(final ResultUnknownException why)
+    {
         final List<Pending> all;
         synchronized (this)
         {
@@ -167,7 +176,7 @@ public final class PendingCommands
         }
         for (final Pending future : all)
         {
-            future.completeExceptionally(CLOSED);
+            future.completeExceptionally(why);
         }
     }
 

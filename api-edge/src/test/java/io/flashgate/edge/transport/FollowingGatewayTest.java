@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.flashgate.client.EngineGateway;
 import io.flashgate.client.FollowedEngine;
 import io.flashgate.client.OverloadedException;
+import io.flashgate.client.ResultUnknownException;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.client.follow.FollowingGateway;
@@ -17,6 +18,7 @@ import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.SaleStatus;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.FreePorts;
+import io.flashgate.testsupport.UdpRelay;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -218,10 +220,18 @@ class FollowingGatewayTest
         final AtomicInteger commands = new AtomicInteger();
         final AtomicInteger probes = new AtomicInteger();
         final EngineGateway gateway;
+        /** Where commands go (not queryEngine): the real engine, or a client of an engine that never answers. */
+        final EngineGateway commandsTo;
 
         Acting(final AeronEngineGateway real, final EngineRole role, final long epoch)
         {
+            this(real, real, role, epoch);
+        }
+
+        Acting(final AeronEngineGateway real, final EngineGateway commandsTo, final EngineRole role, final long epoch)
+        {
             this.real = real;
+            this.commandsTo = commandsTo;
             this.role = role;
             this.epoch = epoch;
             this.gateway = (EngineGateway)Proxy.newProxyInstance(EngineGateway.class.getClassLoader(),
@@ -244,7 +254,9 @@ class FollowingGatewayTest
                     }
                     try
                     {
-                        return method.invoke(real, args);
+                        final boolean command = method.getReturnType() == CompletableFuture.class ||
+                            method.getName().equals("abandonWaiting");
+                        return method.invoke(command ? commandsTo : real, args);
                     }
                     catch (final InvocationTargetException ex)
                     {
@@ -311,5 +323,50 @@ class FollowingGatewayTest
         assertFalse(gateway.isEngineReachable());
         assertEquals(1, gateway.engines().get(0).epoch());
         assertEquals(EngineRole.PRIMARY, gateway.engines().get(0).role());
+    }
+
+    /**
+     * A purchase waits on the followed engine, which then goes (here: a newer epoch appears elsewhere and it answers
+     * NOT_PRIMARY to the probe's next command); the gateway switches, and the waiting purchase is answered at once
+     * (ResultUnknownException: the edge's 504 RESULT_UNKNOWN, retried with its key) instead of after the reply
+     * timeout.
+     */
+    @Test
+    @Timeout(90)
+    void whatWaitsOnAnEngineThatIsLeftIsAnsweredAtOnceNotAfterTheReplyTimeout() throws Exception
+    {
+        final EmbeddedDriver engineDriver = track(EmbeddedDriver.start());
+        final EmbeddedDriver edgeDriver = track(EmbeddedDriver.start());
+        final UdpEngine engineA = engine(engineDriver, "a");
+        final UdpEngine engineB = engine(engineDriver, "b");
+        final Aeron edgeAeron = track(edgeDriver.connect());
+        // A's commands pass a relay the test cuts once A is followed: a purchase sent then waits for an answer.
+        final Duration replyTimeout = Duration.ofSeconds(60);
+        final UdpRelay toA = track(UdpRelay.to(engineA.ingress()));
+        final Acting a = new Acting(track(AeronEngineGateway.start(edgeAeron, GatewayConfig.udp(
+            edgeDriver.aeronDirectory(), toA.endpoint(), engineA.egress(), "127.0.0.1").withReplyTimeout(replyTimeout))),
+            EngineRole.PRIMARY, 1);
+        final Acting b = new Acting(track(AeronEngineGateway.start(edgeAeron, channels(edgeDriver, engineB))),
+            EngineRole.STANDBY, 1);
+        assertTrue(a.real.awaitReachable(WAIT) && b.real.awaitReachable(WAIT));
+        final FollowingGateway gateway = track(FollowingGateway.start(List.of(
+            new FollowingGateway.Member("a", a.gateway), new FollowingGateway.Member("b", b.gateway)),
+            Duration.ofMillis(50)));
+        assertTrue(gateway.awaitFollowing(WAIT));
+        assertEquals("a", gateway.followedEndpoint());
+        toA.cut();
+        final CompletableFuture<Reply> waiting = gateway.purchase("drop", "alice", "k1", 1);
+        assertFalse(waiting.isDone(), "A never hears it, so nobody answers");
+
+        // B is promoted (epoch 2): the next probe moves the gateway to B, and A's waiting purchase is answered.
+        b.role = EngineRole.PRIMARY;
+        b.epoch = 2;
+        final long switchedAt = System.nanoTime();
+        Await.until("following b", WAIT, () -> "b".equals(gateway.followedEndpoint()));
+        final Throwable failure = failureOf(waiting);
+        final long millis = (System.nanoTime() - switchedAt) / 1_000_000;
+        assertInstanceOf(ResultUnknownException.class, failure);
+        assertTrue(millis < replyTimeout.toMillis() / 2, "answered " + millis + " ms after the switch began, not " +
+            "after the " + replyTimeout.toMillis() + " ms reply timeout");
     }
 }

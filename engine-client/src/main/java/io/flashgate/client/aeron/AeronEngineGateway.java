@@ -165,6 +165,12 @@ public final class AeronEngineGateway extends CommandSender
         return liveness.resubscriptionCount();
     }
 
+    @Override
+    public void abandonWaiting()
+    {
+        pending().failAll(io.flashgate.client.PendingCommands.ENGINE_LEFT);
+    }
+
     /** Stops the poller, closes the channels (and the client if owned); waiting commands get ResultUnknownException. */
     @Override
     public void close()

@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  *       {@link #PROBE_INTERVAL}, one probe per engine at a time; it sleeps in between.</li>
  *   <li>An engine that refuses a command with NOT_PRIMARY is dropped at once and every engine is asked again.</li>
  *   <li>With no engine chosen, a command is refused at once ({@link OverloadedException}: 503). A command sent to
- *       the old engine before a switch keeps its own fate (its reply, or 504): nothing is sent again here, so a
+ *       the old engine before a switch is answered at once (ResultUnknownException: 504) when the switch leaves it:
+ *       nothing is sent again here, so a
  *       shopper's retry with the same Idempotency-Key is what reaches the new primary, never a second order.</li>
  *   <li>Broadcast and new-order listeners are subscribed on every engine, but hear only the followed one's
  *       stream; {@link #onEngineSwitch} listeners run, under the same lock, when the followed history changes, so
@@ -437,6 +438,7 @@ public final class FollowingGateway implements EngineGateway
     /** Under {@link #lock}: applies the rule, and tells the switch listeners before any new broadcast passes. */
     private void choose()
     {
+        final int before = current;
         final boolean switched = choice.update(System.nanoTime());
         // The listeners (the edge's caches) hear of a switch before commands and readers see the new engine.
         if (switched)
@@ -454,6 +456,12 @@ public final class FollowingGateway implements EngineGateway
             }
         }
         current = choice.current();
+        if (switched && before != PrimaryChoice.NONE && before != current)
+        {
+            // The engine left is dead or fenced: what waits on it is answered now (504, retried with its key on the
+            // new primary), not after the reply timeout.
+            members.get(before).gateway().abandonWaiting();
+        }
     }
 
     private static Throwable unwrap(final Throwable failure)

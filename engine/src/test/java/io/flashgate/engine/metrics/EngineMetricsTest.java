@@ -82,11 +82,15 @@ class EngineMetricsTest
                 "flashgate_engine_standby_acked_sequence gauge",
                 "flashgate_engine_standby_lag_records gauge",
                 "flashgate_engine_solo_by_operator gauge",
+                "flashgate_engine_zookeeper_connected gauge",
+                "flashgate_engine_held gauge",
                 "flashgate_engine_promotions_total counter",
                 "flashgate_engine_ignored_acks_total counter")), figures.keySet());
             final long ringSize = transport.engine().stats().ringSize();
             assertEquals(ringSize, figures.get("flashgate_engine_ring_size gauge"));
             assertEquals(ringSize, figures.get("flashgate_engine_ring_remaining gauge"), "an idle ring is empty");
+            assertEquals(-1.0, figures.get("flashgate_engine_zookeeper_connected gauge"), "an engine alone has none");
+            assertEquals(0.0, figures.get("flashgate_engine_held gauge"));
         }
         finally
         {
