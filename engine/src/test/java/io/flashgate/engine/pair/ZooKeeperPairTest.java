@@ -339,7 +339,9 @@ class ZooKeeperPairTest
 
     private static void startInSync(final PairOnLoopback pair) throws Exception
     {
+        // A first, until it leads (the first claim in an empty pair root); then B joins it.
         pair.a.start(true);
+        Await.until(() -> "A leads: " + pair.a, WAIT, () -> pair.a.paired.state().role() == EngineRole.SOLO);
         pair.b.start(false);
         Await.until(() -> "A leads, B in sync: " + pair.a + " " + pair.b, WAIT,
             () -> pair.a.isPrimaryInSync() && pair.a.paired.registry().view().sync().size() == 2);
