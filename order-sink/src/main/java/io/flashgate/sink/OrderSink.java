@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,8 @@ public final class OrderSink implements AutoCloseable
     private final BusinessLogic logic;
     private final JournalTail tail;
     private final StandAside standAside;
+    /** The stand-aside pace for the log line: "5 s" in production. */
+    private final String standAsidePace;
     private final OrderChanges changes = new OrderChanges();
     private final SinkStatus status = new SinkStatus();
     private final PrintStream log;
@@ -60,8 +63,9 @@ public final class OrderSink implements AutoCloseable
     private long backoffNanos = FIRST_BACKOFF_NANOS;
     private long downSinceNanos;
 
-    private OrderSink(final SinkConfig config, final SinkStore store, final BusinessLogic logic, final long position,
-        final long commandTime, final String origin, final PrintStream log) throws IOException
+    private OrderSink(final SinkConfig config, final Duration standAsidePace, final SinkStore store,
+        final BusinessLogic logic, final long position, final long commandTime, final String origin,
+        final PrintStream log) throws IOException
     {
         this.config = config;
         this.store = store;
@@ -69,9 +73,11 @@ public final class OrderSink implements AutoCloseable
         this.origin = origin;
         this.log = log;
         this.tail = JournalTail.after(config.journalDirectory(), position);
-        this.standAside = new StandAside(config.standAside(), config.batchSize(),
+        this.standAside = new StandAside(config.standAside(), config.batchSize(), standAsidePace.toNanos(),
             JournalTail.after(config.journalDirectory(), position), new JournalGrowth(config.journalDirectory()),
             position, System.nanoTime());
+        this.standAsidePace = standAsidePace.toMillis() % 1000 == 0
+            ? standAsidePace.toSeconds() + " s" : standAsidePace.toMillis() + " ms";
         status.journalSequence = position;
         status.committedSequence = position;
         status.journalTime = commandTime;
@@ -87,6 +93,13 @@ public final class OrderSink implements AutoCloseable
      * @throws SinkException one line for the operator.
      */
     public static OrderSink start(final SinkConfig config, final PrintStream log) throws SinkException, IOException
+    {
+        return start(config, log, Duration.ofNanos(StandAside.BATCH_INTERVAL_NANOS));
+    }
+
+    /** As {@link #start(SinkConfig, PrintStream)}, taking a batch every {@code standAsidePace} while standing aside. */
+    static OrderSink start(final SinkConfig config, final PrintStream log, final Duration standAsidePace)
+        throws SinkException, IOException
     {
         final Path journal = config.journalDirectory();
         if (!Files.isDirectory(journal))
@@ -112,15 +125,15 @@ public final class OrderSink implements AutoCloseable
             {
                 final StateBuilder.Built built = StateBuilder.at(reader, snapshots, reader.lastSequence(), DISCARD);
                 store.load(built.logic(), built.sequence(), Long.MIN_VALUE);
-                sink = new OrderSink(config, store, built.logic(), built.sequence(), Long.MIN_VALUE,
+                sink = new OrderSink(config, standAsidePace, store, built.logic(), built.sequence(), Long.MIN_VALUE,
                     "the state at sequence " + built.sequence() + " written whole (snapshot at "
                         + built.snapshotSequence() + " + " + built.replayed() + " records)", log);
             }
             else
             {
                 final StateBuilder.Built built = StateBuilder.at(reader, snapshots, position, DISCARD);
-                sink = new OrderSink(config, store, built.logic(), position, Long.MIN_VALUE, position == 0
-                    ? "an empty database: from the journal's first record"
+                sink = new OrderSink(config, standAsidePace, store, built.logic(), position, Long.MIN_VALUE,
+                    position == 0 ? "an empty database: from the journal's first record"
                     : "sequence " + position + " (state: " + (built.snapshotSequence() < 0 ? "replayed from zero"
                     : "snapshot at " + built.snapshotSequence() + " + " + built.replayed() + " records") + ")", log);
             }
@@ -263,9 +276,9 @@ public final class OrderSink implements AutoCloseable
             {
                 status.standAsides++;
                 log.printf(Locale.ROOT, "flashgate: sink: standing aside for a burst: the journal grows by %,.0f "
-                    + "records/s, faster than the sink applies them (%,.0f/s); one batch every 5 s until it slows "
+                    + "records/s, faster than the sink applies them (%,.0f/s); one batch every %s until it slows "
                     + "(%,d records behind)%n", standAside.appendPerSecond(), standAside.applyPerSecond(),
-                    status.lagRecords());
+                    standAsidePace, status.lagRecords());
             }
             else
             {

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * records, running at full speed cannot keep the lag from growing, and on the engine's host it only takes CPU the
  * engine needs. Measured on a 2-core machine, any busy neighbour, even a spinner at the lowest CPU priority, cost an
  * engine at capacity a quarter of its throughput. So the sink then takes one batch every
- * {@link #BATCH_INTERVAL_NANOS}, and runs at full speed again once the journal grows slower than it applies (the
- * burst is over).
+ * {@link #BATCH_INTERVAL_NANOS} (tests pass a shorter pace), and runs at full speed again once the journal grows slower
+ * than it applies (the burst is over).
  *
  * <p>Both paces are in bytes of journal: the journal's from its segment files' sizes every 200 ms
  * ({@link JournalGrowth}: a directory listing, no record read), over the last second; the sink's over its full
@@ -27,11 +27,13 @@ import java.util.concurrent.TimeUnit;
 final class StandAside
 {
     static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** The pace while standing aside, as the sink runs in production. */
     static final long BATCH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int PROBES_PER_RATE = 5;
 
     private final boolean enabled;
     private final int batchSize;
+    private final long batchIntervalNanos;
     private final JournalTail head;
     private final JournalGrowth growth;
     private final RecordHandler headHandler = this::onHeadRecord;
@@ -53,11 +55,13 @@ final class StandAside
     private long standingSinceNanos;
     private long stoodForNanos;
 
-    StandAside(final boolean enabled, final int batchSize, final JournalTail head, final JournalGrowth growth,
-        final long position, final long nowNanos)
+    /** @param batchIntervalNanos the pace while standing aside: {@link #BATCH_INTERVAL_NANOS} but in tests. */
+    StandAside(final boolean enabled, final int batchSize, final long batchIntervalNanos, final JournalTail head,
+        final JournalGrowth growth, final long position, final long nowNanos)
     {
         this.enabled = enabled;
         this.batchSize = batchSize;
+        this.batchIntervalNanos = batchIntervalNanos;
         this.head = head;
         this.growth = growth;
         this.countedSequence = position;
@@ -94,7 +98,7 @@ final class StandAside
                 stoodForNanos = nowNanos - standingSinceNanos;
             }
         }
-        return standing && nowNanos - lastBatchNanos < BATCH_INTERVAL_NANOS;
+        return standing && nowNanos - lastBatchNanos < batchIntervalNanos;
     }
 
     /** A batch was read, applied and committed: {@code records} of them, {@code bytes} of journal, in {@code tookNanos}. */

@@ -218,7 +218,9 @@ public final class OpenLoop
                     continue;
                 }
                 int burst = 0;
-                while (sent < due && burst < 4096)
+                // the clock is read per request too: a burst of 4,096 at a few thousand a second would overrun a
+                // short phase by a second or more
+                while (sent < due && burst < 4096 && System.nanoTime() - start < durationNanos)
                 {
                     if (!window.tryAcquire())
                     {

@@ -165,8 +165,8 @@ class LoadGeneratorCommandLineTest
     void aShortAeronRunPassesItsChecksAndWritesEveryReport() throws Exception
     {
         final Path reports = dir.resolve("reports");
-        final int status = bench("aeron", "--buyers", "300", "--warmup", "0.5", "--capacity-requests", "3000",
-            "--capacity-seconds", "2", "--rounds", "2", "--seconds", "1", "--out", reports.toString());
+        final int status = bench("aeron", "--buyers", "300", "--warmup", "0.2", "--capacity-requests", "3000",
+            "--capacity-seconds", "2", "--rounds", "2", "--seconds", "0.4", "--out", reports.toString());
         final String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
         final List<String> lines = printed.lines().toList();
@@ -215,8 +215,9 @@ class LoadGeneratorCommandLineTest
     void aShortHttpRunReportsTheServerJvmsCpuPerRequestByThread() throws Exception
     {
         final Path reports = dir.resolve("http");
+        // half a second a phase: each still sees hundreds of requests and tens of CPU ticks of the server JVM
         final int status = bench("http", "--buyers", "500", "--connections", "8", "--warmup", "0", "--rounds", "1",
-            "--seconds", "1", "--open-seconds", "1", "--out", reports.toString());
+            "--seconds", "0.5", "--open-seconds", "0.3", "--out", reports.toString());
         final String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
         final String summary = printed.lines().reduce((a, b) -> b).orElseThrow();
@@ -255,7 +256,8 @@ class LoadGeneratorCommandLineTest
     {
         final Path reports = dir.resolve("http-standby");
         final int status = bench("http", "--standby", "--buyers", "500", "--connections", "8", "--warmup", "0",
-            "--rounds", "1", "--seconds", "1", "--open-seconds", "1", "--rate", "300", "--out", reports.toString());
+            "--rounds", "1", "--seconds", "0.5", "--open-seconds", "0.3", "--rate", "300", "--out",
+            reports.toString());
         final String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
         final Matcher correct = Pattern.compile("(?m)^edge-POST-purchase-standby +(capacity|300/s) +[\\d,]+/s .* " +
