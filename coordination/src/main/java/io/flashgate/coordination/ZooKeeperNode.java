@@ -111,6 +111,54 @@ public record ZooKeeperNode(Path dataDir, String host, int clientPort, int serve
     }
 
     /**
+     * A server alone, run on a thread of this JVM until closed (for a benchmark that wants ZooKeeper beside it);
+     * returns once it serves clients.
+     */
+    public AutoCloseable startAlone(final Duration within) throws Exception
+    {
+        if (!servers.isEmpty())
+        {
+            throw new IllegalStateException("startAlone runs one server, not a member of an ensemble");
+        }
+        Files.createDirectories(dataDir);
+        final Path config = dataDir.resolve("zoo.cfg");
+        Files.writeString(config, configText());
+        final QuorumPeerConfig parsed = new QuorumPeerConfig();
+        parsed.parse(config.toString());
+        final ServerConfig alone = new ServerConfig();
+        alone.readFrom(parsed);
+        final ZooKeeperServerMain server = new ZooKeeperServerMain();
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                server.runFromConfig(alone);
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }, "zookeeper-server");
+        thread.setDaemon(true);
+        thread.start();
+        final long deadline = System.nanoTime() + within.toNanos();
+        while (mode(host, clientPort).isEmpty())
+        {
+            if (System.nanoTime() - deadline > 0 || !thread.isAlive())
+            {
+                server.close();
+                throw new IllegalStateException("ZooKeeper did not serve on " + host + ":" + clientPort);
+            }
+            Thread.sleep(20);
+        }
+        return () ->
+        {
+            server.close();
+            thread.join(5_000);
+        };
+    }
+
+    /**
      * What the server at {@code host:port} says of itself ({@code srvr}): a line {@code Mode: leader|follower|
      * standalone} once it serves clients, empty while it cannot be reached or is not in a quorum.
      */

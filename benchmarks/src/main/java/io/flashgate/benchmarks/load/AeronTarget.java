@@ -76,6 +76,17 @@ public final class AeronTarget implements Target
         final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby)
         throws Exception
     {
+        return start(dataDir, expectedBuyers, drivers, idle, wait, standby, false);
+    }
+
+    /**
+     * As above; with {@code zookeeper} the pair is coordinated through a ZooKeeper server that runs in this JVM
+     * (data in {@code dataDir}): the same purchase path, ZooKeeper consulted only when roles change.
+     */
+    public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
+        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby,
+        final boolean zookeeper) throws Exception
+    {
         final List<AutoCloseable> parts = new ArrayList<>();
         try
         {
@@ -101,8 +112,18 @@ public final class AeronTarget implements Target
             if (standby)
             {
                 final Aeron aeron = track(parts, engineDriver.connect());
+                io.flashgate.coordination.PairRegistry.Settings coordination = null;
+                if (zookeeper)
+                {
+                    final int port = FreePorts.tcp();
+                    track(parts, new io.flashgate.coordination.ZooKeeperNode(dataDir.resolve("zookeeper"),
+                        "127.0.0.1", port, 0, java.util.Map.of(), Duration.ofMillis(100))
+                        .startAlone(Duration.ofSeconds(30)));
+                    coordination = new io.flashgate.coordination.PairRegistry.Settings("127.0.0.1:" + port,
+                        "/flashgate/bench", Duration.ofMillis(600));
+                }
                 primary = track(parts, SyncPairInJvm.start(aeron, transport, config, config.dataDirectory(),
-                    transport.idle())).primary();
+                    transport.idle(), coordination)).primary();
                 engineTransport = primary.transport();
             }
             else
@@ -114,7 +135,8 @@ public final class AeronTarget implements Target
             {
                 throw new IOException("the gateway never reached the engine over UDP");
             }
-            final AeronTarget target = new AeronTarget(standby ? "flashgate-aeron-standby" : "flashgate-aeron",
+            final AeronTarget target = new AeronTarget(standby ? (zookeeper ? "flashgate-aeron-standby-zk" :
+                "flashgate-aeron-standby") : "flashgate-aeron",
                 engineTransport, gateway, parts);
             target.pair = primary;
             return target;

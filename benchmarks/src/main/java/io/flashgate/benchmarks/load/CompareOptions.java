@@ -22,11 +22,13 @@ import java.util.OptionalLong;
  * @param alsoWait         a second engine with this pipeline wait strategy, as an extra line; null: none.
  * @param standby          also an engine that is the primary of a hot-standby pair (synchronous replication to a
  *                         standby in this JVM on its own media driver), as an extra line {@code flashgate-aeron-standby}.
+ * @param zookeeper        also the same pair coordinated through a ZooKeeper server in this JVM, as an extra line
+ *                         {@code flashgate-aeron-standby-zk}.
  */
 record CompareOptions(int buyers, int limit, double duplicates, double warmupSeconds, double capacitySeconds,
     OptionalLong capacityRequests, double seconds, int rounds, int inFlight, double rate, int redisConnections,
     int redisPipelines, int redisBatch, Path out, Path dataDir, int drivers, IdleChoice idle,
-    WaitChoice pipelineWait, WaitChoice alsoWait, boolean standby)
+    WaitChoice pipelineWait, WaitChoice alsoWait, boolean standby, boolean zookeeper)
 {
     static final List<Option> OPTIONS = List.of(
         Option.valued("rate", "N", "common open-loop rate (requests/s); default: half the slowest measured capacity"),
@@ -55,7 +57,9 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
         Option.valued("also-wait", "W", "also run a second engine with pipeline wait strategy W, as an extra " +
             "labelled line"),
         Option.flag("standby", "also run an engine with a hot standby (synchronous replication; the standby in this " +
-            "JVM on its own media driver), as the extra line flashgate-aeron-standby"));
+            "JVM on its own media driver), as the extra line flashgate-aeron-standby"),
+        Option.flag("zookeeper", "also run that pair coordinated through a ZooKeeper server in this JVM, as the extra " +
+            "line flashgate-aeron-standby-zk (ZooKeeper stays off the purchase path)"));
 
     static CompareOptions from(final Args args) throws UsageException
     {
@@ -84,7 +88,8 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             args.choice("idle", IdleChoice.class).orElse(null),
             args.choice("wait", WaitChoice.class).orElse(null),
             args.choice("also-wait", WaitChoice.class).orElse(null),
-            args.flag("standby"));
+            args.flag("standby"),
+            args.flag("zookeeper"));
         if (options.capacitySeconds() == 0 && options.rate() == 0)
         {
             throw new UsageException("--rate is required when --capacity-seconds is 0");

@@ -106,6 +106,12 @@ final class CompareRun
             targets.add(AeronTarget.start(dataDir.resolve("engine-primary"), options.buyers(), options.drivers(),
                 options.idle(), options.pipelineWait(), true));
         }
+        if (options.zookeeper())
+        {
+            // The same pair coordinated through ZooKeeper: it must cost nothing on the purchase path.
+            targets.add(AeronTarget.start(dataDir.resolve("engine-primary-zk"), options.buyers(), options.drivers(),
+                options.idle(), options.pipelineWait(), true, true));
+        }
         if (options.alsoWait() != null)
         {
             // The same engine with another pipeline wait strategy, as a labelled extra line (not the default).

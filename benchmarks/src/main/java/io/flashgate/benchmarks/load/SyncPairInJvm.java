@@ -54,6 +54,14 @@ public final class SyncPairInJvm implements AutoCloseable
     public static SyncPairInJvm start(final Aeron aeron, final TransportConfig primaryChannels, final EngineConfig config,
         final Path dataDir, final IdleChoice idle) throws IOException, InterruptedException
     {
+        return start(aeron, primaryChannels, config, dataDir, idle, null);
+    }
+
+    /** As above, the pair coordinated through the ZooKeeper at {@code zookeeper} (null: none). */
+    public static SyncPairInJvm start(final Aeron aeron, final TransportConfig primaryChannels, final EngineConfig config,
+        final Path dataDir, final IdleChoice idle, final io.flashgate.coordination.PairRegistry.Settings zookeeper)
+        throws IOException, InterruptedException
+    {
         final String primaryEndpoint = "127.0.0.1:" + FreePorts.udp();
         final String standbyEndpoint = "127.0.0.1:" + FreePorts.udp();
         PairedEngine primary = null;
@@ -63,14 +71,23 @@ public final class SyncPairInJvm implements AutoCloseable
         try
         {
             primary = PairedEngine.start(aeron, primaryChannels, config.withDataDirectory(dataDir.resolve("primary")),
-                pair(primaryEndpoint, standbyEndpoint), idle, true);
+                pair(primaryEndpoint, standbyEndpoint, zookeeper), idle, true);
+            if (zookeeper != null)
+            {
+                // The first claim of a pair is the primary's: it starts alone and leads before the standby starts.
+                final long leadBy = System.nanoTime() + READY_WITHIN.toNanos();
+                while (primary.state().role() == EngineRole.STANDBY && System.nanoTime() < leadBy)
+                {
+                    Thread.sleep(20);
+                }
+            }
             standbyDriver = EmbeddedDriver.start();
             standbyAeron = standbyDriver.connect();
             final TransportConfig standbyChannels = TransportConfig.udp(standbyDriver.aeronDirectory(),
                 "127.0.0.1:" + FreePorts.udp(), "127.0.0.1:" + FreePorts.udp()).withIdle(idle);
             standby = PairedEngine.start(standbyAeron, standbyChannels,
-                config.withDataDirectory(dataDir.resolve("standby")), pair(standbyEndpoint, primaryEndpoint), idle,
-                false);
+                config.withDataDirectory(dataDir.resolve("standby")), pair(standbyEndpoint, primaryEndpoint, zookeeper),
+                idle, false);
             final long deadline = System.nanoTime() + READY_WITHIN.toNanos();
             while (!inSync(primary))
             {
@@ -90,9 +107,12 @@ public final class SyncPairInJvm implements AutoCloseable
         }
     }
 
-    private static PairConfig pair(final String listen, final String peer)
+    private static PairConfig pair(final String listen, final String peer,
+        final io.flashgate.coordination.PairRegistry.Settings zookeeper)
     {
-        return new PairConfig(listen, peer, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, true, StandbyAbsence.STOP);
+        final PairConfig alone = new PairConfig(listen, peer, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, true,
+            StandbyAbsence.STOP);
+        return zookeeper == null ? alone : alone.withZooKeeper(zookeeper);
     }
 
     private static boolean inSync(final PairedEngine engine)
