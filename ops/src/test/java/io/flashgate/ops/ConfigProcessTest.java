@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.testsupport.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,7 +135,7 @@ class ConfigProcessTest
         try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
         {
             final String port = Integer.toString(busy.getLocalPort());
-            final Launch unwritable = launch(env, "run", "--http-port", Integer.toString(Ports.tcp()));
+            final Launch unwritable = launch(env, "run", "--http-port", Integer.toString(FreePorts.tcp()));
             final Launch httpBusy = launch(dataDir(), "run", "--http-port", port);
             final Launch metricsBusy = launch(Map.of("FLASHGATE_METRICS_PORT", port), "engine", "--data-dir",
                 dir.resolve("engine-data").toString());

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.testsupport.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +27,7 @@ class DemoTest
     @Timeout(120)
     void aShortDemoRunsToTheEndAndSellsMinOfStockAndDemand(@TempDir final Path dir) throws Exception
     {
-        final int port = Ports.tcp();
+        final int port = FreePorts.tcp();
         final Path report = dir.resolve("report");
         try (ChildJvm demo = LauncherProcess.start(dir.resolve("demo.log"), Map.of(), "demo", "--seconds", "3",
             "--opens-in", "1", "--stock", "150", "--limit", "2", "--shoppers", "400", "--rate", "300", "--bots", "2",

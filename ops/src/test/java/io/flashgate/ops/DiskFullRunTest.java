@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.testsupport.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -105,7 +106,7 @@ class DiskFullRunTest
         Assumptions.assumeTrue(mountWorks, "skipped: cannot mount a tmpfs here (needs root and mount permission)");
         mounted = true;
         final Path dataDir = mount.resolve("data");
-        final int port = Ports.tcp();
+        final int port = FreePorts.tcp();
         final ChildJvm first = run(dataDir, port, flushPolicy, "first.log");
         final Shopper shopper = new Shopper(SECRET, port);
         assertEquals(201, shopper.createSale("drop", 1_000_000, 1).status());

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.config.ConfigLoader;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.testsupport.Await;
@@ -46,12 +47,12 @@ class DriverLostReadinessTest
     @Timeout(60)
     void anEngineAndAnEdgeReportNotReadyOnceTheirDriverIsLost() throws Exception
     {
-        final int httpPort = Ports.tcp();
-        final int metricsPort = Ports.tcp();
+        final int httpPort = FreePorts.tcp();
+        final int metricsPort = FreePorts.tcp();
         final FlashgateConfig config = ConfigLoader.load(Map.of(), Map.of(
             "data-dir", dataDir.toString(), "token-secret", SECRET, "driver-timeout-millis", "1000",
             "embedded-driver", "false", "aeron-dir", driverDir.toString(),
-            "ingress", "127.0.0.1:" + Ports.udp(), "egress", "127.0.0.1:" + Ports.udp(),
+            "ingress", "127.0.0.1:" + FreePorts.udp(), "egress", "127.0.0.1:" + FreePorts.udp(),
             "http-port", Integer.toString(httpPort), "metrics-port", Integer.toString(metricsPort))).config();
         try (ChildJvm driver = ChildJvm.of(ExternalDriver.class, driverDir.toString()).heap("128m")
                 .start(logs.resolve("driver.log")).awaitLine(ExternalDriver.READY, 1, Duration.ofSeconds(30));

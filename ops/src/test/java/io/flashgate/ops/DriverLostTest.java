@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -47,8 +48,8 @@ class DriverLostTest
 
     private final List<ChildJvm> processes = new ArrayList<>();
     private final List<ChildJvm> drivers = new ArrayList<>();
-    private final String ingress = "127.0.0.1:" + Ports.udp();
-    private final String egress = "127.0.0.1:" + Ports.udp();
+    private final String ingress = "127.0.0.1:" + FreePorts.udp();
+    private final String egress = "127.0.0.1:" + FreePorts.udp();
 
     /**
      * SIGTERM first, so processes with an embedded driver remove its folder from /dev/shm; in reverse order of start,
@@ -162,8 +163,8 @@ class DriverLostTest
     @Timeout(120)
     void anEngineWhoseDriverIsKilledExitsFiveItsEdgeRefusesAtOnceAndNothingAcknowledgedIsLost() throws Exception
     {
-        final int httpPort = Ports.tcp();
-        final int metricsPort = Ports.tcp();
+        final int httpPort = FreePorts.tcp();
+        final int metricsPort = FreePorts.tcp();
         final ChildJvm driver = driver("driver-1.log");
         final ChildJvm edge = edge("edge.log", httpPort, false); // another machine's edge: a driver of its own
         ready(driver);
@@ -220,7 +221,7 @@ class DriverLostTest
     {
         final ChildJvm engine = LauncherProcess.start(logs.resolve("no-driver.log"), Map.of(
             "FLASHGATE_DATA_DIR", dataDir.toString(), "FLASHGATE_DRIVER_TIMEOUT_MILLIS", "1000"),
-            "engine", "--metrics-port", Integer.toString(Ports.tcp()), "--embedded-driver", "false",
+            "engine", "--metrics-port", Integer.toString(FreePorts.tcp()), "--embedded-driver", "false",
             "--aeron-dir", driverDir.toString());
         processes.add(engine);
         assertEquals(ExitCodes.DRIVER_LOST, engine.awaitExit(Duration.ofSeconds(30)), engine.output());
@@ -236,8 +237,8 @@ class DriverLostTest
     @Timeout(120)
     void anEdgeWhoseDriverIsKilledExitsFiveWhileTheEngineServesOn() throws Exception
     {
-        final int httpPort = Ports.tcp();
-        final int metricsPort = Ports.tcp();
+        final int httpPort = FreePorts.tcp();
+        final int metricsPort = FreePorts.tcp();
         final ChildJvm driver = driver("driver-1.log");
         final ChildJvm engine = engine("engine.log", metricsPort, false); // a driver of its own
         ready(driver);

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ChildJvm;
@@ -54,7 +55,7 @@ class EdgeFollowsEnginesTest
     {
         final String[] ends = endpoints.split("/");
         return start(name, "engine", "--ingress", ends[0], "--egress", ends[1], "--metrics-port",
-            Integer.toString(Ports.tcp()));
+            Integer.toString(FreePorts.tcp()));
     }
 
     private static JsonNode followed(final Shopper edge) throws Exception
@@ -79,10 +80,10 @@ class EdgeFollowsEnginesTest
     void theEdgeFollowsTheLiveEngineAfterTheFollowedOneIsKilled() throws Exception
     {
         final List<String> endpoints = List.of(
-            "127.0.0.1:" + Ports.udp() + "/127.0.0.1:" + Ports.udp(),
-            "127.0.0.1:" + Ports.udp() + "/127.0.0.1:" + Ports.udp());
+            "127.0.0.1:" + FreePorts.udp() + "/127.0.0.1:" + FreePorts.udp(),
+            "127.0.0.1:" + FreePorts.udp() + "/127.0.0.1:" + FreePorts.udp());
         final List<ChildJvm> engines = List.of(engine("engine-a", endpoints.get(0)), engine("engine-b", endpoints.get(1)));
-        final int port = Ports.tcp();
+        final int port = FreePorts.tcp();
         // started side by side (the edge asks its engines until they answer): their JVMs' start-ups overlap
         final ChildJvm edgeProcess = start("edge", "edge", "--http-port", Integer.toString(port), "--engines",
             String.join(",", endpoints));

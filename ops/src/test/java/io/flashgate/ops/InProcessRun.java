@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.config.ConfigLoader;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.edge.EdgeConfig;
@@ -16,7 +17,7 @@ final class InProcessRun implements AutoCloseable
 {
     final FlashgateConfig config;
     final String secret = EdgeConfig.randomSecret();
-    final int port = Ports.tcp();
+    final int port = FreePorts.tcp();
     final Shopper shopper;
     private final FlashgateProcess process;
 

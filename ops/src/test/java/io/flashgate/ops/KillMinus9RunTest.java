@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ChildJvm;
@@ -61,7 +62,7 @@ class KillMinus9RunTest
     @Timeout(240)
     void everyAcknowledgedOrderSurvivesAKillMinus9() throws Exception
     {
-        final int port = Ports.tcp();
+        final int port = FreePorts.tcp();
         final ChildJvm first = run(port, "first.log");
         final Shopper shopper = new Shopper(SECRET, port);
         assertEquals(201, shopper.createSale("drop", STOCK, 1).status());

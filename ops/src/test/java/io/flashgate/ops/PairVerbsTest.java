@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.ops.drill.PairProcesses;
 import io.flashgate.testsupport.Await;
 import org.junit.jupiter.api.Test;
@@ -77,12 +78,12 @@ class PairVerbsTest
 
             // A heartbeat timeout shorter than two intervals is a configuration error: one line, exit 2.
             assertEquals(2, launcher("engine", "--data-dir", work.resolve("bad").toString(), "--pair-peer",
-                "127.0.0.1:" + Ports.udp(), "--metrics-port", Integer.toString(Ports.tcp()),
+                "127.0.0.1:" + FreePorts.udp(), "--metrics-port", Integer.toString(FreePorts.tcp()),
                 "--heartbeat-interval-millis", "100", "--heartbeat-timeout-millis", "150"));
 
             // Nobody there.
             assertEquals(ExitCodes.ENVIRONMENT, launcher("promote", "--metrics-port",
-                Integer.toString(Ports.tcp())));
+                Integer.toString(FreePorts.tcp())));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,7 +61,7 @@ class SinkKillMinus9Test
         final AtomicBoolean selling = new AtomicBoolean(true);
         final AtomicLong accepted = new AtomicLong();
         final EngineClient client = new EngineClient(1);
-        try (PrivatePostgres postgres = PrivatePostgres.start(pgFolder, Ports.tcp(), USER, PASSWORD);
+        try (PrivatePostgres postgres = PrivatePostgres.start(pgFolder, FreePorts.tcp(), USER, PASSWORD);
             Engine engine = Engine.start(EngineConfig.defaults(dataDir).withTickIntervalMillis(0)
                 .withSnapshotEveryCommands(3_000).withRingSize(1024).withSegmentSizeBytes(256 * 1024),
                 client.eventSink()))
@@ -146,7 +147,7 @@ class SinkKillMinus9Test
     {
         final String[] args = java.util.Arrays.copyOf(sink, sink.length + 2);
         args[sink.length] = "--sink-metrics-port";
-        args[sink.length + 1] = Integer.toString(Ports.tcp());
+        args[sink.length + 1] = Integer.toString(FreePorts.tcp());
         return args;
     }
 

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,7 +61,7 @@ class SinkVerbTest
     void writeAJournal() throws Exception
     {
         pgFolder = Files.createTempDirectory("flashgate-pg");
-        pgPort = Ports.tcp();
+        pgPort = FreePorts.tcp();
         final EngineClient client = new EngineClient(1);
         try (Engine engine = Engine.start(EngineConfig.defaults(dataDir).withTickIntervalMillis(0)
             .withSnapshotEveryCommands(0), client.eventSink()))
@@ -126,15 +127,15 @@ class SinkVerbTest
     @Test
     void theEmbeddedSinkServesLagStopsItsPostgresOnSigtermAndVerifyFindsTheDatabaseEqual() throws Exception
     {
-        final int metricsPort = Ports.tcp();
+        final int metricsPort = FreePorts.tcp();
         // A real engine process the sink reports to (--report-to): its GET /admin/engine shows the sink.
-        final int engineMetricsPort = Ports.tcp();
+        final int engineMetricsPort = FreePorts.tcp();
         final List<String> args = new ArrayList<>(List.of("sink"));
         args.addAll(embedded("--sink-metrics-port", Integer.toString(metricsPort), "--report-to",
             "http://127.0.0.1:" + engineMetricsPort));
         try (ChildJvm engine = LauncherProcess.start(logs.resolve("engine.log"), Map.of(), "engine", "--data-dir",
                 logs.resolve("engine-data").toString(), "--metrics-port", Integer.toString(engineMetricsPort),
-                "--ingress", "127.0.0.1:" + Ports.udp(), "--egress", "127.0.0.1:" + Ports.udp());
+                "--ingress", "127.0.0.1:" + FreePorts.udp(), "--egress", "127.0.0.1:" + FreePorts.udp());
             ChildJvm sink = LauncherProcess.start(logs.resolve("sink.log"), Map.of(), args.toArray(String[]::new)))
         {
             LauncherProcess.awaitReady(engine, 1, 90);
@@ -169,9 +170,9 @@ class SinkVerbTest
     void anUnreachableDatabaseAWrongPasswordAndANewerSchemaAreOneLineAndANonZeroExit() throws Exception
     {
         final List<String> common = List.of("sink", "--source-dir", dataDir.toString(), "--sink-metrics-port",
-            Integer.toString(Ports.tcp()), "--db-user", "flashgate");
+            Integer.toString(FreePorts.tcp()), "--db-user", "flashgate");
         final List<String> nobody = new ArrayList<>(common);
-        nobody.addAll(List.of("--jdbc-url", "jdbc:postgresql://127.0.0.1:" + Ports.tcp() + "/flashgate"));
+        nobody.addAll(List.of("--jdbc-url", "jdbc:postgresql://127.0.0.1:" + FreePorts.tcp() + "/flashgate"));
         assertOneLine(launcher(nobody), 3, "flashgate: sink: cannot reach the database at jdbc:postgresql://");
 
         // a database to be wrong about: the embedded one, made by a verify run, then started by hand

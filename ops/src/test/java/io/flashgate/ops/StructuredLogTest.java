@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import io.flashgate.edge.http.Tokens;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ChildJvm;
@@ -39,7 +40,7 @@ class StructuredLogTest
     @Timeout(120)
     void aSalesLifeOverloadAndReachabilityInOneFormatWithoutSecrets(@TempDir final Path dir) throws Exception
     {
-        final int port = Ports.tcp();
+        final int port = FreePorts.tcp();
         try (ChildJvm run = LauncherProcess.start(dir.resolve("run.log"), Map.of(
             "FLASHGATE_HTTP_PORT", Integer.toString(port),
             "FLASHGATE_DATA_DIR", dir.resolve("data").toString(),
@@ -119,7 +120,7 @@ class StructuredLogTest
     @Timeout(60)
     void aComponentBelowItsLevelWritesNothing(@TempDir final Path dir) throws Exception
     {
-        final int port = Ports.tcp();
+        final int port = FreePorts.tcp();
         try (ChildJvm run = LauncherProcess.start(dir.resolve("run.log"), Map.of(
             "FLASHGATE_HTTP_PORT", Integer.toString(port),
             "FLASHGATE_DATA_DIR", dir.resolve("data").toString(),

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.testsupport.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.testsupport.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
@@ -93,11 +94,11 @@ class TwoEdgesOverUdpTest
     @Timeout(240)
     void aContestedSaleThroughTwoEdgesSellsExactlyTheStock() throws Exception
     {
-        final String ingress = "127.0.0.1:" + Ports.udp();
-        final String egress = "127.0.0.1:" + Ports.udp();
-        final int port1 = Ports.tcp();
-        final int port2 = Ports.tcp();
-        final int metricsPort = Ports.tcp();
+        final String ingress = "127.0.0.1:" + FreePorts.udp();
+        final String egress = "127.0.0.1:" + FreePorts.udp();
+        final int port1 = FreePorts.tcp();
+        final int port2 = FreePorts.tcp();
+        final int metricsPort = FreePorts.tcp();
         // started side by side (an edge waits for its engine by itself): their JVMs' start-ups overlap
         final List<ChildJvm> started = List.of(
             start("engine.log", "engine", "--ingress", ingress, "--egress", egress, "--metrics-port",

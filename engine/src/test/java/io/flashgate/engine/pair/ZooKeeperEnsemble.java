@@ -1,5 +1,6 @@
 package io.flashgate.engine.pair;
 
+import io.flashgate.testsupport.FreePorts;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 
@@ -26,7 +27,8 @@ final class ZooKeeperEnsemble implements AutoCloseable
         {
             final File data = folder.resolve("zk-" + id).toFile();
             java.nio.file.Files.createDirectories(data.toPath());
-            servers.add(new InstanceSpec(data, -1, -1, -1, true, id, TICK_MILLIS, 60,
+            // ports from FreePorts (below the ephemeral range): Curator's own are picked there and bound later
+            servers.add(new InstanceSpec(data, FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(), true, id, TICK_MILLIS, 60,
                 Map.of("minSessionTimeout", Integer.toString(2 * TICK_MILLIS), "maxSessionTimeout", "60000",
                     "admin.enableServer", "false")));
         }
