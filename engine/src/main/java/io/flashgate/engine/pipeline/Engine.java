@@ -112,7 +112,7 @@ public final class Engine implements AutoCloseable
         waitStrategy = WaitStrategies.of(config.waitChoice());
         stageThreads = replication == null ? List.of("flashgate-journaller", "flashgate-logic", "flashgate-egress") :
             List.of("flashgate-journaller", "flashgate-logic", "flashgate-replicator", "flashgate-egress");
-        disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(stageThreads),
+        disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(stageThreads, stages),
             ProducerType.MULTI, waitStrategy);
         // A journal fault is caught inside the journaller, which stalls (see Journaller): nothing after the last
         // durable command is ever released. Anything else that escapes a stage ends that stage's thread.
@@ -524,6 +524,9 @@ public final class Engine implements AutoCloseable
             Math.max(baseSequence, journaller.durableSequence.get())));
     }
 
+    /** The stages' threads, as the Disruptor started them: joined on close before the journal is closed. */
+    private final List<Thread> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** Sequence the next offered command will get at the earliest. */
     public long lastPublishedSequence()
     {
@@ -578,6 +581,20 @@ public final class Engine implements AutoCloseable
                 journaller.close();
             }
         }
+        // A halted stage may still be inside its last event (the journaller in a flush): the journal is closed, and
+        // flushed once more, only after every stage thread has ended, so that no two threads ever write it.
+        for (final Thread stage : stages)
+        {
+            try
+            {
+                stage.join(5_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         journal.close();
     }
 
@@ -587,7 +604,7 @@ public final class Engine implements AutoCloseable
         return stageThreads;
     }
 
-    private static ThreadFactory threadFactory(final List<String> names)
+    private static ThreadFactory threadFactory(final List<String> names, final List<Thread> started)
     {
         final AtomicInteger next = new AtomicInteger();
         return runnable ->
@@ -595,6 +612,7 @@ public final class Engine implements AutoCloseable
             final int index = next.getAndIncrement();
             final Thread thread = new Thread(runnable,
                 index < names.size() ? names.get(index) : "flashgate-pipeline-" + index);
+            started.add(thread);
             thread.setDaemon(true);
             // A journaller stopped after its fault ends its thread quietly: the fault was logged once already.
             thread.setUncaughtExceptionHandler((t, ex) ->
