@@ -2,7 +2,6 @@ package io.flashgate.ops;
 
 import io.aeron.Aeron;
 import io.flashgate.client.aeron.AeronEngineGateway;
-import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.ops.drill.PairProcesses;
 import io.flashgate.protocol.Reply;
@@ -60,13 +59,13 @@ class PairLinkCutProcessTest
 
             final EmbeddedDriver driver = track(open, EmbeddedDriver.start());
             final Aeron aeron = track(open, driver.connect());
-            final AeronEngineGateway toA = track(open, gateway(aeron, driver, pair.a()));
-            final AeronEngineGateway toB = track(open, gateway(aeron, driver, pair.b()));
+            final AeronEngineGateway toA = track(open, DirectBuyers.gateway(aeron, driver, pair.a()));
+            final AeronEngineGateway toB = track(open, DirectBuyers.gateway(aeron, driver, pair.b()));
             assertTrue(toA.awaitReachable(WAIT));
             final long now = System.currentTimeMillis();
             assertInstanceOf(Reply.Sale.class, toA.createSale("cut", 10_000, 1, now - 1_000, now + 3_600_000, 600)
                 .get(10, TimeUnit.SECONDS));
-            final List<Reply.Order> acknowledged = new ArrayList<>(buy(toA, "before-", 50));
+            final List<Reply.Order> acknowledged = new ArrayList<>(DirectBuyers.buy(toA, "cut", "before-", 50));
             final long epochBefore = pair.a().epoch();
 
             aToB.cut();
@@ -84,7 +83,7 @@ class PairLinkCutProcessTest
             Await.until(() -> "A, cut off, has no standby and releases nothing: " + pair.a().status(), WAIT,
                 () -> "ABSENT".equals(pair.a().standbyState()));
             assertTrue(toB.awaitReachable(WAIT));
-            acknowledged.addAll(buy(toB, "after-", 30));
+            acknowledged.addAll(DirectBuyers.buy(toB, "cut", "after-", 30));
 
             aToB.heal();
             bToA.heal();
@@ -119,32 +118,10 @@ class PairLinkCutProcessTest
         }
     }
 
-    private static AeronEngineGateway gateway(final Aeron aeron, final EmbeddedDriver driver,
-        final PairProcesses.Engine engine)
-    {
-        return AeronEngineGateway.start(aeron, GatewayConfig.udp(driver.aeronDirectory(), engine.ingress(),
-            engine.egress(), "127.0.0.1").withReplyTimeout(Duration.ofSeconds(5)));
-    }
-
     private static <T extends AutoCloseable> T track(final List<AutoCloseable> open, final T resource)
     {
         open.add(resource);
         return resource;
     }
 
-    private static List<Reply.Order> buy(final AeronEngineGateway gateway, final String prefix, final int count)
-        throws Exception
-    {
-        final List<CompletableFuture<Reply>> replies = new ArrayList<>();
-        for (int i = 0; i < count; i++)
-        {
-            replies.add(gateway.purchase("cut", prefix + i, "k-" + prefix + i, 1));
-        }
-        final List<Reply.Order> orders = new ArrayList<>();
-        for (final CompletableFuture<Reply> reply : replies)
-        {
-            orders.add(assertInstanceOf(Reply.Order.class, reply.get(10, TimeUnit.SECONDS)));
-        }
-        return orders;
-    }
 }

@@ -2,7 +2,6 @@ package io.flashgate.ops;
 
 import io.aeron.Aeron;
 import io.flashgate.client.aeron.AeronEngineGateway;
-import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.ops.drill.PairProcesses;
 import io.flashgate.protocol.Reply;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,19 +63,19 @@ class ZooKeeperPairProcessTest
 
             final EmbeddedDriver driver = track(open, EmbeddedDriver.start());
             final Aeron aeron = track(open, driver.connect());
-            final AeronEngineGateway toFirst = track(open, gateway(aeron, driver, first));
+            final AeronEngineGateway toFirst = track(open, DirectBuyers.gateway(aeron, driver, first));
             assertTrue(toFirst.awaitReachable(WAIT));
             final long now = System.currentTimeMillis();
             assertInstanceOf(Reply.Sale.class, toFirst.createSale("zk", 10_000, 1, now - 1_000, now + 3_600_000, 600)
                 .get(10, TimeUnit.SECONDS));
-            final List<Reply.Order> acknowledged = new ArrayList<>(buy(toFirst, "before-", 20));
+            final List<Reply.Order> acknowledged = new ArrayList<>(DirectBuyers.buy(toFirst, "zk", "before-", 20));
 
             first.killMinus9();
             Await.until(() -> "the standby promotes with no operator: " + second.status(), WAIT,
                 () -> "SOLO".equals(second.role()));
-            final AeronEngineGateway toSecond = track(open, gateway(aeron, driver, second));
+            final AeronEngineGateway toSecond = track(open, DirectBuyers.gateway(aeron, driver, second));
             assertTrue(toSecond.awaitReachable(WAIT));
-            final List<Reply.Order> soldAlone = buy(toSecond, "alone-", 10);
+            final List<Reply.Order> soldAlone = DirectBuyers.buy(toSecond, "zk", "alone-", 10);
             acknowledged.addAll(soldAlone);
             second.killMinus9();
 
@@ -89,7 +87,7 @@ class ZooKeeperPairProcessTest
             second.start("engine");
             Await.until(() -> "the engine with the newest history leads again: " + second.status() + " " +
                 first.status(), WAIT, () -> inSync(second) && "STANDBY".equals(first.role()));
-            final AeronEngineGateway toLeader = track(open, gateway(aeron, driver, second));
+            final AeronEngineGateway toLeader = track(open, DirectBuyers.gateway(aeron, driver, second));
             assertTrue(toLeader.awaitReachable(WAIT));
             final Set<Long> ids = new HashSet<>();
             for (final Reply.Order order : acknowledged)
@@ -123,32 +121,10 @@ class ZooKeeperPairProcessTest
         return engine.isAlive() && "PRIMARY".equals(engine.role()) && "IN_SYNC".equals(engine.standbyState());
     }
 
-    private static AeronEngineGateway gateway(final Aeron aeron, final EmbeddedDriver driver,
-        final PairProcesses.Engine engine)
-    {
-        return AeronEngineGateway.start(aeron, GatewayConfig.udp(driver.aeronDirectory(), engine.ingress(),
-            engine.egress(), "127.0.0.1").withReplyTimeout(Duration.ofSeconds(5)));
-    }
-
     private static <T extends AutoCloseable> T track(final List<AutoCloseable> open, final T resource)
     {
         open.add(resource);
         return resource;
     }
 
-    private static List<Reply.Order> buy(final AeronEngineGateway gateway, final String prefix, final int count)
-        throws Exception
-    {
-        final List<CompletableFuture<Reply>> replies = new ArrayList<>();
-        for (int i = 0; i < count; i++)
-        {
-            replies.add(gateway.purchase("zk", prefix + i, "k-" + prefix + i, 1));
-        }
-        final List<Reply.Order> orders = new ArrayList<>();
-        for (final CompletableFuture<Reply> reply : replies)
-        {
-            orders.add(assertInstanceOf(Reply.Order.class, reply.get(10, TimeUnit.SECONDS)));
-        }
-        return orders;
-    }
 }

@@ -7,7 +7,9 @@ import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.StandbyState;
 import io.flashgate.testsupport.Await;
+import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,104 +65,86 @@ class ZooKeeperPairTest
     @Test
     void aDeadStandbyIsDroppedFromTheSynchronousSetThePrimarySellsAloneAndTheStandbyRejoins() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
-            PairOnLoopback pair = PairOnLoopback.withZooKeeper(driver.aeronDirectory(), aeron, folderA, folderB,
-                ensemble))
+        final PairOnLoopback pair = zooKeeperPairInSync();
+        final AeronEngineGateway toA = pair.a.sharedGateway();
+        int next = 0;
+        for (int r = 1; r <= 2; r++)
         {
-            startInSync(pair);
-            final AeronEngineGateway toA = pair.a.sharedGateway();
-            createSale(toA);
-            int next = 0;
-            for (int r = 1; r <= 2; r++)
-            {
-                final int round = r;
-                assertEquals(20, buy(toA, next, 20).size());
-                next += 20;
-                pair.b.stop();
-                // No operator: A takes B out of the set in ZooKeeper, then sells alone.
-                Await.until(() -> "round " + round + ": A sells alone: " + pair.a, WAIT,
-                    () -> pair.a.paired.state().role() == EngineRole.SOLO);
-                assertEquals(List.of(pair.a.registryId()), pair.a.paired.registry().view().sync());
-                assertEquals(20, buy(toA, next, 20).size(), "sold alone, every order acknowledged");
-                next += 20;
-                pair.b.start(false);
-                Await.until(() -> "round " + round + ": B back in the set: " + pair.a + " " + pair.b, WAIT,
-                    () -> pair.a.isPrimaryInSync() && pair.a.paired.registry().view().sync().size() == 2);
-            }
-            final long last = pair.a.engine().lastPublishedSequence();
-            assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "B holds all A sold, alone or not");
+            final int round = r;
+            assertEquals(20, buy(toA, next, 20).size());
+            next += 20;
+            pair.b.stop();
+            // No operator: A takes B out of the set in ZooKeeper, then sells alone.
+            Await.until(() -> "round " + round + ": A sells alone: " + pair.a, WAIT,
+                () -> pair.a.paired.state().role() == EngineRole.SOLO);
+            assertEquals(List.of(pair.a.registryId()), pair.a.paired.registry().view().sync());
+            assertEquals(20, buy(toA, next, 20).size(), "sold alone, every order acknowledged");
+            next += 20;
+            pair.b.start(false);
+            Await.until(() -> "round " + round + ": B back in the set: " + pair.a + " " + pair.b, WAIT,
+                () -> pair.a.isPrimaryInSync() && pair.a.paired.registry().view().sync().size() == 2);
         }
+        final long last = pair.a.engine().lastPublishedSequence();
+        assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "B holds all A sold, alone or not");
     }
 
     @Test
     void aDeadPrimarysStandbyInTheSetPromotesWithEveryAcknowledgedOrder() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
-            PairOnLoopback pair = PairOnLoopback.withZooKeeper(driver.aeronDirectory(), aeron, folderA, folderB,
-                ensemble))
+        final PairOnLoopback pair = zooKeeperPairInSync();
+        PairOnLoopback.Member primary = pair.a;
+        PairOnLoopback.Member standby = pair.b;
+        int next = 0;
+        final List<Reply.Order> acknowledged = new ArrayList<>();
+        for (int round = 1; round <= 2; round++)
         {
-            startInSync(pair);
-            createSale(pair.a.sharedGateway());
-            PairOnLoopback.Member primary = pair.a;
-            PairOnLoopback.Member standby = pair.b;
-            int next = 0;
-            final List<Reply.Order> acknowledged = new ArrayList<>();
-            for (int round = 1; round <= 2; round++)
-            {
-                final AeronEngineGateway toPrimary = primary.sharedGateway();
-                acknowledged.addAll(buy(toPrimary, next, 30));
-                next += 30;
-                final long epoch = primary.paired.state().epoch();
-                primary.stop();
-                final PairOnLoopback.Member promoted = standby;
-                Await.until(() -> "the standby promotes: " + promoted, WAIT,
-                    () -> promoted.paired.state().role() == EngineRole.SOLO);
-                assertTrue(promoted.paired.state().epoch() > epoch);
-                final AeronEngineGateway toPromoted = promoted.sharedGateway();
-                assertTrue(toPromoted.awaitReachable(WAIT));
-                assertAllPresent(toPromoted, acknowledged);
-                primary.start(false);
-                final PairOnLoopback.Member rejoined = primary;
-                Await.until(() -> "the old primary rejoins: " + promoted + " " + rejoined, WAIT,
-                    promoted::isPrimaryInSync);
-                standby = primary;
-                primary = promoted;
-            }
+            final AeronEngineGateway toPrimary = primary.sharedGateway();
+            acknowledged.addAll(buy(toPrimary, next, 30));
+            next += 30;
+            final long epoch = primary.paired.state().epoch();
+            primary.stop();
+            final PairOnLoopback.Member promoted = standby;
+            Await.until(() -> "the standby promotes: " + promoted, WAIT,
+                () -> promoted.paired.state().role() == EngineRole.SOLO);
+            assertTrue(promoted.paired.state().epoch() > epoch);
+            final AeronEngineGateway toPromoted = promoted.sharedGateway();
+            assertTrue(toPromoted.awaitReachable(WAIT));
+            assertAllPresent(toPromoted, acknowledged);
+            primary.start(false);
+            final PairOnLoopback.Member rejoined = primary;
+            Await.until(() -> "the old primary rejoins: " + promoted + " " + rejoined, WAIT,
+                promoted::isPrimaryInSync);
+            standby = primary;
+            primary = promoted;
         }
     }
 
     @Test
     void aCutLinkLeavesExactlyOneEngineSellingAndTheOtherRejoinsAfterTheHeal() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
-            PairOnLoopback pair = PairOnLoopback.withZooKeeper(driver.aeronDirectory(), aeron, folderA, folderB,
-                ensemble))
+        final PairOnLoopback pair = zooKeeperPairInSync();
+        final AeronEngineGateway toA = pair.a.sharedGateway();
+        int next = 0;
+        for (int round = 1; round <= 2; round++)
         {
-            startInSync(pair);
-            final AeronEngineGateway toA = pair.a.sharedGateway();
-            createSale(toA);
-            int next = 0;
-            for (int round = 1; round <= 2; round++)
-            {
-                assertEquals(10, buy(toA, next, 10).size());
-                next += 10;
-                pair.cut();
-                // A holds the leader node, so B (whose primary fell silent) is refused; A drops B and sells alone.
-                Await.until(() -> "A sells alone: " + pair.a + " " + pair.b, WAIT,
-                    () -> pair.a.paired.state().role() == EngineRole.SOLO);
-                Await.until(() -> "B is told why it waits: " + pair.b, WAIT,
-                    () -> pair.b.paired.state().hold() != null);
-                assertEquals(EngineRole.STANDBY, pair.b.paired.state().role(), pair.b.paired.state().hold());
-                assertEquals(10, buy(toA, next, 10).size());
-                next += 10;
-                pair.heal();
-                Await.until(() -> "B back in sync: " + pair.a + " " + pair.b, WAIT,
-                    () -> pair.a.isPrimaryInSync() && pair.a.paired.registry().view().sync().size() == 2);
-                assertEquals(EngineRole.STANDBY, pair.b.paired.state().role());
-            }
-            final long last = pair.a.engine().lastPublishedSequence();
-            assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last));
+            assertEquals(10, buy(toA, next, 10).size());
+            next += 10;
+            pair.cut();
+            // A holds the leader node, so B (whose primary fell silent) is refused; A drops B and sells alone.
+            Await.until(() -> "A sells alone: " + pair.a + " " + pair.b, WAIT,
+                () -> pair.a.paired.state().role() == EngineRole.SOLO);
+            Await.until(() -> "B is told why it waits: " + pair.b, WAIT,
+                () -> pair.b.paired.state().hold() != null);
+            assertEquals(EngineRole.STANDBY, pair.b.paired.state().role(), pair.b.paired.state().hold());
+            assertEquals(10, buy(toA, next, 10).size());
+            next += 10;
+            pair.heal();
+            Await.until(() -> "B back in sync: " + pair.a + " " + pair.b, WAIT,
+                () -> pair.a.isPrimaryInSync() && pair.a.paired.registry().view().sync().size() == 2);
+            assertEquals(EngineRole.STANDBY, pair.b.paired.state().role());
         }
+        final long last = pair.a.engine().lastPublishedSequence();
+        assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last));
     }
 
     /**
@@ -172,22 +156,16 @@ class ZooKeeperPairTest
     @Test
     void aDoubleFailureLosesNoAcknowledgedOrder() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
-            PairOnLoopback pair = PairOnLoopback.withZooKeeper(driver.aeronDirectory(), aeron, folderA, folderB,
-                ensemble))
+        final PairOnLoopback pair = zooKeeperPairInSync();
+        PairOnLoopback.Member first = pair.a;
+        PairOnLoopback.Member second = pair.b;
+        int next = 0;
+        for (int round = 1; round <= 2; round++)
         {
-            startInSync(pair);
-            createSale(pair.a.sharedGateway());
-            PairOnLoopback.Member first = pair.a;
-            PairOnLoopback.Member second = pair.b;
-            int next = 0;
-            for (int round = 1; round <= 2; round++)
-            {
-                next = doubleFailure(first, second, next, round, "not in the synchronous set");
-                final PairOnLoopback.Member swap = first;
-                first = second;
-                second = swap;
-            }
+            next = doubleFailure(first, second, next, round, "not in the synchronous set");
+            final PairOnLoopback.Member swap = first;
+            first = second;
+            second = swap;
         }
     }
 
@@ -257,83 +235,101 @@ class ZooKeeperPairTest
     @Test
     void zooKeeperWhollyUnreachableOrOneServerOfThreeDownChangesNothingOnThePurchasePath() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
-            PairOnLoopback pair = PairOnLoopback.withZooKeeper(driver.aeronDirectory(), aeron, folderA, folderB,
-                ensemble))
+        final PairOnLoopback pair = zooKeeperPairInSync();
+        final AeronEngineGateway toA = pair.a.sharedGateway();
+        int next = 0;
+        // One server of three down: the quorum stays, nothing visible changes.
+        ensemble.kill(0);
+        assertEquals(20, buy(toA, next, 20).size());
+        next += 20;
+        assertTrue(pair.a.isPrimaryInSync());
+        ensemble.restart(0);
+
+        // Both engines cut off from every server: still synchronous, roles unchanged, and they say so.
+        for (int round = 1; round <= 2; round++)
         {
-            startInSync(pair);
-            final AeronEngineGateway toA = pair.a.sharedGateway();
-            createSale(toA);
-            int next = 0;
-            // One server of three down: the quorum stays, nothing visible changes.
-            ensemble.kill(0);
+            pair.a.cutZooKeeper();
+            pair.b.cutZooKeeper();
+            Await.until("both engines see ZooKeeper unreachable", WAIT,
+                () -> !pair.a.paired.registry().connected() && !pair.b.paired.registry().connected());
             assertEquals(20, buy(toA, next, 20).size());
             next += 20;
-            assertTrue(pair.a.isPrimaryInSync());
-            ensemble.restart(0);
-
-            // Both engines cut off from every server: still synchronous, roles unchanged, and they say so.
-            for (int round = 1; round <= 2; round++)
-            {
-                pair.a.cutZooKeeper();
-                pair.b.cutZooKeeper();
-                Await.until("both engines see ZooKeeper unreachable", WAIT,
-                    () -> !pair.a.paired.registry().connected() && !pair.b.paired.registry().connected());
-                assertEquals(20, buy(toA, next, 20).size());
-                next += 20;
-                assertTrue(pair.a.isPrimaryInSync(), pair.a.toString());
-                assertEquals(EngineRole.STANDBY, pair.b.paired.state().role());
-                pair.a.healZooKeeper();
-                pair.b.healZooKeeper();
-                Await.until("both engines reach ZooKeeper again", WAIT,
-                    () -> pair.a.paired.registry().connected() && pair.b.paired.registry().connected());
-                assertEquals(20, buy(toA, next, 20).size());
-                next += 20;
-            }
-            // And ZooKeeper still decides afterwards: the standby dies, the primary drops it and sells alone.
-            pair.b.stop();
-            Await.until(() -> "A sells alone: " + pair.a, WAIT,
-                () -> pair.a.paired.state().role() == EngineRole.SOLO);
+            assertTrue(pair.a.isPrimaryInSync(), pair.a.toString());
+            assertEquals(EngineRole.STANDBY, pair.b.paired.state().role());
+            pair.a.healZooKeeper();
+            pair.b.healZooKeeper();
+            Await.until("both engines reach ZooKeeper again", WAIT,
+                () -> pair.a.paired.registry().connected() && pair.b.paired.registry().connected());
+            assertEquals(20, buy(toA, next, 20).size());
+            next += 20;
         }
+        // And ZooKeeper still decides afterwards: the standby dies, the primary drops it and sells alone.
+        pair.b.stop();
+        Await.until(() -> "A sells alone: " + pair.a, WAIT,
+            () -> pair.a.paired.state().role() == EngineRole.SOLO);
     }
 
     @Test
     void eitherEngineCutOffFromZooKeeperAloneChangesNothing() throws Exception
     {
-        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
-            PairOnLoopback pair = PairOnLoopback.withZooKeeper(driver.aeronDirectory(), aeron, folderA, folderB,
-                ensemble))
+        final PairOnLoopback pair = zooKeeperPairInSync();
+        final AeronEngineGateway toA = pair.a.sharedGateway();
+        int next = 0;
+        for (final PairOnLoopback.Member cut : List.of(pair.a, pair.b, pair.a, pair.b))
         {
-            startInSync(pair);
-            final AeronEngineGateway toA = pair.a.sharedGateway();
-            createSale(toA);
-            int next = 0;
-            for (final PairOnLoopback.Member cut : List.of(pair.a, pair.b, pair.a, pair.b))
+            cut.cutZooKeeper();
+            Await.until(() -> cut.name + " sees ZooKeeper unreachable", WAIT,
+                () -> !cut.paired.registry().connected());
+            if (cut == pair.a)
             {
-                cut.cutZooKeeper();
-                Await.until(() -> cut.name + " sees ZooKeeper unreachable", WAIT,
-                    () -> !cut.paired.registry().connected());
-                if (cut == pair.a)
+                // A's session has ended and its leader node with it, as B sees: B still does not promote.
+                Await.until(() -> "A's leader node gone: " + pair.b.paired.registry().view(), WAIT, () ->
                 {
-                    // A's session has ended and its leader node with it, as B sees: B still does not promote.
-                    Await.until(() -> "A's leader node gone: " + pair.b.paired.registry().view(), WAIT, () ->
-                    {
-                        pair.b.paired.registry().refresh();
-                        return pair.b.paired.registry().view().leader() == 0;
-                    });
-                }
-                assertEquals(20, buy(toA, next, 20).size());
-                next += 20;
-                assertTrue(pair.a.isPrimaryInSync(), pair.a + " " + pair.b);
-                assertEquals(EngineRole.STANDBY, pair.b.paired.state().role());
-                cut.healZooKeeper();
-                Await.until(() -> cut.name + " reaches ZooKeeper again", WAIT, () -> cut.paired.registry().connected());
-                Await.until(() -> "A holds the leader node again: " + pair.a.paired.registry().view(), WAIT, () ->
-                {
-                    pair.a.paired.registry().refresh();
-                    return pair.a.paired.registry().view().leader() == pair.a.registryId();
+                    pair.b.paired.registry().refresh();
+                    return pair.b.paired.registry().view().leader() == 0;
                 });
             }
+            assertEquals(20, buy(toA, next, 20).size());
+            next += 20;
+            assertTrue(pair.a.isPrimaryInSync(), pair.a + " " + pair.b);
+            assertEquals(EngineRole.STANDBY, pair.b.paired.state().role());
+            cut.healZooKeeper();
+            Await.until(() -> cut.name + " reaches ZooKeeper again", WAIT, () -> cut.paired.registry().connected());
+            Await.until(() -> "A holds the leader node again: " + pair.a.paired.registry().view(), WAIT, () ->
+            {
+                pair.a.paired.registry().refresh();
+                return pair.a.paired.registry().view().leader() == pair.a.registryId();
+            });
+        }
+    }
+
+    /**
+     * A pair coordinated through this class's ensemble, on a media driver of the test's own, A leading and B in the
+     * synchronous set, with the sale "zk" open; closed after the test.
+     */
+    private PairOnLoopback zooKeeperPairInSync() throws Exception
+    {
+        final EmbeddedDriver driver = EmbeddedDriver.start();
+        opened.add(driver);
+        final Aeron aeron = driver.connect();
+        opened.add(aeron);
+        final PairOnLoopback pair = PairOnLoopback.withZooKeeper(driver.aeronDirectory(), aeron, folderA, folderB,
+            ensemble);
+        opened.add(pair);
+        startInSync(pair);
+        createSale(pair.a.sharedGateway());
+        return pair;
+    }
+
+    /** What a test opened, closed in reverse order. */
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeWhatTheTestOpened()
+    {
+        for (int i = opened.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(opened.get(i));
         }
     }
 
