@@ -42,6 +42,10 @@ import java.util.function.Consumer;
  * A standby takes the primary's records as they were journaled ({@link #offerReplicated}) and releases nothing
  * ({@link #releaseResultsFrom}) until its promotion journals a new epoch ({@link #beginEpoch}).
  *
+ * <p>One file of over 400 lines on purpose: the wiring, the offer paths, recovery and the ordered close (stages
+ * drained, their threads joined, then the journal closed) must be read together to see that nothing is released
+ * before it is durable and nothing writes the journal from two threads.
+ *
  * Start-up recovers first (snapshot + journal), then opens the ring. {@link #offer} never blocks:
  * a full ring returns false, which callers turn into an honest "overloaded".
  *

@@ -91,7 +91,7 @@ public record DrillReport(
     public String describe()
     {
         return String.format(Locale.ROOT, """
-            failover drill: %d rounds (SIGKILL of the primary, automatic promotion, the killed engine back as standby)
+            failover drill: %d rounds of the primary scenario (SIGKILL of the primary, automatic promotion, the killed engine back as standby)
               failover time (SIGKILL to the first 201 from the new primary): p50 %d ms, max %d ms; rounds %s ms
               purchases: %d (retries with the same key: %d, unresolved: %d); refused: %s
               orders acknowledged: %d; found on the last primary: %d; acknowledged twice: %d
