@@ -69,6 +69,14 @@ public final class Engine implements AutoCloseable
     private final Recovery.Recovered recovered;
     /** Command sequence = baseSequence + 1 + ring sequence, so the journal's numbering continues across restarts. */
     private final long baseSequence;
+    /**
+     * What {@link #stats()} reports as released until the egress releases something in this run. Alone: the journal's
+     * end (every durable record may have been answered before a restart). In a pair: only where the newest epoch in
+     * the journal began, since a tail after it may be one its primary never released and a newer primary will have
+     * this engine set aside (docs/ARCHITECTURE.md, "Hot standby and failover"); records before it are in every later
+     * primary's history.
+     */
+    private final long releasedAtStart;
     private final Thread ticker;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
     private final CommandEncoder controlEncoder = new CommandEncoder();
@@ -106,6 +114,8 @@ public final class Engine implements AutoCloseable
         }
         this.recovered = recovered;
         this.baseSequence = journal.lastSequence();
+        this.releasedAtStart = replication == null ? baseSequence :
+            Math.min(baseSequence, recovered.logic().epochs().currentStart());
         final System.Logger log = System.getLogger("flashgate.engine");
         if (journal.recoveryReport().cutTail())
         {
@@ -484,7 +494,7 @@ public final class Engine implements AutoCloseable
     {
         // Read downstream first: each stage trails the one before it, so released <= durable <= published holds
         // within one reading even while commands flow (edges probe every engine ten times a second).
-        final long released = Math.max(baseSequence, egress.releasedSequence.get());
+        final long released = Math.max(releasedAtStart, egress.releasedSequence.get());
         final long durable = Math.max(baseSequence, journaller.durableSequence.get());
         final long published = baseSequence + 1 + ring.getCursor();
         final boolean faulted = faults.current() != null;
