@@ -32,7 +32,7 @@ import java.util.Map;
  * {@code demo}: starts Flashgate ({@code run}'s composition root) or uses a running one ({@code --url}), creates a
  * sale that opens in {@code --opens-in} seconds, prints the shopper page's and the console's addresses with ready
  * tokens, then, when the sale opens, runs a contested burst with the load generator ({@link ContestedBurst}: honest
- * shoppers and a few bots, one user each) and prints what happened (README, "Demo").
+ * shoppers and a few bots, one user each) and prints what happened (ops/RUNBOOK.md, "Demo").
  */
 final class DemoVerb implements LauncherVerb
 {

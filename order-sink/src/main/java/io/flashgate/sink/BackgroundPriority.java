@@ -8,8 +8,8 @@ import java.nio.file.Path;
 /**
  * Lowers the CPU priority of the sink's PostgreSQL processes to the sink's own. With Linux's autogroups (on by default
  * on desktop and many server kernels) a process's SCHED_IDLE or nice ranks it only within its session, and every
- * PostgreSQL process starts a session of its own: measured here, two SCHED_IDLE spinners in sessions of their own
- * took two thirds of the CPU from two normal ones. Writing 19 to {@code /proc/PID/autogroup} ranks a session low
+ * PostgreSQL process starts a session of its own, so SCHED_IDLE alone does not keep them from taking CPU from
+ * normal processes (docs/PERFORMANCE.md). Writing 19 to {@code /proc/PID/autogroup} ranks a session low
  * against all others. Best effort: where the file is missing or not ours to write (another user's server, a remote
  * one), nothing changes.
  */

@@ -25,8 +25,8 @@ public final class StateBuilder
 {
     /**
      * Initial table size. Deliberately small: the tables grow as they fill (a few rehashes, negligible next to the
-     * replay), whereas presizing by the journal's record count, which says nothing of the number of buyers, spread
-     * 10 k buyers over tables sized for a million and made replay 2.5 times slower through cache misses.
+     * replay), whereas presizing by the journal's record count, which says nothing of the number of buyers, would
+     * spread a few buyers over tables sized for millions, and every lookup would miss the cache.
      */
     private static final int INITIAL_BUYERS = 4096;
     private static final EventSink DISCARD = (buffer, offset, length) -> { };

@@ -70,7 +70,7 @@ public final class EdgeServer implements AutoCloseable
             c.http.defaultContentType = JsonResponses.JSON;
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler()));
             // Jetty caches header fields per connection; bearer tokens and Idempotency-Keys differ on every request,
-            // so the cache only filled and was wiped over and over (JFR: ~15 % of the server's samples).
+            // so the cache would only fill and be wiped over and over (its cost: docs/PERFORMANCE.md).
             c.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             c.requestLogger.http((ctx, ms) -> metrics.request(routeOf(ctx), ctx.method(), ctx.statusCode()));
         });

@@ -33,12 +33,16 @@ import java.util.function.Consumer;
  *
  * <pre>
  *  offer() ──► input ring ─┬─► journaller  (append; flush at end of batch)
- *  (receiver: stamps       └─► business logic (single thread, owns all sale state)
- *   sequence + time)                 └──────────────► egress (after both: releases results)
+ *  (receiver: stamps       ├─► replicator  (a pair only: streams each batch to the standby, never waits)
+ *   sequence + time)       └─► business logic (single thread, owns all sale state)
+ *                                    └──────────────► egress (after all of them, and in a pair after the
+ *                                                     release gate: releases results)
  * </pre>
  *
- * In a hot-standby pair the replicator ({@link ReplicationStage}) is a third stage beside the journaller, and the
- * egress waits for it too (see the wiring in the constructor); an engine alone has no such stage, and no thread for it.
+ * In a hot-standby pair the replicator ({@link ReplicationStage}) sends and never waits for an acknowledgement; the
+ * egress waits for every stage and for one more sequence, the {@link ReleaseGate} (the standby's acknowledged
+ * sequence), so a result leaves only once the standby holds its command too (see the wiring in the constructor). An
+ * engine alone has no replicator, no gate and no thread for them.
  * A standby takes the primary's records as they were journaled ({@link #offerReplicated}) and releases nothing
  * ({@link #releaseResultsFrom}) until its promotion journals a new epoch ({@link #beginEpoch}).
  *
