@@ -89,7 +89,15 @@ final class HttpTarget implements Target
         final String body = "{\"saleId\":\"" + saleId + "\",\"stock\":" + stock + ",\"limitPerUser\":" + limitPerUser +
             ",\"startsAt\":\"" + now.minusSeconds(1) + "\",\"endsAt\":\"" + now.plusSeconds(3600) +
             "\",\"reservationTtlSeconds\":3600}";
-        final HttpResponse<String> created = admin("/admin/sales", body);
+        // A 503 is a refusal at once (a pair's primary that has just lost sight of its standby under load, an engine
+        // switching over): nothing was taken, so the sale is asked for again until the deadline, as Retry-After says.
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> created = admin("/admin/sales", body);
+        while (created.statusCode() == 503 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(100);
+            created = admin("/admin/sales", body);
+        }
         if (created.statusCode() != 201 && created.statusCode() != 409)
         {
             throw new IOException("create sale " + saleId + ": " + created.statusCode() + " " + created.body());
