@@ -91,9 +91,9 @@ final class HttpTarget implements Target
             "\",\"reservationTtlSeconds\":3600}";
         // A 503 is a refusal at once (a pair's primary that has just lost sight of its standby under load, an engine
         // switching over): nothing was taken, so the sale is asked for again until the deadline, as Retry-After says.
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        final long refusedUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         HttpResponse<String> created = admin("/admin/sales", body);
-        while (created.statusCode() == 503 && System.nanoTime() < deadline)
+        while (created.statusCode() == 503 && System.nanoTime() < refusedUntil)
         {
             Thread.sleep(100);
             created = admin("/admin/sales", body);
