@@ -348,6 +348,7 @@
       sessionStorage.removeItem(TOKEN_KEY);
       token = null;
       renderSignIn();
+      renderSales([]);
     });
     $('create-form').addEventListener('submit', createSale);
     $('watch-form').addEventListener('submit', e => {
