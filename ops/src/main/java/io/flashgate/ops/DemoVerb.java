@@ -184,7 +184,7 @@ final class DemoVerb implements LauncherVerb
         Files.createDirectories(report);
         final ContestedBurst.Result result = ContestedBurst.run(new ContestedBurst.Plan(base.getHost(),
             base.getPort() < 0 ? 80 : base.getPort(), plan.saleId(), plan.stock(), plan.limit(), shoppers, bots, admin,
-            plan.rate(), plan.botRate(), plan.seconds(), report), out);
+            plan.rate(), plan.botRate(), plan.seconds(), report, plan.url() == null), out);
         return DemoSummary.print(result, plan, out);
     }
 

@@ -52,6 +52,7 @@ public final class CommandDecoder
             case MessageTypes.QUERY_ORDER -> ids(ORDER_FIXED, 1, 0, 0, 0);
             case MessageTypes.CONFIRM_ORDER -> ids(ORDER_FIXED, 0, 0, 0, 0);
             case MessageTypes.NEW_EPOCH -> ids(EPOCH_FIXED, 0, 0, 0, 0);
+            case MessageTypes.QUERY_SALE_AT -> ids(SALE_INDEX_FIXED, 0, 0, 0, 0);
             default -> ids(HEADER_LENGTH, 0, 0, 0, 0);
         };
     }
@@ -130,6 +131,12 @@ public final class CommandDecoder
     public long epoch()
     {
         return buffer.getLong(offset + EPOCH_VALUE);
+    }
+
+    /** QUERY_SALE_AT: the index asked for, in creation order. */
+    public int saleIndex()
+    {
+        return buffer.getInt(offset + SALE_INDEX);
     }
 
     public int stock()

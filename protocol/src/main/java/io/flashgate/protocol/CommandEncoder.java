@@ -54,6 +54,14 @@ public final class CommandEncoder
         return putId(HEADER_LENGTH, saleId);
     }
 
+    /** QUERY_SALE_AT: the sale at {@code index} in creation order (0 the first created). */
+    public int querySaleAt(final int sourceId, final long correlationId, final int index)
+    {
+        header(MessageTypes.QUERY_SALE_AT, sourceId, correlationId);
+        buffer.putInt(offset + SALE_INDEX, index);
+        return SALE_INDEX_FIXED;
+    }
+
     public int purchase(
         final int sourceId, final long correlationId, final CharSequence saleId, final CharSequence userId,
         final CharSequence idempotencyKey, final long quantity)

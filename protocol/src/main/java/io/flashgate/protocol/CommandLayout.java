@@ -35,6 +35,9 @@ final class CommandLayout
     static final int EPOCH_VALUE = 32;
     static final int EPOCH_FIXED = 40;
 
+    static final int SALE_INDEX = 32;
+    static final int SALE_INDEX_FIXED = 36;
+
     private CommandLayout()
     {
     }

@@ -49,6 +49,7 @@ public final class MessageText
                 .str("userId", c.userId());
             case MessageTypes.CONFIRM_ORDER -> json.num("orderId", c.orderId());
             case MessageTypes.NEW_EPOCH -> json.num("epoch", c.epoch());
+            case MessageTypes.QUERY_SALE_AT -> json.num("index", c.saleIndex());
             default ->
             {
                 // EXPIRE_RESERVATIONS, SNAPSHOT: the header says it all

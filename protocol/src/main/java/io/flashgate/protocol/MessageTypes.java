@@ -28,7 +28,12 @@ public final class MessageTypes
      * clients. Body: the epoch.
      */
     public static final short NEW_EPOCH = 14;
-    static final short MAX_COMMAND = 14;
+    /**
+     * The sale at an index in creation order (body: the index): an operator's list of every sale, one sale per
+     * reply, so that no event outgrows its bound. Answered with SALE_INFO, or REJECTED UNKNOWN_SALE past the last.
+     */
+    public static final short QUERY_SALE_AT = 15;
+    static final short MAX_COMMAND = 15;
 
     /** Reply to a purchase that reserved stock (HTTP 201). */
     public static final short ORDER_ACCEPTED = 101;
@@ -85,6 +90,7 @@ public final class MessageTypes
             case QUERY_ORDER -> "QUERY_ORDER";
             case QUERY_ENGINE -> "QUERY_ENGINE";
             case NEW_EPOCH -> "NEW_EPOCH";
+            case QUERY_SALE_AT -> "QUERY_SALE_AT";
             case ORDER_ACCEPTED -> "ORDER_ACCEPTED";
             case ORDER_REPLAYED -> "ORDER_REPLAYED";
             case ORDER_CANCELLED -> "ORDER_CANCELLED";

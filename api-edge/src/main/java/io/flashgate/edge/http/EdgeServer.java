@@ -159,6 +159,7 @@ public final class EdgeServer implements AutoCloseable
         app.post("/api/orders/{orderId}/cancel", shopper::cancelOrder);
 
         app.post("/admin/sales", operator::createSale);
+        app.get("/admin/sales", operator::listSales);
         app.post("/admin/sales/{saleId}/stock", operator::adjustStock);
         app.post("/admin/sales/{saleId}/pause", ctx -> operator.saleCommand(ctx, gateway::pause));
         app.post("/admin/sales/{saleId}/resume", ctx -> operator.saleCommand(ctx, gateway::resume));

@@ -63,6 +63,21 @@ final class OperatorHandlers
             });
     }
 
+    /** {@code GET /admin/sales}: every sale the engine holds, in creation order ({@link SaleListing}). */
+    void listSales(final Context ctx)
+    {
+        admission.operator(ctx);
+        final SaleListing listing = new SaleListing(gateway);
+        engine.unbounded(ctx, listing::fetch, (c, last) ->
+        {
+            if (!SaleListing.isComplete(last))
+            {
+                throw ErrorAnswers.unexpectedOrRejected(last);
+            }
+            responses.json(c, 200, JsonViews.saleList(listing.sales()));
+        });
+    }
+
     void adjustStock(final Context ctx)
     {
         admission.operator(ctx);

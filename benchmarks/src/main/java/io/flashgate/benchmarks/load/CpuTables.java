@@ -23,7 +23,8 @@ final class CpuTables
         final Map<String, List<OpenLoop.Result>> byPhase = new LinkedHashMap<>();
         for (final OpenLoop.Result r : results)
         {
-            if (r.cpuUse().measured())
+            // a system whose process is unknown (an edge at a URL) has no CPU of its own to show: no row, never "?"
+            if (r.cpuUse().measured() && r.cpuUse().systemKnown())
             {
                 byPhase.computeIfAbsent(phase(r), k -> new java.util.ArrayList<>()).add(r);
             }

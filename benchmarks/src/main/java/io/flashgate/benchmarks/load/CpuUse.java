@@ -59,6 +59,15 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
         return seconds > 0;
     }
 
+    /**
+     * True when the system under test is known: this JVM without the generator, or a peer process that was watched.
+     * A system in a process nobody named (an edge at a URL) has no figure of its own: only the machine's is true.
+     */
+    boolean systemKnown()
+    {
+        return systemInThisJvm || peerName != null;
+    }
+
     double cores(final long ticks)
     {
         return seconds == 0 ? 0 : ticks / (double)ProcTasks.TICKS_PER_SECOND / seconds;
@@ -80,10 +89,10 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
         return systemInThisJvm ? selfTicks - generatorTicks() : peerTicks;
     }
 
-    /** "this JVM without the generator" or the peer's name. */
+    /** "this JVM without the generator" or the peer's name; only for a {@link #systemKnown} system. */
     String systemProcess()
     {
-        return systemInThisJvm ? "this JVM without the generator" : peerName != null ? peerName : "?";
+        return systemInThisJvm ? "this JVM without the generator" : peerName;
     }
 
     /** The system's thread groups, the busiest first. */
@@ -128,11 +137,11 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
 
     /**
      * "cpu per purchase: flashgate-aeron 45.2 µs = 0.68 cores of this JVM without the generator [driver 20.1, ...];
-     * generator 12.0 µs apart (0.18 cores)", or "" when nothing was measured.
+     * generator 12.0 µs apart (0.18 cores)", or "" when nothing was measured or the system's process is unknown.
      */
     String perPurchase(final String system, final long purchases)
     {
-        if (!measured())
+        if (!measured() || !systemKnown())
         {
             return "";
         }

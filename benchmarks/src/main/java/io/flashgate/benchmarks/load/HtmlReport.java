@@ -37,18 +37,40 @@ final class HtmlReport
     static void write(final Path file, final List<String> headlines, final PercentilePlot plot,
         final List<OpenLoop.Result> results, final String pngName) throws IOException
     {
+        write(file, null, headlines, plot, results, results, pngName);
+    }
+
+    /** One verdict over several crowds that bought one sale at once: the page's first line, green or red. */
+    record SaleVerdict(String text, boolean passed)
+    {
+    }
+
+    /**
+     * @param sale       the verdict of the one sale every phase bought together, or null (each phase its own sale).
+     * @param cpuResults the rows of the CPU section (none: no section).
+     */
+    static void write(final Path file, final SaleVerdict sale, final List<String> headlines, final PercentilePlot plot,
+        final List<OpenLoop.Result> results, final List<OpenLoop.Result> cpuResults, final String pngName)
+        throws IOException
+    {
         final StringBuilder html = new StringBuilder(400_000);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
             .append(escape(plot.title())).append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1200px}")
             .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
             .append("th{background:#f4f4f4}td.l,th.l{text-align:left}.ok{color:#080}.bad{color:#b00}</style>\n")
-            .append("</head><body>\n<h1>").append(escape(plot.title())).append("</h1>\n<ul>\n");
+            .append("</head><body>\n<h1>").append(escape(plot.title())).append("</h1>\n");
+        if (sale != null)
+        {
+            html.append("<p id=\"verdict\" class=").append(sale.passed() ? "ok" : "bad").append("><strong>")
+                .append(escape(sale.text())).append("</strong></p>\n");
+        }
+        html.append("<ul>\n");
         for (final String line : headlines)
         {
             html.append("<li>").append(escape(line)).append("</li>\n");
         }
         appendTable(html, results);
-        CpuTables.append(html, results);
+        CpuTables.append(html, cpuResults);
         html.append("<h2>Latency by percentile (from the intended send time)</h2>\n")
             .append("<div style=\"height:560px\"><canvas id=\"chart\"></canvas></div>\n");
         if (pngName != null)

@@ -41,14 +41,31 @@ public final class OpenLoop
      * @param requests   when above 0, the phase sends exactly this many requests (the first ones of the workload)
      *                   however long it takes (up to 20 × {@code seconds}): every system then gets the same mix of
      *                   purchases and sold-out refusals, whatever its speed.
+     * @param sharedSale true when other crowds buy the same sale at the same time (the demo's honest shoppers and
+     *                   bots): the phase then checks only what one crowd can see ({@link Verdict#check}), and the
+     *                   sale's own verdict is the caller's, over every crowd.
      */
     public record Phase(String label, String saleId, int stock, int limitPerUser, double rate, int maxInFlight,
-        double seconds, double drainSeconds, long requests)
+        double seconds, double drainSeconds, long requests, boolean sharedSale)
     {
         public Phase(final String label, final String saleId, final int stock, final int limitPerUser,
             final double rate, final int maxInFlight, final double seconds, final double drainSeconds)
         {
             this(label, saleId, stock, limitPerUser, rate, maxInFlight, seconds, drainSeconds, 0);
+        }
+
+        public Phase(final String label, final String saleId, final int stock, final int limitPerUser,
+            final double rate, final int maxInFlight, final double seconds, final double drainSeconds,
+            final long requests)
+        {
+            this(label, saleId, stock, limitPerUser, rate, maxInFlight, seconds, drainSeconds, requests, false);
+        }
+
+        /** The same phase, run by one of several crowds that buy the same sale at once. */
+        public Phase sharingTheSale()
+        {
+            return new Phase(label, saleId, stock, limitPerUser, rate, maxInFlight, seconds, drainSeconds, requests,
+                true);
         }
 
         public boolean isCapacity()
@@ -91,7 +108,7 @@ public final class OpenLoop
             }
             final Phase p = first.phase;
             final Phase merged = new Phase(p.label(), p.saleId() + "+" + (rounds.size() - 1), stock, p.limitPerUser(),
-                p.rate(), p.maxInFlight(), seconds, p.drainSeconds(), p.requests() * rounds.size());
+                p.rate(), p.maxInFlight(), seconds, p.drainSeconds(), p.requests() * rounds.size(), p.sharedSale());
             return new Result(merged, first.target, histogram, sent, answered, elapsed, counts,
                 Verdict.merge(rounds.stream().map(Result::verdict).toList()),
                 CpuUse.merge(rounds.stream().map(Result::cpuUse).toList()));
@@ -268,7 +285,8 @@ public final class OpenLoop
         total.add(recorder.getIntervalHistogram());
         final long elapsed = Math.max(1, lastAnswerNanos.get() - start);
         final Target.SaleFigures figures = target.figures(phase.saleId(), phase.limitPerUser());
-        final Verdict verdict = Verdict.check(workload, ledger, sent, phase.stock(), phase.limitPerUser(), figures);
+        final Verdict verdict = Verdict.check(workload, ledger, sent, phase.stock(), phase.limitPerUser(), figures,
+            phase.sharedSale());
         return new Result(phase, target.name(), total, sent, answered.get(), elapsed, ledger.counts(), verdict, cpuUse);
     }
 

@@ -18,14 +18,15 @@ final class ResultText
         return String.format(Locale.ROOT, "%-20s %-10s %,12.0f/s  p50 %8s  p99 %8s  p99.9 %8s  max %8s  [%s]  %s",
             r.target(), r.phase().isCapacity() ? "capacity" : r.phase().label(), r.throughput(),
             percentile(r, 50), percentile(r, 99), percentile(r, 99.9), Report.micros(r.histogram().getMaxValue()),
-            r.countsText(), verdict(r)) + (r.cpu().isEmpty() ? "" : "\n    " + r.cpu() + "\n    " + r.cpuPerPurchase());
+            r.countsText(), verdict(r)) + (r.cpu().isEmpty() ? "" : "\n    " + r.cpu()) +
+            (r.cpuPerPurchase().isEmpty() ? "" : "\n    " + r.cpuPerPurchase());
     }
 
     /** " (cpu 65.6µs/purchase)" (the system's, the generator's apart), or "" when the CPU was not measured. */
     static String cpuMicros(final OpenLoop.Result r, final String per)
     {
         final CpuUse cpu = r.cpuUse();
-        return cpu.measured() ? String.format(Locale.ROOT, " (cpu %.1fµs/%s)", CpuUse.micros(cpu.systemTicks(),
+        return cpu.measured() && cpu.systemKnown() ? String.format(Locale.ROOT, " (cpu %.1fµs/%s)", CpuUse.micros(cpu.systemTicks(),
             r.answered()), per) : "";
     }
 

@@ -15,12 +15,15 @@ import java.util.List;
  *   <li>no buyer holds more than the limit; no order id is handed out as new twice;</li>
  *   <li>every re-sent Idempotency-Key got the same order as the original (or the same kind of refusal).</li>
  * </ul>
+ * A crowd that shares its sale with others at the same time ({@code share}) cannot judge the second point: the sale
+ * sold to the other crowds too. Its verdict keeps the rest, and says what share of the sale it got; the sale's own
+ * verdict belongs to whoever ran every crowd.
  */
 public record Verdict(long soldObserved, long soldReported, long expectedSold, long demand, long duplicatesSent,
-    long duplicatesConsistent, long maxPerBuyer, long unknown, List<String> failures)
+    long duplicatesConsistent, long maxPerBuyer, long unknown, List<String> failures, boolean share)
 {
     /** For phases that are not a sale (GET status, the bare endpoints, a sold-out sale): nothing to check. */
-    static final Verdict NOT_APPLICABLE = new Verdict(0, 0, -1, 0, 0, 0, 0, 0, List.of());
+    static final Verdict NOT_APPLICABLE = new Verdict(0, 0, -1, 0, 0, 0, 0, 0, List.of(), false);
 
     public boolean passed()
     {
@@ -33,6 +36,14 @@ public record Verdict(long soldObserved, long soldReported, long expectedSold, l
         if (this == NOT_APPLICABLE)
         {
             return "n/a (not a purchase phase)";
+        }
+        if (share)
+        {
+            return (passed() ? "OK" : "FAILED " + failures) + ": its share of a sale other crowds bought at the same " +
+                "time: got " + soldObserved + " of the " + soldReported + " units the sale sold" +
+                (soldReported > 0 ? String.format(java.util.Locale.ROOT, " (%.1f %%)", 100.0 * soldObserved /
+                    soldReported) : "") + ", max per buyer " + maxPerBuyer + "/" + limit + ", " + duplicatesConsistent +
+                "/" + duplicatesSent + " re-sent keys answered consistently";
         }
         final String expected = expectedSold >= 0 ? " = min(stock, demand " + demand + ")" : " (demand not derivable: " +
             unknown + " unknown outcomes)";
@@ -69,11 +80,23 @@ public record Verdict(long soldObserved, long soldReported, long expectedSold, l
             unknown += v.unknown;
             failures.addAll(v.failures);
         }
-        return new Verdict(sold, reported, expected, demand, duplicates, consistent, max, unknown, List.copyOf(failures));
+        return new Verdict(sold, reported, expected, demand, duplicates, consistent, max, unknown, List.copyOf(failures),
+            rounds.stream().anyMatch(Verdict::share));
     }
 
+    /** The verdict of a phase that had its sale to itself. */
     static Verdict check(final Workload workload, final Ledger ledger, final long sent, final int stock,
         final int limit, final Target.SaleFigures figures)
+    {
+        return check(workload, ledger, sent, stock, limit, figures, false);
+    }
+
+    /**
+     * @param share true when other crowds bought the same sale at the same time: sold == min(stock, demand) and the
+     *              system's count against this crowd's orders are not checked (the sale sold to the others too).
+     */
+    static Verdict check(final Workload workload, final Ledger ledger, final long sent, final int stock,
+        final int limit, final Target.SaleFigures figures, final boolean share)
     {
         if (figures == null)
         {
@@ -172,7 +195,14 @@ public record Verdict(long soldObserved, long soldReported, long expectedSold, l
             failures.add("a buyer holds " + Math.max(maxPerBuyer, figures.maxPerBuyer()) + " > limit " + limit);
         }
         long expected = -1;
-        if (unknown == 0)
+        if (share)
+        {
+            if (figures.sold() < sold)
+            {
+                failures.add("system reports " + figures.sold() + " sold, this crowd alone got " + sold);
+            }
+        }
+        else if (unknown == 0)
         {
             expected = Math.min(stock, demand);
             if (sold != expected)
@@ -190,6 +220,6 @@ public record Verdict(long soldObserved, long soldReported, long expectedSold, l
                 " unknown)");
         }
         return new Verdict(sold, figures.sold(), expected, demand, duplicates, consistent,
-            Math.max(maxPerBuyer, figures.maxPerBuyer()), unknown, List.copyOf(failures));
+            Math.max(maxPerBuyer, figures.maxPerBuyer()), unknown, List.copyOf(failures), share);
     }
 }

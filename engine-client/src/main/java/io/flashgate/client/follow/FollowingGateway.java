@@ -187,6 +187,13 @@ public final class FollowingGateway implements EngineGateway
     }
 
     @Override
+    public CompletableFuture<Reply> querySaleAt(final int index)
+    {
+        final int m = current;
+        return m == PrimaryChoice.NONE ? refused() : watch(m, gateway(m).querySaleAt(index));
+    }
+
+    @Override
     public CompletableFuture<Reply> purchase(final String saleId, final String userId, final String idempotencyKey,
         final long quantity)
     {
