@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.testsupport.FreePorts;
 import io.flashgate.ops.drill.PairProcesses;
 import io.flashgate.testsupport.Await;

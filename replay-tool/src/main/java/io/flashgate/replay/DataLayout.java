@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;
@@ -135,7 +136,7 @@ record DataLayout(Path given, Path journal, Path snapshots)
     }
 
     /**
-     * The exit code of a verb that read the journal up to {@code upTo}: {@link ExitCode#PROBLEMS} (with a line on
+     * The exit code of a verb that read the journal up to {@code upTo}: {@link ExitCodes#FAILED} (with a line on
      * stderr) when damage cut that range short, so what it printed covers only the valid prefix.
      */
     static int exitFor(final JournalReader reader, final long upTo, final Terminal terminal, final String verb)
@@ -143,12 +144,12 @@ record DataLayout(Path given, Path journal, Path snapshots)
         final ScanProblem problem = reader.scan().firstProblem();
         if (problem == null || upTo <= reader.lastSequence())
         {
-            return ExitCode.OK;
+            return ExitCodes.OK;
         }
         terminal.err().println("replay-tool: " + verb + ": the journal is damaged after sequence "
             + reader.lastSequence() + " (" + (problem.tornTail() ? "torn tail" : "corruption")
             + "): the output covers the valid prefix only; run verify");
-        return ExitCode.PROBLEMS;
+        return ExitCodes.FAILED;
     }
 
     static String describeRange(final JournalReader reader)
