@@ -9,6 +9,7 @@ import io.flashgate.config.FlashgateConfig;
 import io.flashgate.config.LoadedConfig;
 import io.flashgate.config.ProcessKind;
 import io.flashgate.config.Settings;
+import io.flashgate.sink.BackgroundPriority;
 import io.flashgate.sink.OrderSink;
 import io.flashgate.sink.PrivatePostgres;
 import io.flashgate.sink.SinkConfig;
@@ -35,6 +36,7 @@ import java.util.Set;
 final class SinkVerb implements LauncherVerb
 {
     private static final String EMBEDDED = "embedded-postgres";
+    private static final System.Logger LOG = System.getLogger("flashgate.ops");
 
     @Override
     public String name()
@@ -98,6 +100,9 @@ final class SinkVerb implements LauncherVerb
         if (!verify)
         {
             Preflight.portFree(loaded, settings.metricsHost(), settings.metricsPort(), "sink.metricsPort");
+            // ops/flashgate sink starts the JVM at background priority (it execs into it, so the pid its caller holds
+            // is this one); the session's rank is set here, where the JVM knows whether the session is its own.
+            LOG.log(System.Logger.Level.INFO, "sink.priority " + BackgroundPriority.rankOwnSessionLowest());
         }
         final StartedParts parts = new StartedParts();
         try

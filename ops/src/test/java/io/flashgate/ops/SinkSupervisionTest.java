@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -57,11 +58,11 @@ class SinkSupervisionTest
     private static final int ORDERS = 40;
 
     @TempDir
-    Path dataDir;
+    static Path dataDir;
     @TempDir
-    Path logs;
+    static Path logs;
     @TempDir
-    Path checkout;
+    static Path checkout;
 
     private Path pgFolder;
     private int pgPort;
@@ -120,7 +121,7 @@ class SinkSupervisionTest
             sinkArgs(metricsPort)))
         {
             first.awaitReady(Duration.ofSeconds(90));
-            awaitCaughtUp(metricsPort);
+            awaitCaughtUp(metricsPort, first::output);
             first.killMinus9();
             Await.until(() -> "the sink is gone with the launcher's pid " + first.pid() + ": JVMs still running "
                 + first.survivingJvms().stream().map(jvm -> jvm.pid() + " " + jvm.info().commandLine().orElse(""))
@@ -131,7 +132,7 @@ class SinkSupervisionTest
             sinkArgs(metricsPort)))
         {
             second.awaitReady(Duration.ofSeconds(90));
-            awaitCaughtUp(metricsPort);
+            awaitCaughtUp(metricsPort, second::output);
             assertEquals(143, second.terminate(Duration.ofSeconds(60)), second.output());
             assertTrue(second.survivingJvms().isEmpty(), "the sink stopped with its pid");
         }
@@ -150,7 +151,7 @@ class SinkSupervisionTest
         try (ChildJvm sink = LauncherProcess.start(log, Map.of(), sinkArgs(metricsPort)))
         {
             LauncherProcess.awaitReady(sink, 1, 90);
-            awaitCaughtUp(metricsPort);
+            awaitCaughtUp(metricsPort, sink::output);
             sink.killMinus9();
         }
         assertTrue(listening(pgPort), "the server outlives the SIGKILLed sink, for the restart to take on");
@@ -158,7 +159,7 @@ class SinkSupervisionTest
         {
             LauncherProcess.awaitReady(sink, 2, 90);
             assertTrue(sink.output().contains("event=postgres.adopted"), sink.output());
-            awaitCaughtUp(metricsPort);
+            awaitCaughtUp(metricsPort, sink::output);
             final SinkVerify.Report report = SinkVerify.check(database(), dataDir);
             assertTrue(report.equal(), report.text());
             assertEquals(ORDERS, report.orders(), report.text());
@@ -175,7 +176,7 @@ class SinkSupervisionTest
         try (ChildJvm sink = LauncherProcess.start(logs.resolve("verified.log"), Map.of(), sinkArgs(metricsPort)))
         {
             LauncherProcess.awaitReady(sink, 1, 90);
-            awaitCaughtUp(metricsPort);
+            awaitCaughtUp(metricsPort, sink::output);
 
             final List<String> verify = new ArrayList<>(List.of("sink", "verify"));
             verify.addAll(embedded());
@@ -217,13 +218,14 @@ class SinkSupervisionTest
         return new SinkDatabase("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", USER, PASSWORD);
     }
 
-    private void awaitCaughtUp(final int metricsPort)
+    private void awaitCaughtUp(final int metricsPort, final Supplier<String> output)
     {
-        Await.until(() -> "the sink commits sequence " + LAST_SEQUENCE + ":\n" + scrape(metricsPort),
-            Duration.ofSeconds(30), () ->
+        Await.until(() -> "the sink commits sequence " + LAST_SEQUENCE + ":\n" + scrape(metricsPort) + "\n"
+            + output.get(), Duration.ofSeconds(30), () ->
             {
                 final String text = scrape(metricsPort);
-                return PrometheusSamples.value(text, "flashgate_sink_committed_sequence") == LAST_SEQUENCE
+                return text.contains("flashgate_sink_committed_sequence")
+                    && PrometheusSamples.value(text, "flashgate_sink_committed_sequence") == LAST_SEQUENCE
                     && PrometheusSamples.value(text, "flashgate_sink_database_up") == 1;
             });
     }
