@@ -29,8 +29,9 @@ import java.util.Set;
 /**
  * {@code sink}: the order sink, an engine's journal into PostgreSQL, until SIGTERM; {@code sink verify}: the database
  * against {@code replay export} and {@code replay rebuild} at the database's sequence. With
- * {@code --embedded-postgres} both use a private PostgreSQL in {@code sink.embeddedFolder} (started, and stopped at
- * the end). A failure is one line and an exit code: 3 for a database that cannot be reached or logged in to, 1 for a
+ * {@code --embedded-postgres} both use a private PostgreSQL in {@code sink.embeddedFolder}: the sink owns it (starts
+ * it, or takes on the one a killed sink left running, and stops it at the end); verify uses the one running there
+ * and leaves it running, or starts and stops one when none runs ({@link PrivatePostgres}). A failure is one line and an exit code: 3 for a database that cannot be reached or logged in to, 1 for a
  * schema newer than this build, a journal that does not match the database, or differences found by verify.
  */
 final class SinkVerb implements LauncherVerb
@@ -110,8 +111,12 @@ final class SinkVerb implements LauncherVerb
             final SinkDatabase database;
             if (settings.embeddedPostgres())
             {
-                final PrivatePostgres postgres = parts.add(PrivatePostgres.start(settings.embeddedFolder(),
-                    settings.embeddedPort(), settings.user(), settings.password()));
+                // verify beside a running sink uses the sink's server and leaves it running
+                final PrivatePostgres postgres = parts.add(verify
+                    ? PrivatePostgres.useOrStart(settings.embeddedFolder(), settings.embeddedPort(), settings.user(),
+                        settings.password())
+                    : PrivatePostgres.start(settings.embeddedFolder(), settings.embeddedPort(), settings.user(),
+                        settings.password()));
                 database = postgres.database();
             }
             else
