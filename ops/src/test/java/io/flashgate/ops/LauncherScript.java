@@ -24,7 +24,10 @@ import java.util.stream.Collectors;
  * The real {@code ops/flashgate} script, run as an operator or a supervisor runs it, on the test's classes: it is
  * copied into a folder laid out as a checkout (its {@code pom.xml} holds only the JVM flags the script reads) whose
  * {@code ops/target/flashgate.jar} is a jar of nothing but a manifest: main class the launcher, class path the test's.
- * The script finds that jar newer than every source there, so it builds nothing. Every process the script started
+ * The script finds that jar newer than every source there, so it builds nothing. Its {@code bin/chrt} (first on the
+ * script's PATH) runs the command at normal priority, by exec as the real one does: what is under test is the
+ * launcher's processes, and a sink under SCHED_IDLE on a machine whose cores are busy gets no CPU for minutes (it
+ * takes only what is left, by design). Every process the script started
  * that still runs when the test ends is killed by {@link #close}, including ones that left its process tree.
  */
 final class LauncherScript implements AutoCloseable
@@ -46,6 +49,10 @@ final class LauncherScript implements AutoCloseable
         try
         {
             Files.createDirectories(root.resolve("ops/target"));
+            Files.createDirectories(root.resolve("bin"));
+            Files.writeString(root.resolve("bin/chrt"), "#!/bin/sh\n# chrt --idle 0 COMMAND...: COMMAND, same pid\n"
+                + "shift 2\nexec \"$@\"\n");
+            root.resolve("bin/chrt").toFile().setExecutable(true);
             Files.copy(Path.of("flashgate"), root.resolve("ops/flashgate"), StandardCopyOption.COPY_ATTRIBUTES);
             Files.copy(Path.of("install-prerequisites.sh"), root.resolve("ops/install-prerequisites.sh"),
                 StandardCopyOption.COPY_ATTRIBUTES);
@@ -80,8 +87,9 @@ final class LauncherScript implements AutoCloseable
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().keySet().removeIf(key -> key.startsWith("FLASHGATE_"));
         builder.environment().putAll(env);
-        // the java the tests run on, first on the PATH the script searches
-        builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
+        // the checkout's chrt and the java the tests run on, first on the PATH the script searches
+        builder.environment().put("PATH", script.getParent().resolveSibling("bin") + File.pathSeparator
+            + Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
             + builder.environment().getOrDefault("PATH", "/usr/bin:/bin"));
         try
         {

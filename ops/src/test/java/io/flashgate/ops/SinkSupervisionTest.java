@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flashgate.engine.api.EngineClient;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
+import io.flashgate.sink.PrivatePostgres;
 import io.flashgate.sink.SinkDatabase;
 import io.flashgate.sink.SinkVerify;
 import io.flashgate.testsupport.Await;
@@ -76,6 +77,8 @@ class SinkSupervisionTest
         pgFolder = Files.createTempDirectory("flashgate-pg");
         pgPort = FreePorts.tcp();
         script = LauncherScript.checkout(checkout);
+        // initdb here, at this JVM's priority: the tests are about what a sink finds in a folder made before
+        PrivatePostgres.start(pgFolder, pgPort, USER, PASSWORD).close();
         final EngineClient client = new EngineClient(1);
         try (Engine engine = Engine.start(EngineConfig.defaults(dataDir).withTickIntervalMillis(0)
             .withSnapshotEveryCommands(0), client.eventSink()))
@@ -90,10 +93,23 @@ class SinkSupervisionTest
         }
     }
 
-    /** Whatever a failed test left: the server stopped, so the next test starts from a stopped one as the others do. */
+    /**
+     * Whatever a failed test left: a killed sink's watchdog ended, the server stopped, so the next test starts from a
+     * stopped one as the others do.
+     */
     @AfterEach
     void stopALeftServer() throws Exception
     {
+        try
+        {
+            final long watchdog = Long.parseLong(Files.readString(pgFolder.resolve("flashgate-sink.watchdog")).strip());
+            ProcessHandle.of(watchdog).filter(process -> process.info().commandLine().orElse("")
+                .contains(pgFolder.toString())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        catch (final IOException | NumberFormatException none)
+        {
+            // no watchdog was started
+        }
         if (Files.exists(pgFolder.resolve("postmaster.pid")))
         {
             pgCtl("stop", "-m", "immediate", "-w", "-t", "30");

@@ -628,6 +628,8 @@ public final class PrivatePostgres implements AutoCloseable
                 .start();
             if (!process.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS))
             {
+                // the whole tree: initdb's single-user server, left running, would hold the folder for good
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 throw new SinkException(SinkException.ENVIRONMENT, what + " did not finish within " + COMMAND_SECONDS
                     + " s");
