@@ -65,7 +65,7 @@ public final class PrivatePostgres implements AutoCloseable
      * shutdown, and notes it in postgres.log. Arguments: owner pid, owner start time, folder, grace in seconds.
      */
     private static final String WATCHDOG = String.join("\n",
-        "started() { local stat; read -r stat < \"/proc/$1/stat\" 2>/dev/null || return 1; "
+        "started() { local stat; read -r stat 2>/dev/null < \"/proc/$1/stat\" || return 1; "
             + "local fields; read -r -a fields <<< \"${stat##*) }\"; [ \"${fields[19]}\" = \"$2\" ]; }",
         "while started \"$1\" \"$2\"; do sleep 1; done",
         "sleep \"$4\"",
@@ -338,19 +338,33 @@ public final class PrivatePostgres implements AutoCloseable
     /** The watchdog, in a session of its own so that what ends the owner (its process group, a terminal) spares it. */
     private void startWatchdog() throws SinkException
     {
+        watchdog = startWatchdog(ProcessHandle.current().pid(), ORPHAN_GRACE);
+        try
+        {
+            Files.writeString(folder.resolve(WATCHDOG_PID), watchdog.pid() + "\n", StandardCharsets.US_ASCII);
+        }
+        catch (final IOException ex)
+        {
+            throw new SinkException(SinkException.ENVIRONMENT, "cannot write " + folder.resolve(WATCHDOG_PID) + ": "
+                + ex.getMessage());
+        }
+    }
+
+    /** A watchdog of this folder's server for the owner {@code ownerPid} (tests name another owner, a shorter grace). */
+    Process startWatchdog(final long ownerPid, final Duration grace) throws SinkException
+    {
         final List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid")))
         {
             command.add("setsid");
         }
-        command.addAll(List.of("bash", "-c", WATCHDOG, WATCHDOG_NAME, Long.toString(ProcessHandle.current().pid()),
-            ownStartTime(), folder.toString(), Long.toString(ORPHAN_GRACE.toSeconds())));
+        command.addAll(List.of("bash", "-c", WATCHDOG, WATCHDOG_NAME, Long.toString(ownerPid), startTime(ownerPid),
+            folder.toString(), Long.toString(grace.toSeconds())));
         try
         {
-            watchdog = new ProcessBuilder(command).redirectErrorStream(true)
+            return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            Files.writeString(folder.resolve(WATCHDOG_PID), watchdog.pid() + "\n", StandardCharsets.US_ASCII);
         }
         catch (final IOException ex)
         {
@@ -359,17 +373,18 @@ public final class PrivatePostgres implements AutoCloseable
         }
     }
 
-    /** This process's start time in clock ticks since boot ({@code /proc/self/stat} field 22). */
-    private static String ownStartTime() throws SinkException
+    /** A process's start time in clock ticks since boot ({@code /proc/PID/stat} field 22): with the pid, its identity. */
+    private static String startTime(final long pid) throws SinkException
     {
+        final Path file = Path.of("/proc", Long.toString(pid), "stat");
         try
         {
-            final String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            final String stat = Files.readString(file, StandardCharsets.US_ASCII);
             return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[19];
         }
         catch (final IOException | RuntimeException ex)
         {
-            throw new SinkException(SinkException.ENVIRONMENT, "cannot read /proc/self/stat: " + ex.getMessage());
+            throw new SinkException(SinkException.ENVIRONMENT, "cannot read " + file + ": " + ex.getMessage());
         }
     }
 
