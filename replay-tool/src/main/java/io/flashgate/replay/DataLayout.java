@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.engine.pipeline.StateBuilder;
 import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
@@ -167,6 +168,20 @@ record DataLayout(Path given, Path journal, Path snapshots)
         catch (final IOException ex)
         {
             throw ToolException.failure("cannot list " + folder + ": " + ex.getMessage());
+        }
+    }
+
+    /** {@link StateBuilder#build}, its refusal as the tool's failure (exit 3) with the same one line. */
+    static StateBuilder.Built build(final JournalReader reader, final SnapshotStore snapshots, final long target,
+        final boolean fromZero, final Progress progress) throws ToolException, IOException
+    {
+        try
+        {
+            return StateBuilder.build(reader, snapshots, target, fromZero, progress);
+        }
+        catch (final StateBuilder.Unbuildable ex)
+        {
+            throw ToolException.failure(ex.getMessage());
         }
     }
 }

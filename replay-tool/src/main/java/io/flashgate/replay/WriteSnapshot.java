@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.engine.pipeline.StateBuilder;
 import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.UsageException;
@@ -92,7 +93,7 @@ final class WriteSnapshot implements Verb
                 return ExitCodes.OK;
             }
             final Progress progress = new Progress(terminal, name(), reader.records());
-            final StateBuilder.Built built = StateBuilder.build(reader, store, sequence, args.flag("from-zero"),
+            final StateBuilder.Built built = DataLayout.build(reader, store, sequence, args.flag("from-zero"),
                 progress);
             final ExpandableDirectByteBuffer state = new ExpandableDirectByteBuffer(1 << 16);
             final int length = StateSnapshot.write(built.logic(), state);

@@ -1,4 +1,4 @@
-package io.flashgate.replay;
+package io.flashgate.engine.pipeline;
 
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.EventSink;
@@ -9,17 +9,15 @@ import io.flashgate.journal.SnapshotLoad;
 import io.flashgate.journal.SnapshotStore;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Business-logic state at a given sequence, rebuilt offline the way the engine recovers: the newest snapshot at
  * or before that sequence that verifies and decodes (unless told to start from zero), then the journal records
- * after it through the same business logic. Mirrors {@code Recovery.recover}, which needs an open, locked
- * {@code Journal}; this works from a read-only {@link JournalReader}. Public for the order sink, which starts from
- * the state at the sequence its database holds ({@link #at}).
+ * after it through the same business logic. Mirrors {@link Recovery#recover}, which needs an open, locked
+ * {@code Journal}; this works from a read-only {@link JournalReader}, for the programs beside the engine: the replay
+ * tool, and the order sink, which starts from the state at the sequence its database holds ({@link #at}).
  */
 public final class StateBuilder
 {
@@ -40,7 +38,8 @@ public final class StateBuilder
      */
     public record Built(BusinessLogic logic, long sequence, long snapshotSequence, long replayed, List<String> skippedSnapshots)
     {
-        String origin()
+        /** Where the state came from, for a line to the operator. */
+        public String origin()
         {
             return snapshotSequence < 0
                 ? "replayed from zero: " + replayed + " records"
@@ -52,8 +51,40 @@ public final class StateBuilder
     {
     }
 
+    /** Told of the records replayed, for a progress bar; {@link #NONE} draws nothing. */
+    public interface Progress
+    {
+        Progress NONE = new Progress()
+        {
+            @Override
+            public void total(final long records)
+            {
+            }
+
+            @Override
+            public void step()
+            {
+            }
+        };
+
+        /** How many records are to be replayed. */
+        void total(long records);
+
+        /** One more replayed. */
+        void step();
+    }
+
+    /** The journal cannot give the state asked for; the message says why, in one line. */
+    public static final class Unbuildable extends Exception
+    {
+        Unbuildable(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+
     /** An empty business logic for a replay; its tables grow with the buyers it meets. */
-    static BusinessLogic freshLogic()
+    public static BusinessLogic freshLogic()
     {
         return new BusinessLogic(INITIAL_BUYERS);
     }
@@ -67,21 +98,19 @@ public final class StateBuilder
     public static Built at(final JournalReader reader, final SnapshotStore snapshots, final long target,
         final EventSink sink) throws IOException
     {
-        final PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
         try
         {
-            return build(reader, snapshots, target, false, sink, new Progress(new Terminal(silent, silent, false),
-                "state", 0));
+            return build(reader, snapshots, target, false, sink, Progress.NONE);
         }
-        catch (final ToolException ex)
+        catch (final Unbuildable ex)
         {
             throw new IllegalStateException(ex.getMessage());
         }
     }
 
     /** State at {@code target} with replayed events discarded. */
-    static Built build(final JournalReader reader, final SnapshotStore snapshots, final long target,
-        final boolean fromZero, final Progress progress) throws ToolException, IOException
+    public static Built build(final JournalReader reader, final SnapshotStore snapshots, final long target,
+        final boolean fromZero, final Progress progress) throws Unbuildable, IOException
     {
         return build(reader, snapshots, target, fromZero, DISCARD, progress);
     }
@@ -93,12 +122,12 @@ public final class StateBuilder
      * @param sink      receives the events of the replayed records.
      * @param progress  stepped once per replayed record.
      */
-    static Built build(final JournalReader reader, final SnapshotStore snapshots, final long target,
-        final boolean fromZero, final EventSink sink, final Progress progress) throws ToolException, IOException
+    public static Built build(final JournalReader reader, final SnapshotStore snapshots, final long target,
+        final boolean fromZero, final EventSink sink, final Progress progress) throws Unbuildable, IOException
     {
         if (target > reader.lastSequence())
         {
-            throw ToolException.failure("sequence " + target + " is past the end of the journal ("
+            throw new Unbuildable("sequence " + target + " is past the end of the journal ("
                 + reader.lastSequence() + ")");
         }
         final List<String> skipped = new ArrayList<>();
@@ -134,7 +163,7 @@ public final class StateBuilder
         {
             if (reader.firstSequence() > 1 && target > 0)
             {
-                throw ToolException.failure("the journal starts at sequence " + reader.firstSequence()
+                throw new Unbuildable("the journal starts at sequence " + reader.firstSequence()
                     + " and no usable snapshot covers 1.." + (reader.firstSequence() - 1) + ": cannot rebuild from zero");
             }
             logic = freshLogic();
