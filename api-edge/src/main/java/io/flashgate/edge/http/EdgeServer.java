@@ -59,10 +59,10 @@ public final class EdgeServer implements AutoCloseable
         final SaleTraffic traffic = new SaleTraffic(saleId -> cache.get(saleId) != null);
         final ShopperHandlers shopper = new ShopperHandlers(gateway, admission, new PurchasesInFlight(),
             new RefusalsAtEdge(cache, knownBuyers), cache, engineCalls, responses, metrics, traffic);
-        final OperatorHandlers operator = new OperatorHandlers(gateway, admission, engineCalls, responses, shopper,
+        final AdminHandlers operator = new AdminHandlers(gateway, admission, engineCalls, responses, shopper,
             cache, traffic);
         this.pages = Pages.load();
-        final OperationsHandlers operations = new OperationsHandlers(gateway, metrics, responses);
+        final HealthHandlers operations = new HealthHandlers(gateway, metrics, responses);
         this.app = Javalin.create(c ->
         {
             c.showJavalinBanner = false;
@@ -141,7 +141,7 @@ public final class EdgeServer implements AutoCloseable
     }
 
     private void routes(final BodyLimit bodyLimit, final EngineGateway gateway, final ShopperHandlers shopper,
-        final OperatorHandlers operator, final OperationsHandlers operations)
+        final AdminHandlers operator, final HealthHandlers operations)
     {
         // Javalin would answer HEAD on any GET route 200 without running it (so without auth): no such route here.
         app.before(ctx ->

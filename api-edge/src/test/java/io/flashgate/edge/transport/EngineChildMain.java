@@ -13,9 +13,9 @@ import java.nio.file.Path;
  *
  * <p>Args: driverFolder dataFolder ingressEndpoint egressControlEndpoint
  */
-public final class EngineProcess
+public final class EngineChildMain
 {
-    private EngineProcess()
+    private EngineChildMain()
     {
     }
 

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The engine in another JVM over real UDP on 127.0.0.1: kill -9 it, see the edges notice, restart it, retry. */
-class EngineProcessTest
+class EngineInChildJvmTest
 {
     @TempDir
     Path dataDir;
@@ -68,7 +68,7 @@ class EngineProcessTest
     {
         final String driverFolder = EmbeddedDriver.uniqueDirectory();
         engineDriverFolders.add(driverFolder);
-        final ChildJvm engine = ChildJvm.of(EngineProcess.class, driverFolder, dataDir.toString(), ingress,
+        final ChildJvm engine = ChildJvm.of(EngineChildMain.class, driverFolder, dataDir.toString(), ingress,
             egressControl).start(logDir.resolve(name + ".log"));
         processes.add(engine);
         return engine.awaitLine("READY", 1, Duration.ofSeconds(30));

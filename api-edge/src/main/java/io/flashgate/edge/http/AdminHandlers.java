@@ -14,7 +14,7 @@ import java.util.function.Function;
  * The operator routes of {@code docs/HTTP-API.md} ("Operator routes"), all behind an admin token. Operators are
  * never held back by the shoppers' in-flight bound or token buckets.
  */
-final class OperatorHandlers
+final class AdminHandlers
 {
     private static final System.Logger LOG = System.getLogger("flashgate.edge");
 
@@ -26,7 +26,7 @@ final class OperatorHandlers
     private final SaleStatusCache cache;
     private final SaleTraffic traffic;
 
-    OperatorHandlers(final EngineGateway gateway, final Admission admission, final EngineCalls engine,
+    AdminHandlers(final EngineGateway gateway, final Admission admission, final EngineCalls engine,
         final JsonResponses responses, final ShopperHandlers orders, final SaleStatusCache cache,
         final SaleTraffic traffic)
     {

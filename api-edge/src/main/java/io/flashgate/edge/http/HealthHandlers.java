@@ -6,13 +6,13 @@ import io.javalin.http.Context;
 import java.util.Map;
 
 /** Health and metrics ({@code docs/HTTP-API.md}, "Operations"): no token, never the engine's ring. */
-final class OperationsHandlers
+final class HealthHandlers
 {
     private final EngineGateway gateway;
     private final EdgeMetrics metrics;
     private final JsonResponses responses;
 
-    OperationsHandlers(final EngineGateway gateway, final EdgeMetrics metrics, final JsonResponses responses)
+    HealthHandlers(final EngineGateway gateway, final EdgeMetrics metrics, final JsonResponses responses)
     {
         this.gateway = gateway;
         this.metrics = metrics;
