@@ -1,7 +1,7 @@
 package io.flashgate.ops;
 
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.ChildJvm;
 
 import java.io.File;
 import java.io.IOException;

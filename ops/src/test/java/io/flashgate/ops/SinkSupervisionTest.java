@@ -10,8 +10,8 @@ import io.flashgate.sink.PrivatePostgres;
 import io.flashgate.sink.SinkDatabase;
 import io.flashgate.sink.SinkVerify;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.ChildJvm;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.ChildJvm;
+import io.flashgate.processes.FreePorts;
 import io.flashgate.testsupport.PrometheusSamples;
 
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,7 @@ package io.flashgate.sink;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

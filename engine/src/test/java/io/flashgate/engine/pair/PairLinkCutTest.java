@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The link between primary and standby is cut (both processes live on, each behind a {@link
- * io.flashgate.testsupport.UdpRelay} the test controls): the primary stops releasing, the standby takes over under a
+ * io.flashgate.processes.UdpRelay} the test controls): the primary stops releasing, the standby takes over under a
  * newer epoch, and once the link is back the old primary releases nothing, is fenced, sets its unreleased tail aside
  * and rejoins as the standby. No order is acknowledged twice; a purchase refused during the cut, retried with its
  * key on the new primary, gets one order.

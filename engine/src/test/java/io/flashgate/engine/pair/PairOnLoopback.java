@@ -9,9 +9,9 @@ import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.IdleChoice;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.FreePorts;
-import io.flashgate.testsupport.TcpRelay;
-import io.flashgate.testsupport.UdpRelay;
+import io.flashgate.processes.FreePorts;
+import io.flashgate.processes.TcpRelay;
+import io.flashgate.processes.UdpRelay;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.flashgate.testsupport;
+package io.flashgate.processes;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

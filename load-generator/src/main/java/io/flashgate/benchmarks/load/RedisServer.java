@@ -1,6 +1,6 @@
 package io.flashgate.benchmarks.load;
 
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;

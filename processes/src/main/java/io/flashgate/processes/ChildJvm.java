@@ -1,4 +1,4 @@
-package io.flashgate.testsupport;
+package io.flashgate.processes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -160,15 +160,29 @@ public final class ChildJvm implements AutoCloseable
     /** Waits until stdout has {@code count} lines starting with {@code prefix}; fails if the child exits first. */
     public ChildJvm awaitLine(final String prefix, final int count, final Duration timeout)
     {
-        Await.until(() -> "'" + prefix + "' x" + count + " from " + process.pid() + ":\n" + output(), timeout, () ->
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (linesStartingWith(prefix) < count)
         {
             if (!process.isAlive() && linesStartingWith(prefix) < count)
             {
                 throw new AssertionError("child exited with " + process.exitValue() + " before '" + prefix + "':\n" +
                     output());
             }
-            return linesStartingWith(prefix) >= count;
-        });
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("not within " + timeout.toMillis() + " ms: '" + prefix + "' x" + count +
+                    " from " + process.pid() + ":\n" + output());
+            }
+            try
+            {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", ex);
+            }
+        }
         return this;
     }
 

@@ -1,6 +1,6 @@
 package io.flashgate.benchmarks.load;
 
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Files;

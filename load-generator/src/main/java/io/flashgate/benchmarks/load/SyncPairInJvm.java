@@ -10,7 +10,7 @@ import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.IdleChoice;
 import io.flashgate.protocol.StandbyState;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import org.agrona.CloseHelper;
 
 import java.io.IOException;

@@ -46,7 +46,7 @@ class LoadGeneratorCommandLineTest
     void everyOptionTheBenchmarksReadmeDocumentsIsDeclaredAndListedByHelp() throws Exception
     {
         final Set<String> documented = new TreeSet<>();
-        final Matcher m = Pattern.compile("(?<![\\w-])--([a-z][a-z-]*)").matcher(Files.readString(Path.of("README.md")));
+        final Matcher m = Pattern.compile("(?<![\\w-])--([a-z][a-z-]*)").matcher(Files.readString(Path.of("..", "benchmarks", "README.md")));
         while (m.find())
         {
             documented.add(m.group(1));

@@ -4,7 +4,7 @@ import io.flashgate.client.OverloadedException;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.EngineTransport;
 import io.aeron.Aeron;
