@@ -10,20 +10,15 @@ import static io.flashgate.protocol.CommandLayout.*;
  * every length and every id character, so that a corrupt, truncated or unknown message becomes a
  * rejection with a reason instead of an exception on the engine's thread.
  */
-public final class CommandDecoder
+public final class CommandDecoder extends MessageHeader
 {
-    private DirectBuffer buffer;
-    private int offset;
-    private int length;
     private final int[] idOffset = new int[3];
     private final int[] idLength = new int[3];
 
     /** @return null when the command is well formed, else why not. */
     public Reason wrapAndValidate(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        wrap(buffer, offset, length);
         if (length < HEADER_LENGTH)
         {
             return Reason.MALFORMED;
@@ -37,7 +32,7 @@ public final class CommandDecoder
         {
             return Reason.UNKNOWN_TYPE;
         }
-        if (buffer.getShort(offset + VERSION) != MessageTypes.VERSION)
+        if (version() != MessageTypes.VERSION)
         {
             return Reason.UNSUPPORTED_VERSION;
         }
@@ -79,46 +74,6 @@ public final class CommandDecoder
             at += 1 + idLen;
         }
         return at == length ? null : Reason.MALFORMED;
-    }
-
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    public int offset()
-    {
-        return offset;
-    }
-
-    public int length()
-    {
-        return length;
-    }
-
-    public short type()
-    {
-        return buffer.getShort(offset + TYPE);
-    }
-
-    public int sourceId()
-    {
-        return buffer.getInt(offset + SOURCE_ID);
-    }
-
-    public long correlationId()
-    {
-        return buffer.getLong(offset + CORRELATION_ID);
-    }
-
-    public long sequence()
-    {
-        return buffer.getLong(offset + SEQUENCE);
-    }
-
-    public long timestamp()
-    {
-        return buffer.getLong(offset + TIMESTAMP);
     }
 
     /** The stamped time of a journaled command, validating nothing else: for readers that only follow a journal. */
@@ -227,33 +182,9 @@ public final class CommandDecoder
         return buffer.getStringWithoutLengthAscii(idempotencyKeyOffset(), idempotencyKeyLength());
     }
 
-    /** Source id of any command, read without validation (the frame must hold a header). */
-    public static int sourceIdOf(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getInt(offset + SOURCE_ID);
-    }
-
-    /** Correlation id of any command, read without validation (the frame must hold a header). */
-    public static long correlationIdOf(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + CORRELATION_ID);
-    }
-
-    /** Type of any message in the encoding, read without validation. */
-    /** The sequence stamped in a command's header, without validating it. */
-    public static long sequenceOf(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + SEQUENCE);
-    }
-
     /** NEW_EPOCH's epoch, without validating the command. */
     public static long epochOf(final DirectBuffer buffer, final int offset)
     {
         return buffer.getLong(offset + EPOCH_VALUE);
-    }
-
-    public static short typeOf(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + TYPE);
     }
 }

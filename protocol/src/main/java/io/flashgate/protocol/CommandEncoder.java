@@ -125,12 +125,7 @@ public final class CommandEncoder
 
     private void header(final short type, final int sourceId, final long correlationId)
     {
-        buffer.putShort(offset + TYPE, type);
-        buffer.putShort(offset + VERSION, MessageTypes.VERSION);
-        buffer.putInt(offset + SOURCE_ID, sourceId);
-        buffer.putLong(offset + CORRELATION_ID, correlationId);
-        buffer.putLong(offset + SEQUENCE, 0L);
-        buffer.putLong(offset + TIMESTAMP, 0L);
+        MessageHeader.write(buffer, offset, type, sourceId, correlationId, 0L, 0L);
     }
 
     /**
@@ -159,7 +154,7 @@ public final class CommandEncoder
     /** The receiver stamps each command once; the stamp is journaled, so replay sees the same time. */
     public static void stamp(final MutableDirectBuffer buffer, final int offset, final long sequence, final long timestampMs)
     {
-        buffer.putLong(offset + SEQUENCE, sequence);
-        buffer.putLong(offset + TIMESTAMP, timestampMs);
+        buffer.putLong(offset + MessageHeader.SEQUENCE, sequence);
+        buffer.putLong(offset + MessageHeader.TIMESTAMP, timestampMs);
     }
 }
