@@ -155,7 +155,7 @@ class ConfigProcessTest
             "edge:\n  httpPort: 9001\nprotections:\n  userBurst: 11\n");
         final Map<String, String> env = Map.of("FLASHGATE_HTTP_PORT", "9002", "FLASHGATE_USER_BURST", "12");
 
-        final Path example = Path.of("flashgate.example.yaml").toAbsolutePath();
+        final Path example = Path.of("..", "ops", "flashgate.example.yaml").toAbsolutePath();
         final Launch allLaunch = launch(env, "config", "--print", "--config", file.toString(), "--http-port", "9003");
         final Launch noFlagLaunch = launch(env, "config", "--print", "--config", file.toString());
         final Launch fileOnlyLaunch = launch(Map.of("FLASHGATE_CONFIG", file.toString()), "config", "--print");

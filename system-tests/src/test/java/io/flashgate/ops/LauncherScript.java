@@ -53,8 +53,8 @@ final class LauncherScript implements AutoCloseable
             Files.writeString(root.resolve("bin/chrt"), "#!/bin/sh\n# chrt --idle 0 COMMAND...: COMMAND, same pid\n"
                 + "shift 2\nexec \"$@\"\n");
             root.resolve("bin/chrt").toFile().setExecutable(true);
-            Files.copy(Path.of("flashgate"), root.resolve("ops/flashgate"), StandardCopyOption.COPY_ATTRIBUTES);
-            Files.copy(Path.of("install-prerequisites.sh"), root.resolve("ops/install-prerequisites.sh"),
+            Files.copy(Path.of("..", "ops", "flashgate"), root.resolve("ops/flashgate"), StandardCopyOption.COPY_ATTRIBUTES);
+            Files.copy(Path.of("..", "ops", "install-prerequisites.sh"), root.resolve("ops/install-prerequisites.sh"),
                 StandardCopyOption.COPY_ATTRIBUTES);
             Files.writeString(root.resolve("pom.xml"), "<project><properties><flashgate.jvm.flags>"
                 + System.getProperty(ChildJvm.JVM_FLAGS_PROPERTY, "") + "</flashgate.jvm.flags></properties></project>\n");

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DashboardMetricsTest
 {
-    private static final Path DASHBOARD = Path.of("grafana", "flashgate-dashboard.json");
+    private static final Path DASHBOARD = Path.of("..", "ops", "grafana", "flashgate-dashboard.json");
     private static final Pattern METRIC = Pattern.compile("\\bflashgate_[a-z0-9_]+");
 
     @Test
@@ -57,7 +57,7 @@ class DashboardMetricsTest
     void prometheusScrapesTheJobsThePanelsSelect() throws Exception
     {
         final String dashboard = String.join("\n", expressions());
-        final String prometheus = Files.readString(Path.of("prometheus.yml"));
+        final String prometheus = Files.readString(Path.of("..", "ops", "prometheus.yml"));
         final Matcher jobs = Pattern.compile("job=\"([a-z-]+)\"").matcher(dashboard);
         final Set<String> selected = new TreeSet<>();
         while (jobs.find())
