@@ -48,33 +48,12 @@ import java.util.stream.Stream;
  */
 public final class PrivatePostgres implements AutoCloseable
 {
-    private static final long COMMAND_SECONDS = 60;
     static final String KEPT_PASSWORD = "flashgate-sink.password";
     /** Locked by the owner while it runs; holds its pid, for the message a second owner gets. */
     static final String OWNER_LOCK = "flashgate-sink.lock";
-    /** The pid of the running owner's watchdog. */
-    static final String WATCHDOG_PID = "flashgate-sink.watchdog";
-    /** The watchdog's name on its command line ({@code $0}), so an owner ends only a watchdog. */
-    static final String WATCHDOG_NAME = "flashgate-pg-watchdog";
     /** How long a server outlives its dead owner: a supervisor's restart (seconds) takes it on well within it. */
     static final Duration ORPHAN_GRACE = Duration.ofSeconds(30);
     private static final System.Logger LOG = System.getLogger("flashgate.ops");
-    /**
-     * The watchdog: waits for the owner (pid and start time, so a reused pid is not taken for it) to go, then for
-     * the grace, then sends the postmaster of the folder (if it is still that folder's) SIGINT, PostgreSQL's fast
-     * shutdown, and notes it in postgres.log. Arguments: owner pid, owner start time, folder, grace in seconds.
-     */
-    private static final String WATCHDOG = String.join("\n",
-        "started() { local stat; read -r stat 2>/dev/null < \"/proc/$1/stat\" || return 1; "
-            + "local fields; read -r -a fields <<< \"${stat##*) }\"; [ \"${fields[19]}\" = \"$2\" ]; }",
-        "while started \"$1\" \"$2\"; do sleep 1; done",
-        "sleep \"$4\"",
-        "read -r postmaster < \"$3/postmaster.pid\" 2>/dev/null || exit 0",
-        "grep -qzxF -- \"$3\" \"/proc/$postmaster/cmdline\" 2>/dev/null || exit 0",
-        "echo \"$0: event=postgres.orphan_stopped folder=$3 postmaster=$postmaster owner=$1 grace_seconds=$4\" "
-            + ">> \"$3/postgres.log\"",
-        "kill -INT \"$postmaster\"");
-
     private final Path folder;
     private final int port;
     private final String user;
@@ -126,7 +105,7 @@ public final class PrivatePostgres implements AutoCloseable
         final boolean idlePriority) throws SinkException
     {
         final PrivatePostgres postgres = new PrivatePostgres(folder, port, user,
-            password.isEmpty() ? keptPassword(folder) : password, binaries(), idlePriority);
+            password.isEmpty() ? keptPassword(folder) : password, PostgresCommands.binaries(), idlePriority);
         postgres.initIfNeeded();
         postgres.own();
         return postgres;
@@ -140,7 +119,7 @@ public final class PrivatePostgres implements AutoCloseable
     public static PrivatePostgres useOrStart(final Path folder, final int port, final String user,
         final String password) throws SinkException
     {
-        final Path bin = binaries();
+        final Path bin = PostgresCommands.binaries();
         final Path absolute = folder.toAbsolutePath();
         if (Files.exists(absolute.resolve("PG_VERSION")))
         {
@@ -167,7 +146,7 @@ public final class PrivatePostgres implements AutoCloseable
         owner = true;
         try
         {
-            endPreviousWatchdog();
+            PostgresWatchdog.endPrevious(folder);
             if (running())
             {
                 takeOnRunningServer();
@@ -306,86 +285,16 @@ public final class PrivatePostgres implements AutoCloseable
         }
     }
 
-    /**
-     * Ends the watchdog of the owner before us, if it still waits out its grace: from here on nothing but this owner
-     * stops the server. Only a process named as a watchdog of this folder is ended (the pid may have been reused).
-     */
-    private void endPreviousWatchdog()
-    {
-        try
-        {
-            final long pid = Long.parseLong(Files.readString(folder.resolve(WATCHDOG_PID)).strip());
-            final Optional<ProcessHandle> process = ProcessHandle.of(pid);
-            final String commandLine = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"),
-                StandardCharsets.UTF_8);
-            if (process.isPresent() && commandLine.contains(WATCHDOG_NAME) && commandLine.contains(folder.toString()))
-            {
-                process.get().destroyForcibly();
-                process.get().onExit().get(10, TimeUnit.SECONDS);
-            }
-        }
-        catch (final IOException | RuntimeException | java.util.concurrent.ExecutionException
-            | java.util.concurrent.TimeoutException ex)
-        {
-            // no watchdog file, or its process is gone
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The watchdog, in a session of its own so that what ends the owner (its process group, a terminal) spares it. */
+    /** This owner's watchdog ({@link PostgresWatchdog}), its pid kept in the folder for the next owner. */
     private void startWatchdog() throws SinkException
     {
-        watchdog = startWatchdog(ProcessHandle.current().pid(), ORPHAN_GRACE);
-        try
-        {
-            Files.writeString(folder.resolve(WATCHDOG_PID), watchdog.pid() + "\n", StandardCharsets.US_ASCII);
-        }
-        catch (final IOException ex)
-        {
-            throw new SinkException(SinkException.ENVIRONMENT, "cannot write " + folder.resolve(WATCHDOG_PID) + ": "
-                + ex.getMessage());
-        }
+        watchdog = PostgresWatchdog.start(folder, ProcessHandle.current().pid(), ORPHAN_GRACE);
     }
 
     /** A watchdog of this folder's server for the owner {@code ownerPid} (tests name another owner, a shorter grace). */
     Process startWatchdog(final long ownerPid, final Duration grace) throws SinkException
     {
-        final List<String> command = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid")))
-        {
-            command.add("setsid");
-        }
-        command.addAll(List.of("bash", "-c", WATCHDOG, WATCHDOG_NAME, Long.toString(ownerPid), startTime(ownerPid),
-            folder.toString(), Long.toString(grace.toSeconds())));
-        try
-        {
-            return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        }
-        catch (final IOException ex)
-        {
-            throw new SinkException(SinkException.ENVIRONMENT, "cannot start the PostgreSQL watchdog: "
-                + ex.getMessage());
-        }
-    }
-
-    /** A process's start time in clock ticks since boot ({@code /proc/PID/stat} field 22): with the pid, its identity. */
-    private static String startTime(final long pid) throws SinkException
-    {
-        final Path file = Path.of("/proc", Long.toString(pid), "stat");
-        try
-        {
-            final String stat = Files.readString(file, StandardCharsets.US_ASCII);
-            return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[19];
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            throw new SinkException(SinkException.ENVIRONMENT, "cannot read " + file + ": " + ex.getMessage());
-        }
+        return PostgresWatchdog.start(folder, ownerPid, grace);
     }
 
     /** The watchdog ended and the lock given back; the server is left as it is. */
@@ -559,14 +468,14 @@ public final class PrivatePostgres implements AutoCloseable
             try
             {
                 Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
-                handToPostgres(passwordFile);
-                handToPostgres(folder);
+                PostgresCommands.handToPostgres(passwordFile);
+                PostgresCommands.handToPostgres(folder);
                 run("initdb", List.of(bin.resolve("initdb").toString(), "-D", folder.toString(), "-U", user,
                     "--pwfile=" + passwordFile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
                     "--no-instructions"));
                 // Kept for the next start, readable by whoever may read the folder's files (its owner: postgres).
                 Files.writeString(folder.resolve(KEPT_PASSWORD), password + "\n", StandardCharsets.US_ASCII);
-                handToPostgres(folder.resolve(KEPT_PASSWORD));
+                PostgresCommands.handToPostgres(folder.resolve(KEPT_PASSWORD));
             }
             finally
             {
@@ -605,16 +514,6 @@ public final class PrivatePostgres implements AutoCloseable
         }
     }
 
-    /** As root, the folder must belong to postgres, which also needs to pass through its parents. */
-    private static void handToPostgres(final Path path) throws SinkException
-    {
-        if (!isRoot())
-        {
-            return;
-        }
-        command("chown", List.of("chown", "-R", "postgres:postgres", path.toString()), "");
-    }
-
     private void run(final String what, final List<String> command) throws SinkException
     {
         run(what, command, "");
@@ -623,104 +522,11 @@ public final class PrivatePostgres implements AutoCloseable
     private void run(final String what, final List<String> command, final String hint) throws SinkException
     {
         final List<String> full = new ArrayList<>();
-        if (isRoot())
+        if (PostgresCommands.isRoot())
         {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(command);
-        command(what, full, hint);
-    }
-
-    private static void command(final String what, final List<String> command, final String hint) throws SinkException
-    {
-        Path output = null;
-        try
-        {
-            // Output to a file, not a pipe: a server started by pg_ctl could otherwise hold the pipe open.
-            output = Files.createTempFile("flashgate-pg", ".out");
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-            if (!process.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS))
-            {
-                // the whole tree: initdb's single-user server, left running, would hold the folder for good
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new SinkException(SinkException.ENVIRONMENT, what + " did not finish within " + COMMAND_SECONDS
-                    + " s");
-            }
-            if (process.exitValue() != 0)
-            {
-                final String text = Files.readString(output, StandardCharsets.UTF_8).strip();
-                final String last = text.isEmpty() ? "" : text.lines().reduce((a, b) -> b).orElse("");
-                throw new SinkException(SinkException.ENVIRONMENT, what + " failed (exit " + process.exitValue()
-                    + "): " + last + (hint.isEmpty() ? "" : "; " + hint));
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new SinkException(SinkException.ENVIRONMENT, what + " could not run: " + ex.getMessage());
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new SinkException(SinkException.ENVIRONMENT, what + " was interrupted");
-        }
-        finally
-        {
-            if (output != null)
-            {
-                try
-                {
-                    Files.deleteIfExists(output);
-                }
-                catch (final IOException ignored)
-                {
-                    // a temp file
-                }
-            }
-        }
-    }
-
-    /** The newest {@code /usr/lib/postgresql/<version>/bin} with initdb and pg_ctl. */
-    static Path binaries() throws SinkException
-    {
-        final Path root = Path.of("/usr/lib/postgresql");
-        if (Files.isDirectory(root))
-        {
-            try (Stream<Path> versions = Files.list(root))
-            {
-                final Path found = versions.map(version -> version.resolve("bin"))
-                    .filter(bin -> Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl")))
-                    .max(Comparator.comparingInt(PrivatePostgres::majorVersion)).orElse(null);
-                if (found != null)
-                {
-                    return found;
-                }
-            }
-            catch (final IOException ex)
-            {
-                // reported below
-            }
-        }
-        throw new SinkException(SinkException.ENVIRONMENT, "no PostgreSQL under /usr/lib/postgresql/*/bin: run "
-            + "ops/install-prerequisites.sh (Debian's postgresql package)");
-    }
-
-    private static int majorVersion(final Path bin)
-    {
-        try
-        {
-            return Integer.parseInt(bin.getParent().getFileName().toString());
-        }
-        catch (final NumberFormatException ex)
-        {
-            return 0;
-        }
-    }
-
-    private static boolean isRoot()
-    {
-        return "root".equals(System.getProperty("user.name"));
+        PostgresCommands.command(what, full, hint);
     }
 }

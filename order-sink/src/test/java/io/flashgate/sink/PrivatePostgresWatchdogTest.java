@@ -34,7 +34,7 @@ class PrivatePostgresWatchdogTest
             watchdog = postgres.startWatchdog(owner.pid(), Duration.ZERO);
             final Process watching = watchdog;
             Await.until("the watchdog watches its owner", Duration.ofSeconds(10), () -> watching.isAlive()
-                && watching.info().commandLine().orElse("").contains(PrivatePostgres.WATCHDOG_NAME));
+                && watching.info().commandLine().orElse("").contains(PostgresWatchdog.NAME));
             assertTrue(postgres.running(), "running while its owner runs");
 
             owner.destroyForcibly();
