@@ -51,7 +51,7 @@ class DriverLostReadinessTest
         final int httpPort = FreePorts.tcp();
         final int metricsPort = FreePorts.tcp();
         final FlashgateConfig config = ConfigLoader.load(Map.of(), Map.of(
-            "data-dir", dataDir.toString(), "token-secret", SECRET, "driver-timeout-millis", "1000",
+            "data-dir", dataDir.toString(), "token-secret", SECRET, "driver-timeout-millis", "3000",
             "embedded-driver", "false", "aeron-dir", driverDir.toString(),
             "ingress", "127.0.0.1:" + FreePorts.udp(), "egress", "127.0.0.1:" + FreePorts.udp(),
             "http-port", Integer.toString(httpPort), "metrics-port", Integer.toString(metricsPort))).config();
@@ -66,7 +66,7 @@ class DriverLostReadinessTest
             assertEquals(200, status(engineReady));
 
             driver.killMinus9();
-            Await.until("both notice", Duration.ofSeconds(10),
+            Await.until("both notice", Duration.ofSeconds(30),
                 () -> engine.faults().isFaulted() && edge.faults().isFaulted());
             assertEquals(503, status(engineReady));
             assertEquals(503, status(edgeReady));

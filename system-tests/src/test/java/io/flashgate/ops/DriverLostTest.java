@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DriverLostTest
 {
     private static final String SECRET = "driver-test-secret-0123456789";
-    private static final long DRIVER_TIMEOUT_MILLIS = 1_500;
+    private static final long DRIVER_TIMEOUT_MILLIS = 3_000;
     /** Detection plus a clean close (the engine drains and closes its journal), on a busy 2-core machine. */
     private static final Duration EXIT_WITHIN = Duration.ofMillis(DRIVER_TIMEOUT_MILLIS + 8_000);
 
