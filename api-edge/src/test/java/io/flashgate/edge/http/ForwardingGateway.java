@@ -66,6 +66,12 @@ class ForwardingGateway implements EngineGateway
     }
 
     @Override
+    public CompletableFuture<Reply> request(final io.flashgate.client.SaleRequest request)
+    {
+        return call(request.getClass().getSimpleName(), () -> delegate.request(request));
+    }
+
+    @Override
     public CompletableFuture<Reply> adjustStock(final String saleId, final long delta)
     {
         return call("adjustStock", () -> delegate.adjustStock(saleId, delta));
