@@ -67,7 +67,8 @@ class EdgeContractTest
         Instant.parse(sale.get("endsAt").asText());
         assertTrue(sale.get("serverTime").asText().endsWith("Z"));
         Instant.parse(sale.get("serverTime").asText());
-        assertEquals(7, sale.size(), sale::toString);
+        assertEquals("FIRST_COME", sale.get("mode").asText());
+        assertEquals(8, sale.size(), sale::toString);
         assertEquals(before, edge.gateway.calls("querySale"), "a cached sale is answered without the engine");
     }
 
