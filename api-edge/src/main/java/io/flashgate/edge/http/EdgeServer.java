@@ -60,7 +60,7 @@ public final class EdgeServer implements AutoCloseable
         final ShopperHandlers shopper = new ShopperHandlers(gateway, admission, new PurchasesInFlight(),
             new RefusalsAtEdge(cache, knownBuyers), cache, engineCalls, responses, metrics, traffic);
         final OperatorHandlers operator = new OperatorHandlers(gateway, admission, engineCalls, responses, shopper,
-            cache, traffic, 0);
+            cache, traffic, config.accountsPerAddress());
         final DrawHandlers draws = new DrawHandlers(gateway, admission, cache, engineCalls, responses);
         this.pages = Pages.load();
         final OperationsHandlers operations = new OperationsHandlers(gateway, metrics, responses);

@@ -165,6 +165,41 @@ class DrawContractTest
         assertEquals(before, stats("fc"));
     }
 
+    @Test
+    void aSaleCapsTheAccountsOfOneAddressAndTheSettingIsTheDefault() throws Exception
+    {
+        final Instant now = Instant.now();
+        edge.post("/admin/sales", edge.admin(), "{\"saleId\":\"capped\",\"stock\":5,\"limitPerUser\":1,\"startsAt\":\"" +
+            now.minusSeconds(60) + "\",\"endsAt\":\"" + now.plusSeconds(600) + "\",\"reservationTtlSeconds\":60," +
+            "\"mode\":\"DRAW\",\"seedHash\":\"" + SEED_HASH + "\",\"accountsPerAddress\":2}").expect(201, null);
+        enter("capped", "u1", "k", 1).expect(201, null);
+        enter("capped", "u2", "k", 1).expect(201, null);
+        final JsonNode before = stats("capped");
+        enter("capped", "u3", "k", 1).expect(429, "TOO_MANY_ACCOUNTS_FROM_ADDRESS");
+        assertEquals(before, stats("capped"), "a refused entry changes nothing");
+        assertEquals(2, before.get("entries").asInt());
+        enter("capped", "u1", "k", 1).expect(200, null);
+        withdraw("capped", "u1").expect(200, null);
+        enter("capped", "u3", "k", 1).expect(201, null);
+
+        edge.post("/admin/sales", edge.admin(), "{\"saleId\":\"fc\",\"stock\":5,\"limitPerUser\":2,\"startsAt\":\"" +
+            now.minusSeconds(60) + "\",\"endsAt\":\"" + now.plusSeconds(600) + "\",\"reservationTtlSeconds\":60," +
+            "\"accountsPerAddress\":1}").expect(201, null);
+        edge.purchase("fc", "u1", "p1", 1).expect(201, null);
+        edge.purchase("fc", "u1", "p2", 1).expect(201, null);
+        final JsonNode bought = stats("fc");
+        edge.purchase("fc", "u2", "p1", 1).expect(429, "TOO_MANY_ACCOUNTS_FROM_ADDRESS");
+        assertEquals(bought, stats("fc"));
+        assertEquals(1, bought.get("accountsPerAddress").asInt());
+
+        try (TestEdge capped = TestEdge.start(dir.resolve("second"), TestEdge.config().withAccountsPerAddress(3)))
+        {
+            capped.createSale("plain", 5, 1, 60).expect(201, null);
+            assertEquals(3, capped.get("/admin/sales/plain/stats", capped.admin()).expect(200, null).json()
+                .get("accountsPerAddress").asInt(), "the setting is the cap of a sale that names none");
+        }
+    }
+
     private TestEdge.Response createDraw(final String saleId, final int stock, final int limit)
     {
         final Instant now = Instant.now();

@@ -55,6 +55,11 @@ public final class BusinessLogic
     final EpochHistory epochs = new EpochHistory();
     /** (sale index, 16-byte client address) → accounts counted against the sale's cap; only for sales with one. */
     final IdStore addresses = new IdStore(true, true, 16);
+    /**
+     * (sale index << 32 | user index) → 1 + the address index a user's first order in a first-come sale with a cap
+     * came from: that user is counted once against that address, whatever they buy next.
+     */
+    final Long2LongHashMap accountedBuyers = new Long2LongHashMap(16, 0.65f, 0L);
     private final DrawCommands draws = new DrawCommands(this);
 
     EventSink sink;
@@ -141,7 +146,12 @@ public final class BusinessLogic
         final Sale s = sales[sale];
         expireDue(s);
         final long quantity = command.quantity();
-        final Reason refusal = refusePurchase(s, user, quantity);
+        Reason refusal = refusePurchase(s, user, quantity);
+        final int address = refusal == null ? addressToCount(s, user) : -1;
+        if (address == Integer.MIN_VALUE)
+        {
+            refusal = Reason.TOO_MANY_ACCOUNTS_FROM_ADDRESS;
+        }
         if (refusal != null)
         {
             reject(refusal);
@@ -159,6 +169,11 @@ public final class BusinessLogic
         s.reserved += units;
         addLiveUnits(s, user, units);
         enqueueForExpiry(s, order);
+        if (address >= 0)
+        {
+            addresses.addToCounter(address, 1);
+            accountedBuyers.put(liveKey(s.index, user), address + 1L);
+        }
         emitOrder(MessageTypes.ORDER_ACCEPTED, order);
         announceIfChanged(s);
     }
@@ -183,6 +198,28 @@ public final class BusinessLogic
             return Reason.LIMIT_EXCEEDED;
         }
         return quantity > s.remaining() ? Reason.SOLD_OUT : null;
+    }
+
+    /**
+     * The cap of accounts per client address, for a purchase about to be accepted: the index of the address to count
+     * the buyer against (interned), -1 when nothing is counted (no cap, no address, a buyer counted already), or
+     * {@link Integer#MIN_VALUE} when the address has its cap of buyers.
+     */
+    private int addressToCount(final Sale s, final int user)
+    {
+        final int at = command.addressOffset();
+        if (s.accountsPerAddress == 0 || at < 0 ||
+            (command.buffer().getLong(at) == 0 && command.buffer().getLong(at + 8) == 0) ||
+            (user >= 0 && accountedBuyers.get(liveKey(s.index, user)) != 0))
+        {
+            return -1;
+        }
+        final int found = addresses.find(s.index, command.buffer(), at, io.flashgate.protocol.ClientAddress.LENGTH);
+        if (found >= 0 && addresses.lastFoundCounter() >= s.accountsPerAddress)
+        {
+            return Integer.MIN_VALUE;
+        }
+        return addresses.intern(s.index, command.buffer(), at, io.flashgate.protocol.ClientAddress.LENGTH);
     }
 
     static Reason refuseClosed(final SaleStatus status)

@@ -73,6 +73,19 @@ public final class StateSnapshot
         {
             w.putInt(addresses.prefix(i)).putId(addresses, i);
         }
+        // The buyers counted against an address, in key order: a hash map's order would make the bytes depend on it.
+        final long[] keys = new long[logic.accountedBuyers.size()];
+        final org.agrona.collections.Long2LongHashMap.KeyIterator it = logic.accountedBuyers.keySet().iterator();
+        for (int i = 0; it.hasNext(); i++)
+        {
+            keys[i] = it.nextValue();
+        }
+        java.util.Arrays.sort(keys);
+        w.putInt(keys.length);
+        for (final long key : keys)
+        {
+            w.putLong(key).putLong(logic.accountedBuyers.get(key));
+        }
         return w.position;
     }
 
@@ -261,6 +274,14 @@ public final class StateSnapshot
             for (int i = 0; i < addressCount; i++)
             {
                 r.internId(logic.addresses, r.getInt());
+            }
+            final int accounted = r.getCount();
+            for (int i = 0; i < accounted; i++)
+            {
+                final long key = r.getLong();
+                final long address = r.getLong();
+                logic.accountedBuyers.put(key, address);
+                logic.addresses.addToCounter((int)(address - 1), 1);
             }
             for (int i = 0; i < saleCount; i++)
             {

@@ -183,8 +183,9 @@ class BusinessLogicModelTest
             .as((s, stock, limit, start, duration, ttl, cap) -> new Step(0,
                 t -> new Cmd.CreateSale2(t, s, stock, limit, T0 + start, T0 + start + duration, ttl,
                     io.flashgate.protocol.SaleMode.DRAW, cap, DrawAlgorithm.seedHash(SEED))));
-        final Arbitrary<Step> firstCome = Arbitraries.just(new Step(0,
-            t -> new Cmd.CreateSale(t, "s0", 5, 2, T0, T0 + 60_000, 5)));
+        final Arbitrary<Step> firstCome = Arbitraries.of(0, 1, 2).map(cap -> new Step(0,
+            t -> new Cmd.CreateSale2(t, "s0", 6, 2, T0, T0 + 60_000, 5, io.flashgate.protocol.SaleMode.FIRST_COME, cap,
+                null)));
         return Combinators.combine(opening.list().ofMinSize(1).ofMaxSize(2), firstCome,
                 step.list().ofMinSize(20).ofMaxSize(150))
             .as((first, s0, rest) ->
@@ -223,8 +224,9 @@ class BusinessLogicModelTest
         final Arbitrary<LongFunction<Cmd>> cancel = Combinators.combine(orderId, user)
             .as((o, u) -> t -> new Cmd.Cancel(t, o, u));
         final Arbitrary<LongFunction<Cmd>> confirm = orderId.map(o -> t -> new Cmd.Confirm(t, o));
-        final Arbitrary<LongFunction<Cmd>> purchase = Combinators.combine(sale, user, quantity)
-            .as((s, u, q) -> t -> new Cmd.Purchase(t, s, u, "k0", q));
+        final Arbitrary<LongFunction<Cmd>> purchase = Combinators.combine(sale, user, quantity,
+                Arbitraries.integers().between(0, ADDRESSES.length - 1), Arbitraries.of("k0", "k1"))
+            .as((s, u, q, a, k) -> t -> new Cmd.PurchaseFrom(t, s, u, k, q, ADDRESSES[a]));
         final Arbitrary<LongFunction<Cmd>> adjust = Combinators.combine(sale, Arbitraries.longs().between(-3, 3))
             .as((s, d) -> t -> new Cmd.Adjust(t, s, d));
         final Arbitrary<LongFunction<Cmd>> flags = Combinators.combine(sale, Arbitraries.integers().between(0, 3))
@@ -245,7 +247,7 @@ class BusinessLogicModelTest
             Tuple.of(3, winners),
             Tuple.of(8, cancel),
             Tuple.of(5, confirm),
-            Tuple.of(3, purchase),
+            Tuple.of(8, purchase),
             Tuple.of(3, adjust),
             Tuple.of(2, flags),
             Tuple.of(10, tick));

@@ -58,6 +58,10 @@ sealed interface Cmd
             length = e.createSale(1, sequence, c.sale, c.stock, c.limit, c.startsAt, c.endsAt, c.ttlSeconds, c.mode,
                 c.cap, c.seedHash);
         }
+        else if (this instanceof PurchaseFrom c)
+        {
+            length = e.purchase(1, sequence, c.sale, c.user, c.key, c.quantity, c.address);
+        }
         else if (this instanceof Enter c)
         {
             length = e.enterDraw(1, sequence, c.sale, c.user, c.quantity, c.address);
@@ -128,6 +132,16 @@ sealed interface Cmd
         }
     }
     record Withdraw(long time, String sale, String user) implements Cmd {}
+    /** A purchase carrying the client's address (16 bytes, or null: none). */
+    record PurchaseFrom(long time, String sale, String user, String key, long quantity, byte[] address) implements Cmd
+    {
+        @Override
+        public String toString()
+        {
+            return "PurchaseFrom[" + sale + " " + user + " " + key + " q=" + quantity + " from=" +
+                (address == null ? "-" : Byte.toString(address[15])) + "]";
+        }
+    }
     record QueryEntry(long time, String sale, String user) implements Cmd {}
     record RunDraw(long time, String sale, String seed) implements Cmd {}
     record QueryDraw(long time, String sale) implements Cmd {}

@@ -31,6 +31,8 @@ final class ReferenceModel
         byte[] seedHash;
         final List<EntryM> entries = new ArrayList<>();
         final Map<String, Integer> accountsPerAddress = new java.util.HashMap<>();
+        /** Buyers of a first-come sale with a cap, counted once against their first purchase's address. */
+        final java.util.Set<String> accountedBuyers = new java.util.HashSet<>();
         boolean drawn;
         String seed;
         byte[] entriesHash;
@@ -71,6 +73,8 @@ final class ReferenceModel
 
     final Map<String, SaleM> sales = new LinkedHashMap<>();
     final List<OrderM> orders = new ArrayList<>();
+    /** The address of the purchase being applied (hex), or null. */
+    private String purchaseAddress;
     long now = Long.MIN_VALUE;
     private List<String> out;
 
@@ -86,6 +90,13 @@ final class ReferenceModel
         {
             create(new Cmd.CreateSale(c.time(), c.sale(), c.stock(), c.limit(), c.startsAt(), c.endsAt(),
                 c.ttlSeconds()), c);
+        }
+        else if (cmd instanceof Cmd.PurchaseFrom c)
+        {
+            purchaseAddress = c.address() == null || java.util.Arrays.equals(c.address(), new byte[16]) ? null :
+                java.util.HexFormat.of().formatHex(c.address());
+            purchase(new Cmd.Purchase(c.time(), c.sale(), c.user(), c.key(), c.quantity()));
+            purchaseAddress = null;
         }
         else if (cmd instanceof Cmd.Enter c)
         {
@@ -453,13 +464,24 @@ final class ReferenceModel
             }
         }
         expire(s);
-        final String refusal = refusal(s, c);
+        String refusal = refusal(s, c);
+        final boolean counts = refusal == null && s.cap > 0 && purchaseAddress != null &&
+            !s.accountedBuyers.contains(c.user());
+        if (counts && s.accountsPerAddress.getOrDefault(purchaseAddress, 0) >= s.cap)
+        {
+            refusal = "TOO_MANY_ACCOUNTS_FROM_ADDRESS";
+        }
         if (refusal != null)
         {
             out.add("REJECTED " + refusal);
         }
         else
         {
+            if (counts)
+            {
+                s.accountedBuyers.add(c.user());
+                s.accountsPerAddress.merge(purchaseAddress, 1, Integer::sum);
+            }
             final OrderM o = new OrderM();
             o.id = orders.size() + 1;
             o.sale = s.id;
