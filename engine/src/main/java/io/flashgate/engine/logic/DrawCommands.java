@@ -19,6 +19,9 @@ import java.security.MessageDigest;
  *
  * <p>An entry is on the hot path (a drop's crowd enters in the window): no allocation but the amortised growth of
  * the entry rows and their index. The draw itself runs once per sale and may allocate (the draw order, digests).
+ *
+ * <p>One file: entries, the draw and the waiting list share a sale's {@link DrawBook} and the event scratch, and the
+ * draw's rules are reviewed best read in one place, beside docs/DRAW.md.
  */
 final class DrawCommands
 {

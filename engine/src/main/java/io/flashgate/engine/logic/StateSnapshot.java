@@ -10,6 +10,9 @@ import org.agrona.MutableDirectBuffer;
  * order, never a hash table's layout, so the same history always gives the same bytes. That makes
  * {@link #stateHash} a determinism check: replay from zero and replay from a snapshot must agree.
  * Derived tables (live units per user, the lookup tables) are rebuilt on load, not stored.
+ *
+ * <p>One file on purpose, although long: the writer and the reader of one format sit side by side, so that a field
+ * added to one is added to the other in the same place and in the same order.
  */
 public final class StateSnapshot
 {
