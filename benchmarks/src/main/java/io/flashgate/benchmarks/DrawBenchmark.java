@@ -60,6 +60,7 @@ public final class DrawBenchmark
         final List<Double> pipelineDraws = new ArrayList<>();
         final List<Double> logicRates = new ArrayList<>();
         final List<Double> logicDraws = new ArrayList<>();
+        final List<Double> logicDrawsCpu = new ArrayList<>();
         double bytesPerEntry = 0;
         for (int run = 1; run <= runs; run++)
         {
@@ -79,13 +80,15 @@ public final class DrawBenchmark
             final double[] logic = logicAlone(commands);
             logicRates.add(logic[0]);
             logicDraws.add(logic[1]);
+            logicDrawsCpu.add(logic[2]);
             System.out.printf("run %d: pipeline %,.0f entries/s, draw released after %.0f ms; business logic alone " +
-                "%,.0f entries/s, draw %.0f ms%n", run, pipeline[0], pipeline[1], logic[0], logic[1]);
+                "%,.0f entries/s, draw %.0f ms (%.0f ms of CPU)%n", run, pipeline[0], pipeline[1], logic[0], logic[1],
+                logic[2]);
         }
         System.out.printf("SUMMARY entries/s through the pipeline (median of %d): %,.0f; draw of %,d entries inside " +
-            "business logic (median): %.0f ms, released through the pipeline: %.0f ms; journal bytes per entry: %.1f; " +
-            "business logic alone: %,.0f entries/s%n", runs, median(pipelineRates), entries, median(logicDraws),
-            median(pipelineDraws), bytesPerEntry, median(logicRates));
+            "business logic (median): %.0f ms (%.0f ms of CPU), released through the pipeline: %.0f ms; journal bytes " +
+            "per entry: %.1f; business logic alone: %,.0f entries/s%n", runs, median(pipelineRates), entries,
+            median(logicDraws), median(logicDrawsCpu), median(pipelineDraws), bytesPerEntry, median(logicRates));
     }
 
     /** @return entries per second, and milliseconds from offering the draw to its reply's release. */
@@ -146,14 +149,17 @@ public final class DrawBenchmark
         final long drawAt = commands.count + 2L;
         final int length = encoder.wrap(scratch, 0).runDraw(1, 0, SALE, SEED);
         CommandEncoder.stamp(scratch, 0, drawAt, 20_000);
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final long drawCpuStart = threads.getCurrentThreadCpuTime();
         final long drawStart = System.nanoTime();
         logic.onCommand(scratch, 0, length, replies);
         final double drawMillis = (System.nanoTime() - drawStart) / 1e6;
+        final double drawCpuMillis = (threads.getCurrentThreadCpuTime() - drawCpuStart) / 1e6;
         if (replies.draws != 1 || replies.rejected > 0)
         {
             throw new IllegalStateException("the draw did not run: " + replies.rejected + " refusals");
         }
-        return new double[] {commands.count / seconds, drawMillis};
+        return new double[] {commands.count / seconds, drawMillis, drawCpuMillis};
     }
 
     private static void apply(final BusinessLogic logic, final UnsafeBuffer buffer, final int length,
