@@ -95,7 +95,7 @@ public final class DrawBenchmark
     private static double[] pipeline(final Commands commands, final Path dir) throws IOException
     {
         final Replies replies = new Replies();
-        final EngineConfig config = EngineConfig.defaults(dir).withWaitChoice(WaitChoice.BLOCKING)
+        final EngineConfig config = EngineConfig.defaults(dir).withWaitChoice(WaitChoice.PARKING)
             .withFlushPolicy(FlushPolicy.PAGE_CACHE).withTickIntervalMillis(0).withSnapshotEveryCommands(0)
             .withRingSize(64 * 1024).withExpectedBuyers(commands.count).withSegmentSizeBytes(256L * 1024 * 1024);
         try (Engine engine = Engine.start(config, replies))

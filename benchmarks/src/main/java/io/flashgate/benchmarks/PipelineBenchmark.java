@@ -51,7 +51,7 @@ public class PipelineBenchmark
     @Param({"1000000", "10000"})
     public int buyers;
 
-    @Param({"BLOCKING", "DISRUPTOR_BLOCKING", "SLEEPING"})
+    @Param({"PARKING", "DISRUPTOR_BLOCKING", "SLEEPING"})
     public WaitChoice wait;
 
     @Param({"PAGE_CACHE", "FSYNC"})

@@ -11,7 +11,7 @@ import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.CommandEncoder;
 import io.flashgate.protocol.IdleChoice;
 import io.flashgate.protocol.WireFormat;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -8,7 +8,7 @@ package io.flashgate.cli;
 public final class UsageException extends Exception
 {
     /** The exit code of a usage error, the same in every Flashgate program. */
-    public static final int EXIT_CODE = 2;
+    public static final int EXIT_CODE = ExitCodes.USAGE;
 
     private static final long serialVersionUID = 1L;
 

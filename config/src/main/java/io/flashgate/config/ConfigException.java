@@ -8,7 +8,7 @@ package io.flashgate.config;
 public final class ConfigException extends Exception
 {
     /** The same exit code as a usage error: the command cannot run as written. */
-    public static final int EXIT_CODE = 2;
+    public static final int EXIT_CODE = io.flashgate.cli.ExitCodes.USAGE;
 
     private static final long serialVersionUID = 1L;
 

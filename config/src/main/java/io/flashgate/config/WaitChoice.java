@@ -11,7 +11,7 @@ public enum WaitChoice
      * The default: a stage parks as soon as it has nothing to do and is woken by the publisher or by the earlier
      * stage it waits on. No CPU when idle, one wake-up per batch under load.
      */
-    BLOCKING,
+    PARKING,
     /** Low-latency profile, for machines with a core to spare per stage: spins briefly (tens of µs), then parks. */
     SPIN_THEN_PARK,
     /** The Disruptor's BlockingWaitStrategy: parks on an empty ring, but spins while an earlier stage is behind. */

@@ -90,6 +90,14 @@ public abstract class CommandSender implements EngineGateway
     }
 
     @Override
+    public final CompletableFuture<Reply> querySaleAt(final int index)
+    {
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        return send(scratch, c, scratch.encoder.querySaleAt(sourceId, c, index));
+    }
+
+    @Override
     public final CompletableFuture<Reply> purchase(final String saleId, final String userId,
         final String idempotencyKey, final long quantity)
     {

@@ -30,6 +30,12 @@ public interface EngineGateway extends AutoCloseable
 
     CompletableFuture<Reply> querySale(String saleId);
 
+    /**
+     * The sale at {@code index} in the engine's creation order (0 the first created), or UNKNOWN_SALE past the last:
+     * {@code GET /admin/sales} asks 0, 1, ... (docs/HTTP-API.md). A query like {@link #querySale}.
+     */
+    CompletableFuture<Reply> querySaleAt(int index);
+
     CompletableFuture<Reply> purchase(String saleId, String userId, String idempotencyKey, long quantity);
 
     CompletableFuture<Reply> cancel(long orderId, String userId);

@@ -119,7 +119,8 @@ class CommandSenderTest
         client.confirm(1);
         client.queryOrder(1, huge);
         client.queryEngine();
-        assertEquals(11, client.commands.size());
+        client.querySaleAt(Integer.MAX_VALUE);
+        assertEquals(12, client.commands.size());
         for (final byte[] command : client.commands)
         {
             assertTrue(command.length <= WireFormat.MAX_COMMAND_LENGTH, "length " + command.length);
@@ -128,6 +129,7 @@ class CommandSenderTest
         }
         assertEquals(MessageTypes.QUERY_ENGINE, client.sent(10).type());
         assertEquals(WireFormat.HEADER_LENGTH, client.commands.get(10).length);
+        assertEquals(MessageTypes.QUERY_SALE_AT, client.sent(11).type());
     }
 
     @Test

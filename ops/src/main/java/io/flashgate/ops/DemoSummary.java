@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.benchmarks.load.ContestedBurst;
 
 import java.io.PrintStream;
@@ -11,15 +12,15 @@ final class DemoSummary
     {
     }
 
-    /** @return 0 when the sale sold min(stock, demand) and the answers agree with the sale's own figures, else 1. */
+    /**
+     * @return 0 when the sale sold min(stock, demand), the answers agree with the sale's own figures and neither crowd
+     *         saw anything wrong ({@link ContestedBurst.Result#adds}, the report's verdict too), else 1.
+     */
     static int print(final ContestedBurst.Result r, final DemoVerb.DemoPlan plan, final PrintStream out)
     {
-        final long expected = Math.min(plan.stock(), r.demand());
-        final boolean adds = r.soldBySale() == expected && r.unitsAnswered() == r.soldBySale();
+        final boolean adds = r.adds();
         out.println();
-        out.printf("sold: %,d of %,d (demand %,d: min(stock, demand) = %,d) %s%n", r.soldBySale(), plan.stock(),
-            r.demand(), expected, adds ? "OK" : "MISMATCH: the answers (" + r.unitsAnswered() +
-                " units) and the sale's figures disagree");
+        out.println(r.verdictLine());
         crowd(r.honest(), plan.shoppers(), plan, out);
         if (r.bots() != null)
         {

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.benchmarks.load.ContestedBurst;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
@@ -32,7 +33,7 @@ import java.util.Map;
  * {@code demo}: starts Flashgate ({@code run}'s composition root) or uses a running one ({@code --url}), creates a
  * sale that opens in {@code --opens-in} seconds, prints the shopper page's and the console's addresses with ready
  * tokens, then, when the sale opens, runs a contested burst with the load generator ({@link ContestedBurst}: honest
- * shoppers and a few bots, one user each) and prints what happened (README, "Demo").
+ * shoppers and a few bots, one user each) and prints what happened (ops/RUNBOOK.md, "Demo").
  */
 final class DemoVerb implements LauncherVerb
 {
@@ -184,7 +185,7 @@ final class DemoVerb implements LauncherVerb
         Files.createDirectories(report);
         final ContestedBurst.Result result = ContestedBurst.run(new ContestedBurst.Plan(base.getHost(),
             base.getPort() < 0 ? 80 : base.getPort(), plan.saleId(), plan.stock(), plan.limit(), shoppers, bots, admin,
-            plan.rate(), plan.botRate(), plan.seconds(), report), out);
+            plan.rate(), plan.botRate(), plan.seconds(), report, plan.url() == null), out);
         return DemoSummary.print(result, plan, out);
     }
 

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.cli.ExitCodes;
 import io.aeron.Aeron;
 import io.aeron.exceptions.ClientTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;

@@ -4,7 +4,13 @@ import io.flashgate.engine.pair.PairedEngine;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.PairView;
 
-import java.util.Locale;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flashgate.edge.http.EngineStatusView;
+import io.flashgate.protocol.Reply;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The operator routes of an engine process (docs/HTTP-API.md, "Engine process"), served beside its /metrics:
@@ -13,6 +19,8 @@ import java.util.Locale;
  */
 sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
 {
+    ObjectMapper JSON = new ObjectMapper();
+
     /** An HTTP status and a JSON body. */
     record Answer(int status, String json)
     {
@@ -29,7 +37,10 @@ sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
         return engine().fault() == null;
     }
 
-    /** The engine's figures as JSON, in the shape of the edge's {@code GET /admin/engine}. */
+    /**
+     * The engine's figures as JSON: the edge's {@code GET /admin/engine} view ({@link EngineStatusView}) of this
+     * engine, with {@link #extra} added.
+     */
     default String status()
     {
         final Engine engine = engine();
@@ -38,17 +49,24 @@ sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
         final long durable = engine.durableSequence();
         final io.flashgate.engine.pipeline.SinkReport.Figures sink =
             engine.sinkReport().now(System.currentTimeMillis());
-        return String.format(Locale.ROOT, "{\"role\":\"%s\",\"epoch\":%d,\"sequence\":%d,\"durableSequence\":%d," +
-                "\"standby\":{\"state\":\"%s\",\"ackedSequence\":%d,\"lagRecords\":%d}%s%s}",
-            pair.role(), engine.epochs().current(), sequence, durable, pair.standbyState(),
-            pair.standbyAckedSequence(), pair.lagRecords(sequence, durable),
-            sink.committedSequence() > 0 ? String.format(Locale.ROOT, ",\"sink\":{\"committedSequence\":%d," +
-                "\"lagRecords\":%d}", sink.committedSequence(), sink.lagRecords()) : "", extra());
+        final Map<String, Object> view = new LinkedHashMap<>(EngineStatusView.of(new Reply.EngineStatus(pair.role(),
+            engine.epochs().current(), sequence, durable, new Reply.Standby(pair.standbyState(),
+            pair.standbyAckedSequence(), pair.lagRecords(sequence, durable)),
+            new Reply.Sink(sink.committedSequence(), sink.lagRecords()))));
+        extra(view);
+        try
+        {
+            return JSON.writeValueAsString(view);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
-    default String extra()
+    /** Adds what only an engine process knows (its pair's fencing, hold and ZooKeeper view). */
+    default void extra(final Map<String, Object> view)
     {
-        return "";
     }
 
     static EngineAdmin alone(final Engine engine)
@@ -88,22 +106,24 @@ sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
         }
 
         @Override
-        public String extra()
+        public void extra(final Map<String, Object> view)
         {
-            final String hold = paired.state().hold();
+            view.put("fenced", paired.state().isFenced());
+            view.put("soloByOperator", paired.state().isSoloByOperator());
+            view.put("hold", paired.state().hold());
             final io.flashgate.coordination.PairRegistry registry = paired.registry();
-            String zookeeper = "";
             if (registry != null)
             {
-                final io.flashgate.coordination.PairRegistry.View view = registry.view();
-                zookeeper = ",\"zookeeper\":{\"connected\":" + registry.connected() + ",\"engineId\":" +
-                    registry.engineId() + ",\"pairEpoch\":" + view.epoch() + ",\"leader\":" + view.leader() +
-                    ",\"synchronousSet\":" + view.sync().toString().replace(" ", "") + "}";
+                final io.flashgate.coordination.PairRegistry.View now = registry.view();
+                final Map<String, Object> zookeeper = new LinkedHashMap<>();
+                zookeeper.put("connected", registry.connected());
+                zookeeper.put("engineId", registry.engineId());
+                zookeeper.put("pairEpoch", now.epoch());
+                zookeeper.put("leader", now.leader());
+                zookeeper.put("synchronousSet", now.sync());
+                view.put("zookeeper", zookeeper);
                 registry.refresh();
             }
-            return ",\"fenced\":" + paired.state().isFenced() + ",\"soloByOperator\":" +
-                paired.state().isSoloByOperator() + ",\"hold\":" + (hold == null ? "null" :
-                "\"" + hold.replace("\\", "\\\\").replace("\"", "\\\"") + "\"") + zookeeper;
         }
 
         @Override

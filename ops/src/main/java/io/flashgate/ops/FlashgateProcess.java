@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * One running Flashgate process, assembled by the composition root of its kind ({@link RunProcess},
- * {@link EngineProcess}, {@link EdgeProcess}; a hot standby will be a fourth) from the settings tree. Closing it
+ * {@link EngineProcess}, {@link EdgeProcess}; and the sink's) from the settings tree. Closing it
  * stops its parts in the reverse of the order they started; a root that fails half-way closes what it started.
  */
 final class FlashgateProcess implements AutoCloseable

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineFault;
 

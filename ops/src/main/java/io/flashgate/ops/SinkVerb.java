@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;
@@ -9,6 +10,7 @@ import io.flashgate.config.FlashgateConfig;
 import io.flashgate.config.LoadedConfig;
 import io.flashgate.config.ProcessKind;
 import io.flashgate.config.Settings;
+import io.flashgate.sink.BackgroundPriority;
 import io.flashgate.sink.OrderSink;
 import io.flashgate.sink.PrivatePostgres;
 import io.flashgate.sink.SinkConfig;
@@ -28,13 +30,15 @@ import java.util.Set;
 /**
  * {@code sink}: the order sink, an engine's journal into PostgreSQL, until SIGTERM; {@code sink verify}: the database
  * against {@code replay export} and {@code replay rebuild} at the database's sequence. With
- * {@code --embedded-postgres} both use a private PostgreSQL in {@code sink.embeddedFolder} (started, and stopped at
- * the end). A failure is one line and an exit code: 3 for a database that cannot be reached or logged in to, 1 for a
+ * {@code --embedded-postgres} both use a private PostgreSQL in {@code sink.embeddedFolder}: the sink owns it (starts
+ * it, or takes on the one a killed sink left running, and stops it at the end); verify uses the one running there
+ * and leaves it running, or starts and stops one when none runs ({@link PrivatePostgres}). A failure is one line and an exit code: 3 for a database that cannot be reached or logged in to, 1 for a
  * schema newer than this build, a journal that does not match the database, or differences found by verify.
  */
 final class SinkVerb implements LauncherVerb
 {
     private static final String EMBEDDED = "embedded-postgres";
+    private static final System.Logger LOG = System.getLogger("flashgate.ops");
 
     @Override
     public String name()
@@ -98,6 +102,9 @@ final class SinkVerb implements LauncherVerb
         if (!verify)
         {
             Preflight.portFree(loaded, settings.metricsHost(), settings.metricsPort(), "sink.metricsPort");
+            // ops/flashgate sink starts the JVM at background priority (it execs into it, so the pid its caller holds
+            // is this one); the session's rank is set here, where the JVM knows whether the session is its own.
+            LOG.log(System.Logger.Level.INFO, "sink.priority " + BackgroundPriority.rankOwnSessionLowest());
         }
         final StartedParts parts = new StartedParts();
         try
@@ -105,8 +112,12 @@ final class SinkVerb implements LauncherVerb
             final SinkDatabase database;
             if (settings.embeddedPostgres())
             {
-                final PrivatePostgres postgres = parts.add(PrivatePostgres.start(settings.embeddedFolder(),
-                    settings.embeddedPort(), settings.user(), settings.password()));
+                // verify beside a running sink uses the sink's server and leaves it running
+                final PrivatePostgres postgres = parts.add(verify
+                    ? PrivatePostgres.useOrStart(settings.embeddedFolder(), settings.embeddedPort(), settings.user(),
+                        settings.password())
+                    : PrivatePostgres.start(settings.embeddedFolder(), settings.embeddedPort(), settings.user(),
+                        settings.password()));
                 database = postgres.database();
             }
             else

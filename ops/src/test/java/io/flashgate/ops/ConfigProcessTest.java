@@ -1,7 +1,7 @@
 package io.flashgate.ops;
 
-import io.flashgate.testsupport.FreePorts;
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.FreePorts;
+import io.flashgate.processes.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,6 +1,6 @@
 package io.flashgate.ops;
 
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import io.flashgate.config.ConfigLoader;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.edge.EdgeConfig;

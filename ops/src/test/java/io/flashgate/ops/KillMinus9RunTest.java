@@ -1,9 +1,9 @@
 package io.flashgate.ops;
 
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,6 +1,6 @@
 package io.flashgate.ops;
 
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.ChildJvm;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.flashgate.ops;
 
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,7 +6,7 @@ import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.ops.drill.PairProcesses;
 import io.flashgate.protocol.Reply;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.UdpRelay;
+import io.flashgate.processes.UdpRelay;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

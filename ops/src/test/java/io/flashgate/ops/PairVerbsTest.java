@@ -1,6 +1,7 @@
 package io.flashgate.ops;
 
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.cli.ExitCodes;
+import io.flashgate.processes.FreePorts;
 import io.flashgate.ops.drill.PairProcesses;
 import io.flashgate.testsupport.Await;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.flashgate.ops;
 
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +13,7 @@ import io.flashgate.sink.PrivatePostgres;
 import io.flashgate.sink.SinkDatabase;
 import io.flashgate.sink.SinkVerify;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.ChildJvm;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

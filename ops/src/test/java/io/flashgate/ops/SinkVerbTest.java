@@ -1,6 +1,6 @@
 package io.flashgate.ops;
 
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,7 @@ import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.sink.SinkSchema;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.ChildJvm;
 import io.flashgate.testsupport.PrometheusSamples;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,12 +8,12 @@ import java.nio.file.Path;
 /**
  * Lowers the CPU priority of the sink's PostgreSQL processes to the sink's own. With Linux's autogroups (on by default
  * on desktop and many server kernels) a process's SCHED_IDLE or nice ranks it only within its session, and every
- * PostgreSQL process starts a session of its own: measured here, two SCHED_IDLE spinners in sessions of their own
- * took two thirds of the CPU from two normal ones. Writing 19 to {@code /proc/PID/autogroup} ranks a session low
+ * PostgreSQL process starts a session of its own, so SCHED_IDLE alone does not keep them from taking CPU from
+ * normal processes (docs/PERFORMANCE.md). Writing 19 to {@code /proc/PID/autogroup} ranks a session low
  * against all others. Best effort: where the file is missing or not ours to write (another user's server, a remote
  * one), nothing changes.
  */
-final class BackgroundPriority
+public final class BackgroundPriority
 {
     private static final int SCHED_IDLE = 5;
 
@@ -34,6 +34,44 @@ final class BackgroundPriority
         catch (final IOException | RuntimeException ex)
         {
             return false;
+        }
+    }
+
+    /**
+     * For a sink started at background priority ({@code ops/flashgate sink}): ranks its own session lowest, so that
+     * its SCHED_IDLE or nice counts against the engine's session too. Only a session the sink leads (it got one from
+     * {@code setsid}, or a supervisor such as systemd made one for it): a session it shares is a shell's or a
+     * supervisor's, and lowering that would lower every process in it.
+     *
+     * @return what was done, as {@code key=value} pairs for the log line.
+     */
+    public static String rankOwnSessionLowest()
+    {
+        if (!selfIsBackground())
+        {
+            return "priority=normal autogroup=unchanged";
+        }
+        final long pid = ProcessHandle.current().pid();
+        final long session = session();
+        if (session != pid)
+        {
+            return "priority=background autogroup=shared session=" + session + " pid=" + pid;
+        }
+        return "priority=background autogroup=" + (lowerSession(pid) ? "lowest" : "unchanged") + " session=" + session;
+    }
+
+    /** This process's session id, from {@code /proc/self/stat}; -1 where it cannot be read. */
+    private static long session()
+    {
+        try
+        {
+            final String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            // after the name: state, ppid, pgrp, session
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[3]);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
         }
     }
 

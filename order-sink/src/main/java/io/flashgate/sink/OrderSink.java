@@ -7,7 +7,7 @@ import io.flashgate.journal.JournalGrowth;
 import io.flashgate.journal.JournalReader;
 import io.flashgate.journal.JournalTail;
 import io.flashgate.journal.SnapshotStore;
-import io.flashgate.replay.StateBuilder;
+import io.flashgate.engine.pipeline.StateBuilder;
 
 import java.io.IOException;
 import java.io.PrintStream;

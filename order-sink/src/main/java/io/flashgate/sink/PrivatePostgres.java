@@ -1,12 +1,21 @@
 package io.flashgate.sink;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -20,11 +29,51 @@ import java.util.stream.Stream;
  * one superuser, password authentication over TCP, and listens on 127.0.0.1 only, with its socket in the folder.
  * {@link #startAtIdlePriority} runs the server under SCHED_IDLE, for a server that shares the engine's cores.
  * Every command has a deadline, so nothing here hangs.
+ *
+ * <p>One owner per folder. {@code pg_ctl} starts the server in a session of its own, so it outlives an owner killed
+ * with SIGKILL, and no shutdown hook of a killed JVM stops it. So:
+ * <ul>
+ * <li>the owner holds a lock on {@value #OWNER_LOCK} in the folder while it runs (the OS drops it with the process),
+ *     and a second owner is refused;</li>
+ * <li>an owner that finds the server of a dead owner still running takes it on when it listens on the port asked for
+ *     and lets it in ({@code event=postgres.adopted}); otherwise it stops it ({@code pg_ctl stop -m fast}) and starts
+ *     its own;</li>
+ * <li>each owner starts a watchdog ({@code flashgate-pg-watchdog}, a shell loop in a session of its own) that, once
+ *     the owner is gone, waits {@link #ORPHAN_GRACE} for a restarted owner to take the server on and then stops it
+ *     (fast shutdown), so a server whose sink is never restarted does not run forever. An owner taking the server on
+ *     ends the dead owner's watchdog first, then looks at the server, so the two never race;</li>
+ * <li>{@link #useOrStart} is for a short job beside the owner ({@code sink verify}): it uses a running server as it is
+ *     and leaves it running, or starts and stops one when none runs.</li>
+ * </ul>
  */
 public final class PrivatePostgres implements AutoCloseable
 {
     private static final long COMMAND_SECONDS = 60;
     static final String KEPT_PASSWORD = "flashgate-sink.password";
+    /** Locked by the owner while it runs; holds its pid, for the message a second owner gets. */
+    static final String OWNER_LOCK = "flashgate-sink.lock";
+    /** The pid of the running owner's watchdog. */
+    static final String WATCHDOG_PID = "flashgate-sink.watchdog";
+    /** The watchdog's name on its command line ({@code $0}), so an owner ends only a watchdog. */
+    static final String WATCHDOG_NAME = "flashgate-pg-watchdog";
+    /** How long a server outlives its dead owner: a supervisor's restart (seconds) takes it on well within it. */
+    static final Duration ORPHAN_GRACE = Duration.ofSeconds(30);
+    private static final System.Logger LOG = System.getLogger("flashgate.ops");
+    /**
+     * The watchdog: waits for the owner (pid and start time, so a reused pid is not taken for it) to go, then for
+     * the grace, then sends the postmaster of the folder (if it is still that folder's) SIGINT, PostgreSQL's fast
+     * shutdown, and notes it in postgres.log. Arguments: owner pid, owner start time, folder, grace in seconds.
+     */
+    private static final String WATCHDOG = String.join("\n",
+        "started() { local stat; read -r stat 2>/dev/null < \"/proc/$1/stat\" || return 1; "
+            + "local fields; read -r -a fields <<< \"${stat##*) }\"; [ \"${fields[19]}\" = \"$2\" ]; }",
+        "while started \"$1\" \"$2\"; do sleep 1; done",
+        "sleep \"$4\"",
+        "read -r postmaster < \"$3/postmaster.pid\" 2>/dev/null || exit 0",
+        "grep -qzxF -- \"$3\" \"/proc/$postmaster/cmdline\" 2>/dev/null || exit 0",
+        "echo \"$0: event=postgres.orphan_stopped folder=$3 postmaster=$postmaster owner=$1 grace_seconds=$4\" "
+            + ">> \"$3/postgres.log\"",
+        "kill -INT \"$postmaster\"");
 
     private final Path folder;
     private final int port;
@@ -32,6 +81,10 @@ public final class PrivatePostgres implements AutoCloseable
     private final String password;
     private final Path bin;
     private final boolean idlePriority;
+    /** Whether {@link #close} stops the server: an owner's does, {@link #useOrStart} on a running one does not. */
+    private boolean owner;
+    private FileChannel ownerFile;
+    private Process watchdog;
 
     private PrivatePostgres(final Path folder, final int port, final String user, final String password,
         final Path bin, final boolean idlePriority)
@@ -75,8 +128,295 @@ public final class PrivatePostgres implements AutoCloseable
         final PrivatePostgres postgres = new PrivatePostgres(folder, port, user,
             password.isEmpty() ? keptPassword(folder) : password, binaries(), idlePriority);
         postgres.initIfNeeded();
-        postgres.startServer();
+        postgres.own();
         return postgres;
+    }
+
+    /**
+     * For a job beside a running sink ({@code sink verify}): the server already running in the folder, as it is (on
+     * the port it listens on) and left running by {@link #close}; or, when none runs, one started as {@link #start}
+     * does and stopped by {@link #close}.
+     */
+    public static PrivatePostgres useOrStart(final Path folder, final int port, final String user,
+        final String password) throws SinkException
+    {
+        final Path bin = binaries();
+        final Path absolute = folder.toAbsolutePath();
+        if (Files.exists(absolute.resolve("PG_VERSION")))
+        {
+            final int listening = listeningPort(absolute).orElse(-1);
+            final PrivatePostgres running = new PrivatePostgres(absolute, listening, user,
+                password.isEmpty() ? keptPassword(absolute) : password, bin, BackgroundPriority.selfIsBackground());
+            if (listening > 0 && running.running())
+            {
+                LOG.log(System.Logger.Level.INFO, "postgres.shared folder=" + absolute + " port=" + listening
+                    + " owner=" + running.ownerPid().map(String::valueOf).orElse("none"));
+                return running;
+            }
+        }
+        return start(folder, port, user, password);
+    }
+
+    /**
+     * Becomes the folder's owner: the lock, then the dead owner's watchdog ended, then the server taken on or
+     * started. Anything that fails gives the lock back, so a retry (another port) can own the folder.
+     */
+    private void own() throws SinkException
+    {
+        takeOwnerLock();
+        owner = true;
+        try
+        {
+            endPreviousWatchdog();
+            if (running())
+            {
+                takeOnRunningServer();
+            }
+            else
+            {
+                startServer();
+            }
+            startWatchdog();
+        }
+        catch (final SinkException | RuntimeException ex)
+        {
+            releaseOwnership();
+            throw ex;
+        }
+    }
+
+    private void takeOwnerLock() throws SinkException
+    {
+        final Path lockFile = folder.resolve(OWNER_LOCK);
+        try
+        {
+            final FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+            FileLock lock;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException inThisJvm)
+            {
+                lock = null;
+            }
+            if (lock == null)
+            {
+                channel.close();
+                throw new SinkException(SinkException.ENVIRONMENT, "the private PostgreSQL in " + folder
+                    + " belongs to a running sink (pid " + ownerPid().map(String::valueOf).orElse("unknown")
+                    + "): one sink per folder; stop that one, or give this one another sink.embeddedFolder");
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ownerFile = channel;
+        }
+        catch (final IOException ex)
+        {
+            throw new SinkException(SinkException.ENVIRONMENT, "cannot lock " + lockFile + ": " + ex.getMessage());
+        }
+    }
+
+    /** The pid in the owner's lock file, if one was written. */
+    private Optional<Long> ownerPid()
+    {
+        try
+        {
+            return Optional.of(Long.parseLong(Files.readString(folder.resolve(OWNER_LOCK)).strip()));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A server that runs while nobody holds the lock was started by an owner that died (SIGKILL, a crash): its
+     * backends ended with the owner's connections, and whatever it had not committed was rolled back. Taken on as
+     * it is when it listens on our port and lets us in; otherwise (another port, a server shutting down or still
+     * recovering) stopped and started again.
+     */
+    private void takeOnRunningServer() throws SinkException
+    {
+        final Optional<Integer> listening = listeningPort(folder);
+        final String postmaster = postmasterPid().map(String::valueOf).orElse("unknown");
+        if (listening.isPresent() && listening.get() == port && letsUsIn())
+        {
+            LOG.log(System.Logger.Level.INFO, "postgres.adopted folder=" + folder + " port=" + port + " postmaster="
+                + postmaster);
+            if (idlePriority)
+            {
+                lowerServerSessions();
+            }
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "postgres.restarted folder=" + folder + " port=" + port + " listening="
+            + listening.map(String::valueOf).orElse("unknown") + " postmaster=" + postmaster);
+        try
+        {
+            stop();
+        }
+        catch (final SinkException ex)
+        {
+            if (running())
+            {
+                throw ex;
+            }
+            // it finished stopping by itself meanwhile (its own watchdog's fast shutdown)
+        }
+        startServer();
+    }
+
+    private boolean letsUsIn()
+    {
+        try (Connection ignored = database().connect())
+        {
+            return true;
+        }
+        catch (final SinkException | java.sql.SQLException ex)
+        {
+            return false;
+        }
+    }
+
+    /** The port in postmaster.pid (its fourth line), while the file is there. */
+    private static Optional<Integer> listeningPort(final Path folder)
+    {
+        try
+        {
+            final List<String> lines = Files.readAllLines(folder.resolve("postmaster.pid"));
+            return lines.size() < 4 ? Optional.empty() : Optional.of(Integer.parseInt(lines.get(3).strip()));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Long> postmasterPid()
+    {
+        try
+        {
+            return Optional.of(Long.parseLong(Files.readAllLines(folder.resolve("postmaster.pid")).get(0).strip()));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Ends the watchdog of the owner before us, if it still waits out its grace: from here on nothing but this owner
+     * stops the server. Only a process named as a watchdog of this folder is ended (the pid may have been reused).
+     */
+    private void endPreviousWatchdog()
+    {
+        try
+        {
+            final long pid = Long.parseLong(Files.readString(folder.resolve(WATCHDOG_PID)).strip());
+            final Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            final String commandLine = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"),
+                StandardCharsets.UTF_8);
+            if (process.isPresent() && commandLine.contains(WATCHDOG_NAME) && commandLine.contains(folder.toString()))
+            {
+                process.get().destroyForcibly();
+                process.get().onExit().get(10, TimeUnit.SECONDS);
+            }
+        }
+        catch (final IOException | RuntimeException | java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException ex)
+        {
+            // no watchdog file, or its process is gone
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The watchdog, in a session of its own so that what ends the owner (its process group, a terminal) spares it. */
+    private void startWatchdog() throws SinkException
+    {
+        watchdog = startWatchdog(ProcessHandle.current().pid(), ORPHAN_GRACE);
+        try
+        {
+            Files.writeString(folder.resolve(WATCHDOG_PID), watchdog.pid() + "\n", StandardCharsets.US_ASCII);
+        }
+        catch (final IOException ex)
+        {
+            throw new SinkException(SinkException.ENVIRONMENT, "cannot write " + folder.resolve(WATCHDOG_PID) + ": "
+                + ex.getMessage());
+        }
+    }
+
+    /** A watchdog of this folder's server for the owner {@code ownerPid} (tests name another owner, a shorter grace). */
+    Process startWatchdog(final long ownerPid, final Duration grace) throws SinkException
+    {
+        final List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid")))
+        {
+            command.add("setsid");
+        }
+        command.addAll(List.of("bash", "-c", WATCHDOG, WATCHDOG_NAME, Long.toString(ownerPid), startTime(ownerPid),
+            folder.toString(), Long.toString(grace.toSeconds())));
+        try
+        {
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        }
+        catch (final IOException ex)
+        {
+            throw new SinkException(SinkException.ENVIRONMENT, "cannot start the PostgreSQL watchdog: "
+                + ex.getMessage());
+        }
+    }
+
+    /** A process's start time in clock ticks since boot ({@code /proc/PID/stat} field 22): with the pid, its identity. */
+    private static String startTime(final long pid) throws SinkException
+    {
+        final Path file = Path.of("/proc", Long.toString(pid), "stat");
+        try
+        {
+            final String stat = Files.readString(file, StandardCharsets.US_ASCII);
+            return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[19];
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new SinkException(SinkException.ENVIRONMENT, "cannot read " + file + ": " + ex.getMessage());
+        }
+    }
+
+    /** The watchdog ended and the lock given back; the server is left as it is. */
+    private void releaseOwnership()
+    {
+        if (watchdog != null)
+        {
+            watchdog.destroyForcibly();
+            try
+            {
+                watchdog.waitFor(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            watchdog = null;
+        }
+        if (ownerFile != null)
+        {
+            try
+            {
+                ownerFile.close(); // drops the lock
+            }
+            catch (final IOException ignored)
+            {
+                // the lock goes with the process anyway
+            }
+            ownerFile = null;
+        }
+        owner = false;
     }
 
     /** @return a JDBC URL of database {@code postgres} on this server. */
@@ -180,9 +520,14 @@ public final class PrivatePostgres implements AutoCloseable
         }
     }
 
+    /** An owner stops the server, then its watchdog, then gives the folder up; a user of a running one does nothing. */
     @Override
     public void close()
     {
+        if (!owner)
+        {
+            return;
+        }
         try
         {
             if (running())
@@ -192,7 +537,12 @@ public final class PrivatePostgres implements AutoCloseable
         }
         catch (final SinkException ignored)
         {
-            // best effort at shutdown; the next start recovers the folder
+            // best effort at shutdown; the watchdog, ended below, would not do better, and the next owner takes on or
+            // restarts what is left
+        }
+        finally
+        {
+            releaseOwnership();
         }
     }
 
@@ -293,6 +643,8 @@ public final class PrivatePostgres implements AutoCloseable
                 .start();
             if (!process.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS))
             {
+                // the whole tree: initdb's single-user server, left running, would hold the folder for good
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 throw new SinkException(SinkException.ENVIRONMENT, what + " did not finish within " + COMMAND_SECONDS
                     + " s");

@@ -7,9 +7,9 @@ package io.flashgate.sink;
 public final class SinkException extends Exception
 {
     /** The database or the machine is not what the settings say (unreachable, wrong password, no postgres). */
-    public static final int ENVIRONMENT = 3;
+    public static final int ENVIRONMENT = io.flashgate.cli.ExitCodes.ENVIRONMENT;
     /** The data cannot be used by this build (a newer schema, a journal that does not match the database). */
-    public static final int FAILED = 1;
+    public static final int FAILED = io.flashgate.cli.ExitCodes.FAILED;
 
     private static final long serialVersionUID = 1L;
 

@@ -1,10 +1,13 @@
 package io.flashgate.sink;
 
-import io.flashgate.replay.ReplayTool;
+import io.flashgate.engine.logic.BusinessLogic;
+import io.flashgate.engine.logic.StateLines;
+import io.flashgate.engine.pipeline.StateBuilder;
+import io.flashgate.journal.JournalReader;
+import io.flashgate.journal.SnapshotStore;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,9 +22,9 @@ import java.util.TreeMap;
 
 /**
  * {@code ops/flashgate sink verify}: the database against the journal, at the sequence the database holds. The
- * journal side is the replay tool itself, run in this JVM: {@code replay rebuild --at-seq N} for the sales and
- * {@code replay export --sale S --at-seq N} for each sale's orders; the database's rows are written out in the same
- * lines and compared line by line. The database is read in one repeatable-read transaction, so a sink running
+ * journal side is the state rebuilt as the replay tool rebuilds it ({@link StateBuilder}), written in the lines of
+ * {@code replay rebuild} and {@code replay export} ({@link StateLines}); the database's rows are written out in the
+ * same lines and compared line by line. The database is read in one repeatable-read transaction, so a sink running
  * meanwhile cannot mix rows of a later commit into the check.
  */
 public final class SinkVerify
@@ -90,34 +93,29 @@ public final class SinkVerify
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             final long sequence = position(connection);
             final List<String> differences = new ArrayList<>();
+            final BusinessLogic journal = journalStateAt(sourceDir, sequence);
             final TreeMap<String, String> journalSales = new TreeMap<>();
-            for (final String line : replay("rebuild", "--data-dir", sourceDir.toString(), "--at-seq",
-                Long.toString(sequence)))
+            for (final String sale : journal.saleIds())
             {
-                if (line.startsWith("sale "))
-                {
-                    journalSales.put(line.substring(5, line.indexOf(':')), line);
-                }
+                journalSales.put(sale, StateLines.sale(journal.saleFigures(sale)));
             }
             final TreeMap<String, String> databaseSales = sales(connection);
             compare("sale", journalSales, databaseSales, differences);
             final Set<String> saleIds = new LinkedHashSet<>(journalSales.keySet());
             saleIds.addAll(databaseSales.keySet());
+            final java.util.Map<String, TreeMap<String, String>> journalOrders = new java.util.HashMap<>();
+            for (long orderId = 1; orderId <= journal.orderCount(); orderId++)
+            {
+                final BusinessLogic.OrderView order = journal.order(orderId);
+                final String line = StateLines.orderCsv(order);
+                journalOrders.computeIfAbsent(order.saleId(), sale -> new TreeMap<>()).put(key(line), line);
+            }
             long orders = 0;
             for (final String sale : saleIds)
             {
-                final TreeMap<String, String> journalOrders = new TreeMap<>();
-                if (journalSales.containsKey(sale))
-                {
-                    final List<String> lines = replay("export", "--data-dir", sourceDir.toString(), "--sale", sale,
-                        "--at-seq", Long.toString(sequence));
-                    for (final String line : lines.subList(1, lines.size()))
-                    {
-                        journalOrders.put(key(line), line);
-                    }
-                }
-                orders += journalOrders.size();
-                compare("order", journalOrders, orders(connection, sale), differences);
+                final TreeMap<String, String> ofSale = journalOrders.getOrDefault(sale, new TreeMap<>());
+                orders += ofSale.size();
+                compare("order", ofSale, orders(connection, sale), differences);
             }
             connection.commit();
             return new Report(sequence, journalSales.size(), orders, differences);
@@ -202,22 +200,27 @@ public final class SinkVerify
         return orders;
     }
 
-    private static List<String> replay(final String... args) throws SinkException
+    /** Business logic's state at {@code sequence}, rebuilt from the engine's journal and snapshots. */
+    private static BusinessLogic journalStateAt(final Path sourceDir, final long sequence) throws SinkException
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int exit;
-        try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-            PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8))
+        final Path journalDir = sourceDir.resolve("journal");
+        final Path snapshotDir = sourceDir.resolve("snapshots");
+        try
         {
-            exit = ReplayTool.run(args, outStream, errStream);
+            final JournalReader reader = JournalReader.open(journalDir);
+            if (sequence > reader.lastSequence())
+            {
+                throw new SinkException(SinkException.FAILED, "the database holds the journal up to sequence "
+                    + sequence + " but " + journalDir + " reads only to " + reader.lastSequence()
+                    + " (damaged, or another engine's journal): run replay verify");
+            }
+            return StateBuilder.at(reader, Files.isDirectory(snapshotDir) ? new SnapshotStore(snapshotDir) : null,
+                sequence, (buffer, offset, length) -> { }).logic();
         }
-        if (exit != 0)
+        catch (final IOException | IllegalStateException ex)
         {
-            final String why = err.toString(StandardCharsets.UTF_8).lines()
-                .filter(line -> !line.contains("records/s")).reduce((a, b) -> b).orElse("exit " + exit);
-            throw new SinkException(SinkException.FAILED, "replay " + args[0] + " failed: " + why);
+            throw new SinkException(SinkException.FAILED, "cannot rebuild the journal's state at sequence " + sequence
+                + " from " + sourceDir + ": " + ex.getMessage());
         }
-        return out.toString(StandardCharsets.UTF_8).lines().toList();
     }
 }

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Whether the sink stands aside for a burst: while the engine appends to its journal faster than the sink can apply
  * records, running at full speed cannot keep the lag from growing, and on the engine's host it only takes CPU the
- * engine needs. Measured on a 2-core machine, any busy neighbour, even a spinner at the lowest CPU priority, cost an
- * engine at capacity a quarter of its throughput. So the sink then takes one batch every
+ * engine needs: on a small machine any busy neighbour, even one at the lowest CPU priority, slows an engine at
+ * capacity (docs/PERFORMANCE.md, "Order sink"). So the sink then takes one batch every
  * {@link #BATCH_INTERVAL_NANOS} (tests pass a shorter pace), and runs at full speed again once the journal grows slower
  * than it applies (the burst is over).
  *

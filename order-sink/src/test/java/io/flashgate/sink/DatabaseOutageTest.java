@@ -66,7 +66,9 @@ class DatabaseOutageTest extends WithPostgres
                 final long committedAtStop = sink.status().committedSequence();
                 Await.until(() -> "the engine keeps acknowledging purchases: " + (accepted.get() - acceptedAtStop),
                     Duration.ofSeconds(30), () -> accepted.get() - acceptedAtStop >= 3_000);
-                assertFalse(sink.status().databaseUp());
+                // The sink learns of the outage at its next write: wait for it to say so.
+                Await.until("the sink reports the database down", Duration.ofSeconds(30),
+                    () -> !sink.status().databaseUp());
                 Await.until(() -> "lag grows while the database is down: " + sink.status().lagRecords(),
                     Duration.ofSeconds(30), () -> sink.status().lagRecords() > 2_000);
                 assertTrue(sink.status().committedSequence() - committedAtStop <= 500,

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

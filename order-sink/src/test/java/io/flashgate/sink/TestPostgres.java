@@ -1,6 +1,6 @@
 package io.flashgate.sink;
 
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 
 import java.io.IOException;
 import java.nio.file.Files;

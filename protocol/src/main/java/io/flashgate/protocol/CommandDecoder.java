@@ -10,11 +10,8 @@ import static io.flashgate.protocol.CommandLayout.*;
  * every length and every id character, so that a corrupt, truncated or unknown message becomes a
  * rejection with a reason instead of an exception on the engine's thread.
  */
-public final class CommandDecoder
+public final class CommandDecoder extends MessageHeader
 {
-    private DirectBuffer buffer;
-    private int offset;
-    private int length;
     private final int[] idOffset = new int[3];
     private final int[] idLength = new int[3];
     /** Absolute offset of the client address, or -1 when the command carries none. */
@@ -23,9 +20,7 @@ public final class CommandDecoder
     /** @return null when the command is well formed, else why not. */
     public Reason wrapAndValidate(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        wrap(buffer, offset, length);
         if (length < HEADER_LENGTH)
         {
             return Reason.MALFORMED;
@@ -39,7 +34,7 @@ public final class CommandDecoder
         {
             return Reason.UNKNOWN_TYPE;
         }
-        if (buffer.getShort(offset + VERSION) != MessageTypes.VERSION)
+        if (version() != MessageTypes.VERSION)
         {
             return Reason.UNSUPPORTED_VERSION;
         }
@@ -55,6 +50,7 @@ public final class CommandDecoder
             case MessageTypes.QUERY_ORDER -> ids(ORDER_FIXED, 1, 0, 0, 0);
             case MessageTypes.CONFIRM_ORDER -> ids(ORDER_FIXED, 0, 0, 0, 0);
             case MessageTypes.NEW_EPOCH -> ids(EPOCH_FIXED, 0, 0, 0, 0);
+            case MessageTypes.QUERY_SALE_AT -> ids(SALE_INDEX_FIXED, 0, 0, 0, 0);
             case MessageTypes.CREATE_SALE_V2 -> ids(CREATE2_FIXED, 1, 1, 0, 0);
             case MessageTypes.ENTER_DRAW -> enterIds();
             case MessageTypes.WITHDRAW_ENTRY, MessageTypes.QUERY_ENTRY, MessageTypes.RUN_DRAW ->
@@ -118,46 +114,6 @@ public final class CommandDecoder
         return at;
     }
 
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    public int offset()
-    {
-        return offset;
-    }
-
-    public int length()
-    {
-        return length;
-    }
-
-    public short type()
-    {
-        return buffer.getShort(offset + TYPE);
-    }
-
-    public int sourceId()
-    {
-        return buffer.getInt(offset + SOURCE_ID);
-    }
-
-    public long correlationId()
-    {
-        return buffer.getLong(offset + CORRELATION_ID);
-    }
-
-    public long sequence()
-    {
-        return buffer.getLong(offset + SEQUENCE);
-    }
-
-    public long timestamp()
-    {
-        return buffer.getLong(offset + TIMESTAMP);
-    }
-
     /** The stamped time of a journaled command, validating nothing else: for readers that only follow a journal. */
     public static long timestampOf(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -168,6 +124,12 @@ public final class CommandDecoder
     public long epoch()
     {
         return buffer.getLong(offset + EPOCH_VALUE);
+    }
+
+    /** QUERY_SALE_AT: the index asked for, in creation order. */
+    public int saleIndex()
+    {
+        return buffer.getInt(offset + SALE_INDEX);
     }
 
     public int stock()
@@ -316,33 +278,9 @@ public final class CommandDecoder
         return buffer.getStringWithoutLengthAscii(idempotencyKeyOffset(), idempotencyKeyLength());
     }
 
-    /** Source id of any command, read without validation (the frame must hold a header). */
-    public static int sourceIdOf(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getInt(offset + SOURCE_ID);
-    }
-
-    /** Correlation id of any command, read without validation (the frame must hold a header). */
-    public static long correlationIdOf(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + CORRELATION_ID);
-    }
-
-    /** Type of any message in the encoding, read without validation. */
-    /** The sequence stamped in a command's header, without validating it. */
-    public static long sequenceOf(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + SEQUENCE);
-    }
-
     /** NEW_EPOCH's epoch, without validating the command. */
     public static long epochOf(final DirectBuffer buffer, final int offset)
     {
         return buffer.getLong(offset + EPOCH_VALUE);
-    }
-
-    public static short typeOf(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getShort(offset + TYPE);
     }
 }

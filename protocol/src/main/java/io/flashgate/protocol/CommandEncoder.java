@@ -137,6 +137,14 @@ public final class CommandEncoder
         return putId(HEADER_LENGTH, saleId);
     }
 
+    /** QUERY_SALE_AT: the sale at {@code index} in creation order (0 the first created). */
+    public int querySaleAt(final int sourceId, final long correlationId, final int index)
+    {
+        header(MessageTypes.QUERY_SALE_AT, sourceId, correlationId);
+        buffer.putInt(offset + SALE_INDEX, index);
+        return SALE_INDEX_FIXED;
+    }
+
     public int purchase(
         final int sourceId, final long correlationId, final CharSequence saleId, final CharSequence userId,
         final CharSequence idempotencyKey, final long quantity)
@@ -200,12 +208,7 @@ public final class CommandEncoder
 
     private void header(final short type, final int sourceId, final long correlationId)
     {
-        buffer.putShort(offset + TYPE, type);
-        buffer.putShort(offset + VERSION, MessageTypes.VERSION);
-        buffer.putInt(offset + SOURCE_ID, sourceId);
-        buffer.putLong(offset + CORRELATION_ID, correlationId);
-        buffer.putLong(offset + SEQUENCE, 0L);
-        buffer.putLong(offset + TIMESTAMP, 0L);
+        MessageHeader.write(buffer, offset, type, sourceId, correlationId, 0L, 0L);
     }
 
     /**
@@ -234,7 +237,7 @@ public final class CommandEncoder
     /** The receiver stamps each command once; the stamp is journaled, so replay sees the same time. */
     public static void stamp(final MutableDirectBuffer buffer, final int offset, final long sequence, final long timestampMs)
     {
-        buffer.putLong(offset + SEQUENCE, sequence);
-        buffer.putLong(offset + TIMESTAMP, timestampMs);
+        buffer.putLong(offset + MessageHeader.SEQUENCE, sequence);
+        buffer.putLong(offset + MessageHeader.TIMESTAMP, timestampMs);
     }
 }

@@ -7,14 +7,8 @@ package io.flashgate.protocol;
  */
 final class CommandLayout
 {
-    static final int TYPE = 0;
-    static final int VERSION = 2;
-    static final int SOURCE_ID = 4;
-    static final int CORRELATION_ID = 8;
-    static final int SEQUENCE = 16;
-    static final int TIMESTAMP = 24;
-    /** Public as {@link WireFormat#HEADER_LENGTH}. */
-    static final int HEADER_LENGTH = 32;
+    /** Where a body begins: after the {@link MessageHeader}. */
+    static final int HEADER_LENGTH = MessageHeader.LENGTH;
 
     static final int CREATE_STOCK = 32;
     static final int CREATE_LIMIT = 36;
@@ -53,6 +47,9 @@ final class CommandLayout
 
     static final int EPOCH_VALUE = 32;
     static final int EPOCH_FIXED = 40;
+
+    static final int SALE_INDEX = 32;
+    static final int SALE_INDEX_FIXED = 36;
 
     private CommandLayout()
     {

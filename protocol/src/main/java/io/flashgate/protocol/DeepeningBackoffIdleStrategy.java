@@ -11,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * (1 ms), so a poller at a moderate rate sleeps between messages instead of spinning or yielding. After
  * {@code deepAfterParks} parks at that length with still nothing to do (about 20 ms of silence), the parks go on
  * doubling up to {@code idleMaxPark} (16 ms): an idle process wakes each poller about 60 times a second instead of
- * 1,000 (measured: an idle {@code ops/flashgate run} went from 6 % of a core to 1.2-1.5 %), and the first message
- * after a silence waits at most that long on each hop. At any rate above about 50 messages a second a poller
+ * 1,000 (what that saves: docs/PERFORMANCE.md), and the first message after a silence waits at most that long on
+ * each hop. At any rate above about 50 messages a second a poller
  * never parks longer than 1 ms.
  *
  * <p>On Linux a park is never shorter than the timer slack (about 50 µs), which bounds the wake-ups under load too.

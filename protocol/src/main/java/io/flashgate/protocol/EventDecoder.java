@@ -5,11 +5,8 @@ import org.agrona.DirectBuffer;
 import static io.flashgate.protocol.EventLayout.*;
 
 /** Reads an event in place. {@link #wrapAndValidate} guards against truncated or unknown events. */
-public final class EventDecoder
+public final class EventDecoder extends MessageHeader
 {
-    private DirectBuffer buffer;
-    private int offset;
-    private int length;
     private int saleIdOffset;
     private int saleIdLength;
     private int userIdOffset;
@@ -18,14 +15,12 @@ public final class EventDecoder
     /** @return null when well formed, else why not. */
     public Reason wrapAndValidate(final DirectBuffer buffer, final int offset, final int length)
     {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
+        wrap(buffer, offset, length);
         if (length < HEADER_LENGTH)
         {
             return Reason.MALFORMED;
         }
-        if (buffer.getShort(offset + VERSION) != MessageTypes.VERSION)
+        if (version() != MessageTypes.VERSION)
         {
             return Reason.UNSUPPORTED_VERSION;
         }
@@ -80,46 +75,6 @@ public final class EventDecoder
             return Reason.MALFORMED;
         }
         return null;
-    }
-
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    public int offset()
-    {
-        return offset;
-    }
-
-    public int length()
-    {
-        return length;
-    }
-
-    public short type()
-    {
-        return buffer.getShort(offset + TYPE);
-    }
-
-    public int sourceId()
-    {
-        return buffer.getInt(offset + SOURCE_ID);
-    }
-
-    public long correlationId()
-    {
-        return buffer.getLong(offset + CORRELATION_ID);
-    }
-
-    public long sequence()
-    {
-        return buffer.getLong(offset + SEQUENCE);
-    }
-
-    public long timestamp()
-    {
-        return buffer.getLong(offset + TIMESTAMP);
     }
 
     public long orderId()

@@ -27,12 +27,7 @@ public final class EventEncoder
     public EventEncoder header(
         final short type, final int sourceId, final long correlationId, final long sequence, final long timestamp)
     {
-        buffer.putShort(offset + TYPE, type);
-        buffer.putShort(offset + VERSION, MessageTypes.VERSION);
-        buffer.putInt(offset + SOURCE_ID, sourceId);
-        buffer.putLong(offset + CORRELATION_ID, correlationId);
-        buffer.putLong(offset + SEQUENCE, sequence);
-        buffer.putLong(offset + TIMESTAMP, timestamp);
+        MessageHeader.write(buffer, offset, type, sourceId, correlationId, sequence, timestamp);
         return this;
     }
 
@@ -188,7 +183,7 @@ public final class EventEncoder
     public static boolean stampSinkFigures(final MutableDirectBuffer buffer, final int offset, final int length,
         final long committedSequence, final long lagRecords)
     {
-        if (length != ENGINE_STATUS_LENGTH || buffer.getShort(offset + TYPE) != MessageTypes.ENGINE_STATUS)
+        if (length != ENGINE_STATUS_LENGTH || MessageHeader.typeOf(buffer, offset) != MessageTypes.ENGINE_STATUS)
         {
             return false;
         }
@@ -207,7 +202,7 @@ public final class EventEncoder
     public static boolean stampEngineFigures(final MutableDirectBuffer buffer, final int offset, final int length,
         final long sequence, final long durableSequence)
     {
-        if (length != ENGINE_STATUS_LENGTH || buffer.getShort(offset + TYPE) != MessageTypes.ENGINE_STATUS)
+        if (length != ENGINE_STATUS_LENGTH || MessageHeader.typeOf(buffer, offset) != MessageTypes.ENGINE_STATUS)
         {
             return false;
         }
@@ -226,7 +221,7 @@ public final class EventEncoder
         final EngineRole role, final StandbyState standbyState, final long standbyAckedSequence,
         final long standbyLagRecords)
     {
-        if (length != ENGINE_STATUS_LENGTH || buffer.getShort(offset + TYPE) != MessageTypes.ENGINE_STATUS)
+        if (length != ENGINE_STATUS_LENGTH || MessageHeader.typeOf(buffer, offset) != MessageTypes.ENGINE_STATUS)
         {
             return false;
         }

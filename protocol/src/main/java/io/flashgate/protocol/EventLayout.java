@@ -3,13 +3,8 @@ package io.flashgate.protocol;
 /** Byte offsets of the event encoding (little-endian); the header mirrors the command's. */
 final class EventLayout
 {
-    static final int TYPE = 0;
-    static final int VERSION = 2;
-    static final int SOURCE_ID = 4;
-    static final int CORRELATION_ID = 8;
-    static final int SEQUENCE = 16;
-    static final int TIMESTAMP = 24;
-    static final int HEADER_LENGTH = 32;
+    /** Where a body begins: after the {@link MessageHeader}. */
+    static final int HEADER_LENGTH = MessageHeader.LENGTH;
 
     static final int ORDER_ID = 32;
     static final int ORDER_QUANTITY = 40;

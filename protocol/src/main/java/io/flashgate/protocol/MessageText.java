@@ -49,6 +49,7 @@ public final class MessageText
                 .str("userId", c.userId());
             case MessageTypes.CONFIRM_ORDER -> json.num("orderId", c.orderId());
             case MessageTypes.NEW_EPOCH -> json.num("epoch", c.epoch());
+            case MessageTypes.QUERY_SALE_AT -> json.num("index", c.saleIndex());
             case MessageTypes.CREATE_SALE_V2 -> json.str("saleId", c.saleId()).num("stock", c.stock())
                 .num("limitPerUser", c.limitPerUser()).time("startsAt", c.startsAt()).time("endsAt", c.endsAt())
                 .num("reservationTtlSeconds", c.reservationTtlSeconds()).num("mode", c.modeCode())

@@ -29,24 +29,29 @@ public final class MessageTypes
      */
     public static final short NEW_EPOCH = 14;
     /**
+     * The sale at an index in creation order (body: the index): an operator's list of every sale, one sale per
+     * reply, so that no event outgrows its bound. Answered with SALE_INFO, or REJECTED UNKNOWN_SALE past the last.
+     */
+    public static final short QUERY_SALE_AT = 15;
+    /**
      * CREATE_SALE with what a sale created since draw mode also carries: its mode (first come, or a draw), the
      * most accounts one client address may use in it (0: no cap), and for a draw the SHA-256 of the operator's
      * secret seed. CREATE_SALE stays readable (a first-come sale without a cap).
      */
-    public static final short CREATE_SALE_V2 = 15;
+    public static final short CREATE_SALE_V2 = 16;
     /** A shopper enters a draw sale's lottery (docs/DRAW.md): sale, user, quantity, client address. */
-    public static final short ENTER_DRAW = 16;
+    public static final short ENTER_DRAW = 17;
     /** A shopper withdraws their entry while the window is open. */
-    public static final short WITHDRAW_ENTRY = 17;
+    public static final short WITHDRAW_ENTRY = 18;
     /** A shopper's entry: entered, won (with the order), waiting (with a place) or not selected. */
-    public static final short QUERY_ENTRY = 18;
+    public static final short QUERY_ENTRY = 19;
     /** The operator reveals the seed: business logic checks it against the sale's seed hash and draws. */
-    public static final short RUN_DRAW = 19;
+    public static final short RUN_DRAW = 20;
     /** The public record of a draw: seed, hashes, counts. */
-    public static final short QUERY_DRAW = 20;
+    public static final short QUERY_DRAW = 21;
     /** A page of the draw's winners, hashed ids in draw order. */
-    public static final short QUERY_DRAW_WINNERS = 21;
-    static final short MAX_COMMAND = 21;
+    public static final short QUERY_DRAW_WINNERS = 22;
+    static final short MAX_COMMAND = 22;
 
     /** Reply to a purchase that reserved stock (HTTP 201). */
     public static final short ORDER_ACCEPTED = 101;
@@ -121,6 +126,7 @@ public final class MessageTypes
             case QUERY_ORDER -> "QUERY_ORDER";
             case QUERY_ENGINE -> "QUERY_ENGINE";
             case NEW_EPOCH -> "NEW_EPOCH";
+            case QUERY_SALE_AT -> "QUERY_SALE_AT";
             case CREATE_SALE_V2 -> "CREATE_SALE_V2";
             case ENTER_DRAW -> "ENTER_DRAW";
             case WITHDRAW_ENTRY -> "WITHDRAW_ENTRY";

@@ -32,7 +32,8 @@ class CodecTest
         e -> e.queryOrder(3, 11, 42, ""),
         e -> e.control(MessageTypes.EXPIRE_RESERVATIONS, 3, 11),
         e -> e.control(MessageTypes.SNAPSHOT, 3, 11),
-        e -> e.control(MessageTypes.QUERY_ENGINE, 3, 11));
+        e -> e.control(MessageTypes.QUERY_ENGINE, 3, 11),
+        e -> e.querySaleAt(3, 11, 7));
 
     @Test
     void purchaseRoundTripsEveryField()

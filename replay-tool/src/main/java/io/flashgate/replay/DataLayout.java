@@ -1,5 +1,7 @@
 package io.flashgate.replay;
 
+import io.flashgate.engine.pipeline.StateBuilder;
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;
@@ -135,7 +137,7 @@ record DataLayout(Path given, Path journal, Path snapshots)
     }
 
     /**
-     * The exit code of a verb that read the journal up to {@code upTo}: {@link ExitCode#PROBLEMS} (with a line on
+     * The exit code of a verb that read the journal up to {@code upTo}: {@link ExitCodes#FAILED} (with a line on
      * stderr) when damage cut that range short, so what it printed covers only the valid prefix.
      */
     static int exitFor(final JournalReader reader, final long upTo, final Terminal terminal, final String verb)
@@ -143,12 +145,12 @@ record DataLayout(Path given, Path journal, Path snapshots)
         final ScanProblem problem = reader.scan().firstProblem();
         if (problem == null || upTo <= reader.lastSequence())
         {
-            return ExitCode.OK;
+            return ExitCodes.OK;
         }
         terminal.err().println("replay-tool: " + verb + ": the journal is damaged after sequence "
             + reader.lastSequence() + " (" + (problem.tornTail() ? "torn tail" : "corruption")
             + "): the output covers the valid prefix only; run verify");
-        return ExitCode.PROBLEMS;
+        return ExitCodes.FAILED;
     }
 
     static String describeRange(final JournalReader reader)
@@ -166,6 +168,20 @@ record DataLayout(Path given, Path journal, Path snapshots)
         catch (final IOException ex)
         {
             throw ToolException.failure("cannot list " + folder + ": " + ex.getMessage());
+        }
+    }
+
+    /** {@link StateBuilder#build}, its refusal as the tool's failure (exit 3) with the same one line. */
+    static StateBuilder.Built build(final JournalReader reader, final SnapshotStore snapshots, final long target,
+        final boolean fromZero, final Progress progress) throws ToolException, IOException
+    {
+        try
+        {
+            return StateBuilder.build(reader, snapshots, target, fromZero, progress);
+        }
+        catch (final StateBuilder.Unbuildable ex)
+        {
+            throw ToolException.failure(ex.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;
@@ -92,12 +93,12 @@ final class Diff implements Verb
             out.println("  A: " + divergence.a());
             out.println("  B: " + divergence.b());
             terminal.err().println("replay-tool: diff: the journals diverge at sequence " + divergence.sequence());
-            return ExitCode.PROBLEMS;
+            return ExitCodes.FAILED;
         }
         if (a.records() == 0 && b.records() == 0)
         {
             out.println("identical: both empty");
-            return ExitCode.OK;
+            return ExitCodes.OK;
         }
         if (a.records() == 0 || b.records() == 0)
         {
@@ -105,12 +106,12 @@ final class Diff implements Verb
             final JournalReader other = a.records() == 0 ? b : a;
             out.println(empty + " is empty, a prefix of " + (a.records() == 0 ? "B" : "A") + ": it has "
                 + other.records() + " more records (" + other.firstSequence() + ".." + other.lastSequence() + ")");
-            return ExitCode.OK;
+            return ExitCodes.OK;
         }
         if (start > end)
         {
             out.println("no records in common");
-            return ExitCode.PROBLEMS;
+            return ExitCodes.FAILED;
         }
         if (a.lastSequence() == b.lastSequence() && a.firstSequence() == b.firstSequence())
         {
@@ -130,7 +131,7 @@ final class Diff implements Verb
         {
             out.println("identical over " + start + ".." + end + " (the journals start at different sequences)");
         }
-        return ExitCode.OK;
+        return ExitCodes.OK;
     }
 
     private static String problemOf(final JournalReader reader)

@@ -2,9 +2,11 @@ package io.flashgate.replay;
 
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.UsageException;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.DrawAlgorithm;
+import io.flashgate.engine.pipeline.StateBuilder;
 import io.flashgate.journal.JournalReader;
 import io.flashgate.protocol.CommandDecoder;
 import io.flashgate.protocol.EventDecoder;
@@ -112,7 +114,7 @@ final class DrawAudit implements Verb
                 terminal.out().println("draw: MISMATCH: no draw of sale " + saleId + " in the journal's valid prefix");
                 terminal.out().println("draw-audit: MISMATCH");
                 terminal.err().println("replay-tool: draw-audit: the journal is damaged before any draw of " + saleId);
-                return ExitCode.PROBLEMS;
+                return ExitCodes.FAILED;
             }
         }
         if (witness.seedHash == null)
@@ -129,9 +131,9 @@ final class DrawAudit implements Verb
         {
             terminal.err().println("replay-tool: draw-audit: the draw of " + saleId + " does not match (see the " +
                 "checks marked MISMATCH)");
-            return ExitCode.PROBLEMS;
+            return ExitCodes.FAILED;
         }
-        return ExitCode.OK;
+        return ExitCodes.OK;
     }
 
     private static boolean audit(final String saleId, final Witness w, final String record, final PrintStream out)

@@ -114,7 +114,7 @@ final class Dump implements Verb
         }
         else
         {
-            final BusinessLogic logic = StateBuilder.build(reader, layout.snapshotStore(), after,
+            final BusinessLogic logic = DataLayout.build(reader, layout.snapshotStore(), after,
                 args.flag("from-zero"), progress).logic();
             progress.total(progress.count() + Math.min(filter.toSequence, reader.lastSequence()) - after);
             final EventCapture events = new EventCapture();

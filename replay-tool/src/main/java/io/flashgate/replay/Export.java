@@ -4,13 +4,14 @@ import io.flashgate.cli.Args;
 import io.flashgate.cli.UsageException;
 import io.flashgate.cli.Option;
 import io.flashgate.engine.logic.BusinessLogic;
+import io.flashgate.engine.logic.StateLines;
+import io.flashgate.engine.pipeline.StateBuilder;
 import io.flashgate.journal.JournalReader;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,7 @@ import java.util.Locale;
  */
 final class Export implements Verb
 {
-    private static final String COLUMNS = "orderId,saleId,userId,idempotencyKey,quantity,status,expiresAt";
+    private static final String COLUMNS = StateLines.ORDER_COLUMNS;
 
     @Override
     public String name()
@@ -79,7 +80,7 @@ final class Export implements Verb
         final JournalReader reader = layout.openReader(terminal);
         final Progress progress = new Progress(terminal, name(), reader.records());
         final StatePoint point = StatePoint.resolve(args, reader, progress);
-        final BusinessLogic logic = StateBuilder.build(reader, layout.snapshotStore(), point.sequence(),
+        final BusinessLogic logic = DataLayout.build(reader, layout.snapshotStore(), point.sequence(),
             args.flag("from-zero"), progress).logic();
         if (logic.saleFigures(sale) == null)
         {
@@ -99,7 +100,7 @@ final class Export implements Verb
             final BusinessLogic.OrderView order = logic.order(orderId);
             if (order.saleId().equals(sale))
             {
-                out.println(format.equals("csv") ? csv(order) : json(order));
+                out.println(format.equals("csv") ? StateLines.orderCsv(order) : StateLines.orderJson(order));
                 exported++;
             }
         }
@@ -108,19 +109,5 @@ final class Export implements Verb
         terminal.err().println(String.format(Locale.ROOT, "replay-tool: export: %,d order(s) of sale %s, %s",
             exported, sale, point.description()));
         return DataLayout.exitFor(reader, point.needed(), terminal, name());
-    }
-
-    private static String csv(final BusinessLogic.OrderView order)
-    {
-        return order.orderId() + "," + order.saleId() + "," + order.userId() + "," + order.idempotencyKey() + ","
-            + order.quantity() + "," + order.status() + "," + Instant.ofEpochMilli(order.expiresAt());
-    }
-
-    private static String json(final BusinessLogic.OrderView order)
-    {
-        return "{\"orderId\":" + order.orderId() + ",\"saleId\":\"" + order.saleId() + "\",\"userId\":\""
-            + order.userId() + "\",\"idempotencyKey\":\"" + order.idempotencyKey() + "\",\"quantity\":"
-            + order.quantity() + ",\"status\":\"" + order.status() + "\",\"expiresAt\":\""
-            + Instant.ofEpochMilli(order.expiresAt()) + "\"}";
     }
 }

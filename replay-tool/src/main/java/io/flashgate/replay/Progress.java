@@ -7,7 +7,7 @@ import java.util.Locale;
  * bar on stderr at most ten times a second; it always ends with one line giving the count and the rate, so a
  * run's speed is on record. Per record it costs an increment and a mask test.
  */
-final class Progress
+final class Progress implements io.flashgate.engine.pipeline.StateBuilder.Progress
 {
     private static final long CHECK_MASK = (1 << 16) - 1;
     private static final long REDRAW_NANOS = 100_000_000L;
@@ -34,13 +34,15 @@ final class Progress
         this.total = total;
     }
 
-    void total(final long records)
+    @Override
+    public void total(final long records)
     {
         total = records;
     }
 
     /** One more record. */
-    void step()
+    @Override
+    public void step()
     {
         count++;
         if ((count & CHECK_MASK) == 0 && terminal.interactive())

@@ -4,6 +4,8 @@ import io.flashgate.cli.Args;
 import io.flashgate.cli.UsageException;
 import io.flashgate.cli.Option;
 import io.flashgate.engine.logic.BusinessLogic;
+import io.flashgate.engine.logic.StateLines;
+import io.flashgate.engine.pipeline.StateBuilder;
 import io.flashgate.engine.logic.StateSnapshot;
 import io.flashgate.journal.JournalReader;
 
@@ -68,7 +70,7 @@ final class Rebuild implements Verb
         final JournalReader reader = layout.openReader(terminal);
         final Progress progress = new Progress(terminal, name(), reader.records());
         final StatePoint point = StatePoint.resolve(args, reader, progress);
-        final StateBuilder.Built built = StateBuilder.build(reader, layout.snapshotStore(), point.sequence(),
+        final StateBuilder.Built built = DataLayout.build(reader, layout.snapshotStore(), point.sequence(),
             args.flag("from-zero"), progress);
         built.skippedSnapshots().forEach(skipped -> terminal.note("skipped snapshot " + skipped));
 
@@ -77,19 +79,12 @@ final class Rebuild implements Verb
         out.println("state: " + point.description() + ", " + built.origin());
         for (final String saleId : logic.saleIds())
         {
-            out.println(describe(logic.saleFigures(saleId)));
+            out.println(StateLines.sale(logic.saleFigures(saleId)));
         }
         out.println("orders: " + logic.orderCount());
         out.println("state hash: " + SnapshotAudit.hex(StateSnapshot.stateHash(logic)));
         progress.finish(built.replayed(), built.snapshotSequence() < 0 ? "records replayed"
             : "records replayed after the snapshot at " + built.snapshotSequence());
         return DataLayout.exitFor(reader, point.needed(), terminal, name());
-    }
-
-    static String describe(final BusinessLogic.SaleFigures sale)
-    {
-        return "sale " + sale.saleId() + ": stock=" + sale.stock() + " reserved=" + sale.reserved() + " confirmed="
-            + sale.confirmed() + " remaining=" + sale.remaining() + " buyers=" + sale.buyers() + " limitPerUser="
-            + sale.limitPerUser() + " status=" + sale.status();
     }
 }

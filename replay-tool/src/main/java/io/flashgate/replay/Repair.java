@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.UsageException;
 import io.flashgate.cli.Option;
@@ -91,7 +92,7 @@ final class Repair implements Verb
                 out.println("nothing to repair: the journal holds " + DataLayout.describeRange(reader)
                     + ", and every snapshot is sound");
                 progress.finish(progress.count(), "records replayed to check snapshots");
-                return ExitCode.OK;
+                return ExitCodes.OK;
             }
             out.println((args.flag("dry-run") ? "would move" : "moving") + " " + plan.size() + " item(s):");
             for (final Quarantine move : plan)
@@ -109,7 +110,7 @@ final class Repair implements Verb
                 + DataLayout.describeRange(reader) + ". Next: replay-tool verify --data-dir " + layout.given()
                 + ", then start the engine.");
             progress.finish(progress.count(), "records replayed to check snapshots");
-            return ExitCode.OK;
+            return ExitCodes.OK;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.UsageException;
 import io.flashgate.journal.JournalCorruptedException;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * journal's lock and refuse while an engine holds it.
  *
  * <p>Every failure ends as one line on stderr ({@code replay-tool: <verb>: <what>}) and an exit code (see
- * {@link ExitCode}), never a stack trace.
+ * {@link ExitCodes}), never a stack trace.
  */
 public final class ReplayTool
 {
@@ -76,14 +77,14 @@ public final class ReplayTool
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))
         {
             (args.length == 0 ? err : terminal.out()).print(usage());
-            return args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
+            return args.length == 0 ? ExitCodes.USAGE : ExitCodes.OK;
         }
         final Optional<Verb> found = Verb.all().stream().filter(v -> v.name().equals(args[0])).findFirst();
         if (found.isEmpty())
         {
             err.println("replay-tool: unknown verb '" + args[0] + "' (verbs: "
                 + Verb.all().stream().map(Verb::name).collect(Collectors.joining(", ")) + "; see replay-tool --help)");
-            return ExitCode.USAGE;
+            return ExitCodes.USAGE;
         }
         final Verb verb = found.get();
         try
@@ -92,13 +93,13 @@ public final class ReplayTool
             if (parsed.help())
             {
                 terminal.out().print(verb.help(PROGRAM));
-                return ExitCode.OK;
+                return ExitCodes.OK;
             }
             return verb.run(parsed, terminal);
         }
         catch (final UsageException ex)
         {
-            return fail(terminal, verb, ex.getMessage(), ExitCode.USAGE);
+            return fail(terminal, verb, ex.getMessage(), ExitCodes.USAGE);
         }
         catch (final ToolException ex)
         {
@@ -106,41 +107,41 @@ public final class ReplayTool
         }
         catch (final JournalLockedException ex)
         {
-            return fail(terminal, verb, ex.getMessage() + "; stop the engine first", ExitCode.FAILURE);
+            return fail(terminal, verb, ex.getMessage() + "; stop the engine first", ExitCodes.ENVIRONMENT);
         }
         catch (final NoSuchFileException ex)
         {
-            return fail(terminal, verb, "no such file or folder: " + ex.getFile(), ExitCode.FAILURE);
+            return fail(terminal, verb, "no such file or folder: " + ex.getFile(), ExitCodes.ENVIRONMENT);
         }
         catch (final AccessDeniedException ex)
         {
-            return fail(terminal, verb, "permission denied: " + ex.getFile(), ExitCode.FAILURE);
+            return fail(terminal, verb, "permission denied: " + ex.getFile(), ExitCodes.ENVIRONMENT);
         }
         catch (final JournalCorruptedException ex)
         {
             return fail(terminal, verb, ex.getMessage() + " (did a file change while the tool read it?)",
-                ExitCode.FAILURE);
+                ExitCodes.ENVIRONMENT);
         }
         catch (final IOException ex)
         {
-            return fail(terminal, verb, "I/O error: " + ex, ExitCode.FAILURE);
+            return fail(terminal, verb, "I/O error: " + ex, ExitCodes.ENVIRONMENT);
         }
         catch (final UncheckedIOException ex)
         {
-            return fail(terminal, verb, "I/O error: " + ex.getMessage() + ": " + ex.getCause(), ExitCode.FAILURE);
+            return fail(terminal, verb, "I/O error: " + ex.getMessage() + ": " + ex.getCause(), ExitCodes.ENVIRONMENT);
         }
         catch (final OutOfMemoryError ex)
         {
-            return fail(terminal, verb, "out of memory: give the JVM more heap (-Xmx)", ExitCode.FAILURE);
+            return fail(terminal, verb, "out of memory: give the JVM more heap (-Xmx)", ExitCodes.ENVIRONMENT);
         }
         catch (final LinkageError ex)
         {
             return fail(terminal, verb, "the JVM refused a class (" + ex + "): run it as ops/flashgate replay, which "
-                + "passes the JVM flags of the root pom", ExitCode.FAILURE);
+                + "passes the JVM flags of the root pom", ExitCodes.ENVIRONMENT);
         }
         catch (final RuntimeException ex)
         {
-            return fail(terminal, verb, "unexpected error: " + ex, ExitCode.FAILURE);
+            return fail(terminal, verb, "unexpected error: " + ex, ExitCodes.ENVIRONMENT);
         }
         finally
         {

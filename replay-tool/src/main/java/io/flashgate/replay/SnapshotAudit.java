@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.engine.pipeline.StateBuilder;
 import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.StateSnapshot;
 import io.flashgate.journal.JournalReader;

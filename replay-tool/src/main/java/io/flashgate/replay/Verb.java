@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.UsageException;
 
@@ -18,7 +19,7 @@ sealed interface Verb extends io.flashgate.cli.Verb permits Verify, Dump, Rebuil
     }
 
     /**
-     * @return the exit code (see {@link ExitCode}).
+     * @return the exit code (see {@link ExitCodes}).
      * @throws ToolException for a one-line error.
      */
     int run(Args args, Terminal terminal) throws ToolException, UsageException, IOException;

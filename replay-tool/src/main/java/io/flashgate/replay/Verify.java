@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;
@@ -104,9 +105,9 @@ final class Verify implements Verb
         {
             terminal.err().println("replay-tool: verify: " + problems + " problem(s)"
                 + (first == null ? " in snapshots or the journal's start" : "; first: " + first.describe()));
-            return ExitCode.PROBLEMS;
+            return ExitCodes.FAILED;
         }
-        return ExitCode.OK;
+        return ExitCodes.OK;
     }
 
     private static String describe(final SegmentScan segment)

@@ -1,5 +1,7 @@
 package io.flashgate.replay;
 
+import io.flashgate.engine.pipeline.StateBuilder;
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.UsageException;
 import io.flashgate.cli.Option;
@@ -88,10 +90,10 @@ final class WriteSnapshot implements Verb
             {
                 terminal.out().println("up to date: " + newest.get().file() + " already holds the state at sequence "
                     + sequence + " (use --from-zero to rewrite it)");
-                return ExitCode.OK;
+                return ExitCodes.OK;
             }
             final Progress progress = new Progress(terminal, name(), reader.records());
-            final StateBuilder.Built built = StateBuilder.build(reader, store, sequence, args.flag("from-zero"),
+            final StateBuilder.Built built = DataLayout.build(reader, store, sequence, args.flag("from-zero"),
                 progress);
             final ExpandableDirectByteBuffer state = new ExpandableDirectByteBuffer(1 << 16);
             final int length = StateSnapshot.write(built.logic(), state);
@@ -107,7 +109,7 @@ final class WriteSnapshot implements Verb
                         + "once new records reach its sequence; run repair to quarantine it");
                 }
             }
-            return ExitCode.OK;
+            return ExitCodes.OK;
         }
     }
 }

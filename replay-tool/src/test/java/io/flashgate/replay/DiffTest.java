@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,7 +71,7 @@ class DiffTest
 
         final Fixture.Result r = Fixture.tool("diff", a.toString(), b.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         final List<String> lines = r.lines();
         final int at = lines.indexOf("first divergence at sequence " + sequence + ":");
         assertTrue(at > 0, r.describe());
@@ -87,9 +88,9 @@ class DiffTest
         final Fixture.Result one = Fixture.tool("diff", a.toString());
         final Fixture.Result missing = Fixture.tool("diff", a.toString(), temp.resolve("nowhere").toString());
 
-        assertEquals(ExitCode.USAGE, one.exit(), one.describe());
+        assertEquals(ExitCodes.USAGE, one.exit(), one.describe());
         assertTrue(one.err().contains("missing argument B"), one.describe());
-        assertEquals(ExitCode.FAILURE, missing.exit(), missing.describe());
+        assertEquals(ExitCodes.ENVIRONMENT, missing.exit(), missing.describe());
         assertTrue(missing.err().contains("no such folder: " + temp.resolve("nowhere")), missing.describe());
     }
 }

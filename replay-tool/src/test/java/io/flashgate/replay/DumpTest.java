@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,7 +119,7 @@ class DumpTest
         final Fixture.Result before = Fixture.tool("dump", "--data-dir", data.toString(), "--to-seq",
             String.valueOf(flipped.sequence() - 1));
 
-        assertEquals(ExitCode.PROBLEMS, all.exit(), all.describe());
+        assertEquals(ExitCodes.FAILED, all.exit(), all.describe());
         assertEquals(LongStream.range(1, flipped.sequence()).boxed().toList(), sequences(all), all.describe());
         assertTrue(all.err().contains("replay-tool: note: corruption in " + flipped.segment() + " at offset "
             + flipped.offset()), all.describe());
@@ -140,7 +141,7 @@ class DumpTest
 
         assertEquals(0, plain.exit(), plain.describe());
         assertEquals(List.of(first, first + 1), sequences(plain), plain.describe());
-        assertEquals(ExitCode.FAILURE, judged.exit(), judged.describe());
+        assertEquals(ExitCodes.ENVIRONMENT, judged.exit(), judged.describe());
         assertTrue(judged.err().contains("the journal starts at sequence " + first + " and no usable snapshot covers 1.."
             + (first - 1) + ": cannot rebuild from zero"), judged.describe());
     }
@@ -156,13 +157,13 @@ class DumpTest
         final Fixture.Result time = Fixture.tool("dump", "--data-dir", data.toString(), "--from-time", "yesterday");
         final Fixture.Result option = Fixture.tool("dump", "--data-dir", data.toString(), "--orderid", "3");
 
-        assertEquals(ExitCode.USAGE, type.exit(), type.describe());
+        assertEquals(ExitCodes.USAGE, type.exit(), type.describe());
         assertTrue(type.err().contains("unknown --type 'BUY' (command types: CREATE_SALE, "), type.describe());
-        assertEquals(ExitCode.USAGE, range.exit(), range.describe());
+        assertEquals(ExitCodes.USAGE, range.exit(), range.describe());
         assertTrue(range.err().contains("--from-seq 9 is after --to-seq 3"), range.describe());
-        assertEquals(ExitCode.USAGE, time.exit(), time.describe());
+        assertEquals(ExitCodes.USAGE, time.exit(), time.describe());
         assertTrue(time.err().contains("--from-time expects an ISO-8601 time"), time.describe());
-        assertEquals(ExitCode.USAGE, option.exit(), option.describe());
+        assertEquals(ExitCodes.USAGE, option.exit(), option.describe());
         assertTrue(option.err().contains("unknown option --orderid for 'dump'"), option.describe());
     }
 

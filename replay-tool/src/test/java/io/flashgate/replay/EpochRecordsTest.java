@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import io.flashgate.journal.Journal;
 import io.flashgate.journal.JournalConfig;
 import io.flashgate.journal.TailSetAside;
@@ -46,7 +47,7 @@ class EpochRecordsTest
             dump.describe());
 
         final Fixture.Result parted = Fixture.tool("diff", oldPrimary.toString(), newPrimary.toString());
-        assertEquals(ExitCode.PROBLEMS, parted.exit(), parted.describe());
+        assertEquals(ExitCodes.FAILED, parted.exit(), parted.describe());
         final List<String> lines = parted.lines();
         final int at = lines.indexOf("first divergence at sequence 43:");
         assertTrue(at > 0, parted.describe());

@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,13 +84,13 @@ class ExportTest
             "--format", "xml");
         final Fixture.Result missing = Fixture.tool("export", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.FAILURE, sale.exit(), sale.describe());
+        assertEquals(ExitCodes.ENVIRONMENT, sale.exit(), sale.describe());
         assertTrue(sale.err().contains("no sale 'flsh' in the journal at the journal's end: sequence "), sale.describe());
         assertTrue(sale.err().contains("(sales: flash, other)"), sale.describe());
         assertEquals("", sale.out());
-        assertEquals(ExitCode.USAGE, format.exit(), format.describe());
+        assertEquals(ExitCodes.USAGE, format.exit(), format.describe());
         assertTrue(format.err().contains("--format must be csv or jsonl, was 'xml'"), format.describe());
-        assertEquals(ExitCode.USAGE, missing.exit(), missing.describe());
+        assertEquals(ExitCodes.USAGE, missing.exit(), missing.describe());
         assertTrue(missing.err().contains("missing --sale"), missing.describe());
     }
 }

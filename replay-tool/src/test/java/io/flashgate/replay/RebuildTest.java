@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,7 +116,7 @@ class RebuildTest
 
         final Fixture.Result r = Fixture.tool("rebuild", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         assertTrue(r.err().contains("replay-tool: note: torn tail in " + torn.segment() + " at offset " + torn.offset()),
             r.describe());
         assertTrue(r.err().contains("the journal is damaged after sequence " + (torn.sequence() - 1)), r.describe());
@@ -145,10 +146,10 @@ class RebuildTest
         final Fixture.Result both = Fixture.tool("rebuild", "--data-dir", data.toString(), "--at-seq", "3",
             "--at-time", "2027-01-15T08:00:00Z");
 
-        assertEquals(ExitCode.FAILURE, r.exit(), r.describe());
+        assertEquals(ExitCodes.ENVIRONMENT, r.exit(), r.describe());
         assertTrue(r.err().contains("replay-tool: rebuild: --at-seq " + (w.lastSequence() + 1)
             + " is past the end of the journal (" + w.lastSequence() + ")"), r.describe());
-        assertEquals(ExitCode.USAGE, both.exit(), both.describe());
+        assertEquals(ExitCodes.USAGE, both.exit(), both.describe());
         assertTrue(both.err().contains("--at-seq and --at-time cannot be used together"), both.describe());
     }
 

@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -135,7 +136,7 @@ class RepairTest
         {
             final Map<Path, byte[]> before = Fixture.contents(data);
             final Fixture.Result r = Fixture.tool("repair", "--data-dir", data.toString());
-            assertEquals(ExitCode.FAILURE, r.exit(), r.describe());
+            assertEquals(ExitCodes.ENVIRONMENT, r.exit(), r.describe());
             assertEquals("replay-tool: repair: journal " + Fixture.journalDir(data) + " is locked by another process "
                 + "(a running engine?); stop the engine first\n", r.err());
             Fixture.assertUnchanged(before, data);
@@ -172,7 +173,7 @@ class RepairTest
 
         final Fixture.Result r = Fixture.tool("repair", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.FAILURE, r.exit(), r.describe());
+        assertEquals(ExitCodes.ENVIRONMENT, r.exit(), r.describe());
         assertTrue(r.err().contains("unsupported format version 2 (this build reads version 1); use the replay tool "
             + "of the build that wrote it"), r.describe());
         Fixture.assertUnchanged(before, data);

@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,17 +38,17 @@ class ReplayToolTest
         final Fixture.Result help = Fixture.tool("--help");
         final Fixture.Result unknown = Fixture.tool("fix", "--data-dir", "x");
 
-        assertEquals(ExitCode.USAGE, none.exit());
+        assertEquals(ExitCodes.USAGE, none.exit());
         assertTrue(none.err().startsWith("usage: replay-tool <verb> [options]"), none.describe());
-        assertEquals(ExitCode.OK, help.exit());
+        assertEquals(ExitCodes.OK, help.exit());
         for (final String verb : VERBS)
         {
             assertTrue(help.out().contains("\n  " + verb + " "), verb + " listed: " + help.describe());
             final Fixture.Result verbHelp = Fixture.tool(verb, "--help");
-            assertEquals(ExitCode.OK, verbHelp.exit(), verbHelp.describe());
+            assertEquals(ExitCodes.OK, verbHelp.exit(), verbHelp.describe());
             assertTrue(verbHelp.out().startsWith("usage: replay-tool " + verb), verbHelp.describe());
         }
-        assertEquals(ExitCode.USAGE, unknown.exit());
+        assertEquals(ExitCodes.USAGE, unknown.exit());
         assertEquals("replay-tool: unknown verb 'fix' (verbs: " + String.join(", ", VERBS)
             + "; see replay-tool --help)\n", unknown.err());
     }
@@ -63,14 +64,14 @@ class ReplayToolTest
         final Fixture.Result notData = Fixture.tool("dump", "--data-dir", empty.toString());
         final Fixture.Result notFolder = Fixture.tool("rebuild", "--data-dir", file.toString());
 
-        assertEquals(ExitCode.USAGE, noOption.exit());
+        assertEquals(ExitCodes.USAGE, noOption.exit());
         assertEquals("replay-tool: rebuild: missing --data-dir (see: replay-tool rebuild --help)\n", noOption.err());
-        assertEquals(ExitCode.FAILURE, missing.exit());
+        assertEquals(ExitCodes.ENVIRONMENT, missing.exit());
         assertEquals("replay-tool: verify: no such folder: " + temp.resolve("nowhere") + "\n", missing.err());
-        assertEquals(ExitCode.FAILURE, notData.exit());
+        assertEquals(ExitCodes.ENVIRONMENT, notData.exit());
         assertEquals("replay-tool: dump: " + empty + " is not a Flashgate data folder: it has no journal/ folder and no "
             + "journal-*.seg files\n", notData.err());
-        assertEquals(ExitCode.FAILURE, notFolder.exit());
+        assertEquals(ExitCodes.ENVIRONMENT, notFolder.exit());
         assertEquals("replay-tool: rebuild: " + file + " is a file, not a folder\n", notFolder.err());
     }
 
@@ -91,7 +92,7 @@ class ReplayToolTest
             new String[] {"diff", data.toString(), data.toString()}))
         {
             final Fixture.Result r = Fixture.tool(args);
-            assertEquals(ExitCode.FAILURE, r.exit(), r.describe());
+            assertEquals(ExitCodes.ENVIRONMENT, r.exit(), r.describe());
             assertTrue(r.err().contains("cannot read " + Fixture.segments(data).get(0) + ": " + reason), r.describe());
         }
     }
@@ -144,15 +145,15 @@ class ReplayToolTest
                     default -> Fixture.tool(verb, "--data-dir", data.toString());
                 };
                 final String what = damage.getKey() + " / " + verb + ": " + r.describe();
-                assertTrue(Set.of(ExitCode.OK, ExitCode.PROBLEMS, ExitCode.FAILURE).contains(r.exit()), what);
+                assertTrue(Set.of(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.ENVIRONMENT).contains(r.exit()), what);
                 assertFalse(r.err().contains("unexpected error"), what);
-                if (r.exit() != ExitCode.OK)
+                if (r.exit() != ExitCodes.OK)
                 {
                     assertTrue(r.err().contains("replay-tool: " + verb + ": "), "says why: " + what);
                 }
                 if (verb.equals("verify"))
                 {
-                    assertEquals(ExitCode.PROBLEMS, r.exit(), "verify finds it: " + what);
+                    assertEquals(ExitCodes.FAILED, r.exit(), "verify finds it: " + what);
                 }
                 report.add(damage.getKey() + " / " + verb + " -> " + r.exit());
             }

@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +56,7 @@ class VerifyTest
 
         final Fixture.Result r = Fixture.tool("verify", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         assertTrue(r.out().contains(torn.segment().getFileName() + "  records "), r.describe());
         assertTrue(r.out().contains(": TORN TAIL at offset " + torn.offset() + " of " + (torn.offset() + 20)),
             r.describe());
@@ -74,7 +75,7 @@ class VerifyTest
 
         final Fixture.Result r = Fixture.tool("verify", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         assertTrue(r.out().contains(": CORRUPT at offset " + flipped.offset() + " of "), r.describe());
         assertTrue(r.out().contains("CRC mismatch"), r.describe());
         assertTrue(r.out().contains("not the last segment, so not a torn tail"), r.describe());
@@ -92,7 +93,7 @@ class VerifyTest
 
         final Fixture.Result r = Fixture.tool("verify", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         assertTrue(r.out().contains("sequence gap: records " + gone.sequence() + ".."
             + (Fixture.firstSequenceInName(next) - 1) + " are missing"), r.describe());
         assertTrue(r.out().contains("first bad offset: " + next + " offset 0 (corruption; last good sequence "
@@ -114,7 +115,7 @@ class VerifyTest
 
         assertEquals(0, covered.exit(), covered.describe());
         assertTrue(covered.out().contains("valid prefix: records " + next + ".." + w.lastSequence()), covered.describe());
-        assertEquals(ExitCode.PROBLEMS, uncovered.exit(), uncovered.describe());
+        assertEquals(ExitCodes.FAILED, uncovered.exit(), uncovered.describe());
         assertTrue(uncovered.out().contains("MISSING START: the first segment starts at sequence " + next
             + ": records 1.." + (next - 1) + " are missing and no snapshot covers them"), uncovered.describe());
     }
@@ -127,7 +128,7 @@ class VerifyTest
 
         final Fixture.Result r = Fixture.tool("verify", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         assertTrue(r.out().contains(snapshot.getFileName() + "  BAD: CRC mismatch"), r.describe());
         assertTrue(r.out().contains("first bad offset: none"), r.describe());
         assertTrue(r.out().contains("verdict: journal sound, snapshot problem(s)"), r.describe());
@@ -149,7 +150,7 @@ class VerifyTest
 
         final Fixture.Result r = Fixture.tool("verify", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         assertTrue(r.out().contains(String.format("snapshot-%020d.snap  BAD: disagrees with the journal: its state "
             + "hash is %016x but replaying the journal to sequence %d gives ", wrongPlace, w.midHash(), wrongPlace)),
             r.describe());
@@ -172,7 +173,7 @@ class VerifyTest
 
         final Fixture.Result r = Fixture.tool("verify", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         assertTrue(r.out().contains(String.format("snapshot-%020d.snap  BAD: past the journal's end (%d): it holds a "
             + "history this journal no longer has", w.snapshotSequence(), end)), r.describe());
         assertTrue(r.out().contains("verdict: journal sound, snapshot problem(s)"), r.describe());
@@ -189,7 +190,7 @@ class VerifyTest
 
         final Fixture.Result r = Fixture.tool("verify", "--data-dir", data.toString());
 
-        assertEquals(ExitCode.PROBLEMS, r.exit(), r.describe());
+        assertEquals(ExitCodes.FAILED, r.exit(), r.describe());
         assertTrue(r.out().contains("unsupported format version 2 (this build reads version 1)"), r.describe());
         assertTrue(r.out().contains("verdict: UNREADABLE"), r.describe());
     }

@@ -1,5 +1,6 @@
 package io.flashgate.replay;
 
+import io.flashgate.cli.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,11 +102,11 @@ class WriteSnapshotTest
             locked = Fixture.tool("snapshot", "--data-dir", data.toString());
         }
 
-        assertEquals(ExitCode.FAILURE, refused.exit(), refused.describe());
+        assertEquals(ExitCodes.ENVIRONMENT, refused.exit(), refused.describe());
         assertTrue(refused.err().contains("the journal is corrupt, the engine would not start from it"),
             refused.describe());
         Fixture.assertUnchanged(before, corrupt);
-        assertEquals(ExitCode.FAILURE, locked.exit(), locked.describe());
+        assertEquals(ExitCodes.ENVIRONMENT, locked.exit(), locked.describe());
         assertTrue(locked.err().contains("is locked by another process (a running engine?); stop the engine first"),
             locked.describe());
     }

@@ -59,11 +59,11 @@ public final class EdgeServer implements AutoCloseable
         final SaleTraffic traffic = new SaleTraffic(saleId -> cache.get(saleId) != null);
         final ShopperHandlers shopper = new ShopperHandlers(gateway, admission, new PurchasesInFlight(),
             new RefusalsAtEdge(cache, knownBuyers), cache, engineCalls, responses, metrics, traffic);
-        final OperatorHandlers operator = new OperatorHandlers(gateway, admission, engineCalls, responses, shopper,
+        final AdminHandlers operator = new AdminHandlers(gateway, admission, engineCalls, responses, shopper,
             cache, traffic, config.accountsPerAddress());
         final DrawHandlers draws = new DrawHandlers(gateway, admission, cache, engineCalls, responses);
         this.pages = Pages.load();
-        final OperationsHandlers operations = new OperationsHandlers(gateway, metrics, responses);
+        final HealthHandlers operations = new HealthHandlers(gateway, metrics, responses);
         this.app = Javalin.create(c ->
         {
             c.showJavalinBanner = false;
@@ -71,7 +71,7 @@ public final class EdgeServer implements AutoCloseable
             c.http.defaultContentType = JsonResponses.JSON;
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler()));
             // Jetty caches header fields per connection; bearer tokens and Idempotency-Keys differ on every request,
-            // so the cache only filled and was wiped over and over (JFR: ~15 % of the server's samples).
+            // so the cache would only fill and be wiped over and over (its cost: docs/PERFORMANCE.md).
             c.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
             c.requestLogger.http((ctx, ms) -> metrics.request(routeOf(ctx), ctx.method(), ctx.statusCode()));
         });
@@ -153,7 +153,7 @@ public final class EdgeServer implements AutoCloseable
     }
 
     private void routes(final BodyLimit bodyLimit, final EngineGateway gateway, final ShopperHandlers shopper,
-        final OperatorHandlers operator, final OperationsHandlers operations)
+        final AdminHandlers operator, final HealthHandlers operations)
     {
         // Javalin would answer HEAD on any GET route 200 without running it (so without auth): no such route here.
         app.before(ctx ->
@@ -171,6 +171,7 @@ public final class EdgeServer implements AutoCloseable
         app.post("/api/orders/{orderId}/cancel", shopper::cancelOrder);
 
         app.post("/admin/sales", operator::createSale);
+        app.get("/admin/sales", operator::listSales);
         app.post("/admin/sales/{saleId}/stock", operator::adjustStock);
         app.post("/admin/sales/{saleId}/pause", ctx -> operator.saleCommand(ctx, gateway::pause));
         app.post("/admin/sales/{saleId}/resume", ctx -> operator.saleCommand(ctx, gateway::resume));

@@ -13,8 +13,9 @@ import java.io.IOException;
  * Writes every answer the edge gives: a JSON body, an {@link ApiError}, or the 500 catch-all (counted).
  *
  * <p>Bodies go straight to the servlet response with their Content-Length, not through {@code ctx.result}: Javalin
- * copies a result through a fresh 32 KB buffer per response (JFR: 61 % of the edge's allocated bytes, ~10 % of its
- * samples), and with the length known Jetty sends headers and body in one write and ends the response there.
+ * copies a result through a fresh 32 KB buffer per response, the edge's largest allocation per purchase
+ * (docs/PERFORMANCE.md), and with the length known Jetty sends headers and body in one write and ends the response
+ * there.
  */
 final class JsonResponses
 {

@@ -75,6 +75,14 @@ final class JsonViews
         return out;
     }
 
+    /** "Operator routes", {@code GET /admin/sales}: every sale as {@link #adminSale}, in the engine's creation order. */
+    static Map<String, Object> saleList(final List<Reply.Sale> sales)
+    {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sales", sales.stream().map(JsonViews::adminSale).toList());
+        return out;
+    }
+
     /**
      * "Operator routes", {@code GET /admin/engine}: role, epoch, sequences and the standby as the engine sees it; then,
      * for an edge that follows a set of engines, each of them as the edge last heard it.

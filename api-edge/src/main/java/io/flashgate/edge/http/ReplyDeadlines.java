@@ -8,8 +8,8 @@ import java.util.concurrent.locks.LockSupport;
  * Gives every request waiting for the engine its 504 when no reply came within the reply timeout. The timeout is
  * the same for all, so the requests are in deadline order as they arrive: one queue and one thread that sleeps until
  * the oldest deadline, drops the answered requests at the head every {@code tick}, and parks for good (no work, no
- * CPU) while nothing waits. A timer task per request cost a lock and a heap insert, and its cancellation a lock and
- * a heap removal on the gateway's thread, for every purchase.
+ * CPU) while nothing waits. A timer task per request would cost a lock and a heap insert, and its cancellation a
+ * lock and a heap removal on the gateway's thread, for every purchase.
  */
 final class ReplyDeadlines implements AutoCloseable
 {

@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tokens this edge has verified, by the exact text they came in, until their {@code exp}: a shopper sends the same
- * token with every request, and checking its HMAC and parsing its JSON each time was most of the edge's auth cost.
+ * token with every request, and checking its HMAC and parsing its JSON each time is most of the cost of auth.
  *
  * <p>Only a token that passed the full check is ever put here, under its exact text, so a forged or tampered token
  * (another text) never finds an entry. An entry is used only while the clock is before its {@code exp} (what the

@@ -1,6 +1,7 @@
-// The operator console (docs/HTTP-API.md, "Pages"): the operator routes behind an admin token, and a live view of
-// one sale read once a second from GET /admin/sales/{id}/stats (the engine's figures), GET /admin/sales/{id}/traffic
-// (this edge's answers by outcome, and latency) and GET /admin/engine (role, epoch, standby).
+// The operator console (docs/HTTP-API.md, "Pages"): the operator routes behind an admin token, the list of every
+// sale (GET /admin/sales) to pick one from, and a live view of one sale read once a second from
+// GET /admin/sales/{id}/stats (the engine's figures), GET /admin/sales/{id}/traffic (this edge's answers by outcome,
+// and latency) and GET /admin/engine (role, epoch, standby).
 'use strict';
 
 (() => {
@@ -9,6 +10,8 @@
   const TOKEN_KEY = 'flashgate.admin.token';
   const WATCH_KEY = 'flashgate.console.sale';
   const POINTS = 120;
+  /** The list asks the engine about every sale: often enough to see new ones, far less often than the live view. */
+  const LIST_EVERY_MS = 10_000;
   const ACCEPTED = 'CREATED';
   /** Answers that are neither an acceptance nor a refusal: a retry's original order. */
   const NEUTRAL = new Set(['REPLAYED']);
@@ -20,6 +23,7 @@
   let serverOffset = 0;  // from the Date header: enough for "opens in N seconds"
   let charts = null;
   let polling = false;
+  let listing = false;
 
   function say(code, text) {
     $('console-answer').textContent = text;
@@ -73,6 +77,7 @@
     if (r.status === 201) {
       watch(saleId);
     }
+    listSales();
   }
 
   async function saleAction(action, words) {
@@ -83,6 +88,7 @@
     const r = await admin('POST', '/admin/sales/' + encodeURIComponent(watched) + '/' + action);
     say(r.code || action.toUpperCase(), answerText(r, 'Sale ' + watched + ' ' + words + '.'));
     poll();
+    listSales();
   }
 
   async function adjustStock(e) {
@@ -96,6 +102,7 @@
     say(r.code || 'STOCK', answerText(r, 'Stock of ' + watched + ' ' + (delta > 0 ? 'raised' : 'lowered') + ' by ' +
       Math.abs(delta) + '.'));
     poll();
+    listSales();
   }
 
   async function block(e) {
@@ -109,6 +116,61 @@
       r.json.ips + ' IPs in all)' : '') + '.'));
   }
 
+  // ---- the list of sales: an operator need not know a sale's id, nor have created it in this browser
+
+  async function listSales() {
+    if (!token || listing) {
+      return;
+    }
+    listing = true;
+    try {
+      const r = await admin('GET', '/admin/sales');
+      if (r.status === 200) {
+        $('sales-error').textContent = '';
+        renderSales(r.json.sales);
+      } else {
+        $('sales-error').textContent = answerText(r, '');
+      }
+    } finally {
+      listing = false;
+    }
+  }
+
+  function cell(content) {
+    const td = F.element('td');
+    td.append(content);
+    return td;
+  }
+
+  function dateTime(iso) {
+    return new Date(iso).toLocaleString([], {month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+      second: '2-digit', hourCycle: 'h23'});
+  }
+
+  function renderSales(sales) {
+    const rows = $('sales-rows');
+    rows.replaceChildren();
+    // newest first: the sale an operator looks for is most often the latest created
+    for (const s of [...sales].reverse()) {
+      const pick = F.element('button', {type: 'button', class: 'link', 'data-sale': s.saleId}, s.saleId);
+      pick.addEventListener('click', () => watch(s.saleId));
+      const row = F.element('tr', {'data-sale': s.saleId, 'data-status': s.status});
+      row.append(cell(pick), cell(F.element('span', {class: 'badge', 'data-status': s.status}, s.status)),
+        cell(number(s.remaining) + ' / ' + number(s.stock)), cell(number(s.reserved)), cell(number(s.confirmed)),
+        cell(number(s.buyers)), cell(dateTime(s.startsAt)), cell(dateTime(s.endsAt)));
+      rows.append(row);
+    }
+    markWatched();
+    $('sales-none').hidden = sales.length > 0;
+    $('sales').hidden = sales.length === 0;
+  }
+
+  function markWatched() {
+    for (const row of $('sales-rows').children) {
+      row.classList.toggle('watched', row.dataset.sale === watched);
+    }
+  }
+
   // ---- live view
 
   function watch(saleId) {
@@ -117,6 +179,7 @@
     if (watched) {
       sessionStorage.setItem(WATCH_KEY, watched);
     }
+    markWatched();
     $('watch-sale-id').value = watched || '';
     $('title').textContent = watched ? 'Sale ' + watched : 'No sale watched';
     resetCharts();
@@ -278,12 +341,14 @@
         $('admin-token').value = '';
         renderSignIn();
         poll();
+        listSales();
       }
     });
     $('signout').addEventListener('click', () => {
       sessionStorage.removeItem(TOKEN_KEY);
       token = null;
       renderSignIn();
+      renderSales([]);
     });
     $('create-form').addEventListener('submit', createSale);
     $('watch-form').addEventListener('submit', e => {
@@ -295,8 +360,11 @@
     $('end').addEventListener('click', () => saleAction('end', 'ended'));
     $('stock-form').addEventListener('submit', adjustStock);
     $('block-form').addEventListener('submit', block);
+    $('sales-refresh').addEventListener('click', listSales);
     watch(watched);
+    listSales();
     setInterval(poll, 1000);
+    setInterval(listSales, LIST_EVERY_MS);
   }
 
   start();

@@ -109,6 +109,7 @@ class BadInputBatteryTest
                 .header("Authorization", "Basic YWxpY2U6cHc=").header("Idempotency-Key", "k")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build(), 401));
             cases.add(new Case("shopper on admin stats", edge.request("/admin/sales/s1/stats", alice).GET().build(), 403));
+            cases.add(new Case("shopper on the admin list", edge.request("/admin/sales", alice).GET().build(), 403));
             cases.add(new Case("shopper on admin create", edge.request("/admin/sales", alice)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), 403));
             cases.add(new Case("shopper confirm", edge.request("/admin/orders/" + orderId + "/confirm", alice)
@@ -176,7 +177,7 @@ class BadInputBatteryTest
                 {"PUT", "/api/sales/s1"}, {"DELETE", "/api/sales/s1"}, {"POST", "/api/sales/s1"},
                 {"PUT", "/api/sales/s1/purchases"}, {"DELETE", "/api/sales/s1/purchases"},
                 {"POST", "/api/orders/" + orderId}, {"DELETE", "/api/orders/" + orderId},
-                {"GET", "/api/orders/" + orderId + "/cancel"}, {"GET", "/admin/sales"}, {"PUT", "/admin/sales"},
+                {"GET", "/api/orders/" + orderId + "/cancel"}, {"DELETE", "/admin/sales"}, {"PUT", "/admin/sales"},
                 {"GET", "/admin/sales/s1/stock"}, {"PATCH", "/admin/sales/s1/stock"}, {"GET", "/admin/sales/s1/pause"},
                 {"GET", "/admin/sales/s1/resume"}, {"DELETE", "/admin/sales/s1/end"}, {"POST", "/admin/sales/s1/stats"},
                 {"GET", "/admin/orders/" + orderId + "/confirm"}, {"GET", "/admin/blocklist"},

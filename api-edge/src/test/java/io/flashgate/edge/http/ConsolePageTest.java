@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The operator console ({@code docs/HTTP-API.md}, "Pages") in headless Chromium against a real edge and a real
- * engine behind Aeron: an operator creates a sale, watches its figures move while shoppers buy, and pauses it. Keeps
- * screenshots under target/screenshots/.
+ * engine behind Aeron: an operator creates a sale, watches its figures move while shoppers buy, and pauses it; another
+ * picks a sale they did not create from the list of sales and steers it. Keeps screenshots under target/screenshots/.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ConsolePageTest
@@ -76,6 +76,7 @@ class ConsolePageTest
         browser.find("create-sale").click();
         browser.awaitText("console-answer", "Sale console-drop created.");
         assertEquals(60, edge.engineSale("console-drop").stock());
+        browser.await("the new sale in the list", () -> listed().equals(java.util.List.of("console-drop")));
         browser.awaitText("fig-stock", "60");
         browser.awaitText("fig-status", "OPEN");
         browser.awaitText("engine-role", "SOLO");
@@ -135,13 +136,22 @@ class ConsolePageTest
     @Test
     void anOperatorAdjustsStockResumesEndsAndBlocklists() throws Exception
     {
+        // sales this browser never created nor was told of: the operator picks one from the list
         edge.createSale("steered", 10, 2, 600).expect(201, null);
-        browser.driver.get(edge.base + "/console?sale=steered");
+        edge.createSale("another", 3, 1, 600).expect(201, null);
+        browser.driver.get(edge.base + "/console");
         browser.script("sessionStorage.clear()");
         browser.driver.navigate().refresh();
         browser.find("admin-token").sendKeys(edge.admin());
         browser.find("admin-signin").click();
+        browser.await("the list of sales, newest first", () -> listed().equals(java.util.List.of("another", "steered")));
+        assertEquals("No sale watched", browser.text("title"));
+        assertTrue(browser.text("sales-rows").contains("10 / 10"), browser.text("sales-rows"));
+        browser.find("sales").findElement(By.cssSelector("button[data-sale='steered']")).click();
+        browser.awaitText("title", "Sale steered");
         browser.awaitText("fig-stock", "10");
+        browser.await("the watched sale marked in the list", () -> !browser.driver.findElements(
+            By.cssSelector("#sales-rows tr.watched[data-sale='steered']")).isEmpty());
 
         type("stock-delta", "5");
         browser.find("adjust-stock").click();
@@ -164,11 +174,20 @@ class ConsolePageTest
         browser.find("end").click();
         browser.awaitText("fig-status", "ENDED");
         assertEquals(SaleStatus.ENDED, edge.engineSale("steered").status());
+        browser.await("the list to show the sale ended", () -> !browser.driver.findElements(
+            By.cssSelector("#sales-rows tr[data-sale='steered'][data-status='ENDED']")).isEmpty());
 
         type("new-sale-id", "steered");
         browser.find("create-sale").click();
         browser.awaitText("console-answer", "SALE_EXISTS");
         browser.screenshot("console-steered");
+    }
+
+    /** The sale ids of the console's list, in the order shown. */
+    private java.util.List<String> listed()
+    {
+        return browser.driver.findElements(By.cssSelector("#sales-rows tr")).stream()
+            .map(row -> row.getAttribute("data-sale")).toList();
     }
 
     private void type(final String id, final String text)

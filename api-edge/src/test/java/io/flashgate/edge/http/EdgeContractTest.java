@@ -414,6 +414,61 @@ class EdgeContractTest
     }
 
     @Test
+    void adminSalesListsEverySaleInCreationOrderWithItsStatusAndFigures() throws Exception
+    {
+        assertEquals("{\"sales\":[]}", edge.get("/admin/sales", edge.admin()).expect(200, null).body(),
+            "an engine with no sale");
+        final Instant now = Instant.now();
+        // six sales: more than the first two windows of the listing (1 + 2), fewer than three (1 + 2 + 4)
+        edge.createSale("open", 5, 2, 60).expect(201, null);
+        edge.createSale("later", 3, 1, now.plusSeconds(3600), now.plusSeconds(7200), 60).expect(201, null);
+        edge.createSale("paused", 4, 2, 60).expect(201, null);
+        edge.createSale("sold", 1, 1, 60).expect(201, null);
+        edge.createSale("ended", 2, 2, 60).expect(201, null);
+        edge.createSale("last", 9, 3, 60).expect(201, null);
+        edge.purchase("open", "alice", "k", 2).expect(201, null);
+        edge.purchase("sold", "bob", "k", 1).expect(201, null);
+        edge.post("/admin/sales/paused/pause", edge.admin(), "").expect(200, null);
+        edge.post("/admin/sales/ended/end", edge.admin(), "").expect(200, null);
+
+        final JsonNode list = edge.get("/admin/sales", edge.admin()).expect(200, null).json();
+        final List<String> ids = new java.util.ArrayList<>();
+        final Map<String, String> statuses = new TreeMap<>();
+        for (final JsonNode sale : list.get("sales"))
+        {
+            ids.add(sale.get("saleId").asText());
+            statuses.put(sale.get("saleId").asText(), sale.get("status").asText());
+            // each entry is the sale as GET /admin/sales/{saleId}/stats answers it, field for field
+            assertEquals(edge.get("/admin/sales/" + sale.get("saleId").asText() + "/stats", edge.admin())
+                .expect(200, null).json(), sale);
+        }
+        assertEquals(List.of("open", "later", "paused", "sold", "ended", "last"), ids);
+        assertEquals(Map.of("open", "OPEN", "later", "SCHEDULED", "paused", "PAUSED", "sold", "SOLD_OUT", "ended",
+            "ENDED", "last", "OPEN"), statuses);
+        final JsonNode open = list.get("sales").get(0);
+        assertEquals(List.of("saleId", "status", "stock", "reserved", "confirmed", "remaining", "buyers",
+            "limitPerUser", "startsAt", "endsAt", "reservationTtlSeconds", "mode", "accountsPerAddress"),
+            fieldNames(open));
+        assertEquals(2, open.get("reserved").asInt());
+        assertEquals(3, open.get("remaining").asInt());
+        assertEquals(1, open.get("buyers").asInt());
+        assertEquals(1 + 2 + 4, edge.gateway.calls("querySaleAt") - 1, "windows of 1, 2 and 4 indexes (and the " +
+            "empty listing's one)");
+
+        edge.get("/admin/sales", edge.shopper("alice")).expect(403, "FORBIDDEN");
+        edge.get("/admin/sales", null).expect(401, "UNAUTHENTICATED");
+        edge.send(edge.request("/admin/sales", edge.admin()).method("PUT", HttpRequest.BodyPublishers.noBody())
+            .build()).expect(404, "NOT_FOUND");
+    }
+
+    private static List<String> fieldNames(final JsonNode node)
+    {
+        final List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void authIs401ForBadTokensAnd403ForShoppersOnOperatorRoutes() throws Exception
     {
         edge.createSale("s1", 5, 2, 60).expect(201, null);
@@ -791,6 +846,7 @@ class EdgeContractTest
             edge.request("/admin/sales", admin).POST(HttpRequest.BodyPublishers.ofString("{\"saleId\":\"new-" + user
                 + "\",\"stock\":1,\"limitPerUser\":1,\"startsAt\":\"" + now + "\",\"endsAt\":\"" + now.plusSeconds(60)
                 + "\",\"reservationTtlSeconds\":5}")).build(),
+            edge.request("/admin/sales", admin).GET().build(),
             edge.request("/admin/sales/s1/stock", admin).POST(HttpRequest.BodyPublishers.ofString("{\"delta\":1}")).build(),
             edge.request("/admin/sales/s1/pause", admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
             edge.request("/admin/sales/s1/resume", admin).POST(HttpRequest.BodyPublishers.noBody()).build(),

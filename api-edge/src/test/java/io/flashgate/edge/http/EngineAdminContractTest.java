@@ -16,7 +16,7 @@ import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.IdleChoice;
 import io.flashgate.protocol.StandbyState;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

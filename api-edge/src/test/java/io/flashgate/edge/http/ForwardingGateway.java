@@ -105,6 +105,12 @@ class ForwardingGateway implements EngineGateway
     }
 
     @Override
+    public CompletableFuture<Reply> querySaleAt(final int index)
+    {
+        return call("querySaleAt", () -> delegate.querySaleAt(index));
+    }
+
+    @Override
     public CompletableFuture<Reply> purchase(final String saleId, final String userId, final String idempotencyKey,
         final long quantity)
     {

@@ -17,7 +17,7 @@ import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.EngineRole;
 import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.StandbyState;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import io.flashgate.protocol.SaleStatus;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;

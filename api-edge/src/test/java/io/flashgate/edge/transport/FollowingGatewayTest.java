@@ -17,8 +17,8 @@ import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.SaleStatus;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.FreePorts;
-import io.flashgate.testsupport.UdpRelay;
+import io.flashgate.processes.FreePorts;
+import io.flashgate.processes.UdpRelay;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -335,6 +335,25 @@ class FollowingGatewayTest
     @Timeout(90)
     void whatWaitsOnAnEngineThatIsLeftIsAnsweredAtOnceNotAfterTheReplyTimeout() throws Exception
     {
+        // B is promoted (epoch 2): the next probe moves the gateway straight to B.
+        whatWaitsOnTheLeftEngineIsAnsweredAtOnce((a, b) ->
+        {
+            b.role = EngineRole.PRIMARY;
+            b.epoch = 2;
+        }, "b");
+    }
+
+    @Test
+    @Timeout(90)
+    void whatWaitsOnAnEngineThatIsLeftForNoneIsAnsweredAtOnceToo() throws Exception
+    {
+        // A says it is no longer primary and B is not yet: the gateway follows nobody for a while.
+        whatWaitsOnTheLeftEngineIsAnsweredAtOnce((a, b) -> a.role = EngineRole.STANDBY, null);
+    }
+
+    private void whatWaitsOnTheLeftEngineIsAnsweredAtOnce(final java.util.function.BiConsumer<Acting, Acting> change,
+        final String followedAfter) throws Exception
+    {
         final EmbeddedDriver engineDriver = track(EmbeddedDriver.start());
         final EmbeddedDriver edgeDriver = track(EmbeddedDriver.start());
         final UdpEngine engineA = engine(engineDriver, "a");
@@ -358,11 +377,10 @@ class FollowingGatewayTest
         final CompletableFuture<Reply> waiting = gateway.purchase("drop", "alice", "k1", 1);
         assertFalse(waiting.isDone(), "A never hears it, so nobody answers");
 
-        // B is promoted (epoch 2): the next probe moves the gateway to B, and A's waiting purchase is answered.
-        b.role = EngineRole.PRIMARY;
-        b.epoch = 2;
+        change.accept(a, b);
         final long switchedAt = System.nanoTime();
-        Await.until("following b", WAIT, () -> "b".equals(gateway.followedEndpoint()));
+        Await.until("following " + followedAfter, WAIT,
+            () -> java.util.Objects.equals(followedAfter, gateway.followedEndpoint()));
         final Throwable failure = failureOf(waiting);
         final long millis = (System.nanoTime() - switchedAt) / 1_000_000;
         assertInstanceOf(ResultUnknownException.class, failure);

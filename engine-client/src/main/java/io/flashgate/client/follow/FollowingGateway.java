@@ -187,6 +187,13 @@ public final class FollowingGateway implements EngineGateway
     }
 
     @Override
+    public CompletableFuture<Reply> querySaleAt(final int index)
+    {
+        final int m = current;
+        return m == PrimaryChoice.NONE ? refused() : watch(m, gateway(m).querySaleAt(index));
+    }
+
+    @Override
     public CompletableFuture<Reply> purchase(final String saleId, final String userId, final String idempotencyKey,
         final long quantity)
     {
@@ -463,10 +470,11 @@ public final class FollowingGateway implements EngineGateway
             }
         }
         current = choice.current();
-        if (switched && before != PrimaryChoice.NONE && before != current)
+        if (before != PrimaryChoice.NONE && before != current)
         {
-            // The engine left is dead or fenced: what waits on it is answered now (504, retried with its key on the
-            // new primary), not after the reply timeout.
+            // The engine left (for another, or for none while no engine is primary) is unreachable, fenced or no
+            // longer primary: what waits on it is answered now (504, retried with its key on the next primary), not
+            // after the reply timeout. The followed engine is never left for being slow to answer a probe.
             members.get(before).gateway().abandonWaiting();
         }
     }

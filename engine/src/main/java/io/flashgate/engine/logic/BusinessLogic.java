@@ -103,6 +103,7 @@ public final class BusinessLogic
             case MessageTypes.CONFIRM_ORDER -> confirm();
             case MessageTypes.QUERY_ORDER -> queryOrder();
             case MessageTypes.QUERY_SALE -> querySale();
+            case MessageTypes.QUERY_SALE_AT -> querySaleAt();
             case MessageTypes.CREATE_SALE, MessageTypes.CREATE_SALE_V2 -> createSale();
             case MessageTypes.ENTER_DRAW -> draws.enter();
             case MessageTypes.WITHDRAW_ENTRY -> draws.withdraw();
@@ -303,6 +304,24 @@ public final class BusinessLogic
             return;
         }
         final Sale s = sales[sale];
+        expireDue(s);
+        emitSale(MessageTypes.SALE_INFO, s);
+        announceIfChanged(s);
+    }
+
+    /**
+     * The sale at an index in creation order, answered as {@link #querySale} answers: an operator lists every sale
+     * by asking index 0, 1, ... until UNKNOWN_SALE. Sales are never removed, so the indexes are dense and stable.
+     */
+    private void querySaleAt()
+    {
+        final int index = command.saleIndex();
+        if (index < 0 || index >= saleIds.size())
+        {
+            reject(Reason.UNKNOWN_SALE);
+            return;
+        }
+        final Sale s = sales[index];
         expireDue(s);
         emitSale(MessageTypes.SALE_INFO, s);
         announceIfChanged(s);

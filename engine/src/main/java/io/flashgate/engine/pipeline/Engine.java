@@ -33,12 +33,16 @@ import java.util.function.Consumer;
  *
  * <pre>
  *  offer() ──► input ring ─┬─► journaller  (append; flush at end of batch)
- *  (receiver: stamps       └─► business logic (single thread, owns all sale state)
- *   sequence + time)                 └──────────────► egress (after both: releases results)
+ *  (receiver: stamps       ├─► replicator  (a pair only: streams each batch to the standby, never waits)
+ *   sequence + time)       └─► business logic (single thread, owns all sale state)
+ *                                    └──────────────► egress (after all of them, and in a pair after the
+ *                                                     release gate: releases results)
  * </pre>
  *
- * In a hot-standby pair the replicator ({@link ReplicationStage}) is a third stage beside the journaller, and the
- * egress waits for it too (see the wiring in the constructor); an engine alone has no such stage, and no thread for it.
+ * In a hot-standby pair the replicator ({@link ReplicationStage}) sends and never waits for an acknowledgement; the
+ * egress waits for every stage and for one more sequence, the {@link ReleaseGate} (the standby's acknowledged
+ * sequence), so a result leaves only once the standby holds its command too (see the wiring in the constructor). An
+ * engine alone has no replicator, no gate and no thread for them.
  * A standby takes the primary's records as they were journaled ({@link #offerReplicated}) and releases nothing
  * ({@link #releaseResultsFrom}) until its promotion journals a new epoch ({@link #beginEpoch}).
  *
@@ -69,6 +73,14 @@ public final class Engine implements AutoCloseable
     private final Recovery.Recovered recovered;
     /** Command sequence = baseSequence + 1 + ring sequence, so the journal's numbering continues across restarts. */
     private final long baseSequence;
+    /**
+     * What {@link #stats()} reports as released until the egress releases something in this run. Alone: the journal's
+     * end (every durable record may have been answered before a restart). In a pair: only where the newest epoch in
+     * the journal began, since a tail after it may be one its primary never released and a newer primary will have
+     * this engine set aside (docs/ARCHITECTURE.md, "Hot standby and failover"); records before it are in every later
+     * primary's history.
+     */
+    private final long releasedAtStart;
     private final Thread ticker;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
     private final CommandEncoder controlEncoder = new CommandEncoder();
@@ -106,6 +118,8 @@ public final class Engine implements AutoCloseable
         }
         this.recovered = recovered;
         this.baseSequence = journal.lastSequence();
+        this.releasedAtStart = replication == null ? baseSequence :
+            Math.min(baseSequence, recovered.logic().epochs().currentStart());
         final System.Logger log = System.getLogger("flashgate.engine");
         if (journal.recoveryReport().cutTail())
         {
@@ -484,7 +498,7 @@ public final class Engine implements AutoCloseable
     {
         // Read downstream first: each stage trails the one before it, so released <= durable <= published holds
         // within one reading even while commands flow (edges probe every engine ten times a second).
-        final long released = Math.max(baseSequence, egress.releasedSequence.get());
+        final long released = Math.max(releasedAtStart, egress.releasedSequence.get());
         final long durable = Math.max(baseSequence, journaller.durableSequence.get());
         final long published = baseSequence + 1 + ring.getCursor();
         final boolean faulted = faults.current() != null;

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  *
  * @param dataDirectory      journal and snapshots live in {@code journal/} and {@code snapshots/} below it.
  * @param ringSize           slots in the input ring (power of two); a full ring is back-pressure.
- * @param waitChoice         how pipeline threads wait (BLOCKING: park until signalled, no idle CPU).
+ * @param waitChoice         how pipeline threads wait (PARKING: park until signalled, no idle CPU).
  * @param flushPolicy        PAGE_CACHE survives a process crash; FSYNC also a power loss.
  * @param segmentSizeBytes   journal segment size before it rolls.
  * @param tickIntervalMillis how often the engine's clock expires reservations; 0 = never (tests).

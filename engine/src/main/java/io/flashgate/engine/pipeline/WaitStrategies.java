@@ -22,7 +22,7 @@ public final class WaitStrategies
     {
         return switch (choice)
         {
-            case BLOCKING -> new ParkingWaitStrategy();
+            case PARKING -> new ParkingWaitStrategy();
             case SPIN_THEN_PARK -> new ParkingWaitStrategy(SPINS_BEFORE_PARK);
             case DISRUPTOR_BLOCKING -> new BlockingWaitStrategy();
             case LITE_BLOCKING -> new LiteBlockingWaitStrategy();

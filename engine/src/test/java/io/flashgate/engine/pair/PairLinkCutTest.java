@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The link between primary and standby is cut (both processes live on, each behind a {@link
- * io.flashgate.testsupport.UdpRelay} the test controls): the primary stops releasing, the standby takes over under a
+ * io.flashgate.processes.UdpRelay} the test controls): the primary stops releasing, the standby takes over under a
  * newer epoch, and once the link is back the old primary releases nothing, is fenced, sets its unreleased tail aside
  * and rejoins as the standby. No order is acknowledged twice; a purchase refused during the cut, retried with its
  * key on the new primary, gets one order.
@@ -72,9 +72,22 @@ class PairLinkCutTest
             assertTrue(toB.awaitReachable(WAIT));
             acknowledged.addAll(buy(toB, "after-", 50));
 
+            // What A says of itself each time it starts again in place, before it takes anything: a standby, and
+            // released no further than where B's epoch began (its tail after that is set aside, never released).
+            final long bEpochStart = pair.b.engine().epochs().currentStart();
+            final List<String> restartedAs = new java.util.concurrent.CopyOnWriteArrayList<>();
+            pair.a.onEngineStarted = engine -> restartedAs.add(engine.pair().role() + " released " +
+                engine.stats().releasedSequence() + " journal end " + engine.stats().recoveredSequence());
             pair.heal();
             Await.until(() -> "A rejoins as B's standby: " + pair.a + " " + pair.b, WAIT, () -> pair.b.isPrimaryInSync());
             assertTrue(pair.a.paired.restarts() >= 1, "A started again as the standby");
+            assertFalse(restartedAs.isEmpty());
+            for (final String started : restartedAs)
+            {
+                final long released = Long.parseLong(started.split(" ")[2]);
+                assertTrue(started.startsWith("STANDBY ") && released < bEpochStart,
+                    "A restarted in place as " + started + "; B's epoch began at " + bEpochStart);
+            }
             for (final CompletableFuture<Reply> reply : duringCut)
             {
                 final Reply answer = reply.handle((r, ex) -> r).get(10, TimeUnit.SECONDS);

@@ -9,9 +9,9 @@ import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.IdleChoice;
 import io.flashgate.testsupport.Await;
-import io.flashgate.testsupport.FreePorts;
-import io.flashgate.testsupport.TcpRelay;
-import io.flashgate.testsupport.UdpRelay;
+import io.flashgate.processes.FreePorts;
+import io.flashgate.processes.TcpRelay;
+import io.flashgate.processes.UdpRelay;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -190,7 +190,8 @@ final class PairOnLoopback implements AutoCloseable
         {
             final EngineConfig config = EngineConfig.defaults(folder).withTickIntervalMillis(0)
                 .withSnapshotEveryCommands(0).withRingSize(4096).withSegmentSizeBytes(segmentBytes);
-            paired = PairedEngine.start(aeron, channels, config, pair, IdleChoice.DEFAULT, mayStartPair);
+            paired = PairedEngine.start(aeron, channels, config, pair, IdleChoice.DEFAULT, mayStartPair,
+                engine -> onEngineStarted.accept(engine));
             return paired;
         }
 
@@ -231,6 +232,9 @@ final class PairOnLoopback implements AutoCloseable
             return paired.engine();
         }
 
+        /** Sees each engine this member starts, the first and each restart in place, before it takes anything. */
+        volatile java.util.function.Consumer<Engine> onEngineStarted = engine -> { };
+
         /** The gateway of {@link #gateway()} while this start of the engine lasts. */
         private AeronEngineGateway cachedGateway;
 
@@ -266,9 +270,14 @@ final class PairOnLoopback implements AutoCloseable
         /** Business logic's state hash, once this engine has taken {@code sequence} and gone quiet. */
         long stateHashAt(final long sequence)
         {
-            // The egress runs after business logic, so once it has passed the sequence logic has applied it.
+            // Recovery applied the journal; after it, the egress runs after business logic, so once it has passed the
+            // sequence logic has applied it.
             Await.until(() -> name + " at sequence " + sequence + ": " + engine().stats(), Duration.ofSeconds(20), () ->
-                engine().stats().releasedSequence() >= sequence && engine().lastPublishedSequence() == sequence);
+            {
+                final io.flashgate.engine.pipeline.EngineStats stats = engine().stats();
+                return Math.max(stats.recoveredSequence(), stats.releasedSequence()) >= sequence &&
+                    engine().lastPublishedSequence() == sequence;
+            });
             return StateSnapshot.stateHash(engine().recovered().logic());
         }
 

@@ -1,6 +1,6 @@
 package io.flashgate.engine.pair;
 
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.FreePorts;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 

@@ -5,7 +5,7 @@ import io.flashgate.journal.Journal;
 import io.flashgate.journal.JournalConfig;
 import io.flashgate.journal.SnapshotStore;
 import io.flashgate.protocol.OrderStatus;
-import io.flashgate.testsupport.ChildJvm;
+import io.flashgate.processes.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -218,12 +218,12 @@ public final class FailoverDrill
             }
             case PRIMARY_ZK ->
             {
-                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.testsupport.TcpRelay::cut);
+                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.processes.TcpRelay::cut);
                 await(primary + " sees ZooKeeper unreachable", () -> primary.zookeeper().contains("\"connected\":false"));
                 await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt)
                     .isPresent());
                 final String roles = primary.role() + "/" + standby.role();
-                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.testsupport.TcpRelay::heal);
+                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.processes.TcpRelay::heal);
                 await(primary + " reaches ZooKeeper again", () -> primary.zookeeper().contains("\"connected\":true"));
                 return primary + " cut off from ZooKeeper, roles stayed " + roles;
             }

@@ -1,9 +1,9 @@
 package io.flashgate.ops.drill;
 
-import io.flashgate.testsupport.ChildJvm;
-import io.flashgate.testsupport.FreePorts;
-import io.flashgate.testsupport.TcpRelay;
-import io.flashgate.testsupport.UdpRelay;
+import io.flashgate.processes.ChildJvm;
+import io.flashgate.processes.FreePorts;
+import io.flashgate.processes.TcpRelay;
+import io.flashgate.processes.UdpRelay;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.flashgate.ops.drill;
 
-import io.flashgate.testsupport.ChildJvm;
-import io.flashgate.testsupport.FreePorts;
+import io.flashgate.processes.ChildJvm;
+import io.flashgate.processes.FreePorts;
 
 import java.io.IOException;
 import java.net.URI;
