@@ -47,6 +47,7 @@ class BusinessLogicModelTest
         Statistics.label("draws").collect(counts[2] == 0 ? "0" : "1+");
         Statistics.label("allocated from the waiting list").collect(counts[3] == 0 ? "0" : "1+");
         Statistics.label("a waiting list at the draw").collect(counts[4] == 0 ? "0" : "1+");
+        Statistics.label("refused for the cap of accounts per address").collect(counts[5] == 0 ? "0" : "1+");
     }
 
     /** @return orders accepted, orders expired, draws, orders allocated after a draw. */
@@ -62,6 +63,7 @@ class BusinessLogicModelTest
         int draws = 0;
         int fromWaitingList = 0;
         int waitingAtDraw = 0;
+        int capped = 0;
         for (final Step step : history)
         {
             time += step.advanceMillis();
@@ -74,6 +76,7 @@ class BusinessLogicModelTest
             accepted += (int)expected.stream().filter(e -> e.startsWith("ORDER_ACCEPTED")).count();
             expired += (int)expected.stream().filter(e -> e.startsWith("ORDER_EXPIRED")).count();
             draws += (int)expected.stream().filter(e -> e.startsWith("DRAW_COMPLETED")).count();
+            capped += (int)expected.stream().filter(e -> e.equals("REJECTED TOO_MANY_ACCOUNTS_FROM_ADDRESS")).count();
             waitingAtDraw += (int)expected.stream().filter(e -> e.startsWith("DRAW_COMPLETED") &&
                 !e.contains(" waiting=0 ")).count();
             fromWaitingList += expected.stream().anyMatch(e -> e.startsWith("DRAW_COMPLETED")) ? 0 :
@@ -87,7 +90,7 @@ class BusinessLogicModelTest
         // Shown in the report, so that a generator gone vacuous is noticed.
         Statistics.label("orders accepted").collect(accepted == 0 ? "0" : accepted < 5 ? "1-4" : "5+");
         Statistics.label("orders expired").collect(expired == 0 ? "0" : "1+");
-        return new int[] {accepted, expired, draws, fromWaitingList, waitingAtDraw};
+        return new int[] {accepted, expired, draws, fromWaitingList, waitingAtDraw, capped};
     }
 
     private static BusinessLogic snapshotRoundTrip(final BusinessLogic engine)
