@@ -20,6 +20,7 @@ import java.util.HexFormat;
  * @param maxInFlight          engine commands this edge lets wait at once; beyond it: 503 OVERLOADED.
  * @param replyTimeout         no reply from the engine within this: 504 RESULT_UNKNOWN.
  * @param maxBodyBytes         larger request bodies: 413 PAYLOAD_TOO_LARGE.
+ * @param accountsPerAddress   the cap of accounts per client address of a sale created without its own (0: none).
  */
 public record EdgeConfig(
     String host,
@@ -31,7 +32,8 @@ public record EdgeConfig(
     int ipBurst,
     int maxInFlight,
     Duration replyTimeout,
-    int maxBodyBytes)
+    int maxBodyBytes,
+    int accountsPerAddress)
 {
     public EdgeConfig
     {
@@ -41,7 +43,7 @@ public record EdgeConfig(
         }
         if (port < 0 || port > 65535 || userRatePerSecond <= 0 || ipRatePerSecond <= 0 || userBurst < 1 ||
             ipBurst < 1 || maxInFlight < 1 || replyTimeout == null ||
-            replyTimeout.toMillis() < 1 || maxBodyBytes < 1)
+            replyTimeout.toMillis() < 1 || maxBodyBytes < 1 || accountsPerAddress < 0)
         {
             throw new IllegalArgumentException("invalid edge config: " + port + "/" + maxInFlight);
         }
@@ -63,7 +65,7 @@ public record EdgeConfig(
         final FlashgateConfig.Protections limits = settings.protections();
         return new EdgeConfig(edge.httpHost(), edge.httpPort(), tokenSecret, limits.userRatePerSecond(),
             limits.userBurst(), limits.ipRatePerSecond(), limits.ipBurst(), limits.maxInFlight(),
-            Duration.ofMillis(edge.replyTimeoutMillis()), edge.maxBodyBytes());
+            Duration.ofMillis(edge.replyTimeoutMillis()), edge.maxBodyBytes(), limits.accountsPerAddress());
     }
 
     public static String randomSecret()
@@ -76,49 +78,55 @@ public record EdgeConfig(
     public EdgeConfig withPort(final int port)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, replyTimeout, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes, accountsPerAddress);
     }
 
     public EdgeConfig withHost(final String host)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, replyTimeout, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes, accountsPerAddress);
     }
 
     public EdgeConfig withTokenSecret(final String secret)
     {
         return new EdgeConfig(host, port, secret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, replyTimeout, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes, accountsPerAddress);
     }
 
     public EdgeConfig withUserRate(final double perSecond, final int burst)
     {
         return new EdgeConfig(host, port, tokenSecret, perSecond, burst, ipRatePerSecond, ipBurst,
-            maxInFlight, replyTimeout, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes, accountsPerAddress);
     }
 
     public EdgeConfig withIpRate(final double perSecond, final int burst)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, perSecond, burst,
-            maxInFlight, replyTimeout, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes, accountsPerAddress);
     }
 
     public EdgeConfig withMaxInFlight(final int maxInFlight)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, replyTimeout, maxBodyBytes);
+            maxInFlight, replyTimeout, maxBodyBytes, accountsPerAddress);
     }
 
     public EdgeConfig withReplyTimeout(final Duration timeout)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, timeout, maxBodyBytes);
+            maxInFlight, timeout, maxBodyBytes, accountsPerAddress);
+    }
+
+    public EdgeConfig withAccountsPerAddress(final int cap)
+    {
+        return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
+            maxInFlight, replyTimeout, maxBodyBytes, cap);
     }
 
     public EdgeConfig withMaxBodyBytes(final int bytes)
     {
         return new EdgeConfig(host, port, tokenSecret, userRatePerSecond, userBurst, ipRatePerSecond, ipBurst,
-            maxInFlight, replyTimeout, bytes);
+            maxInFlight, replyTimeout, bytes, accountsPerAddress);
     }
 
     @Override
@@ -126,6 +134,7 @@ public record EdgeConfig(
     {
         return "EdgeConfig[host=" + host + ", port=" + port + ", tokenSecret=***, userRate=" + userRatePerSecond +
             "/" + userBurst + ", ipRate=" + ipRatePerSecond + "/" + ipBurst + ", maxInFlight=" + maxInFlight +
-            ", replyTimeout=" + replyTimeout + ", maxBodyBytes=" + maxBodyBytes + "]";
+            ", replyTimeout=" + replyTimeout + ", maxBodyBytes=" + maxBodyBytes + ", accountsPerAddress=" +
+            accountsPerAddress + "]";
     }
 }

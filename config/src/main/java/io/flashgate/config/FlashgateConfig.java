@@ -95,7 +95,7 @@ public record FlashgateConfig(
 
     /** The edge's admission limits. */
     public record Protections(double userRatePerSecond, int userBurst, double ipRatePerSecond, int ipBurst,
-        int maxInFlight)
+        int maxInFlight, int accountsPerAddress)
     {
     }
 
@@ -158,7 +158,7 @@ public record FlashgateConfig(
                 v.get("edge.tokenSecret", String.class)),
             new Protections(v.decimal("protections.userRatePerSecond"), v.integer("protections.userBurst"),
                 v.decimal("protections.ipRatePerSecond"), v.integer("protections.ipBurst"),
-                v.integer("protections.maxInFlight")),
+                v.integer("protections.maxInFlight"), v.integer("protections.accountsPerAddress")),
             new Metrics(v.get("metrics.host", String.class), v.integer("metrics.port")),
             new Log(v.get("log.levels", String.class)),
             new Pair(v.get("pair.peer", String.class), v.get("pair.listen", String.class),

@@ -119,6 +119,9 @@ public final class Settings
             "token-bucket capacity per client IP", EDGES),
         derived("protections.maxInFlight", SettingType.Whole.range(1, 1_000_000), 1024L,
             "engine commands this edge lets wait at once; beyond it: 503 OVERLOADED", EDGES),
+        derived("protections.accountsPerAddress", SettingType.Whole.range(0, 1_000_000), 0L,
+            "cap of accounts per client address in a new sale that sets none (draw entries, first-come buyers), " +
+            "counted by the engine; beyond it: 429 TOO_MANY_ACCOUNTS_FROM_ADDRESS; 0: none", EDGES),
         // metrics (engine-only process: run adds the engine's figures to the edge's /metrics)
         new Setting("metrics.host", HOST_NAME, "127.0.0.1", "FLASHGATE_METRICS_HOST", "metrics-host",
             "interface the engine-only process serves /metrics on", kinds(ENGINE)),

@@ -131,6 +131,50 @@ public abstract class CommandSender implements EngineGateway
     }
 
     @Override
+    public final CompletableFuture<Reply> request(final SaleRequest request)
+    {
+        final Scratch scratch = scratch();
+        final long c = nextCorrelationId();
+        final CommandEncoder e = scratch.encoder;
+        final int length;
+        if (request instanceof SaleRequest.CreateSale r)
+        {
+            length = e.createSale(sourceId, c, r.saleId(), r.stock(), r.limitPerUser(), r.startsAtMs(), r.endsAtMs(),
+                r.reservationTtlSeconds(), r.mode(), r.accountsPerAddress(), r.seedHash());
+        }
+        else if (request instanceof SaleRequest.Purchase r)
+        {
+            length = e.purchase(sourceId, c, r.saleId(), r.userId(), r.idempotencyKey(), r.quantity(), r.address());
+        }
+        else if (request instanceof SaleRequest.Enter r)
+        {
+            length = e.enterDraw(sourceId, c, r.saleId(), r.userId(), r.quantity(), r.address());
+        }
+        else if (request instanceof SaleRequest.Withdraw r)
+        {
+            length = e.entryCommand(MessageTypes.WITHDRAW_ENTRY, sourceId, c, r.saleId(), r.userId());
+        }
+        else if (request instanceof SaleRequest.QueryEntry r)
+        {
+            length = e.entryCommand(MessageTypes.QUERY_ENTRY, sourceId, c, r.saleId(), r.userId());
+        }
+        else if (request instanceof SaleRequest.RunDraw r)
+        {
+            length = e.runDraw(sourceId, c, r.saleId(), r.seed());
+        }
+        else if (request instanceof SaleRequest.QueryDraw r)
+        {
+            length = e.saleCommand(MessageTypes.QUERY_DRAW, sourceId, c, r.saleId());
+        }
+        else
+        {
+            final SaleRequest.QueryWinners r = (SaleRequest.QueryWinners)request;
+            length = e.queryDrawWinners(sourceId, c, r.saleId(), r.from());
+        }
+        return send(scratch, c, length);
+    }
+
+    @Override
     public final CompletableFuture<Reply> queryEngine()
     {
         return submitControl(MessageTypes.QUERY_ENGINE);

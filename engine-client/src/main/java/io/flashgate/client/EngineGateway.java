@@ -51,6 +51,9 @@ public interface EngineGateway extends AutoCloseable
      */
     CompletableFuture<Reply> queryEngine();
 
+    /** Draw mode and the sales, entries and purchases of the cap of accounts per address: see {@link SaleRequest}. */
+    CompletableFuture<Reply> request(SaleRequest request);
+
     /** Broadcast events (sale status changes, expiries), for the edge's status cache. */
     void onBroadcast(Consumer<Reply> listener);
 

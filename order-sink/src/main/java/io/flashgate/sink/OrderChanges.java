@@ -56,7 +56,7 @@ final class OrderChanges implements EventSink
         lastTimestamp = Math.max(lastTimestamp, time);
         switch (event.type())
         {
-            case MessageTypes.ORDER_ACCEPTED -> change(event.orderId()).createdAt = time;
+            case MessageTypes.ORDER_ACCEPTED, MessageTypes.ORDER_ALLOCATED -> change(event.orderId()).createdAt = time;
             case MessageTypes.ORDER_CONFIRMED -> change(event.orderId()).confirmedAt = time;
             case MessageTypes.ORDER_CANCELLED -> change(event.orderId()).cancelledAt = time;
             case MessageTypes.ORDER_EXPIRED -> change(event.orderId()).expiredAt = time;

@@ -40,6 +40,89 @@ public final class CommandEncoder
         return putId(CREATE_FIXED, saleId);
     }
 
+    /**
+     * CREATE_SALE_V2: a sale with a mode, a cap of accounts per client address (0: none) and, for a draw, the
+     * SHA-256 of the operator's seed (32 bytes; ignored for a first-come sale).
+     */
+    public int createSale(
+        final int sourceId, final long correlationId, final CharSequence saleId, final int stock,
+        final int limitPerUser, final long startsAtMs, final long endsAtMs, final int reservationTtlSeconds,
+        final SaleMode mode, final int accountsPerAddress, final byte[] seedHash)
+    {
+        header(MessageTypes.CREATE_SALE_V2, sourceId, correlationId);
+        buffer.putInt(offset + CREATE_STOCK, stock);
+        buffer.putInt(offset + CREATE_LIMIT, limitPerUser);
+        buffer.putLong(offset + CREATE_STARTS_AT, startsAtMs);
+        buffer.putLong(offset + CREATE_ENDS_AT, endsAtMs);
+        buffer.putInt(offset + CREATE_TTL, reservationTtlSeconds);
+        buffer.putInt(offset + CREATE2_MODE, mode.code() & 0xFF);
+        buffer.putInt(offset + CREATE2_ACCOUNTS_PER_ADDRESS, accountsPerAddress);
+        for (int i = 0; i < SEED_HASH_LENGTH; i++)
+        {
+            buffer.putByte(offset + CREATE2_SEED_HASH + i, seedHash == null ? 0 : seedHash[i]);
+        }
+        return putId(CREATE2_FIXED, saleId);
+    }
+
+    /** ENTER_DRAW; {@code address}: 16 bytes (see {@link ClientAddress}), or null when unknown. */
+    public int enterDraw(
+        final int sourceId, final long correlationId, final CharSequence saleId, final CharSequence userId,
+        final long quantity, final byte[] address)
+    {
+        header(MessageTypes.ENTER_DRAW, sourceId, correlationId);
+        buffer.putLong(offset + ENTER_QUANTITY, quantity);
+        putAddress(ENTER_ADDRESS, address);
+        final int end = putId(ENTER_FIXED, saleId);
+        return putId(end, userId);
+    }
+
+    /** WITHDRAW_ENTRY or QUERY_ENTRY: a sale id and a user id. */
+    public int entryCommand(final short type, final int sourceId, final long correlationId, final CharSequence saleId,
+        final CharSequence userId)
+    {
+        header(type, sourceId, correlationId);
+        final int end = putId(HEADER_LENGTH, saleId);
+        return putId(end, userId);
+    }
+
+    /** RUN_DRAW: the operator reveals the seed. */
+    public int runDraw(final int sourceId, final long correlationId, final CharSequence saleId, final CharSequence seed)
+    {
+        header(MessageTypes.RUN_DRAW, sourceId, correlationId);
+        final int end = putId(HEADER_LENGTH, saleId);
+        return putId(end, seed);
+    }
+
+    public int queryDrawWinners(final int sourceId, final long correlationId, final CharSequence saleId, final int from)
+    {
+        header(MessageTypes.QUERY_DRAW_WINNERS, sourceId, correlationId);
+        buffer.putInt(offset + WINNERS_FROM, from);
+        buffer.putInt(offset + WINNERS_FROM + 4, 0);
+        return putId(WINNERS_FIXED, saleId);
+    }
+
+    /** A purchase that carries the client's address (16 bytes, see {@link ClientAddress}) after its ids. */
+    public int purchase(
+        final int sourceId, final long correlationId, final CharSequence saleId, final CharSequence userId,
+        final CharSequence idempotencyKey, final long quantity, final byte[] address)
+    {
+        final int end = purchase(sourceId, correlationId, saleId, userId, idempotencyKey, quantity);
+        if (address == null)
+        {
+            return end;
+        }
+        putAddress(end, address);
+        return end + ADDRESS_LENGTH;
+    }
+
+    private void putAddress(final int at, final byte[] address)
+    {
+        for (int i = 0; i < ADDRESS_LENGTH; i++)
+        {
+            buffer.putByte(offset + at + i, address == null ? 0 : address[i]);
+        }
+    }
+
     public int adjustStock(final int sourceId, final long correlationId, final CharSequence saleId, final long delta)
     {
         header(MessageTypes.ADJUST_STOCK, sourceId, correlationId);
@@ -47,7 +130,7 @@ public final class CommandEncoder
         return putId(ADJUST_FIXED, saleId);
     }
 
-    /** PAUSE_SALE, RESUME_SALE, END_SALE or QUERY_SALE: a command with a sale id only. */
+    /** PAUSE_SALE, RESUME_SALE, END_SALE, QUERY_SALE or QUERY_DRAW: a command with a sale id only. */
     public int saleCommand(final short type, final int sourceId, final long correlationId, final CharSequence saleId)
     {
         header(type, sourceId, correlationId);

@@ -27,10 +27,20 @@ public final class EventDecoder extends MessageHeader
         return switch (type())
         {
             case MessageTypes.ORDER_ACCEPTED, MessageTypes.ORDER_REPLAYED, MessageTypes.ORDER_CANCELLED,
-                MessageTypes.ORDER_CONFIRMED, MessageTypes.ORDER_EXPIRED, MessageTypes.ORDER_INFO ->
+                MessageTypes.ORDER_CONFIRMED, MessageTypes.ORDER_EXPIRED, MessageTypes.ORDER_INFO,
+                MessageTypes.ORDER_ALLOCATED ->
                 length >= ORDER_FIXED && orderStatus() == null ? Reason.MALFORMED : idsAfter(ORDER_FIXED, 2);
             case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED ->
-                length >= SALE_FIXED && saleStatus() == null ? Reason.MALFORMED : idsAfter(SALE_FIXED, 1);
+                length >= SALE_FIXED && (saleStatus() == null || saleMode() == null) ? Reason.MALFORMED :
+                    idsAfter(SALE_FIXED, 1);
+            case MessageTypes.ENTRY_ACCEPTED, MessageTypes.ENTRY_REPLAYED, MessageTypes.ENTRY_WITHDRAWN,
+                MessageTypes.ENTRY_INFO -> length >= ENTRY_FIXED && (entryState() == null ||
+                OrderStatus.fromCode(buffer.getInt(offset + ENTRY_ORDER_STATUS)) == null) ? Reason.MALFORMED :
+                idsAfter(ENTRY_FIXED, 2);
+            case MessageTypes.DRAW_COMPLETED, MessageTypes.DRAW_INFO -> idsAfter(DRAW_FIXED, 2);
+            case MessageTypes.DRAW_WINNERS -> length >= WINNERS_HASHES && winnersCount() >= 0 &&
+                winnersCount() <= WINNERS_PER_PAGE && length == WINNERS_HASHES + winnersCount() * HASH_LENGTH ?
+                null : Reason.MALFORMED;
             case MessageTypes.REJECTED -> length == REJECT_LENGTH && reason() != null ? null : Reason.MALFORMED;
             case MessageTypes.ACK -> length == ACK_LENGTH ? null : Reason.MALFORMED;
             case MessageTypes.ENGINE_STATUS -> length == ENGINE_STATUS_LENGTH && engineRole() != null &&
@@ -191,6 +201,144 @@ public final class EventDecoder extends MessageHeader
     public long sinkLagRecords()
     {
         return buffer.getLong(offset + ENGINE_SINK_LAG);
+    }
+
+    public SaleMode saleMode()
+    {
+        return SaleMode.fromCode(buffer.getByte(offset + SALE_MODE));
+    }
+
+    public boolean saleDrawn()
+    {
+        return buffer.getByte(offset + SALE_DRAWN) != 0;
+    }
+
+    public boolean saleWaitingClosed()
+    {
+        return buffer.getByte(offset + SALE_WAITING_CLOSED) != 0;
+    }
+
+    public int saleEntries()
+    {
+        return buffer.getInt(offset + SALE_ENTRIES);
+    }
+
+    public int saleAccountsPerAddress()
+    {
+        return buffer.getInt(offset + SALE_ACCOUNTS_PER_ADDRESS);
+    }
+
+    public EntryState entryState()
+    {
+        return EntryState.fromCode(buffer.getInt(offset + ENTRY_STATE));
+    }
+
+    public int entryQuantity()
+    {
+        return buffer.getInt(offset + ENTRY_QUANTITY);
+    }
+
+    public int entryPosition()
+    {
+        return buffer.getInt(offset + ENTRY_POSITION);
+    }
+
+    public int entryEntries()
+    {
+        return buffer.getInt(offset + ENTRY_ENTRIES);
+    }
+
+    public long entryOrderId()
+    {
+        return buffer.getLong(offset + ENTRY_ORDER_ID);
+    }
+
+    public int entryOrderQuantity()
+    {
+        return buffer.getInt(offset + ENTRY_ORDER_QUANTITY);
+    }
+
+    public OrderStatus entryOrderStatus()
+    {
+        return OrderStatus.fromCode(buffer.getInt(offset + ENTRY_ORDER_STATUS));
+    }
+
+    public long entryOrderExpiresAt()
+    {
+        return buffer.getLong(offset + ENTRY_ORDER_EXPIRES_AT);
+    }
+
+    /** DRAW_*: 32 bytes of the seed hash or the entries hash. */
+    public byte[] drawSeedHash()
+    {
+        final byte[] hash = new byte[HASH_LENGTH];
+        buffer.getBytes(offset + DRAW_SEED_HASH, hash);
+        return hash;
+    }
+
+    public byte[] drawEntriesHash()
+    {
+        final byte[] hash = new byte[HASH_LENGTH];
+        buffer.getBytes(offset + DRAW_ENTRIES_HASH, hash);
+        return hash;
+    }
+
+    public int drawEntries()
+    {
+        return buffer.getInt(offset + DRAW_ENTRIES);
+    }
+
+    public int drawWinnersAtDraw()
+    {
+        return buffer.getInt(offset + DRAW_WINNERS_AT_DRAW);
+    }
+
+    public int drawWinners()
+    {
+        return buffer.getInt(offset + DRAW_WINNERS);
+    }
+
+    public int drawWaiting()
+    {
+        return buffer.getInt(offset + DRAW_WAITING);
+    }
+
+    public int drawAlgorithmVersion()
+    {
+        return buffer.getShort(offset + DRAW_ALGORITHM_VERSION);
+    }
+
+    public boolean drawWaitingClosed()
+    {
+        return buffer.getShort(offset + DRAW_WAITING_CLOSED) != 0;
+    }
+
+    /** DRAW_*: the revealed seed (the event's second id). */
+    public String seed()
+    {
+        return buffer.getStringWithoutLengthAscii(userIdOffset, userIdLength);
+    }
+
+    public int winnersFrom()
+    {
+        return buffer.getInt(offset + WINNERS_FROM);
+    }
+
+    public int winnersTotal()
+    {
+        return buffer.getInt(offset + WINNERS_TOTAL);
+    }
+
+    public int winnersCount()
+    {
+        return buffer.getInt(offset + WINNERS_COUNT);
+    }
+
+    public byte[] winnerHash(final int i)
+    {
+        final byte[] hash = new byte[HASH_LENGTH];
+        buffer.getBytes(offset + WINNERS_HASHES + i * HASH_LENGTH, hash);
+        return hash;
     }
 
     public long ackValue()

@@ -50,6 +50,19 @@ public final class MessageText
             case MessageTypes.CONFIRM_ORDER -> json.num("orderId", c.orderId());
             case MessageTypes.NEW_EPOCH -> json.num("epoch", c.epoch());
             case MessageTypes.QUERY_SALE_AT -> json.num("index", c.saleIndex());
+            case MessageTypes.CREATE_SALE_V2 -> json.str("saleId", c.saleId()).num("stock", c.stock())
+                .num("limitPerUser", c.limitPerUser()).time("startsAt", c.startsAt()).time("endsAt", c.endsAt())
+                .num("reservationTtlSeconds", c.reservationTtlSeconds()).num("mode", c.modeCode())
+                .num("accountsPerAddress", c.accountsPerAddress())
+                .str("seedHash", hex(c.buffer(), c.seedHashOffset(), CommandLayout.SEED_HASH_LENGTH));
+            case MessageTypes.ENTER_DRAW -> json.str("saleId", c.saleId()).str("userId", c.userId())
+                .num("quantity", c.entryQuantity())
+                .str("address", hex(c.buffer(), c.addressOffset(), CommandLayout.ADDRESS_LENGTH));
+            case MessageTypes.WITHDRAW_ENTRY, MessageTypes.QUERY_ENTRY -> json.str("saleId", c.saleId())
+                .str("userId", c.userId());
+            case MessageTypes.RUN_DRAW -> json.str("saleId", c.saleId()).str("seed", c.seed());
+            case MessageTypes.QUERY_DRAW -> json.str("saleId", c.saleId());
+            case MessageTypes.QUERY_DRAW_WINNERS -> json.str("saleId", c.saleId()).num("from", c.winnersFrom());
             default ->
             {
                 // EXPIRE_RESERVATIONS, SNAPSHOT: the header says it all
@@ -80,11 +93,29 @@ public final class MessageText
                 .str("status", e.saleStatus().name()).num("stock", e.stock()).num("reserved", e.reserved())
                 .num("confirmed", e.confirmed()).num("remaining", e.remaining()).num("buyers", e.buyers())
                 .num("limitPerUser", e.limitPerUser()).time("startsAt", e.startsAt()).time("endsAt", e.endsAt())
-                .num("reservationTtlSeconds", e.reservationTtlSeconds());
+                .num("reservationTtlSeconds", e.reservationTtlSeconds()).str("mode", e.saleMode().name())
+                .num("entries", e.saleEntries());
+            case MessageTypes.ENTRY_ACCEPTED, MessageTypes.ENTRY_REPLAYED, MessageTypes.ENTRY_WITHDRAWN,
+                MessageTypes.ENTRY_INFO -> json.str("saleId", e.saleId()).str("userId", e.userId())
+                .str("state", e.entryState().name()).num("quantity", e.entryQuantity())
+                .num("position", e.entryPosition()).num("entries", e.entryEntries()).num("orderId", e.entryOrderId());
+            case MessageTypes.DRAW_COMPLETED, MessageTypes.DRAW_INFO -> json.str("saleId", e.saleId())
+                .str("seed", e.seed()).num("entries", e.drawEntries()).num("winnersAtDraw", e.drawWinnersAtDraw())
+                .num("winners", e.drawWinners()).num("waiting", e.drawWaiting())
+                .str("entriesHash", java.util.HexFormat.of().formatHex(e.drawEntriesHash()));
+            case MessageTypes.DRAW_WINNERS -> json.num("from", e.winnersFrom()).num("total", e.winnersTotal())
+                .num("count", e.winnersCount());
             default -> json.num("orderId", e.orderId()).str("saleId", e.saleId()).str("userId", e.userId())
                 .num("quantity", e.quantity()).str("status", e.orderStatus().name()).time("expiresAt", e.expiresAt());
         }
         return json.end();
+    }
+
+    private static String hex(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private static String invalid(final DirectBuffer buffer, final int offset, final int length, final Reason reason)

@@ -33,7 +33,25 @@ public final class MessageTypes
      * reply, so that no event outgrows its bound. Answered with SALE_INFO, or REJECTED UNKNOWN_SALE past the last.
      */
     public static final short QUERY_SALE_AT = 15;
-    static final short MAX_COMMAND = 15;
+    /**
+     * CREATE_SALE with what a sale created since draw mode also carries: its mode (first come, or a draw), the
+     * most accounts one client address may use in it (0: no cap), and for a draw the SHA-256 of the operator's
+     * secret seed. CREATE_SALE stays readable (a first-come sale without a cap).
+     */
+    public static final short CREATE_SALE_V2 = 16;
+    /** A shopper enters a draw sale's lottery (docs/DRAW.md): sale, user, quantity, client address. */
+    public static final short ENTER_DRAW = 17;
+    /** A shopper withdraws their entry while the window is open. */
+    public static final short WITHDRAW_ENTRY = 18;
+    /** A shopper's entry: entered, won (with the order), waiting (with a place) or not selected. */
+    public static final short QUERY_ENTRY = 19;
+    /** The operator reveals the seed: business logic checks it against the sale's seed hash and draws. */
+    public static final short RUN_DRAW = 20;
+    /** The public record of a draw: seed, hashes, counts. */
+    public static final short QUERY_DRAW = 21;
+    /** A page of the draw's winners, hashed ids in draw order. */
+    public static final short QUERY_DRAW_WINNERS = 22;
+    static final short MAX_COMMAND = 22;
 
     /** Reply to a purchase that reserved stock (HTTP 201). */
     public static final short ORDER_ACCEPTED = 101;
@@ -54,6 +72,24 @@ public final class MessageTypes
     public static final short ACK = 110;
     /** Reply to QUERY_ENGINE: role, epoch, sequence, durable sequence, the standby's state. */
     public static final short ENGINE_STATUS = 111;
+    /** Reply to ENTER_DRAW that recorded a new entry (HTTP 201). */
+    public static final short ENTRY_ACCEPTED = 112;
+    /** Reply to ENTER_DRAW from a user who already has an entry: that entry (HTTP 200). */
+    public static final short ENTRY_REPLAYED = 113;
+    public static final short ENTRY_WITHDRAWN = 114;
+    /** Reply to QUERY_ENTRY. */
+    public static final short ENTRY_INFO = 115;
+    /** Reply to the RUN_DRAW that drew (HTTP 201). */
+    public static final short DRAW_COMPLETED = 116;
+    /** Reply to QUERY_DRAW, or to a RUN_DRAW repeated with the right seed after the draw (HTTP 200). */
+    public static final short DRAW_INFO = 117;
+    /** Reply to QUERY_DRAW_WINNERS. */
+    public static final short DRAW_WINNERS = 118;
+    /**
+     * Broadcast: an order made by a draw, for a winner or for the next on the waiting list when a reservation came
+     * back. Not a reply: the command that caused it (a draw, an expiry, a cancel) has its own.
+     */
+    public static final short ORDER_ALLOCATED = 119;
 
     public static final short VERSION = 1;
 
@@ -69,7 +105,7 @@ public final class MessageTypes
     /** Broadcast events are not replies to the command that caused them. */
     public static boolean isBroadcast(final int type)
     {
-        return type == ORDER_EXPIRED || type == SALE_STATUS_CHANGED;
+        return type == ORDER_EXPIRED || type == SALE_STATUS_CHANGED || type == ORDER_ALLOCATED;
     }
 
     public static String name(final int type)
@@ -91,6 +127,13 @@ public final class MessageTypes
             case QUERY_ENGINE -> "QUERY_ENGINE";
             case NEW_EPOCH -> "NEW_EPOCH";
             case QUERY_SALE_AT -> "QUERY_SALE_AT";
+            case CREATE_SALE_V2 -> "CREATE_SALE_V2";
+            case ENTER_DRAW -> "ENTER_DRAW";
+            case WITHDRAW_ENTRY -> "WITHDRAW_ENTRY";
+            case QUERY_ENTRY -> "QUERY_ENTRY";
+            case RUN_DRAW -> "RUN_DRAW";
+            case QUERY_DRAW -> "QUERY_DRAW";
+            case QUERY_DRAW_WINNERS -> "QUERY_DRAW_WINNERS";
             case ORDER_ACCEPTED -> "ORDER_ACCEPTED";
             case ORDER_REPLAYED -> "ORDER_REPLAYED";
             case ORDER_CANCELLED -> "ORDER_CANCELLED";
@@ -102,6 +145,14 @@ public final class MessageTypes
             case SALE_STATUS_CHANGED -> "SALE_STATUS_CHANGED";
             case ACK -> "ACK";
             case ENGINE_STATUS -> "ENGINE_STATUS";
+            case ENTRY_ACCEPTED -> "ENTRY_ACCEPTED";
+            case ENTRY_REPLAYED -> "ENTRY_REPLAYED";
+            case ENTRY_WITHDRAWN -> "ENTRY_WITHDRAWN";
+            case ENTRY_INFO -> "ENTRY_INFO";
+            case DRAW_COMPLETED -> "DRAW_COMPLETED";
+            case DRAW_INFO -> "DRAW_INFO";
+            case DRAW_WINNERS -> "DRAW_WINNERS";
+            case ORDER_ALLOCATED -> "ORDER_ALLOCATED";
             default -> "UNKNOWN(" + type + ")";
         };
     }

@@ -42,9 +42,25 @@ public enum Reason
      * Not the command's fault: a primary in synchronous mode without a standby in sync releases nothing
      * (docs/ARCHITECTURE.md, "Hot standby"); nothing was done (HTTP 503 OVERLOADED). Never journaled.
      */
-    STANDBY_ABSENT(20);
+    STANDBY_ABSENT(20),
+    /** An entry, withdrawal or draw for a first-come sale (HTTP 409). */
+    NOT_A_DRAW(21),
+    /** A purchase in a draw sale: shoppers enter instead (HTTP 409). */
+    DRAW_SALE(22),
+    /** The revealed seed's SHA-256 is not the sale's seed hash (HTTP 422). */
+    SEED_MISMATCH(23),
+    /** A draw while entries may still come: before endsAt and not ended by the operator (HTTP 409). */
+    DRAW_NOT_DUE(24),
+    /** The user has no entry in the sale (HTTP 404). */
+    UNKNOWN_ENTRY(25),
+    /** A withdrawal once the window has closed (HTTP 409). */
+    ENTRY_NOT_WITHDRAWABLE(26),
+    /** The sale's cap of accounts per client address is reached for this address (HTTP 429). */
+    TOO_MANY_ACCOUNTS_FROM_ADDRESS(27),
+    /** The draw's public record before the draw (HTTP 409). */
+    NOT_DRAWN(28);
 
-    private static final Reason[] BY_CODE = new Reason[21];
+    private static final Reason[] BY_CODE = new Reason[29];
 
     static
     {

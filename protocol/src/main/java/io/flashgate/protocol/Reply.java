@@ -4,7 +4,7 @@ package io.flashgate.protocol;
 /** The engine's answer to one command, decoded for callers off the hot path (the HTTP edge, tests, tools). */
 public sealed interface Reply
 {
-    /** ORDER_ACCEPTED, ORDER_REPLAYED, ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_INFO. */
+    /** ORDER_ACCEPTED, ORDER_REPLAYED, ORDER_CANCELLED, ORDER_CONFIRMED, ORDER_INFO, ORDER_EXPIRED, ORDER_ALLOCATED. */
     record Order(short type, long orderId, String saleId, String userId, int quantity, OrderStatus status,
         long expiresAt) implements Reply
     {
@@ -15,7 +15,40 @@ public sealed interface Reply
     }
 
     record Sale(String saleId, SaleStatus status, int stock, int reserved, int confirmed, int remaining,
-        int buyers, int limitPerUser, long startsAt, long endsAt, int reservationTtlSeconds) implements Reply
+        int buyers, int limitPerUser, long startsAt, long endsAt, int reservationTtlSeconds, SaleMode mode,
+        int entries, boolean drawn, boolean waitingClosed, int accountsPerAddress) implements Reply
+    {
+    }
+
+    /**
+     * ENTRY_ACCEPTED, ENTRY_REPLAYED, ENTRY_WITHDRAWN, ENTRY_INFO: a shopper's entry in a draw sale. {@code position}
+     * is the place on the waiting list (1: next) while WAITING, else 0; {@code entries} the sale's entries; the order
+     * fields are set once WON (orderId 0 otherwise).
+     */
+    record Entry(short type, String saleId, String userId, EntryState state, int quantity, int position,
+        int entries, long orderId, int orderQuantity, OrderStatus orderStatus, long orderExpiresAt) implements Reply
+    {
+        public boolean isNew()
+        {
+            return type == MessageTypes.ENTRY_ACCEPTED;
+        }
+    }
+
+    /**
+     * DRAW_COMPLETED, DRAW_INFO: the public record of a draw (docs/DRAW.md). Hashes are 32 bytes. {@code winners}:
+     * entrants served so far in draw order (those of the draw, then the waiting list's).
+     */
+    record Draw(short type, String saleId, String seed, byte[] seedHash, byte[] entriesHash, int entries,
+        int winnersAtDraw, int winners, int waiting, int algorithmVersion, boolean waitingClosed) implements Reply
+    {
+        public boolean isNew()
+        {
+            return type == MessageTypes.DRAW_COMPLETED;
+        }
+    }
+
+    /** DRAW_WINNERS: winners {@code from}.. of {@code total}, each a 32-byte hashed id, in draw order. */
+    record DrawWinners(int from, int total, java.util.List<byte[]> hashes) implements Reply
     {
     }
 
@@ -68,7 +101,24 @@ public sealed interface Reply
                 new Sink(e.sinkCommittedSequence(), e.sinkLagRecords()));
             case MessageTypes.SALE_INFO, MessageTypes.SALE_STATUS_CHANGED -> new Sale(e.saleId(), e.saleStatus(),
                 e.stock(), e.reserved(), e.confirmed(), e.remaining(), e.buyers(), e.limitPerUser(), e.startsAt(),
-                e.endsAt(), e.reservationTtlSeconds());
+                e.endsAt(), e.reservationTtlSeconds(), e.saleMode(), e.saleEntries(), e.saleDrawn(),
+                e.saleWaitingClosed(), e.saleAccountsPerAddress());
+            case MessageTypes.ENTRY_ACCEPTED, MessageTypes.ENTRY_REPLAYED, MessageTypes.ENTRY_WITHDRAWN,
+                MessageTypes.ENTRY_INFO -> new Entry(e.type(), e.saleId(), e.userId(), e.entryState(),
+                e.entryQuantity(), e.entryPosition(), e.entryEntries(), e.entryOrderId(), e.entryOrderQuantity(),
+                e.entryOrderStatus(), e.entryOrderExpiresAt());
+            case MessageTypes.DRAW_COMPLETED, MessageTypes.DRAW_INFO -> new Draw(e.type(), e.saleId(), e.seed(),
+                e.drawSeedHash(), e.drawEntriesHash(), e.drawEntries(), e.drawWinnersAtDraw(), e.drawWinners(),
+                e.drawWaiting(), e.drawAlgorithmVersion(), e.drawWaitingClosed());
+            case MessageTypes.DRAW_WINNERS ->
+            {
+                final java.util.List<byte[]> hashes = new java.util.ArrayList<>();
+                for (int i = 0; i < e.winnersCount(); i++)
+                {
+                    hashes.add(e.winnerHash(i));
+                }
+                yield new DrawWinners(e.winnersFrom(), e.winnersTotal(), hashes);
+            }
             default -> new Order(e.type(), e.orderId(), e.saleId(), e.userId(), e.quantity(), e.orderStatus(),
                 e.expiresAt());
         };

@@ -10,8 +10,9 @@ public final class WireFormat
     /** type, version, source id, correlation id, sequence, timestamp: the header of commands and events. */
     public static final int HEADER_LENGTH = CommandLayout.HEADER_LENGTH;
 
-    /** The longest well-formed command: a purchase with three ids of {@link Ids#MAX_LENGTH} characters. */
-    public static final int LONGEST_VALID_COMMAND = CommandLayout.PURCHASE_FIXED + 3 * (1 + Ids.MAX_LENGTH);
+    /** The longest well-formed command: a purchase with three ids of {@link Ids#MAX_LENGTH} characters and an address. */
+    public static final int LONGEST_VALID_COMMAND =
+        CommandLayout.PURCHASE_FIXED + 3 * (1 + Ids.MAX_LENGTH) + CommandLayout.ADDRESS_LENGTH;
 
     /**
      * The protocol's limit on a command's length. A longer one is rejected with {@link Reason#TOO_LONG}.
@@ -20,7 +21,7 @@ public final class WireFormat
      */
     public static final int MAX_COMMAND_LENGTH = 256;
 
-    /** The longest event: a sale or order event with two ids of {@link Ids#MAX_LENGTH} characters. */
+    /** The longest event: a draw's record with a sale id and a seed of {@link Ids#MAX_LENGTH} characters. */
     public static final int MAX_EVENT_LENGTH = EventLayout.MAX_EVENT_LENGTH;
 
     /**

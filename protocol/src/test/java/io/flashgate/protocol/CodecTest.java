@@ -135,7 +135,7 @@ class CodecTest
     void aCommandOverTheMaximumLengthIsRejectedTooLongAndTheLongestValidOneFits()
     {
         final String id = "x".repeat(Ids.MAX_LENGTH);
-        final int longest = encoder.purchase(3, 11, id, id, id, 1);
+        final int longest = encoder.purchase(3, 11, id, id, id, 1, new byte[ClientAddress.LENGTH]);
         assertEquals(WireFormat.LONGEST_VALID_COMMAND, longest);
         assertTrue(longest <= WireFormat.MAX_COMMAND_LENGTH);
         assertNull(decoder.wrapAndValidate(buffer, 0, longest));

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * The operator's journal tool: {@code replay-tool <verb> [options]}, usually run as
- * {@code ops/flashgate replay <verb> ...}. Verbs: verify, dump, rebuild, export, repair, snapshot, diff; each has
+ * {@code ops/flashgate replay <verb> ...}. Verbs: verify, dump, rebuild, export, repair, snapshot, diff, draw-audit; each has
  * {@code --help}. Read-only verbs take no lock and work beside a running engine; repair and snapshot take the
  * journal's lock and refuse while an engine holds it.
  *

@@ -8,13 +8,14 @@ import java.io.IOException;
 import java.util.List;
 
 /** One operator verb: {@code replay-tool <name> [options]}. */
-sealed interface Verb extends io.flashgate.cli.Verb permits Verify, Dump, Rebuild, Export, Repair, WriteSnapshot, Diff
+sealed interface Verb extends io.flashgate.cli.Verb permits Verify, Dump, Rebuild, Export, Repair, WriteSnapshot, Diff,
+    DrawAudit
 {
     /** Every verb, in the order help lists them. */
     static List<Verb> all()
     {
         return List.of(new Verify(), new Dump(), new Rebuild(), new Export(), new Repair(), new WriteSnapshot(),
-            new Diff());
+            new Diff(), new DrawAudit());
     }
 
     /**

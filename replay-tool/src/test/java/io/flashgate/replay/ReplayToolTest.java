@@ -26,7 +26,7 @@ import java.util.Set;
 class ReplayToolTest
 {
     private static final List<String> VERBS = List.of("verify", "dump", "rebuild", "export", "repair", "snapshot",
-        "diff");
+        "diff", "draw-audit");
 
     @TempDir
     Path temp;
@@ -141,6 +141,7 @@ class ReplayToolTest
                 {
                     case "export" -> Fixture.tool(verb, "--sale", "flash", "--data-dir", data.toString());
                     case "diff" -> Fixture.tool(verb, pristine.toString(), data.toString());
+                    case "draw-audit" -> Fixture.tool(verb, "--sale", "flash", "--data-dir", data.toString());
                     default -> Fixture.tool(verb, "--data-dir", data.toString());
                 };
                 final String what = damage.getKey() + " / " + verb + ": " + r.describe();

@@ -1,5 +1,6 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.client.SaleRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reply;
@@ -25,11 +26,14 @@ final class AdminHandlers
     private final ShopperHandlers orders;
     private final SaleStatusCache cache;
     private final SaleTraffic traffic;
+    /** The setting {@code protections.accountsPerAddress}: the cap of a new sale that names none. */
+    private final int accountsPerAddress;
 
     AdminHandlers(final EngineGateway gateway, final Admission admission, final EngineCalls engine,
         final JsonResponses responses, final ShopperHandlers orders, final SaleStatusCache cache,
-        final SaleTraffic traffic)
+        final SaleTraffic traffic, final int accountsPerAddress)
     {
+        this.accountsPerAddress = accountsPerAddress;
         this.cache = cache;
         this.traffic = traffic;
         this.gateway = gateway;
@@ -53,13 +57,18 @@ final class AdminHandlers
         {
             throw ApiError.badRequest("endsAt must be after startsAt");
         }
-        engine.unbounded(ctx, () -> gateway.createSale(saleId, stock, limitPerUser, startsAt, endsAt, ttl),
+        final SaleModeFields mode = SaleModeFields.of(body, accountsPerAddress);
+        engine.unbounded(ctx, () -> mode.isPlain() ?
+            gateway.createSale(saleId, stock, limitPerUser, startsAt, endsAt, ttl) :
+            gateway.request(new SaleRequest.CreateSale(saleId, stock, limitPerUser, startsAt, endsAt, ttl, mode.mode(),
+                mode.accountsPerAddress(), mode.seedHash())),
             (c, reply) ->
             {
                 saleReply(c, reply, 201);
                 LOG.log(System.Logger.Level.INFO, "sale.created sale=" + saleId + " stock=" + stock + " limitPerUser=" +
                     limitPerUser + " startsAt=" + Instant.ofEpochMilli(startsAt) + " endsAt=" +
-                    Instant.ofEpochMilli(endsAt) + " by=" + by);
+                    Instant.ofEpochMilli(endsAt) + " mode=" + mode.mode() + " accountsPerAddress=" +
+                    mode.accountsPerAddress() + " by=" + by);
             });
     }
 

@@ -60,7 +60,8 @@ public final class EdgeServer implements AutoCloseable
         final ShopperHandlers shopper = new ShopperHandlers(gateway, admission, new PurchasesInFlight(),
             new RefusalsAtEdge(cache, knownBuyers), cache, engineCalls, responses, metrics, traffic);
         final AdminHandlers operator = new AdminHandlers(gateway, admission, engineCalls, responses, shopper,
-            cache, traffic);
+            cache, traffic, config.accountsPerAddress());
+        final DrawHandlers draws = new DrawHandlers(gateway, admission, cache, engineCalls, responses);
         this.pages = Pages.load();
         final HealthHandlers operations = new HealthHandlers(gateway, metrics, responses);
         this.app = Javalin.create(c ->
@@ -75,6 +76,7 @@ public final class EdgeServer implements AutoCloseable
             c.requestLogger.http((ctx, ms) -> metrics.request(routeOf(ctx), ctx.method(), ctx.statusCode()));
         });
         routes(new BodyLimit(config.maxBodyBytes()), gateway, shopper, operator, operations);
+        drawRoutes(draws);
     }
 
     /** Builds the edge with a registry of its own and starts listening on {@code config.host():config.port()}. */
@@ -138,6 +140,16 @@ public final class EdgeServer implements AutoCloseable
         {
             engineCalls.close();
         }
+    }
+
+    /** Draw mode's routes (docs/HTTP-API.md, "Draw mode"). */
+    private void drawRoutes(final DrawHandlers draws)
+    {
+        app.post("/api/sales/{saleId}/entries", draws::enter);
+        app.get("/api/sales/{saleId}/entries/me", draws::myEntry);
+        app.delete("/api/sales/{saleId}/entries/me", draws::withdraw);
+        app.get("/api/sales/{saleId}/draw", draws::publicDraw);
+        app.post("/admin/sales/{saleId}/draw", draws::draw);
     }
 
     private void routes(final BodyLimit bodyLimit, final EngineGateway gateway, final ShopperHandlers shopper,

@@ -45,6 +45,15 @@ final class ErrorAnswers
             case ENGINE_FAULT -> ApiError.overloaded("engine stopped after a journal fault; retry shortly");
             case NOT_PRIMARY -> ApiError.overloaded("the engine is switching over to its standby; retry shortly");
             case STANDBY_ABSENT -> ApiError.overloaded("the engine waits for its standby; retry shortly");
+            case UNKNOWN_ENTRY -> new ApiError(404, reason.name(), "no entry of yours in this sale");
+            case NOT_A_DRAW -> new ApiError(409, reason.name(), "this sale is first come: buy instead of entering");
+            case DRAW_SALE -> new ApiError(409, reason.name(), "this sale is a draw: enter instead of buying");
+            case DRAW_NOT_DUE -> new ApiError(409, reason.name(), "the draw comes after the entry window closes");
+            case NOT_DRAWN -> new ApiError(409, reason.name(), "the sale has not been drawn yet");
+            case ENTRY_NOT_WITHDRAWABLE -> new ApiError(409, reason.name(), "the entry window has closed");
+            case SEED_MISMATCH -> new ApiError(422, reason.name(), "the seed's SHA-256 is not the sale's seedHash");
+            case TOO_MANY_ACCOUNTS_FROM_ADDRESS -> new ApiError(429, reason.name(),
+                "this sale takes no more accounts from your address");
         };
     }
 

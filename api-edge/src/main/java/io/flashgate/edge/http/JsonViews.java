@@ -1,5 +1,6 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.protocol.SaleMode;
 import io.flashgate.client.FollowedEngine;
 import io.flashgate.protocol.Reply;
 
@@ -34,7 +35,7 @@ final class JsonViews
     /** What anyone may see of a sale, as the edge's clock {@code nowMs} tells it ("Shopper routes"). */
     static JsonWriter publicSale(final PublicSale sale)
     {
-        return JsonWriter.object()
+        final JsonWriter json = JsonWriter.object()
             .string("saleId", sale.saleId())
             .string("status", sale.status().name())
             .number("remaining", sale.remaining())
@@ -42,7 +43,12 @@ final class JsonViews
             .string("startsAt", iso(sale.startsAt()))
             .string("endsAt", iso(sale.endsAt()))
             .string("serverTime", iso(sale.serverTime()))
-            .end();
+            .string("mode", sale.mode().name());
+        if (sale.mode() == SaleMode.DRAW)
+        {
+            json.number("entries", sale.entries()).bool("drawn", sale.drawn());
+        }
+        return json.end();
     }
 
     static Map<String, Object> adminSale(final Reply.Sale sale)
@@ -59,6 +65,13 @@ final class JsonViews
         out.put("startsAt", iso(sale.startsAt()));
         out.put("endsAt", iso(sale.endsAt()));
         out.put("reservationTtlSeconds", sale.reservationTtlSeconds());
+        out.put("mode", sale.mode() == null ? null : sale.mode().name());
+        out.put("accountsPerAddress", sale.accountsPerAddress());
+        if (sale.mode() == SaleMode.DRAW)
+        {
+            out.put("entries", sale.entries());
+            out.put("drawn", sale.drawn());
+        }
         return out;
     }
 

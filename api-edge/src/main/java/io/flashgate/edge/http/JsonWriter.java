@@ -48,6 +48,14 @@ final class JsonWriter
         return this;
     }
 
+    /** {@code "name":true}. */
+    JsonWriter bool(final String name, final boolean value)
+    {
+        name(name);
+        ascii(value ? "true" : "false");
+        return this;
+    }
+
     /** {@code "name":123}. */
     JsonWriter number(final String name, final long value)
     {

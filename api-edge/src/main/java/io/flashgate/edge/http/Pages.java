@@ -27,7 +27,7 @@ final class Pages
     static final String CHART_JS = "chart.umd.min.js";
 
     private static final String FOLDER = "/io/flashgate/edge/pages/";
-    private static final String[] FILES = {SHOPPER, CONSOLE, "shopper.js", "console.js", "common.js", "pages.css"};
+    private static final String[] FILES = {SHOPPER, CONSOLE, "shopper.js", "draw.js", "console.js", "common.js", "pages.css"};
     private static final String CHART_JS_POM = "/META-INF/maven/org.webjars.npm/chart.js/pom.properties";
     private static final String SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; " +
         "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; " +

@@ -1,5 +1,6 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.protocol.SaleMode;
 import io.flashgate.protocol.Reply;
 import io.flashgate.protocol.SaleStatus;
 
@@ -11,18 +12,20 @@ import io.flashgate.protocol.SaleStatus;
  * changes exactly when what a page would draw changes (including a SCHEDULED sale opening on the clock).
  */
 record PublicSale(String saleId, SaleStatus status, int remaining, int limitPerUser, long startsAt, long endsAt,
-    long serverTime)
+    long serverTime, SaleMode mode, int entries, boolean drawn)
 {
     static PublicSale at(final Reply.Sale sale, final long nowMs)
     {
         return new PublicSale(sale.saleId(), SaleStatusCache.statusAt(sale, nowMs), Math.max(0, sale.remaining()),
-            sale.limitPerUser(), sale.startsAt(), sale.endsAt(), nowMs);
+            sale.limitPerUser(), sale.startsAt(), sale.endsAt(), nowMs,
+            sale.mode() == null ? SaleMode.FIRST_COME : sale.mode(), sale.entries(), sale.drawn());
     }
 
     String etag()
     {
-        return "W/\"" + status.name() + '-' + remaining + '-' + limitPerUser + '-' + Long.toString(startsAt, 36) + '-' +
-            Long.toString(endsAt, 36) + '"';
+        final String figures = status.name() + '-' + remaining + '-' + limitPerUser + '-' +
+            Long.toString(startsAt, 36) + '-' + Long.toString(endsAt, 36);
+        return "W/\"" + (mode == SaleMode.DRAW ? figures + "-d" + entries + (drawn ? "-drawn" : "") : figures) + '"';
     }
 
     /**

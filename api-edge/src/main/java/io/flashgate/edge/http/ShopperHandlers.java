@@ -1,5 +1,8 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.client.SaleRequest;
+import io.flashgate.protocol.ClientAddress;
+import io.flashgate.protocol.SaleMode;
 import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;
@@ -103,6 +106,10 @@ final class ShopperHandlers
         {
             throw ApiError.badRequest("quantity must be between 1 and the sale's limit per user");
         }
+        if (known != null && known.mode() == SaleMode.DRAW)
+        {
+            throw ErrorAnswers.rejected(Reason.DRAW_SALE);
+        }
         admission.admit(ctx, principal);
 
         final String userKey = userId + ' ' + key;
@@ -114,7 +121,11 @@ final class ShopperHandlers
         }
         purchasesInFlight.acquire(userId);
         refusals.sent(userKey);
-        engine.bounded(ctx, () -> gateway.purchase(saleId, userId, key, quantity), (c, reply) ->
+        // The client's address goes to the engine for a sale with a cap of accounts per address, and for one this edge
+        // has not heard of yet (it may have one); the others' journal records stay 16 bytes shorter.
+        final byte[] address = known == null || known.accountsPerAddress() > 0 ? ClientAddress.of(ctx.ip()) : null;
+        engine.bounded(ctx, () -> address == null ? gateway.purchase(saleId, userId, key, quantity) :
+            gateway.request(new SaleRequest.Purchase(saleId, userId, key, quantity, address)), (c, reply) ->
         {
             if (reply instanceof Reply.Order order)
             {

@@ -27,6 +27,8 @@
     UNAUTHENTICATED: () => 'Your token was refused (expired or wrong): sign in again.',
     FORBIDDEN: () => 'This token may not buy.',
     BAD_REQUEST: () => `Choose between 1 and ${sale ? sale.limitPerUser : 'the limit'} items.`,
+    DRAW_SALE: () => 'This sale is a draw: enter it instead of buying.',
+    TOO_MANY_ACCOUNTS_FROM_ADDRESS: () => 'Too many accounts have bought from your network in this sale.',
     ORDER_NOT_CANCELLABLE: () => 'This order can no longer be cancelled.',
     UNKNOWN_ORDER: () => 'That order is not yours, or does not exist.',
   };
@@ -83,6 +85,9 @@
     if (r.status === 200 && r.json) {
       clock.sample(Date.parse(r.json.serverTime), r.sentAt, r.receivedAt);
       sale = r.json;
+      if (sale.mode === 'DRAW' && F.draw) {
+        F.draw.poll({sale, token});
+      }
       saleError = null;
     } else if (r.status === 404) {
       sale = null;
@@ -122,6 +127,11 @@
     $('times').textContent = 'Up to ' + sale.limitPerUser + ' per person. Ends at ' + localTime(sale.endsAt) + '.';
     const untilStart = Date.parse(sale.startsAt) - clock.now();
     $('countdown').textContent = status === 'SCHEDULED' ? countdownText(untilStart) : '';
+    const isDraw = sale.mode === 'DRAW';
+    $('buy-card').hidden = isDraw;
+    if (isDraw && F.draw) {
+      F.draw.render({sale, status, token, clock, say, saveOrder, localTime, itemsText});
+    }
 
     $('signin').hidden = !!token;
     $('signed-in').hidden = !token;

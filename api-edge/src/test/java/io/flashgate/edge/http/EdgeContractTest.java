@@ -67,7 +67,8 @@ class EdgeContractTest
         Instant.parse(sale.get("endsAt").asText());
         assertTrue(sale.get("serverTime").asText().endsWith("Z"));
         Instant.parse(sale.get("serverTime").asText());
-        assertEquals(7, sale.size(), sale::toString);
+        assertEquals("FIRST_COME", sale.get("mode").asText());
+        assertEquals(8, sale.size(), sale::toString);
         assertEquals(before, edge.gateway.calls("querySale"), "a cached sale is answered without the engine");
     }
 
@@ -446,7 +447,8 @@ class EdgeContractTest
             "ENDED", "last", "OPEN"), statuses);
         final JsonNode open = list.get("sales").get(0);
         assertEquals(List.of("saleId", "status", "stock", "reserved", "confirmed", "remaining", "buyers",
-            "limitPerUser", "startsAt", "endsAt", "reservationTtlSeconds"), fieldNames(open));
+            "limitPerUser", "startsAt", "endsAt", "reservationTtlSeconds", "mode", "accountsPerAddress"),
+            fieldNames(open));
         assertEquals(2, open.get("reserved").asInt());
         assertEquals(3, open.get("remaining").asInt());
         assertEquals(1, open.get("buyers").asInt());

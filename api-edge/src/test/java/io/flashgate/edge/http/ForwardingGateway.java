@@ -66,6 +66,15 @@ class ForwardingGateway implements EngineGateway
     }
 
     @Override
+    public CompletableFuture<Reply> request(final io.flashgate.client.SaleRequest request)
+    {
+        // A purchase that carries the client's address is still a purchase to the tests that count or hold them.
+        final String name = request instanceof io.flashgate.client.SaleRequest.Purchase ? "purchase" :
+            request.getClass().getSimpleName();
+        return call(name, () -> delegate.request(request));
+    }
+
+    @Override
     public CompletableFuture<Reply> adjustStock(final String saleId, final long delta)
     {
         return call("adjustStock", () -> delegate.adjustStock(saleId, delta));

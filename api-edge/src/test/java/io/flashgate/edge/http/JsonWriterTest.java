@@ -88,10 +88,16 @@ class JsonWriterTest
         assertEquals(OrderStatus.values()[0].name(), json.get("status").textValue());
         assertEquals(JsonViews.iso(1_764_000_000_123L), json.get("expiresAt").textValue());
 
-        final PublicSale sale = new PublicSale("s1", SaleStatus.values()[0], 7, 2, 1_000L, 2_000L, 3_000L);
+        final PublicSale sale = new PublicSale("s1", SaleStatus.values()[0], 7, 2, 1_000L, 2_000L, 3_000L,
+            io.flashgate.protocol.SaleMode.FIRST_COME, 0, false);
         final JsonNode view = JACKSON.readTree(JsonViews.publicSale(sale).toBytes());
-        assertEquals(List.of("saleId", "status", "remaining", "limitPerUser", "startsAt", "endsAt", "serverTime"),
-            fieldNames(view));
+        assertEquals(List.of("saleId", "status", "remaining", "limitPerUser", "startsAt", "endsAt", "serverTime",
+            "mode"), fieldNames(view));
+        final PublicSale draw = new PublicSale("d1", SaleStatus.values()[0], 7, 2, 1_000L, 2_000L, 3_000L,
+            io.flashgate.protocol.SaleMode.DRAW, 12, true);
+        final JsonNode drawView = JACKSON.readTree(JsonViews.publicSale(draw).toBytes());
+        assertEquals(12, drawView.get("entries").intValue());
+        assertTrue(drawView.get("drawn").booleanValue());
         assertEquals(7, view.get("remaining").intValue());
         assertEquals("1970-01-01T00:00:03Z", view.get("serverTime").textValue());
     }

@@ -306,6 +306,54 @@ class ShopperPageTest
         assertEquals(List.of(), browser.driver.findElements(By.cssSelector("#sale:not([hidden])")));
     }
 
+    /**
+     * A draw sale: the page counts down to the end of the window on the server's clock, takes the entry ("you're in"),
+     * and after the operator's draw (and the end of the waiting list) shows the result the engine holds: WON with the
+     * order, or NOT_SELECTED.
+     */
+    @Test
+    void aDrawSaleTakesTheEntryCountsDownAndShowsTheResult() throws Exception
+    {
+        final String seed = "page-draw-seed-42";
+        final Instant now = Instant.now();
+        final Instant endsAt = now.plusSeconds(6);
+        edge.post("/admin/sales", edge.admin(), "{\"saleId\":\"lottery\",\"stock\":1,\"limitPerUser\":1," +
+            "\"startsAt\":\"" + now.minusSeconds(60) + "\",\"endsAt\":\"" + endsAt + "\"," +
+            "\"reservationTtlSeconds\":600,\"mode\":\"DRAW\",\"seedHash\":\"" +
+            java.util.HexFormat.of().formatHex(io.flashgate.engine.logic.DrawAlgorithm.seedHash(seed)) + "\"}")
+            .expect(201, null);
+        open("lottery", "ivan");
+        browser.awaitText("countdown", "Entries close in 0:0");
+        assertTrue(browser.find("buy-card").getAttribute("hidden") != null, "no buy button in a draw");
+        browser.await("the enter button", () -> browser.find("enter").isEnabled());
+        browser.find("enter").click();
+        browser.await("the entry", () -> "ENTERED".equals(browser.find("entry-status").getAttribute("data-state")));
+        assertTrue(browser.text("entry-status").startsWith("You're in!"), browser.text("entry-status"));
+        assertFalse(browser.find("enter").isDisplayed(), "one entry per shopper: no second Enter");
+        browser.screenshot("shopper-draw-entered");
+        // A second shopper enters over HTTP; one unit for two entries.
+        edge.send(edge.request("/api/sales/lottery/entries", edge.shopper("judy")).header("Idempotency-Key", "j1")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build()).expect(201, null);
+
+        browser.awaitText("entry-status", "Entries are closed: waiting for the draw");
+        assertEquals("", browser.text("countdown"));
+        assertFalse(Instant.now().isBefore(endsAt.minusMillis(250)), "the window closed on the server's clock");
+        edge.post("/admin/sales/lottery/draw", edge.admin(), "{\"seed\":\"" + seed + "\"}").expect(201, null);
+        edge.post("/admin/sales/lottery/end", edge.admin(), "").expect(200, null);
+        final String expected = edge.get("/api/sales/lottery/entries/me", edge.shopper("ivan")).expect(200, null).json()
+            .get("status").asText();
+        assertTrue(expected.equals("WON") || expected.equals("NOT_SELECTED"), expected);
+        browser.await("the result", () -> expected.equals(browser.find("entry-status").getAttribute("data-state")));
+        assertTrue(browser.text("entry-status").startsWith(expected.equals("WON") ? "You won!" : "Sorry"),
+            browser.text("entry-status"));
+        if (expected.equals("WON"))
+        {
+            browser.await("the order listed", () -> !browser.driver.findElements(By.cssSelector("li.order")).isEmpty());
+        }
+        browser.awaitText("draw-record", "Drawn with seed " + seed);
+        browser.screenshot("shopper-draw-result");
+    }
+
     /** Loads the page for {@code saleId}, with {@code user}'s token in the fragment (none when null). */
     private static void open(final String saleId, final String user)
     {

@@ -223,6 +223,13 @@ public final class FollowingGateway implements EngineGateway
         return m == PrimaryChoice.NONE ? refused() : watch(m, gateway(m).queryOrder(orderId, userId));
     }
 
+    @Override
+    public CompletableFuture<Reply> request(final io.flashgate.client.SaleRequest request)
+    {
+        final int m = current;
+        return m == PrimaryChoice.NONE ? refused() : watch(m, gateway(m).request(request));
+    }
+
     /** The followed engine's figures: {@code GET /admin/engine} answers for the engine commands go to. */
     @Override
     public CompletableFuture<Reply> queryEngine()

@@ -6,6 +6,7 @@ import io.flashgate.protocol.EventEncoder;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.OrderStatus;
 import io.flashgate.protocol.Reason;
+import io.flashgate.protocol.SaleMode;
 import io.flashgate.protocol.SaleStatus;
 import io.flashgate.protocol.StandbyState;
 import io.flashgate.protocol.WireFormat;
@@ -28,17 +29,18 @@ import java.util.Arrays;
  *
  * <p>One file on purpose, although long: the rules share the state arrays and the scratch encoder on the
  * hot path, and reading the rules in one place is what makes them reviewable; the storage is already
- * split out ({@link OrderTable}, {@link IdStore}, {@link Sale}, {@link StateSnapshot}).
+ * split out ({@link OrderTable}, {@link IdStore}, {@link Sale}, {@link StateSnapshot}), and so are the draw's rules
+ * ({@link DrawCommands}), state ({@link DrawBook}) and algorithm ({@link DrawAlgorithm}).
  */
 public final class BusinessLogic
 {
-    private static final long MILLIS_PER_SECOND = 1000L;
+    static final long MILLIS_PER_SECOND = 1000L;
     /** A year: keeps now + TTL far from overflow. */
     private static final int MAX_TTL_SECONDS = 366 * 24 * 3600;
 
-    private final CommandDecoder command = new CommandDecoder();
-    private final EventEncoder event = new EventEncoder();
-    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[EventEncoder.MAX_EVENT_LENGTH]);
+    final CommandDecoder command = new CommandDecoder();
+    final EventEncoder event = new EventEncoder();
+    final UnsafeBuffer scratch = new UnsafeBuffer(new byte[EventEncoder.MAX_EVENT_LENGTH]);
 
     final IdStore saleIds;
     final IdStore userIds;
@@ -51,8 +53,16 @@ public final class BusinessLogic
     /** Latest command time seen; time never goes backwards even if stamps from two producers cross. */
     long now = Long.MIN_VALUE;
     final EpochHistory epochs = new EpochHistory();
+    /** (sale index, 16-byte client address) → accounts counted against the sale's cap; only for sales with one. */
+    final IdStore addresses = new IdStore(true, true, 16);
+    /**
+     * (sale index << 32 | user index) → 1 + the address index a user's first order in a first-come sale with a cap
+     * came from: that user is counted once against that address, whatever they buy next.
+     */
+    final Long2LongHashMap accountedBuyers = new Long2LongHashMap(16, 0.65f, 0L);
+    private final DrawCommands draws = new DrawCommands(this);
 
-    private EventSink sink;
+    EventSink sink;
 
     public BusinessLogic()
     {
@@ -94,7 +104,13 @@ public final class BusinessLogic
             case MessageTypes.QUERY_ORDER -> queryOrder();
             case MessageTypes.QUERY_SALE -> querySale();
             case MessageTypes.QUERY_SALE_AT -> querySaleAt();
-            case MessageTypes.CREATE_SALE -> createSale();
+            case MessageTypes.CREATE_SALE, MessageTypes.CREATE_SALE_V2 -> createSale();
+            case MessageTypes.ENTER_DRAW -> draws.enter();
+            case MessageTypes.WITHDRAW_ENTRY -> draws.withdraw();
+            case MessageTypes.QUERY_ENTRY -> draws.queryEntry();
+            case MessageTypes.RUN_DRAW -> draws.runDraw();
+            case MessageTypes.QUERY_DRAW -> draws.queryDraw();
+            case MessageTypes.QUERY_DRAW_WINNERS -> draws.queryWinners();
             case MessageTypes.ADJUST_STOCK -> adjustStock();
             case MessageTypes.PAUSE_SALE, MessageTypes.RESUME_SALE, MessageTypes.END_SALE -> changeSaleFlags();
             case MessageTypes.EXPIRE_RESERVATIONS -> expireAll();
@@ -131,7 +147,12 @@ public final class BusinessLogic
         final Sale s = sales[sale];
         expireDue(s);
         final long quantity = command.quantity();
-        final Reason refusal = refusePurchase(s, user, quantity);
+        Reason refusal = refusePurchase(s, user, quantity);
+        final int address = refusal == null ? addressToCount(s, user) : -1;
+        if (address == Integer.MIN_VALUE)
+        {
+            refusal = Reason.TOO_MANY_ACCOUNTS_FROM_ADDRESS;
+        }
         if (refusal != null)
         {
             reject(refusal);
@@ -149,12 +170,21 @@ public final class BusinessLogic
         s.reserved += units;
         addLiveUnits(s, user, units);
         enqueueForExpiry(s, order);
+        if (address >= 0)
+        {
+            addresses.addToCounter(address, 1);
+            accountedBuyers.put(liveKey(s.index, user), address + 1L);
+        }
         emitOrder(MessageTypes.ORDER_ACCEPTED, order);
         announceIfChanged(s);
     }
 
     private Reason refusePurchase(final Sale s, final int user, final long quantity)
     {
+        if (s.mode == SaleMode.DRAW)
+        {
+            return Reason.DRAW_SALE;
+        }
         if (quantity < 1 || quantity > s.limitPerUser)
         {
             return Reason.INVALID_QUANTITY;
@@ -171,7 +201,29 @@ public final class BusinessLogic
         return quantity > s.remaining() ? Reason.SOLD_OUT : null;
     }
 
-    private static Reason refuseClosed(final SaleStatus status)
+    /**
+     * The cap of accounts per client address, for a purchase about to be accepted: the index of the address to count
+     * the buyer against (interned), -1 when nothing is counted (no cap, no address, a buyer counted already), or
+     * {@link Integer#MIN_VALUE} when the address has its cap of buyers.
+     */
+    private int addressToCount(final Sale s, final int user)
+    {
+        final int at = command.addressOffset();
+        if (s.accountsPerAddress == 0 || at < 0 ||
+            (command.buffer().getLong(at) == 0 && command.buffer().getLong(at + 8) == 0) ||
+            (user >= 0 && accountedBuyers.get(liveKey(s.index, user)) != 0))
+        {
+            return -1;
+        }
+        final int found = addresses.find(s.index, command.buffer(), at, io.flashgate.protocol.ClientAddress.LENGTH);
+        if (found >= 0 && addresses.lastFoundCounter() >= s.accountsPerAddress)
+        {
+            return Integer.MIN_VALUE;
+        }
+        return addresses.intern(s.index, command.buffer(), at, io.flashgate.protocol.ClientAddress.LENGTH);
+    }
+
+    static Reason refuseClosed(final SaleStatus status)
     {
         return switch (status)
         {
@@ -201,6 +253,7 @@ public final class BusinessLogic
         }
         release(s, order, OrderStatus.CANCELLED);
         emitOrder(MessageTypes.ORDER_CANCELLED, order);
+        draws.serveWaitingList(s);
         announceIfChanged(s);
     }
 
@@ -286,7 +339,10 @@ public final class BusinessLogic
         final long startsAt = command.startsAt();
         final long endsAt = command.endsAt();
         final int ttl = command.reservationTtlSeconds();
-        if (stock < 0 || limit < 1 || endsAt <= startsAt || ttl < 1 || ttl > MAX_TTL_SECONDS)
+        final SaleMode mode = SaleMode.fromCode(command.modeCode());
+        final int accountsPerAddress = command.accountsPerAddress();
+        if (stock < 0 || limit < 1 || endsAt <= startsAt || ttl < 1 || ttl > MAX_TTL_SECONDS || mode == null ||
+            accountsPerAddress < 0)
         {
             reject(Reason.INVALID_ARGUMENT);
             return;
@@ -302,6 +358,13 @@ public final class BusinessLogic
         s.startsAt = startsAt;
         s.endsAt = endsAt;
         s.ttlSeconds = ttl;
+        s.mode = mode;
+        s.accountsPerAddress = accountsPerAddress;
+        if (mode == SaleMode.DRAW)
+        {
+            s.draw = new DrawBook(16);
+            command.buffer().getBytes(command.seedHashOffset(), s.draw.seedHash);
+        }
         sales[index] = s;
         emitSale(MessageTypes.SALE_INFO, s);
         announceIfChanged(s);
@@ -333,6 +396,7 @@ public final class BusinessLogic
         {
             s.stock = (int)newStock;
             emitSale(MessageTypes.SALE_INFO, s);
+            draws.serveWaitingList(s);
         }
         announceIfChanged(s);
     }
@@ -351,7 +415,14 @@ public final class BusinessLogic
         {
             case MessageTypes.PAUSE_SALE -> s.paused = true;
             case MessageTypes.RESUME_SALE -> s.paused = false;
-            default -> s.ended = true;
+            default ->
+            {
+                if (s.drawn())
+                {
+                    s.draw.waitingClosed = true;
+                }
+                s.ended = true;
+            }
         }
         emitSale(MessageTypes.SALE_INFO, s);
         announceIfChanged(s);
@@ -372,8 +443,11 @@ public final class BusinessLogic
         }
     }
 
-    /** Expires the sale's reservations whose TTL has passed. Queue order is expiry order: TTL is per sale and time only grows. */
-    private int expireDue(final Sale s)
+    /**
+     * Expires the sale's reservations whose TTL has passed, then (a draw sale) serves its waiting list with the units
+     * that came back. Queue order is expiry order: TTL is per sale and time only grows.
+     */
+    int expireDue(final Sale s)
     {
         int expired = 0;
         int head = s.queueHead;
@@ -392,10 +466,14 @@ public final class BusinessLogic
         {
             s.queueTail = -1;
         }
+        if (expired > 0)
+        {
+            draws.serveWaitingList(s);
+        }
         return expired;
     }
 
-    private void enqueueForExpiry(final Sale s, final int order)
+    void enqueueForExpiry(final Sale s, final int order)
     {
         if (s.queueTail < 0)
         {
@@ -417,7 +495,7 @@ public final class BusinessLogic
         addLiveUnits(s, orders.userIndex[order], -units);
     }
 
-    private void addLiveUnits(final Sale s, final int user, final int units)
+    void addLiveUnits(final Sale s, final int user, final int units)
     {
         final long key = liveKey(s.index, user);
         final long before = liveUnits.get(key);
@@ -441,12 +519,12 @@ public final class BusinessLogic
         }
     }
 
-    private static long liveKey(final int sale, final int user)
+    static long liveKey(final int sale, final int user)
     {
         return ((long)sale << 32) | (user & 0xFFFF_FFFFL);
     }
 
-    private int findSale()
+    int findSale()
     {
         return saleIds.find(0, command.buffer(), command.saleIdOffset(), command.saleIdLength());
     }
@@ -468,19 +546,29 @@ public final class BusinessLogic
         return user >= 0 && user == orders.userIndex[order] ? order : -1;
     }
 
-    private void announceIfChanged(final Sale s)
+    /**
+     * Broadcasts the sale's figures when its status, remaining stock or draw state changed, or its entries moved by
+     * 1 % since the last broadcast: an exact count would be one broadcast per entry to every edge.
+     */
+    void announceIfChanged(final Sale s)
     {
         final SaleStatus status = s.status(now);
         final int remaining = s.remaining();
-        if (status != s.announcedStatus || remaining != s.announcedRemaining)
+        final int entries = s.entries();
+        if (status != s.announcedStatus || remaining != s.announcedRemaining ||
+            Math.abs(entries - s.announcedEntries) * 100L >= Math.max(100, s.announcedEntries) ||
+            s.drawn() != s.announcedDrawn || s.waitingClosed() != s.announcedWaitingClosed)
         {
             s.announcedStatus = status;
             s.announcedRemaining = remaining;
+            s.announcedEntries = entries;
+            s.announcedDrawn = s.drawn();
+            s.announcedWaitingClosed = s.waitingClosed();
             emitSale(MessageTypes.SALE_STATUS_CHANGED, s);
         }
     }
 
-    private void emitOrder(final short type, final int order)
+    void emitOrder(final short type, final int order)
     {
         final int sale = orders.saleIndex[order];
         final int user = orders.userIndex[order];
@@ -492,16 +580,17 @@ public final class BusinessLogic
         sink.onEvent(scratch, 0, length);
     }
 
-    private void emitSale(final short type, final Sale s)
+    void emitSale(final short type, final Sale s)
     {
         header(type);
         final int length = event.sale(
             s.stock, s.reserved, s.confirmed, s.limitPerUser, s.buyers, s.status(now), s.ttlSeconds,
-            s.startsAt, s.endsAt, saleIds.bytes(), saleIds.idOffset(s.index), saleIds.idLength(s.index));
+            s.startsAt, s.endsAt, s.mode, s.drawn(), s.waitingClosed(), s.entries(), s.accountsPerAddress,
+            saleIds.bytes(), saleIds.idOffset(s.index), saleIds.idLength(s.index));
         sink.onEvent(scratch, 0, length);
     }
 
-    private void reject(final Reason reason)
+    void reject(final Reason reason)
     {
         header(MessageTypes.REJECTED);
         sink.onEvent(scratch, 0, event.rejected(reason, command.type()));
@@ -546,7 +635,7 @@ public final class BusinessLogic
         return epochs;
     }
 
-    private void header(final short type)
+    void header(final short type)
     {
         event.wrap(scratch, 0).header(type, command.sourceId(), command.correlationId(), command.sequence(), now);
     }
@@ -577,7 +666,7 @@ public final class BusinessLogic
         }
         final Sale s = sales[index];
         return new SaleFigures(saleId, s.stock, s.reserved, s.confirmed, s.remaining(), s.buyers,
-            s.limitPerUser, s.status(now));
+            s.limitPerUser, s.status(now), s.mode, s.entries(), s.drawn());
     }
 
     public int orderCount()
@@ -619,8 +708,13 @@ public final class BusinessLogic
     /** Bytes held by the engine's tables, for the memory-per-buyer figure. */
     public long footprintBytes()
     {
+        long draws = 0;
+        for (int i = 0; i < saleIds.size(); i++)
+        {
+            draws += sales[i].draw == null ? 0 : sales[i].draw.footprintBytes();
+        }
         return userIds.footprintBytes() + idempotencyKeys.footprintBytes() + saleIds.footprintBytes() +
-            orders.footprintBytes() + liveUnits.capacity() * 16L;
+            orders.footprintBytes() + liveUnits.capacity() * 16L + addresses.footprintBytes() + draws;
     }
 
     private int findSale(final String saleId)
@@ -631,8 +725,48 @@ public final class BusinessLogic
 
     public record SaleFigures(
         String saleId, int stock, int reserved, int confirmed, int remaining, int buyers, int limitPerUser,
-        SaleStatus status)
+        SaleStatus status, SaleMode mode, int entries, boolean drawn)
     {
+    }
+
+    /**
+     * The draw order of a drawn sale as user ids (null if not drawn), for tests and the audit: the first
+     * {@code winners} of them were served.
+     */
+    public java.util.List<String> drawOrder(final String saleId)
+    {
+        final int index = findSale(saleId);
+        if (index < 0 || !sales[index].drawn())
+        {
+            return null;
+        }
+        final DrawBook book = sales[index].draw;
+        final java.util.List<String> users = new java.util.ArrayList<>();
+        for (int i = 0; i < book.drawnCount; i++)
+        {
+            users.add(userIds.idString(book.user[book.drawOrder[i]]));
+        }
+        return users;
+    }
+
+    /** The active entries of a draw sale in journal order, as (user id, quantity); null for an unknown sale. */
+    public java.util.List<java.util.Map.Entry<String, Integer>> entries(final String saleId)
+    {
+        final int index = findSale(saleId);
+        if (index < 0 || sales[index].draw == null)
+        {
+            return null;
+        }
+        final DrawBook book = sales[index].draw;
+        final java.util.List<java.util.Map.Entry<String, Integer>> list = new java.util.ArrayList<>();
+        for (int row = 0; row < book.rows; row++)
+        {
+            if (book.state[row] == DrawBook.ACTIVE)
+            {
+                list.add(java.util.Map.entry(userIds.idString(book.user[row]), book.quantity[row]));
+            }
+        }
+        return list;
     }
 
     public record OrderView(

@@ -1,5 +1,6 @@
 package io.flashgate.engine.logic;
 
+import io.flashgate.protocol.SaleMode;
 import io.flashgate.protocol.SaleStatus;
 
 /** One sale's figures. Owned by the business-logic thread; invariant: reserved + confirmed ≤ stock. */
@@ -15,6 +16,11 @@ final class Sale
     int ttlSeconds;
     boolean paused;
     boolean ended;
+    SaleMode mode = SaleMode.FIRST_COME;
+    /** Most accounts one client address may use in the sale (entries, or buyers); 0: no cap. */
+    int accountsPerAddress;
+    /** The entries and the draw of a DRAW sale; null for FIRST_COME. */
+    DrawBook draw;
     /** Users holding at least one live unit. */
     int buyers;
     /** Reservations in creation order, linked through OrderTable.nextInQueue; expiry pops from the head. */
@@ -23,10 +29,28 @@ final class Sale
     /** What the last SALE_STATUS_CHANGED said, so that only changes are broadcast. */
     SaleStatus announcedStatus;
     int announcedRemaining = -1;
+    int announcedEntries;
+    boolean announcedDrawn;
+    boolean announcedWaitingClosed;
 
     Sale(final int index)
     {
         this.index = index;
+    }
+
+    int entries()
+    {
+        return draw == null ? 0 : draw.active;
+    }
+
+    boolean drawn()
+    {
+        return draw != null && draw.drawn;
+    }
+
+    boolean waitingClosed()
+    {
+        return draw != null && draw.waitingClosed;
     }
 
     int remaining()

@@ -10,12 +10,18 @@ import org.agrona.MutableDirectBuffer;
  * order, never a hash table's layout, so the same history always gives the same bytes. That makes
  * {@link #stateHash} a determinism check: replay from zero and replay from a snapshot must agree.
  * Derived tables (live units per user, the lookup tables) are rebuilt on load, not stored.
+ *
+ * <p>One file on purpose, although long: the writer and the reader of one format sit side by side, so that a field
+ * added to one is added to the other in the same place and in the same order.
  */
 public final class StateSnapshot
 {
     private static final int MAGIC = 0x534E4746; // "FGNS"
-    /** 2 added the epoch history after the clock; 1 (no epochs: an engine never in a pair) is still read. */
-    private static final int FORMAT_VERSION = 2;
+    /**
+     * 3 added each sale's mode, cap of accounts per address and draw (entries, draw order), and the address store;
+     * 2 added the epoch history after the clock; 1 (no epochs: an engine never in a pair) and 2 are still read.
+     */
+    private static final int FORMAT_VERSION = 3;
 
     private StateSnapshot()
     {
@@ -45,6 +51,7 @@ public final class StateSnapshot
                 .putByte(s.paused ? 1 : 0).putByte(s.ended ? 1 : 0)
                 .putInt(s.buyers).putInt(s.queueHead).putInt(s.queueTail)
                 .putByte(s.announcedStatus == null ? -1 : s.announcedStatus.code()).putInt(s.announcedRemaining);
+            writeDrawPart(w, s);
         }
 
         final int userCount = logic.userIds.size();
@@ -62,7 +69,112 @@ public final class StateSnapshot
                 .putByte(orders.status[i]).putLong(orders.expiresAt[i]).putInt(orders.nextInQueue[i])
                 .putId(logic.idempotencyKeys, i);
         }
+
+        final IdStore addresses = logic.addresses;
+        w.putInt(addresses.size());
+        for (int i = 0; i < addresses.size(); i++)
+        {
+            w.putInt(addresses.prefix(i)).putId(addresses, i);
+        }
+        // The buyers counted against an address, in key order: a hash map's order would make the bytes depend on it.
+        final long[] keys = new long[logic.accountedBuyers.size()];
+        final org.agrona.collections.Long2LongHashMap.KeyIterator it = logic.accountedBuyers.keySet().iterator();
+        for (int i = 0; it.hasNext(); i++)
+        {
+            keys[i] = it.nextValue();
+        }
+        java.util.Arrays.sort(keys);
+        w.putInt(keys.length);
+        for (final long key : keys)
+        {
+            w.putLong(key).putLong(logic.accountedBuyers.get(key));
+        }
         return w.position;
+    }
+
+    private static void writeDrawPart(final Writer w, final Sale s)
+    {
+        w.putByte(s.mode.code()).putInt(s.accountsPerAddress).putInt(s.announcedEntries)
+            .putByte(s.announcedDrawn ? 1 : 0).putByte(s.announcedWaitingClosed ? 1 : 0);
+        final DrawBook book = s.draw;
+        if (book == null)
+        {
+            return;
+        }
+        w.putBytes(book.seedHash).putInt(book.rows);
+        for (int row = 0; row < book.rows; row++)
+        {
+            w.putInt(book.user[row]).putInt(book.quantity[row]).putByte(book.state[row]).putInt(book.address[row]);
+        }
+        w.putByte(book.drawn ? 1 : 0);
+        if (!book.drawn)
+        {
+            return;
+        }
+        w.putByte(book.seed.length).putBytes(book.seed).putBytes(book.entriesHash).putInt(book.drawnCount);
+        for (int i = 0; i < book.drawnCount; i++)
+        {
+            w.putInt(book.drawOrder[i]);
+        }
+        for (int row = 0; row < book.rows; row++)
+        {
+            w.putInt(book.orderOf[row]);
+        }
+        w.putInt(book.served).putInt(book.winnersAtDraw).putByte(book.waitingClosed ? 1 : 0);
+    }
+
+    private static void readDrawPart(final Reader r, final Sale s)
+    {
+        s.mode = io.flashgate.protocol.SaleMode.fromCode(r.getByte());
+        if (s.mode == null)
+        {
+            throw new IllegalArgumentException("engine snapshot has a sale of an unknown mode");
+        }
+        s.accountsPerAddress = r.getInt();
+        s.announcedEntries = r.getInt();
+        s.announcedDrawn = r.getByte() != 0;
+        s.announcedWaitingClosed = r.getByte() != 0;
+        if (s.mode != io.flashgate.protocol.SaleMode.DRAW)
+        {
+            return;
+        }
+        final byte[] seedHash = r.getBytes(DrawAlgorithm.HASH_LENGTH);
+        final int rows = r.getCount();
+        final DrawBook book = new DrawBook(rows);
+        System.arraycopy(seedHash, 0, book.seedHash, 0, seedHash.length);
+        for (int row = 0; row < rows; row++)
+        {
+            final int user = r.getInt();
+            final int quantity = r.getInt();
+            final byte state = r.getByte();
+            final int address = r.getInt();
+            book.add(user, quantity, address);
+            if (state == DrawBook.WITHDRAWN)
+            {
+                book.withdraw(row);
+            }
+        }
+        s.draw = book;
+        if (r.getByte() == 0)
+        {
+            return;
+        }
+        book.seed = r.getBytes(r.getByte() & 0xFF);
+        System.arraycopy(r.getBytes(DrawAlgorithm.HASH_LENGTH), 0, book.entriesHash, 0, DrawAlgorithm.HASH_LENGTH);
+        final int n = r.getCount();
+        book.drawOrder = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            book.drawOrder[i] = r.getInt();
+        }
+        book.placeDrawOrder(n);
+        for (int row = 0; row < rows; row++)
+        {
+            book.orderOf[row] = r.getInt();
+        }
+        book.served = r.getInt();
+        book.winnersAtDraw = r.getInt();
+        book.waitingClosed = r.getByte() != 0;
     }
 
     /** Rebuilds a business logic from {@link #write}'s bytes; throws IllegalArgumentException if they are not one. */
@@ -74,7 +186,7 @@ public final class StateSnapshot
             throw new IllegalArgumentException("not a Flashgate engine snapshot");
         }
         final int version = r.getInt();
-        if (version != FORMAT_VERSION && version != 1)
+        if (version < 1 || version > FORMAT_VERSION)
         {
             throw new IllegalArgumentException("unsupported engine snapshot version " + version);
         }
@@ -114,6 +226,10 @@ public final class StateSnapshot
             final byte announced = r.getByte();
             s.announcedStatus = announced < 0 ? null : SaleStatus.fromCode(announced);
             s.announcedRemaining = r.getInt();
+            if (version >= 3)
+            {
+                readDrawPart(r, s);
+            }
             sales[i] = s;
             loaded.add(s);
         }
@@ -153,6 +269,33 @@ public final class StateSnapshot
             {
                 final long key = ((long)sale << 32) | (user & 0xFFFF_FFFFL);
                 logic.liveUnits.put(key, logic.liveUnits.get(key) + quantity);
+            }
+        }
+        if (version >= 3)
+        {
+            final int addressCount = r.getCount();
+            for (int i = 0; i < addressCount; i++)
+            {
+                r.internId(logic.addresses, r.getInt());
+            }
+            final int accounted = r.getCount();
+            for (int i = 0; i < accounted; i++)
+            {
+                final long key = r.getLong();
+                final long address = r.getLong();
+                logic.accountedBuyers.put(key, address);
+                logic.addresses.addToCounter((int)(address - 1), 1);
+            }
+            for (int i = 0; i < saleCount; i++)
+            {
+                final DrawBook book = sales[i].draw;
+                for (int row = 0; book != null && row < book.rows; row++)
+                {
+                    if (book.state[row] == DrawBook.ACTIVE && book.address[row] >= 0)
+                    {
+                        logic.addresses.addToCounter(book.address[row], 1);
+                    }
+                }
             }
         }
         if (r.position != offset + length)
@@ -233,6 +376,13 @@ public final class StateSnapshot
             return this;
         }
 
+        Writer putBytes(final byte[] bytes)
+        {
+            out.putBytes(position, bytes);
+            position += bytes.length;
+            return this;
+        }
+
         Writer putId(final IdStore ids, final int index)
         {
             final int length = ids.idLength(index);
@@ -287,6 +437,26 @@ public final class StateSnapshot
             final long value = in.getLong(position);
             position += 8;
             return value;
+        }
+
+        byte[] getBytes(final int count)
+        {
+            need(count);
+            final byte[] bytes = new byte[count];
+            in.getBytes(position, bytes);
+            position += count;
+            return bytes;
+        }
+
+        /** A count of things that follow, each at least a byte: bounded by what is left. */
+        int getCount()
+        {
+            final int count = getInt();
+            if (count < 0 || count > limit - position)
+            {
+                throw new IllegalArgumentException("engine snapshot has a count of " + count + " at byte " + position);
+            }
+            return count;
         }
 
         byte getByte()

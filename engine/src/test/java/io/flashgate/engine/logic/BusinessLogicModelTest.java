@@ -24,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cancels, confirmations, expiries, pauses, duplicate Idempotency-Keys, bad quantities) go to the
  * engine and to the plain {@link ReferenceModel}; they must emit the same events, and invariant 4
  * (reserved + confirmed ≤ stock, each user ≤ the limit) must hold after every step. Every few
- * steps the engine is snapshotted and restored, which must change nothing.
+ * steps the engine is snapshotted and restored, which must change nothing. The second property does
+ * the same for draw sales: entries, withdrawals, caps per address, draws (right and wrong seeds, early),
+ * the waiting list served by expiries, cancels and more stock, and purchases refused in a draw sale.
  */
 class BusinessLogicModelTest
 {
@@ -35,6 +37,22 @@ class BusinessLogicModelTest
     @Property(tries = 3000, edgeCases = EdgeCasesMode.NONE)
     void engineAgreesWithReferenceModelAndKeepsInvariants(@ForAll("histories") final List<Step> history)
     {
+        run(history);
+    }
+
+    @Property(tries = 1500, edgeCases = EdgeCasesMode.NONE)
+    void drawSalesAgreeWithReferenceModelAndKeepInvariants(@ForAll("drawHistories") final List<Step> history)
+    {
+        final int[] counts = run(history);
+        Statistics.label("draws").collect(counts[2] == 0 ? "0" : "1+");
+        Statistics.label("allocated from the waiting list").collect(counts[3] == 0 ? "0" : "1+");
+        Statistics.label("a waiting list at the draw").collect(counts[4] == 0 ? "0" : "1+");
+        Statistics.label("refused for the cap of accounts per address").collect(counts[5] == 0 ? "0" : "1+");
+    }
+
+    /** @return orders accepted, orders expired, draws, orders allocated after a draw. */
+    private static int[] run(final List<Step> history)
+    {
         BusinessLogic engine = new BusinessLogic(16);
         final ReferenceModel model = new ReferenceModel();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
@@ -42,6 +60,10 @@ class BusinessLogicModelTest
         long sequence = 0;
         int accepted = 0;
         int expired = 0;
+        int draws = 0;
+        int fromWaitingList = 0;
+        int waitingAtDraw = 0;
+        int capped = 0;
         for (final Step step : history)
         {
             time += step.advanceMillis();
@@ -53,6 +75,12 @@ class BusinessLogicModelTest
             assertEquals(expected, events.lines, () -> "after " + cmd);
             accepted += (int)expected.stream().filter(e -> e.startsWith("ORDER_ACCEPTED")).count();
             expired += (int)expected.stream().filter(e -> e.startsWith("ORDER_EXPIRED")).count();
+            draws += (int)expected.stream().filter(e -> e.startsWith("DRAW_COMPLETED")).count();
+            capped += (int)expected.stream().filter(e -> e.equals("REJECTED TOO_MANY_ACCOUNTS_FROM_ADDRESS")).count();
+            waitingAtDraw += (int)expected.stream().filter(e -> e.startsWith("DRAW_COMPLETED") &&
+                !e.contains(" waiting=0 ")).count();
+            fromWaitingList += expected.stream().anyMatch(e -> e.startsWith("DRAW_COMPLETED")) ? 0 :
+                (int)expected.stream().filter(e -> e.startsWith("ORDER_ALLOCATED")).count();
             assertInvariants(engine, model, cmd);
             if (sequence % 17 == 0)
             {
@@ -62,6 +90,7 @@ class BusinessLogicModelTest
         // Shown in the report, so that a generator gone vacuous is noticed.
         Statistics.label("orders accepted").collect(accepted == 0 ? "0" : accepted < 5 ? "1-4" : "5+");
         Statistics.label("orders expired").collect(expired == 0 ? "0" : "1+");
+        return new int[] {accepted, expired, draws, fromWaitingList, waitingAtDraw, capped};
     }
 
     private static BusinessLogic snapshotRoundTrip(final BusinessLogic engine)
@@ -82,6 +111,11 @@ class BusinessLogicModelTest
             assertTrue(f.reserved() + f.confirmed() <= f.stock(), () -> "oversold " + f + " after " + cmd);
             assertEquals(model.remaining(s), f.remaining());
             assertEquals(model.buyers(s), f.buyers());
+            assertEquals(model.entries(s), f.entries());
+            if (s.drawn)
+            {
+                assertEquals(s.drawOrder.stream().map(e -> e.user).toList(), engine.drawOrder(s.id));
+            }
             for (final String user : USERS)
             {
                 final long live = engine.liveUnits(s.id, user);
@@ -122,6 +156,104 @@ class BusinessLogicModelTest
                 all.addAll(rest);
                 return all;
             });
+    }
+
+    private static final String SEED = "s33d-for-the-model";
+    private static final byte[][] ADDRESSES = {null, null, null, address(1), address(2)};
+
+    private static byte[] address(final int last)
+    {
+        final byte[] a = new byte[16];
+        a[10] = (byte)0xFF;
+        a[11] = (byte)0xFF;
+        a[12] = 10;
+        a[15] = (byte)last;
+        return a;
+    }
+
+    @Provide
+    Arbitrary<List<Step>> drawHistories()
+    {
+        final Arbitrary<Integer> advance = Arbitraries.frequencyOf(
+            Tuple.of(10, Arbitraries.integers().between(0, 50)),
+            Tuple.of(4, Arbitraries.integers().between(50, 1_000)),
+            Tuple.of(1, Arbitraries.integers().between(2_000, 8_000)));
+        final Arbitrary<Step> step = Combinators.combine(advance, drawCommand()).as(Step::new);
+        final Arbitrary<Step> opening = Combinators.combine(
+                Arbitraries.of("d0", "d1"), Arbitraries.integers().between(0, 5), Arbitraries.integers().between(1, 3),
+                Arbitraries.integers().between(0, 2_000), Arbitraries.integers().between(8_000, 40_000),
+                Arbitraries.integers().between(1, 4), Arbitraries.of(0, 0, 1, 2))
+            .as((s, stock, limit, start, duration, ttl, cap) -> new Step(0,
+                t -> new Cmd.CreateSale2(t, s, stock, limit, T0 + start, T0 + start + duration, ttl,
+                    io.flashgate.protocol.SaleMode.DRAW, cap, DrawAlgorithm.seedHash(SEED))));
+        final Arbitrary<Step> firstCome = Arbitraries.of(0, 1, 2).map(cap -> new Step(0,
+            t -> new Cmd.CreateSale2(t, "s0", 6, 2, T0, T0 + 60_000, 5, io.flashgate.protocol.SaleMode.FIRST_COME, cap,
+                null)));
+        return Combinators.combine(opening.list().ofMinSize(1).ofMaxSize(2), firstCome,
+                step.list().ofMinSize(20).ofMaxSize(150))
+            .as((first, s0, rest) ->
+            {
+                final List<Step> all = new ArrayList<>(first);
+                all.add(s0);
+                all.addAll(rest);
+                return all;
+            });
+    }
+
+    private Arbitrary<LongFunction<Cmd>> drawCommand()
+    {
+        final Arbitrary<String> sale = Arbitraries.frequencyOf(
+            Tuple.of(6, Arbitraries.just("d0")), Tuple.of(3, Arbitraries.just("d1")),
+            Tuple.of(1, Arbitraries.just("s0")), Tuple.of(1, Arbitraries.just("nope")));
+        final Arbitrary<String> user = Arbitraries.of(USERS);
+        final Arbitrary<Long> quantity = Arbitraries.frequencyOf(
+            Tuple.of(20, Arbitraries.longs().between(1, 3)),
+            Tuple.of(2, Arbitraries.longs().between(-1, 0)),
+            Tuple.of(1, Arbitraries.of(Long.MAX_VALUE, (long)Integer.MAX_VALUE + 1)));
+        final Arbitrary<Long> orderId = Arbitraries.longs().between(0, 8);
+        final Arbitrary<LongFunction<Cmd>> enter = Combinators.combine(sale, user, quantity,
+                Arbitraries.integers().between(0, ADDRESSES.length - 1))
+            .as((s, u, q, a) -> t -> new Cmd.Enter(t, s, u, q, ADDRESSES[a]));
+        final Arbitrary<LongFunction<Cmd>> withdraw = Combinators.combine(sale, user)
+            .as((s, u) -> t -> new Cmd.Withdraw(t, s, u));
+        final Arbitrary<LongFunction<Cmd>> queryEntry = Combinators.combine(sale, user)
+            .as((s, u) -> t -> new Cmd.QueryEntry(t, s, u));
+        final Arbitrary<LongFunction<Cmd>> draw = Combinators.combine(sale,
+                Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just(SEED)), Tuple.of(1, Arbitraries.just("guess"))))
+            .as((s, seed) -> t -> new Cmd.RunDraw(t, s, seed));
+        final Arbitrary<LongFunction<Cmd>> queryDraw = sale.map(s -> t -> new Cmd.QueryDraw(t, s));
+        final Arbitrary<LongFunction<Cmd>> winners = Combinators.combine(sale, Arbitraries.integers().between(-1, 8))
+            .as((s, from) -> t -> new Cmd.QueryWinners(t, s, from));
+        final Arbitrary<LongFunction<Cmd>> cancel = Combinators.combine(orderId, user)
+            .as((o, u) -> t -> new Cmd.Cancel(t, o, u));
+        final Arbitrary<LongFunction<Cmd>> confirm = orderId.map(o -> t -> new Cmd.Confirm(t, o));
+        final Arbitrary<LongFunction<Cmd>> purchase = Combinators.combine(sale, user, quantity,
+                Arbitraries.integers().between(0, ADDRESSES.length - 1), Arbitraries.of("k0", "k1"))
+            .as((s, u, q, a, k) -> t -> new Cmd.PurchaseFrom(t, s, u, k, q, ADDRESSES[a]));
+        final Arbitrary<LongFunction<Cmd>> adjust = Combinators.combine(sale, Arbitraries.longs().between(-3, 3))
+            .as((s, d) -> t -> new Cmd.Adjust(t, s, d));
+        final Arbitrary<LongFunction<Cmd>> flags = Combinators.combine(sale, Arbitraries.integers().between(0, 3))
+            .as((s, which) -> switch (which)
+            {
+                case 0 -> t -> new Cmd.Pause(t, s);
+                case 1 -> t -> new Cmd.Resume(t, s);
+                case 2 -> t -> new Cmd.End(t, s);
+                default -> t -> new Cmd.QuerySale(t, s);
+            });
+        final Arbitrary<LongFunction<Cmd>> tick = Arbitraries.just(Cmd.Tick::new);
+        return Arbitraries.frequencyOf(
+            Tuple.of(60, enter),
+            Tuple.of(6, withdraw),
+            Tuple.of(5, queryEntry),
+            Tuple.of(8, draw),
+            Tuple.of(3, queryDraw),
+            Tuple.of(3, winners),
+            Tuple.of(8, cancel),
+            Tuple.of(5, confirm),
+            Tuple.of(8, purchase),
+            Tuple.of(3, adjust),
+            Tuple.of(2, flags),
+            Tuple.of(10, tick));
     }
 
     private Arbitrary<LongFunction<Cmd>> command()

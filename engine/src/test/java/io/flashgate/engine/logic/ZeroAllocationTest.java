@@ -62,6 +62,94 @@ class ZeroAllocationTest
         assertEquals(0, outcomes.invalid, "every event decodes");
     }
 
+    /**
+     * Entries are the hot path of a draw sale: entering, entering again (the first entry back), asking for one's entry,
+     * withdrawing, and refusals (a purchase in the draw sale) allocate nothing once the tables have their size. The
+     * warm-up enters and withdraws twice as many users as the measured run enters, so the entry rows have room.
+     */
+    @Test
+    void steadyStateEntriesAllocateNothing()
+    {
+        final BusinessLogic logic = new BusinessLogic(4 * USERS);
+        final Outcomes outcomes = new Outcomes();
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
+        final CommandEncoder e = new CommandEncoder().wrap(scratch, 0);
+        logic.onCommand(scratch, 0, e.createSale(1, 0, "drop", 100, 2, 0, Long.MAX_VALUE / 2, 5,
+            io.flashgate.protocol.SaleMode.DRAW, 3, new byte[32]), outcomes);
+        final UnsafeBuffer warmUp = new UnsafeBuffer(ByteBuffer.allocateDirect(8 * 1024 * 1024));
+        final UnsafeBuffer measured = new UnsafeBuffer(ByteBuffer.allocateDirect(8 * 1024 * 1024));
+        final int[] warmUpEnds = entries(warmUp, "w", 2 * USERS, 1, null);
+        final int[] measuredEnds = entries(measured, "m", USERS, 3, null);
+        run(logic, warmUp, warmUpEnds, outcomes);
+        outcomes.clear();
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long threadId = Thread.currentThread().getId();
+        final long before = threads.getThreadAllocatedBytes(threadId);
+        run(logic, measured, measuredEnds, outcomes);
+        final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        assertTrue(allocated < 1024, "business logic allocated " + allocated + " bytes over " + measuredEnds.length +
+            " entry commands");
+        assertEquals(USERS, outcomes.events(MessageTypes.ENTRY_ACCEPTED), "entries accepted");
+        assertEquals(USERS, outcomes.events(MessageTypes.ENTRY_REPLAYED), "second entries answered with the first");
+        assertEquals(USERS, outcomes.events(MessageTypes.ENTRY_INFO), "entries found");
+        assertEquals((USERS + 2) / 3, outcomes.events(MessageTypes.ENTRY_WITHDRAWN), "withdrawals");
+        assertEquals(USERS, outcomes.rejections(Reason.DRAW_SALE), "purchases refused in a draw sale");
+        assertEquals(USERS, outcomes.events(MessageTypes.REJECTED), "no other refusal");
+    }
+
+    /**
+     * Encodes, per user: enter, enter again, query, a purchase (refused), and every {@code withdrawEvery}-th a
+     * withdrawal (1: every user's, after all the entries).
+     */
+    private static int[] entries(final UnsafeBuffer buffer, final String tag, final int users, final int withdrawEvery,
+        final byte[] address)
+    {
+        final CommandEncoder e = new CommandEncoder();
+        final java.util.List<Integer> ends = new java.util.ArrayList<>();
+        int at = 0;
+        long time = tag.equals("w") ? 1_000 : 1_000_000;
+        for (int i = 0; i < users; i++)
+        {
+            final String user = tag + "-user-" + i;
+            at = add(buffer, at, e.wrap(buffer, at).enterDraw(1, i, "drop", user, 1, address), time++, ends);
+            at = add(buffer, at, e.wrap(buffer, at).enterDraw(1, i, "drop", user, 2, address), time++, ends);
+            at = add(buffer, at, e.wrap(buffer, at).entryCommand(MessageTypes.QUERY_ENTRY, 1, i, "drop", user), time++,
+                ends);
+            at = add(buffer, at, e.wrap(buffer, at).purchase(1, i, "drop", user, "k", 1), time++, ends);
+            if (i % withdrawEvery == 0 && withdrawEvery > 1)
+            {
+                at = add(buffer, at, e.wrap(buffer, at).entryCommand(MessageTypes.WITHDRAW_ENTRY, 1, i, "drop", user),
+                    time++, ends);
+            }
+        }
+        for (int i = 0; withdrawEvery == 1 && i < users; i++)
+        {
+            // All at the end: the index of users to rows reaches its full size before it empties.
+            at = add(buffer, at, e.wrap(buffer, at).entryCommand(MessageTypes.WITHDRAW_ENTRY, 1, i, "drop",
+                tag + "-user-" + i), time++, ends);
+        }
+        return ends.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int add(final UnsafeBuffer buffer, final int at, final int length, final long time,
+        final java.util.List<Integer> ends)
+    {
+        CommandEncoder.stamp(buffer, at, ends.size() + 1, time);
+        ends.add(at + length);
+        return at + length;
+    }
+
+    private static void run(final BusinessLogic logic, final UnsafeBuffer buffer, final int[] ends, final EventSink sink)
+    {
+        int at = 0;
+        for (final int end : ends)
+        {
+            logic.onCommand(buffer, at, end - at, sink);
+            at = end;
+        }
+    }
+
     /** Counts events by type and refusals by reason, without allocating. */
     private static final class Outcomes implements EventSink
     {
