@@ -5,6 +5,7 @@ import io.aeron.CommonContext;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.client.follow.FollowingGateway;
 import io.flashgate.engine.pipeline.EngineConfig;
@@ -27,10 +28,20 @@ final class AeronParts
     }
 
     /**
-     * The media driver's folder: an embedded driver's (in {@code transport.aeronDir}, or a fresh one), else the
-     * running driver's ({@code transport.aeronDir}, or Aeron's default).
+     * The process's one Aeron thread ({@value EmbeddedDriver#THREAD_NAME}): it runs the embedded media driver, the
+     * client conductor and every poller (the engine's ingress, the edge's replies) in one duty cycle
+     * ({@link DutyCycle}), waiting as {@code transport.pollerIdle} says. Closed after everything that uses it.
      */
-    static String driver(final FlashgateConfig config, final StartedParts parts)
+    static DutyCycle dutyCycle(final FlashgateConfig config, final StartedParts parts)
+    {
+        return parts.add(DutyCycle.start(EmbeddedDriver.THREAD_NAME, config.transport().pollerIdle().newStrategy()));
+    }
+
+    /**
+     * The media driver's folder: an embedded driver's (in {@code transport.aeronDir}, or a fresh one) run by the
+     * process's duty cycle, else the running driver's ({@code transport.aeronDir}, or Aeron's default).
+     */
+    static String driver(final FlashgateConfig config, final DutyCycle dutyCycle, final StartedParts parts)
     {
         final FlashgateConfig.Transport transport = config.transport();
         if (!transport.embeddedDriver())
@@ -38,8 +49,7 @@ final class AeronParts
             return transport.aeronDirectory().orElseGet(CommonContext::getAeronDirectoryName);
         }
         final EmbeddedDriver driver = parts.add(EmbeddedDriver.start(
-            transport.aeronDirectory().orElseGet(EmbeddedDriver::uniqueDirectory),
-            context -> context.sharedIdleStrategy(transport.driverIdle().newStrategy())));
+            transport.aeronDirectory().orElseGet(EmbeddedDriver::uniqueDirectory), dutyCycle, context -> { }));
         return driver.aeronDirectory();
     }
 
@@ -61,17 +71,18 @@ final class AeronParts
      * The process's one Aeron client of the driver in {@code aeronDirectory}: engine transport and edge gateway
      * share it, so a process has one client conductor thread, not one per part. A lost driver (no heartbeat for
      * {@code transport.driverTimeoutMillis}) raises exit {@value ExitCodes#DRIVER_LOST} on {@code faults}
-     * ({@link DriverWatch}); no driver answering at start is the same fault.
+     * ({@link DriverWatch}); no driver answering at start is the same fault. Its conductor runs on the process's
+     * duty cycle, so every part that uses this client polls on that thread too.
      */
-    static Aeron client(final FlashgateConfig config, final String aeronDirectory, final FaultSignal faults,
-        final StartedParts parts) throws ProcessFault
+    static Aeron client(final FlashgateConfig config, final DutyCycle dutyCycle, final String aeronDirectory,
+        final FaultSignal faults, final StartedParts parts) throws ProcessFault
     {
         final long timeoutMillis = config.transport().driverTimeoutMillis();
         final DriverWatch watch = new DriverWatch(aeronDirectory, timeoutMillis, faults, System.err);
         final Aeron aeron;
         try
         {
-            aeron = Aeron.connect(watch.context());
+            aeron = dutyCycle.connect(watch.context());
         }
         catch (final DriverTimeoutException ex)
         {

@@ -1,5 +1,7 @@
 package io.flashgate.ops;
 
+import io.flashgate.client.aeron.DutyCycle;
+
 import io.flashgate.client.follow.FollowingGateway;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.edge.EdgeConfig;
@@ -25,9 +27,10 @@ final class EdgeProcess
         return FlashgateProcess.start((parts, faults) ->
         {
             final FlashgateConfig.Transport transport = config.transport();
-            final String aeronDirectory = AeronParts.driver(config, parts);
+            final DutyCycle dutyCycle = AeronParts.dutyCycle(config, parts);
+            final String aeronDirectory = AeronParts.driver(config, dutyCycle, parts);
             final FollowingGateway gateway = AeronParts.followingGateway(config,
-                AeronParts.client(config, aeronDirectory, faults, parts), aeronDirectory, parts);
+                AeronParts.client(config, dutyCycle, aeronDirectory, faults, parts), aeronDirectory, parts);
             final EdgeServer edge = parts.add(EdgeServer.start(EdgeConfig.of(config, tokenSecret), gateway));
             return "edge on http://" + config.edge().httpHost() + ":" + edge.port() + " for the engine" +
                 (transport.engineList().size() > 1 ? "s" : "") + " at udp " + transport.engineList().stream()

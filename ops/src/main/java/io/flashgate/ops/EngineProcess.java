@@ -1,6 +1,7 @@
 package io.flashgate.ops;
 
 import io.aeron.Aeron;
+import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.config.ConfigException;
 import io.flashgate.config.FlashgateConfig;
 import io.flashgate.engine.metrics.EngineMetrics;
@@ -38,8 +39,9 @@ final class EngineProcess
         return FlashgateProcess.start((parts, faults) ->
         {
             final FlashgateConfig.Transport transport = config.transport();
-            final String aeronDirectory = AeronParts.driver(config, parts);
-            final Aeron aeron = AeronParts.client(config, aeronDirectory, faults, parts);
+            final DutyCycle dutyCycle = AeronParts.dutyCycle(config, parts);
+            final String aeronDirectory = AeronParts.driver(config, dutyCycle, parts);
+            final Aeron aeron = AeronParts.client(config, dutyCycle, aeronDirectory, faults, parts);
             final TransportConfig channels = TransportConfig.udp(aeronDirectory, transport.ingress(), transport.egress())
                 .withIdle(transport.pollerIdle());
             final PrometheusRegistry registry = new PrometheusRegistry();

@@ -1,6 +1,7 @@
 package io.flashgate.ops;
 
 import io.aeron.Aeron;
+import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.config.FlashgateConfig;
@@ -27,8 +28,9 @@ final class RunProcess
     {
         return FlashgateProcess.start((parts, faults) ->
         {
-            final String aeronDirectory = AeronParts.driver(config, parts);
-            final Aeron aeron = AeronParts.client(config, aeronDirectory, faults, parts);
+            final DutyCycle dutyCycle = AeronParts.dutyCycle(config, parts);
+            final String aeronDirectory = AeronParts.driver(config, dutyCycle, parts);
+            final Aeron aeron = AeronParts.client(config, dutyCycle, aeronDirectory, faults, parts);
             final AeronEngine engine = AeronParts.engine(config, aeron, TransportConfig.ipc(aeronDirectory), faults,
                 parts);
             final AeronEngineGateway gateway = AeronParts.gateway(config, aeron, GatewayConfig.ipc(aeronDirectory), parts);

@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 public enum IdleChoice
 {
     /**
-     * Spin about 1 µs, then park 1 µs doubling up to 1 ms; after about 20 ms without work, up to 16 ms
+     * Park at once, 1 µs doubling up to 1 ms; after about 20 ms without work, up to 16 ms
      * ({@link DeepeningBackoffIdleStrategy}). Almost no idle CPU; the first message after a silence waits up to
-     * 16 ms per poller, later ones up to 1 ms.
+     * 16 ms per poller, later ones up to 1 ms, unless a thread that published it signals the poller. No spinning
+     * before the first park: on 2 cores a spin takes the core from the very thread that would produce the next
+     * message, and a duty cycle that runs the media driver costs a system call per empty look.
      */
     BACKOFF,
     /** Sleep 1 ms whenever idle: a steady 1,000 wake-ups a second, idle or not. */
@@ -36,7 +38,7 @@ public enum IdleChoice
     {
         return switch (this)
         {
-            case BACKOFF -> new DeepeningBackoffIdleStrategy(10, TimeUnit.MICROSECONDS.toNanos(1),
+            case BACKOFF -> new DeepeningBackoffIdleStrategy(0, TimeUnit.MICROSECONDS.toNanos(1),
                 TimeUnit.MILLISECONDS.toNanos(1), 20, TimeUnit.MILLISECONDS.toNanos(16));
             case SLEEPING -> new SleepingMillisIdleStrategy(1);
             case YIELDING -> new YieldingIdleStrategy();

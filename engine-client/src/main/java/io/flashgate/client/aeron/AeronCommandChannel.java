@@ -49,6 +49,8 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
 
     private final ExclusivePublication publication;
     private final LateRefusals lateRefusals;
+    /** Run after each message offered (the duty cycle's signal), or null. */
+    private final Runnable sent;
     /** Held while offering to the publication (exclusive: one writer at a time); tests hold it to play a sender. */
     final ReentrantLock sending = new ReentrantLock();
     /** Guards {@link #gathering}: held only to copy one command in or to swap the two messages. */
@@ -64,8 +66,15 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
 
     AeronCommandChannel(final ExclusivePublication publication, final LateRefusals lateRefusals)
     {
+        this(publication, lateRefusals, null);
+    }
+
+    /** @param sent run after each message offered: wakes the thread whose driver sends it (null: nothing to wake). */
+    AeronCommandChannel(final ExclusivePublication publication, final LateRefusals lateRefusals, final Runnable sent)
+    {
         this.publication = publication;
         this.lateRefusals = lateRefusals;
+        this.sent = sent;
         final int capacity = publication.maxPayloadLength();
         this.gathering = new GatheredCommands(capacity);
         this.spare = new GatheredCommands(capacity);
@@ -263,6 +272,10 @@ final class AeronCommandChannel implements CommandChannel, AutoCloseable
             new Refused(refusal(result), Arrays.copyOf(message.correlationIds, count), earlier, withCaller);
         if (result >= 0)
         {
+            if (sent != null)
+            {
+                sent.run();
+            }
             messages.lazySet(messages.get() + 1);
             commands.lazySet(commands.get() + count);
         }

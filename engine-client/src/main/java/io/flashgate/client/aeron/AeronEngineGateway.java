@@ -24,8 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link OverloadedException}; a command with no reply within {@link GatewayConfig#replyTimeout()} completes
  * with {@link ResultUnknownException}. Reachability is a probe's round trip ({@link EngineLiveness}).
  *
- * <p>One thread ({@link ReplyPoller}) reads replies, sweeps deadlines and probes. Futures complete and the
- * listeners run on that thread: keep callbacks short or hop to an executor.
+ * <p>One agent ({@link ReplyPoller}) reads replies, sweeps deadlines and probes: on the {@link DutyCycle} that runs
+ * the client's conductor (and the media driver, when embedded), so a reply goes from the socket to its future on one
+ * thread; on a client with a conductor thread of its own, on a thread of its own. Futures complete and the listeners
+ * run on that thread: keep callbacks short or hop to an executor. A command sent signals the duty cycle, whose driver
+ * sends it (or, over IPC, whose engine poller reads it) at once.
  */
 public final class AeronEngineGateway extends CommandSender
 {
@@ -35,6 +38,8 @@ public final class AeronEngineGateway extends CommandSender
     private final AeronCommandChannel commands;
     private final EngineLiveness liveness;
     private final AgentRunner runner;
+    private final DutyCycle dutyCycle;
+    private final ReplyPoller poller;
 
     private AeronEngineGateway(final Aeron aeron, final boolean ownsAeron, final GatewayConfig config,
         final AeronCommandChannel commands, final EngineLiveness liveness, final PendingCommands pending,
@@ -47,8 +52,16 @@ public final class AeronEngineGateway extends CommandSender
         this.config = config;
         this.commands = commands;
         this.liveness = liveness;
+        this.dutyCycle = DutyCycle.of(aeron);
+        this.poller = new ReplyPoller(router(), pending, liveness, commands, config);
+        if (dutyCycle != null)
+        {
+            this.runner = null;
+            dutyCycle.add(poller);
+            return;
+        }
         this.runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null,
-            new ReplyPoller(router(), pending, liveness, commands, config));
+            poller);
         AgentRunner.startOnThread(runner, runnable ->
         {
             final Thread thread = new Thread(runnable, "flashgate-edge-poller-" + config.sourceId());
@@ -92,7 +105,8 @@ public final class AeronEngineGateway extends CommandSender
             final ExclusivePublication ingress =
                 aeron.addExclusivePublication(config.ingressChannel(), config.ingressStreamId());
             final PendingCommands pending = new PendingCommands(config.replyTimeout());
-            commands = new AeronCommandChannel(ingress, pending::refuse);
+            final DutyCycle cycle = DutyCycle.of(aeron);
+            commands = new AeronCommandChannel(ingress, pending::refuse, cycle == null ? null : cycle::signal);
             final AtomicLong correlationIds = new AtomicLong();
             liveness = new EngineLiveness(aeron, config, commands, correlationIds);
             return new AeronEngineGateway(aeron, ownsAeron, config, commands, liveness, pending, correlationIds);
@@ -179,7 +193,14 @@ public final class AeronEngineGateway extends CommandSender
         {
             return;
         }
-        CloseHelper.quietClose(runner);
+        if (runner != null)
+        {
+            CloseHelper.quietClose(runner);
+        }
+        else
+        {
+            dutyCycle.remove(poller);
+        }
         CloseHelper.quietCloseAll(commands, liveness);
         pending().failAll();
         if (ownsAeron)

@@ -1,6 +1,7 @@
 package io.flashgate.engine.transport;
 
 import io.aeron.Publication;
+import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.protocol.BatchWriter;
 import io.flashgate.protocol.WireFormat;
@@ -21,20 +22,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A back-pressured message is retried for a bounded time, then dropped and its events counted: the engine
  * never stalls on a slow edge. Called on one thread only (its buffer is its own); the publication itself is concurrent, so the egress thread
  * and the ingress thread's direct answers ({@link RefusalAnswers}) each have their own.
+ *
+ * <p>After each message it signals the {@link DutyCycle} that runs the media driver (when there is one), so that the
+ * driver sends it, or the co-located edge's poller reads it, without waiting for the duty thread's next look.
  */
 final class EgressPublisher implements EventSink
 {
     private final Publication publication;
     private final long retryNanos;
+    private final DutyCycle dutyCycle;
     private final IdleStrategy retryIdle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
     private final BatchWriter batch;
     final AtomicLong published = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
 
-    EgressPublisher(final Publication publication, final long retryNanos)
+    /** @param dutyCycle the thread to signal after each message, or null when the driver runs on its own. */
+    EgressPublisher(final Publication publication, final long retryNanos, final DutyCycle dutyCycle)
     {
         this.publication = publication;
+        this.dutyCycle = dutyCycle;
         this.retryNanos = retryNanos;
         final int capacity = publication.maxPayloadLength();
         if (capacity < WireFormat.FRAME_HEADER_LENGTH + WireFormat.MAX_EVENT_LENGTH)
@@ -72,6 +79,10 @@ final class EgressPublisher implements EventSink
         final int events = batch.count();
         if (offer())
         {
+            if (dutyCycle != null)
+            {
+                dutyCycle.signal();
+            }
             published.lazySet(published.get() + events);
             messages.lazySet(messages.get() + 1);
         }
@@ -96,6 +107,10 @@ final class EgressPublisher implements EventSink
             retryIdle.reset();
             do
             {
+                if (dutyCycle != null)
+                {
+                    dutyCycle.signal(); // the driver or the reader frees the room: let it run
+                }
                 retryIdle.idle();
                 result = publication.offer(batch.buffer(), 0, batch.length());
                 if (result > 0)

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.protocol.IdleChoice;
 import org.agrona.IoUtil;
 
@@ -13,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A media driver inside this JVM, for one process (edge and engine together) or for tests: one
- * SHARED duty-cycle thread and no other (conductor, sender, receiver and the asynchronous tasks in one), with the
- * default backoff idle strategy ({@link IdleChoice#BACKOFF}: parks, no busy-spin on 2 cores), a unique folder
- * deleted on start and on close, and a shutdown hook so a SIGTERM does not leave the folder in /dev/shm.
+ * A media driver inside this JVM, for one process (edge and engine together) or for tests, in
+ * {@code ThreadingMode.INVOKER}: it has no thread of its own, a {@link DutyCycle} runs it (conductor, sender,
+ * receiver and the asynchronous tasks in one agent) together with the process's Aeron client conductor and its
+ * pollers ({@link #connect}), so a message crosses the driver without a thread hand-off. A unique folder is deleted
+ * on start and on close, and a shutdown hook keeps a SIGTERM from leaving the folder in /dev/shm.
  */
 public final class EmbeddedDriver implements AutoCloseable
 {
@@ -24,40 +26,92 @@ public final class EmbeddedDriver implements AutoCloseable
     public static final int TERM_LENGTH = 4 * 1024 * 1024;
     private static final long STALE_AFTER_MS = TimeUnit.MINUTES.toMillis(1);
 
+    /** The name of the duty-cycle thread a driver started without one starts. */
+    public static final String THREAD_NAME = "flashgate-aeron";
+
     private final MediaDriver driver;
     private final String directory;
+    private final DutyCycle dutyCycle;
+    private final boolean ownsDutyCycle;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private EmbeddedDriver(final MediaDriver.Context context)
+    private EmbeddedDriver(final MediaDriver.Context context, final DutyCycle dutyCycle, final boolean ownsDutyCycle)
     {
         this.directory = context.aeronDirectoryName();
+        this.dutyCycle = dutyCycle;
+        this.ownsDutyCycle = ownsDutyCycle;
         this.driver = MediaDriver.launch(context);
+        dutyCycle.runDriver(driver.sharedAgentInvoker());
         this.shutdownHook = new Thread(this::stop, "flashgate-aeron-driver-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts a driver (its threads) in a fresh unique folder next to Aeron's default one (/dev/shm on Linux). */
+    /**
+     * Starts a driver in a fresh unique folder next to Aeron's default one (/dev/shm on Linux), run by a duty cycle
+     * of its own ({@value #THREAD_NAME}, the default idle strategy), closed with it.
+     */
     public static EmbeddedDriver start()
     {
         return start(uniqueDirectory(), context -> { });
     }
 
     /**
-     * Starts a driver in {@code directory} (deleted first if present). Factories are named {@code start} when
-     * they start threads and {@code open} when they only open resources.
+     * Starts a driver in a fresh unique folder, run by a duty cycle of its own named {@code threadName} that waits
+     * as {@code idle} says; closed with it.
+     */
+    public static EmbeddedDriver start(final String threadName, final IdleChoice idle)
+    {
+        final DutyCycle cycle = DutyCycle.start(threadName, idle.newStrategy());
+        try
+        {
+            return start(uniqueDirectory(), cycle, true, context -> { });
+        }
+        catch (final RuntimeException ex)
+        {
+            cycle.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Starts a driver in {@code directory} (deleted first if present), run by a duty cycle of its own. Factories
+     * are named {@code start} when they start threads and {@code open} when they only open resources.
      *
      * @param customise last say on the context (timeouts, term lengths) before launch.
      */
     public static EmbeddedDriver start(final String directory, final Consumer<MediaDriver.Context> customise)
     {
+        final DutyCycle cycle = DutyCycle.start(THREAD_NAME, IdleChoice.DEFAULT.newStrategy());
+        try
+        {
+            return start(directory, cycle, true, customise);
+        }
+        catch (final RuntimeException ex)
+        {
+            cycle.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Starts a driver in {@code directory}, run by the caller's duty cycle (which the caller closes after this
+     * driver).
+     */
+    public static EmbeddedDriver start(final String directory, final DutyCycle dutyCycle,
+        final Consumer<MediaDriver.Context> customise)
+    {
+        return start(directory, dutyCycle, false, customise);
+    }
+
+    private static EmbeddedDriver start(final String directory, final DutyCycle dutyCycle,
+        final boolean ownsDutyCycle, final Consumer<MediaDriver.Context> customise)
+    {
         removeStaleDirectories();
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(directory)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(IdleChoice.DEFAULT.newStrategy())
-            // No thread of its own for the driver's asynchronous tasks (name resolution): the one duty-cycle thread
-            // runs them, as drivers did before that executor existed. Its own thread woke every millisecond.
+            .threadingMode(ThreadingMode.INVOKER)
+            // No thread of its own for the driver's asynchronous tasks (name resolution): the duty cycle runs them.
             .asyncExecutorEnabled(false)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
@@ -65,7 +119,7 @@ public final class EmbeddedDriver implements AutoCloseable
             .ipcTermBufferLength(TERM_LENGTH)
             .publicationTermBufferLength(TERM_LENGTH);
         customise.accept(context);
-        return new EmbeddedDriver(context);
+        return new EmbeddedDriver(context, dutyCycle, ownsDutyCycle);
     }
 
     /**
@@ -122,10 +176,19 @@ public final class EmbeddedDriver implements AutoCloseable
         return directory;
     }
 
-    /** A new client of this driver; the caller closes it (before closing the driver). */
+    /** The thread that runs this driver, and the clients and pollers that join it. */
+    public DutyCycle dutyCycle()
+    {
+        return dutyCycle;
+    }
+
+    /**
+     * A new client of this driver whose conductor runs on the driver's duty cycle; the caller closes it (before
+     * closing the driver).
+     */
     public Aeron connect()
     {
-        return Aeron.connect(new Aeron.Context().aeronDirectoryName(directory));
+        return dutyCycle.connect(new Aeron.Context().aeronDirectoryName(directory));
     }
 
     /** Stops the driver and removes its folder. */
@@ -150,7 +213,12 @@ public final class EmbeddedDriver implements AutoCloseable
             return;
         }
         closed = true;
+        dutyCycle.stopDriver();
         driver.close();
+        if (ownsDutyCycle)
+        {
+            dutyCycle.close();
+        }
         IoUtil.delete(new File(directory), true);
     }
 }

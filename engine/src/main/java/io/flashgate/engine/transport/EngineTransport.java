@@ -3,6 +3,7 @@ package io.flashgate.engine.transport;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.pipeline.Engine;
 import org.agrona.CloseHelper;
@@ -29,12 +30,21 @@ import org.agrona.concurrent.status.AtomicCounter;
  * then {@link #start(Engine)} (begins polling ingress). The transport carries messages and does not own
  * the engine: whoever started the engine closes it (the process's composition root).
  *
+ * <p>On a client whose conductor runs on a {@link DutyCycle} (the launcher's processes: one thread runs the media
+ * driver, the client conductor and the pollers), the ingress poller is one more agent of that thread, and the
+ * egress, which offers each result message itself from the engine's egress stage (Aeron publications take offers
+ * from any thread), signals that thread so the driver sends it (or, over IPC, the edge's poller reads it) at once:
+ * one wake-up per message, the one the driver needs anyway. Draining results through a queue to the duty thread
+ * would cost the same wake-up plus a copy. On a client with its own conductor thread, the ingress poller gets a
+ * thread of its own ({@code flashgate-ingress}).
+ *
  * <p>Edges know the engine is reachable when their egress subscription and ingress publication are
  * connected: Aeron's own heartbeats keep both alive, so no application heartbeat is sent.
  */
 public final class EngineTransport implements AutoCloseable
 {
     private final TransportConfig config;
+    private final DutyCycle dutyCycle;
     private final Publication egress;
     private final Subscription ingress;
     private final EgressPublisher sink;
@@ -46,6 +56,7 @@ public final class EngineTransport implements AutoCloseable
     private EngineTransport(final Aeron aeron, final TransportConfig config)
     {
         this.config = config;
+        this.dutyCycle = DutyCycle.of(aeron);
         Publication publication = null;
         Subscription subscription = null;
         try
@@ -61,7 +72,7 @@ public final class EngineTransport implements AutoCloseable
         }
         this.egress = publication;
         this.ingress = subscription;
-        this.sink = new EgressPublisher(publication, config.egressRetry().toNanos());
+        this.sink = new EgressPublisher(publication, config.egressRetry().toNanos(), dutyCycle);
     }
 
     /**
@@ -79,20 +90,28 @@ public final class EngineTransport implements AutoCloseable
         return sink;
     }
 
-    /** Starts the ingress poller thread ({@code flashgate-ingress}); fragments go to {@code engine.offer}. */
+    /**
+     * Starts polling ingress: as an agent of the client's duty cycle, or on a thread of its own
+     * ({@code flashgate-ingress}); fragments go to {@code engine.offer}.
+     */
     public synchronized void start(final Engine engine)
     {
         if (closed)
         {
             throw new IllegalStateException("closed");
         }
-        if (runner != null)
+        if (runner != null || poller != null)
         {
             throw new IllegalStateException("already started");
         }
         this.engine = engine;
         poller = new IngressPoller(ingress, engine, config.fragmentLimit(), new FaultAnswers(engine, sink),
-            new RefusalAnswers(engine, new EgressPublisher(egress, config.egressRetry().toNanos())));
+            new RefusalAnswers(engine, new EgressPublisher(egress, config.egressRetry().toNanos(), dutyCycle)));
+        if (dutyCycle != null)
+        {
+            dutyCycle.add(poller);
+            return;
+        }
         runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null, poller);
         AgentRunner.startOnThread(runner, runnable ->
         {
@@ -172,6 +191,7 @@ public final class EngineTransport implements AutoCloseable
     public void close()
     {
         final AgentRunner toStop;
+        final IngressPoller started;
         synchronized (this)
         {
             if (closed)
@@ -180,8 +200,16 @@ public final class EngineTransport implements AutoCloseable
             }
             closed = true;
             toStop = runner;
+            started = poller;
         }
-        CloseHelper.quietClose(toStop);
+        if (toStop != null)
+        {
+            CloseHelper.quietClose(toStop);
+        }
+        else if (started != null)
+        {
+            dutyCycle.remove(started);
+        }
         CloseHelper.quietCloseAll(ingress, egress);
     }
 }

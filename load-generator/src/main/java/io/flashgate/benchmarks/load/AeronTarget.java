@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AeronTarget implements Target
 {
+    /** The generator's side's duty cycle (its own driver, with {@code --drivers 2}). */
+    static final String GATEWAY_THREAD_NAME = "flashgate-gw-aeron";
+
     private final String name;
     private final EngineTransport transport;
     /** The primary of the pair, or null for an engine alone. */
@@ -90,8 +93,10 @@ public final class AeronTarget implements Target
         final List<AutoCloseable> parts = new ArrayList<>();
         try
         {
-            final EmbeddedDriver engineDriver = track(parts, EmbeddedDriver.start());
-            final EmbeddedDriver clientDriver = drivers > 1 ? track(parts, EmbeddedDriver.start()) : null;
+            final io.flashgate.protocol.IdleChoice dutyIdle = idle != null ? idle : io.flashgate.protocol.IdleChoice.DEFAULT;
+            final EmbeddedDriver engineDriver = track(parts, EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME, dutyIdle));
+            final EmbeddedDriver clientDriver = drivers > 1 ?
+                track(parts, EmbeddedDriver.start(GATEWAY_THREAD_NAME, dutyIdle)) : null;
             final String ingress = FreePorts.udpEndpoint();
             final String egressControl = FreePorts.udpEndpoint();
             EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
@@ -128,9 +133,12 @@ public final class AeronTarget implements Target
             }
             else
             {
-                engineTransport = track(parts, AeronEngine.start(transport, config)).transport();
+                final Aeron aeron = track(parts, engineDriver.connect());
+                engineTransport = track(parts, AeronEngine.start(aeron, transport, config)).transport();
             }
-            final AeronEngineGateway gateway = track(parts, AeronEngineGateway.start(edge));
+            // The generator's client on its side's duty cycle: replies complete on the thread that runs its driver.
+            final Aeron edgeAeron = track(parts, (clientDriver != null ? clientDriver : engineDriver).connect());
+            final AeronEngineGateway gateway = track(parts, AeronEngineGateway.start(edgeAeron, edge));
             if (!gateway.awaitReachable(Duration.ofSeconds(20)))
             {
                 throw new IOException("the gateway never reached the engine over UDP");

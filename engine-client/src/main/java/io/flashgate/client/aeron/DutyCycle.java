@@ -1,0 +1,405 @@
+package io.flashgate.client.aeron;
+
+import io.aeron.Aeron;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One thread that does all of a process's (or one side's) Aeron work: the media driver in
+ * {@code ThreadingMode.INVOKER} ({@link #runDriver}), the client conductor through
+ * {@code Aeron.Context.useConductorAgentInvoker} ({@link #connect}), and the pollers ({@link #add}: the engine's
+ * ingress, a gateway's replies). So a datagram goes from the socket through the driver into a poller, and a message
+ * offered here goes out through the driver, within one duty cycle and with no thread hand-off.
+ *
+ * <p>Why one thread: on a small machine each thread that must wake for every message costs more than the work the
+ * message carries. Separate driver, conductor and poller threads each woke for every message, and each parked on
+ * its own timer because nothing could signal it. Here a thread that publishes (the engine's egress, a caller that
+ * sends a command) calls {@link #signal}, which ends the park at once; only a datagram arriving on a socket cannot
+ * signal, so the idle strategy still looks again after a short park, and parks longer the longer it finds nothing.
+ *
+ * <p>Agents run in the order they were added, each with its {@code doWork}; an agent is never run by two threads at
+ * once. {@link #remove} returns only once the agent is no longer being run, so its resources can be closed after.
+ * The driver's agent is also run by any thread that waits for the driver's answer while adding or closing a
+ * publication or subscription (the client's {@code driverAgentInvoker}): a lock of its own keeps the two apart,
+ * and neither waits on the other.
+ */
+public final class DutyCycle implements AutoCloseable
+{
+    private static final Map<Aeron, DutyCycle> BY_CLIENT = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final IdleStrategy idle;
+    private final ErrorHandler errors;
+    private final Thread thread;
+    private volatile Slot[] slots = new Slot[0];
+    private volatile boolean running = true;
+    private volatile boolean closed;
+    private final ReentrantLock driverLock = new ReentrantLock();
+    private volatile AgentInvoker driverInvoker;
+
+    /** An agent, and whether the duty thread is inside its doWork (read by {@link #remove}). */
+    private static final class Slot
+    {
+        final Agent agent;
+        volatile boolean active = true;
+        volatile boolean working;
+
+        Slot(final Agent agent)
+        {
+            this.agent = agent;
+        }
+    }
+
+    private DutyCycle(final String name, final IdleStrategy idle, final ErrorHandler errors)
+    {
+        this.name = name;
+        this.idle = idle;
+        this.errors = errors;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts the thread, with nothing to do yet.
+     *
+     * @param name   the thread's name.
+     * @param idle   how it waits when a cycle found no work (ended early by {@link #signal}).
+     * @param errors where an agent's exception goes; the cycle goes on.
+     */
+    public static DutyCycle start(final String name, final IdleStrategy idle, final ErrorHandler errors)
+    {
+        final DutyCycle cycle = new DutyCycle(name, idle, errors);
+        cycle.thread.start();
+        return cycle;
+    }
+
+    /** As {@link #start(String, IdleStrategy, ErrorHandler)}, errors printed to stderr. */
+    public static DutyCycle start(final String name, final IdleStrategy idle)
+    {
+        return start(name, idle, Throwable::printStackTrace);
+    }
+
+    /** The duty cycle that runs this client's conductor, or null when the client has a conductor thread. */
+    public static DutyCycle of(final Aeron aeron)
+    {
+        return aeron == null ? null : BY_CLIENT.get(aeron);
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /** True on the duty cycle's own thread. */
+    public boolean isDutyThread()
+    {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs a media driver launched in {@code ThreadingMode.INVOKER} (its started {@code sharedAgentInvoker()}); one
+     * driver per duty cycle. Clients connected through {@link #connect} afterwards run it too while they wait for
+     * its answers.
+     */
+    public synchronized void runDriver(final AgentInvoker driver)
+    {
+        if (driverInvoker != null)
+        {
+            throw new IllegalStateException("a duty cycle runs one media driver");
+        }
+        driverInvoker = driver;
+        add(new DriverAgent(driver));
+    }
+
+    /** Stops running the driver (before it is closed); the thread goes on with the other agents. */
+    public synchronized void stopDriver()
+    {
+        final AgentInvoker driver = driverInvoker;
+        if (driver == null)
+        {
+            return;
+        }
+        for (final Slot slot : slots)
+        {
+            if (slot.agent instanceof DriverAgent agent && agent.invoker == driver)
+            {
+                remove(agent);
+            }
+        }
+        driverLock.lock(); // a client thread running the driver while it waits finishes first
+        try
+        {
+            driverInvoker = null;
+        }
+        finally
+        {
+            driverLock.unlock();
+        }
+    }
+
+    /**
+     * A client whose conductor runs on this thread ({@code useConductorAgentInvoker}) and, when this cycle runs the
+     * driver, which runs the driver itself while it waits for the driver's answer (adding a subscription, say),
+     * so that waiting never depends on this thread. Close the client as usual; its conductor then leaves the cycle.
+     */
+    public Aeron connect(final Aeron.Context context)
+    {
+        context.useConductorAgentInvoker(true);
+        synchronized (this)
+        {
+            if (driverInvoker != null)
+            {
+                final AgentInvoker guarded = new AgentInvoker(Throwable::printStackTrace, null,
+                    new DriverAgent(driverInvoker));
+                guarded.start();
+                context.driverAgentInvoker(guarded);
+            }
+        }
+        final Aeron aeron = Aeron.connect(context);
+        BY_CLIENT.put(aeron, this);
+        add(new ConductorAgent(aeron, aeron.conductorAgentInvoker()));
+        return aeron;
+    }
+
+    /** Adds an agent (its {@code onStart} runs on the caller's thread, now). */
+    public synchronized void add(final Agent agent)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(name + " is closed");
+        }
+        agent.onStart();
+        final Slot[] now = slots;
+        final Slot[] next = Arrays.copyOf(now, now.length + 1);
+        next[now.length] = new Slot(agent);
+        slots = next;
+        signal();
+    }
+
+    /**
+     * Takes an agent out; once this returns the duty thread will not run it again (on the duty thread itself: from
+     * the next agent on). Its {@code onClose} runs on the caller's thread.
+     */
+    public void remove(final Agent agent)
+    {
+        final Slot slot;
+        synchronized (this)
+        {
+            slot = take(agent);
+        }
+        if (slot == null)
+        {
+            return;
+        }
+        if (!isDutyThread())
+        {
+            // The duty thread sets `working` before it reads `active`; we cleared `active` before reading `working`:
+            // one of us sees the other's write, so either it skips the agent or we wait for it to leave.
+            while (slot.working)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        agent.onClose();
+    }
+
+    private Slot take(final Agent agent)
+    {
+        final Slot[] now = slots;
+        for (int i = 0; i < now.length; i++)
+        {
+            if (now[i].agent == agent)
+            {
+                final Slot slot = now[i];
+                slot.active = false;
+                final Slot[] next = new Slot[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+                slots = next;
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Ends the duty thread's park at once (or makes its next one return at once): for a thread that has just offered
+     * a message that this cycle's driver must send, or that one of its pollers reads. Never blocks; costs a system
+     * call only when the thread is parked.
+     */
+    public void signal()
+    {
+        LockSupport.unpark(thread);
+    }
+
+    /** Stops the thread after its current cycle, and closes the agents still in it (driver and clients excepted). */
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+        }
+        running = false;
+        signal();
+        if (!isDutyThread())
+        {
+            boolean interrupted = false;
+            while (thread.isAlive())
+            {
+                try
+                {
+                    thread.join();
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        final Slot[] left;
+        synchronized (this)
+        {
+            left = slots;
+            slots = new Slot[0];
+        }
+        for (final Slot slot : left)
+        {
+            if (!(slot.agent instanceof DriverAgent) && !(slot.agent instanceof ConductorAgent))
+            {
+                try
+                {
+                    slot.agent.onClose();
+                }
+                catch (final RuntimeException ex)
+                {
+                    errors.onError(ex);
+                }
+            }
+        }
+    }
+
+    private void run()
+    {
+        while (running)
+        {
+            int work = 0;
+            final Slot[] now = slots;
+            for (final Slot slot : now)
+            {
+                slot.working = true;
+                try
+                {
+                    if (slot.active)
+                    {
+                        work += slot.agent.doWork();
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    errors.onError(ex);
+                    if (ex instanceof Error error)
+                    {
+                        slot.working = false;
+                        throw error;
+                    }
+                }
+                finally
+                {
+                    slot.working = false;
+                }
+            }
+            idle.idle(work);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "DutyCycle{" + name + ", agents=" + slots.length + '}';
+    }
+
+    /** The media driver's shared agent, run by whichever thread holds its lock; the others skip it. */
+    private final class DriverAgent implements Agent
+    {
+        final AgentInvoker invoker;
+
+        DriverAgent(final AgentInvoker invoker)
+        {
+            this.invoker = invoker;
+        }
+
+        @Override
+        public int doWork()
+        {
+            if (!driverLock.tryLock())
+            {
+                return 0;
+            }
+            try
+            {
+                return driverInvoker == invoker ? invoker.invoke() : 0;
+            }
+            finally
+            {
+                driverLock.unlock();
+            }
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "aeron-driver";
+        }
+    }
+
+    /** A client's conductor; once the client is closed it leaves the cycle. */
+    private final class ConductorAgent implements Agent
+    {
+        private final Aeron aeron;
+        private final AgentInvoker invoker;
+
+        ConductorAgent(final Aeron aeron, final AgentInvoker invoker)
+        {
+            this.aeron = aeron;
+            this.invoker = invoker;
+        }
+
+        @Override
+        public int doWork()
+        {
+            if (invoker.isClosed())
+            {
+                BY_CLIENT.remove(aeron);
+                synchronized (DutyCycle.this)
+                {
+                    take(this);
+                }
+                return 0;
+            }
+            return invoker.invoke();
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "aeron-client-conductor";
+        }
+    }
+}
