@@ -329,6 +329,12 @@ public final class DutyCycle implements AutoCloseable
         }
     }
 
+    /** The role names of the agents it runs now, in order (for tests and diagnostics). */
+    public java.util.List<String> roleNames()
+    {
+        return Arrays.stream(slots).map(slot -> slot.agent.roleName()).toList();
+    }
+
     @Override
     public String toString()
     {

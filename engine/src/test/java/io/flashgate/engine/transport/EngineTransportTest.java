@@ -370,7 +370,8 @@ class EngineTransportTest
         transport = EngineTransport.open(engineClient, TransportConfig.ipc(folder));
         engine = Engine.start(engineConfig(), transport.egressSink());
         transport.start(engine);
-        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("flashgate-ingress")));
+        // On a client of the driver's duty cycle the ingress poller is an agent of that thread, not a thread.
+        assertTrue(driver.dutyCycle().roleNames().contains("flashgate-ingress"), driver.dutyCycle().roleNames()::toString);
         aeron = driver.connect();
         commands = aeron.addExclusivePublication(AeronChannels.IPC, AeronChannels.INGRESS_STREAM_ID);
         events = aeron.addSubscription(AeronChannels.IPC, AeronChannels.EGRESS_STREAM_ID);
@@ -382,6 +383,7 @@ class EngineTransportTest
 
         transport.close();
         assertNoTransportThreads();
+        assertFalse(driver.dutyCycle().roleNames().contains("flashgate-ingress"), "ingress still polled after close");
         await(() -> !commands.isConnected(), Duration.ofSeconds(10), "ingress subscription gone");
         // The engine is not the transport's: it still takes commands until its owner closes it.
         assertTrue(engine.offer(buffer, 0, length));

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What {@code ops/flashgate run} is without its HTTP edge, on the default settings: embedded media driver, engine,
- * engine transport and the edge's gateway over IPC, in this JVM. Commands still reach every stage, in order; then,
+ * engine transport and the edge's gateway over IPC, in this JVM, the driver, the client conductor and both pollers
+ * on one Aeron duty cycle. Commands still reach every stage, in order; then,
  * idle, the threads these parts started must cost almost nothing (docs/ARCHITECTURE.md, "Threads, and what wakes
  * each"). Per-thread CPU and sleeps come from /proc, so a thread that spins (CPU) or naps (wake-ups) is caught
  * however cheap each nap is; the bounds leave room for a loaded 2-core machine.
@@ -122,12 +123,15 @@ class IdleEngineTest
     {
         final String all = ours.toString();
         final Set<String> names = ours.stream().map(ThreadActivity.Figures::name).collect(Collectors.toSet());
-        for (final String stage : List.of("flashgate-journ", "flashgate-logic", "flashgate-egres", "flashgate-ingre"))
+        for (final String stage : List.of("flashgate-journ", "flashgate-logic", "flashgate-egres", "flashgate-aeron"))
         {
             assertTrue(names.contains(stage), stage + " missing from " + all);
         }
-        // No thread without work: no replicator without a standby, no driver executor beside its duty cycle.
-        assertTrue(names.stream().noneMatch(n -> n.startsWith("flashgate-repli") || n.startsWith("aeron-executor")),
+        // No thread without work: no replicator without a standby, no driver executor, and no driver, client
+        // conductor, ingress or reply poller thread beside the one Aeron duty cycle that runs them all.
+        assertTrue(names.stream().noneMatch(n -> n.startsWith("flashgate-repli") || n.startsWith("aeron-executor") ||
+                n.startsWith("flashgate-ingre") || n.startsWith("flashgate-edge-") || n.startsWith("aeron-client") ||
+                n.startsWith("/")),
             "a thread without work: " + all);
         for (final ThreadActivity.Figures thread : ours)
         {

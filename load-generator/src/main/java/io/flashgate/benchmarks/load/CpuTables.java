@@ -36,12 +36,15 @@ final class CpuTables
         html.append("<h2 id=\"cpu\">CPU per purchase</h2>\n<p>From /proc: each thread's utime + stime over the phase. ")
             .append("The system is the peer process (redis-server, the HTTP server JVM) or, engine-direct, the ")
             .append("generator's JVM without the generator's own threads (flashgate-bench-*); the generator is ")
-            .append("shown apart. Threads in µs per purchase.</p>\n");
+            .append("shown apart. Threads in µs per purchase. Wake-ups: each thread's voluntary and involuntary ")
+            .append("context switches (/proc/PID/task/TID/status) per purchase: how many times a thread stopped and ")
+            .append("had to be woken, so each hand-off between threads shows directly.</p>\n");
         byPhase.forEach((phase, rows) ->
         {
             html.append("<h3>").append(escape(phase)).append("</h3>\n<table class=cpu><tr><th class=l>system</th>")
                 .append("<th>purchases/s</th><th>CPU cores used</th><th>CPU µs per purchase</th>")
-                .append("<th class=l>top threads (µs per purchase)</th><th>generator µs per purchase (apart)</th>")
+                .append("<th class=l>top threads (µs per purchase)</th>")
+                .append("<th class=l>wake-ups per purchase, by thread</th><th>generator µs per purchase (apart)</th>")
                 .append("<th>other processes, cores</th></tr>\n");
             for (final OpenLoop.Result r : rows)
             {
@@ -51,7 +54,8 @@ final class CpuTables
                     .append(String.format(Locale.ROOT, "%,.0f", r.throughput())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.2f", cpu.cores(cpu.systemTicks()))).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f", CpuUse.micros(cpu.systemTicks(), r.answered())))
-                    .append("</td><td class=l>").append(escape(cpu.topShares(r.answered(), 8))).append("</td><td>")
+                    .append("</td><td class=l>").append(escape(cpu.topShares(r.answered(), 8)))
+                    .append("</td><td class=l>").append(escape(cpu.wakeUps(r.answered(), 8))).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f", CpuUse.micros(cpu.generatorTicks(), r.answered())))
                     .append("</td><td>").append(String.format(Locale.ROOT, "%.2f",
                         Math.max(0, cpu.cores(cpu.machineTicks() - cpu.selfTicks() - cpu.peerTicks()))))

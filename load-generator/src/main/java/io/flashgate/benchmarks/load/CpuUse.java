@@ -14,11 +14,23 @@ import java.util.Map;
  *
  * @param peerName        null when there was no peer process.
  * @param systemInThisJvm true when the system under test shares this JVM with the generator.
+ * @param selfSwitches    context switches of this JVM's threads by group (each thread's voluntary and involuntary
+ *                        ones from /proc: how often it stopped and had to be woken or rescheduled).
+ * @param peerSwitches    the same for the peer process.
  */
 record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks, String peerName,
-    boolean systemInThisJvm, Map<String, Long> selfGroups, Map<String, Long> peerGroups)
+    boolean systemInThisJvm, Map<String, Long> selfGroups, Map<String, Long> peerGroups,
+    Map<String, Long> selfSwitches, Map<String, Long> peerSwitches)
 {
-    static final CpuUse NONE = new CpuUse(0, 0, 0, 0, null, false, Map.of(), Map.of());
+    static final CpuUse NONE = new CpuUse(0, 0, 0, 0, null, false, Map.of(), Map.of(), Map.of(), Map.of());
+
+    CpuUse(final double seconds, final long machineTicks, final long selfTicks, final long peerTicks,
+        final String peerName, final boolean systemInThisJvm, final Map<String, Long> selfGroups,
+        final Map<String, Long> peerGroups)
+    {
+        this(seconds, machineTicks, selfTicks, peerTicks, peerName, systemInThisJvm, selfGroups, peerGroups, Map.of(),
+            Map.of());
+    }
 
     /** A group's CPU for one purchase and as cores. */
     record Share(String group, double microsPerPurchase, double cores)
@@ -36,6 +48,8 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
         boolean inThisJvm = false;
         final Map<String, Long> selfGroups = new HashMap<>();
         final Map<String, Long> peerGroups = new HashMap<>();
+        final Map<String, Long> selfSwitches = new HashMap<>();
+        final Map<String, Long> peerSwitches = new HashMap<>();
         for (final CpuUse u : uses)
         {
             if (u.seconds == 0)
@@ -50,8 +64,11 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
             inThisJvm |= u.systemInThisJvm;
             u.selfGroups.forEach((group, ticks) -> selfGroups.merge(group, ticks, Long::sum));
             u.peerGroups.forEach((group, ticks) -> peerGroups.merge(group, ticks, Long::sum));
+            u.selfSwitches.forEach((group, n) -> selfSwitches.merge(group, n, Long::sum));
+            u.peerSwitches.forEach((group, n) -> peerSwitches.merge(group, n, Long::sum));
         }
-        return seconds == 0 ? NONE : new CpuUse(seconds, machine, self, peer, name, inThisJvm, selfGroups, peerGroups);
+        return seconds == 0 ? NONE : new CpuUse(seconds, machine, self, peer, name, inThisJvm, selfGroups, peerGroups,
+            selfSwitches, peerSwitches);
     }
 
     boolean measured()
@@ -135,6 +152,50 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
         return s.toString();
     }
 
+    /** The system's context switches over the phase, all threads (the generator's excepted). */
+    long systemSwitches()
+    {
+        return (systemInThisJvm ? selfSwitches : peerSwitches).entrySet().stream()
+            .filter(e -> !(systemInThisJvm && e.getKey().equals(ThreadGroups.GENERATOR)))
+            .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * "wake-ups per purchase 4.1: aeron duty cycle 1.9, journaller 0.8, ..." (the system's threads, context switches
+     * per answered request, the most first): how many threads stop and must be woken for one purchase.
+     */
+    String wakeUps(final long purchases, final int top)
+    {
+        final Map<String, Long> switches = systemInThisJvm ? selfSwitches : peerSwitches;
+        if (purchases <= 0 || switches.isEmpty())
+        {
+            return "";
+        }
+        final List<Map.Entry<String, Long>> groups = new ArrayList<>(switches.entrySet().stream()
+            .filter(e -> !(systemInThisJvm && e.getKey().equals(ThreadGroups.GENERATOR))).toList());
+        groups.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry::getKey));
+        final StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "wake-ups per purchase %.2f:",
+            systemSwitches() / (double)purchases));
+        double rest = 0;
+        for (int i = 0; i < groups.size(); i++)
+        {
+            final double each = groups.get(i).getValue() / (double)purchases;
+            if (i < top)
+            {
+                s.append(i == 0 ? " " : ", ").append(String.format(Locale.ROOT, "%s %.2f", groups.get(i).getKey(), each));
+            }
+            else
+            {
+                rest += each;
+            }
+        }
+        if (groups.size() > top)
+        {
+            s.append(String.format(Locale.ROOT, ", +%d more %.2f", groups.size() - top, rest));
+        }
+        return s.toString();
+    }
+
     /**
      * "cpu per purchase: flashgate-aeron 45.2 µs = 0.68 cores of this JVM without the generator [driver 20.1, ...];
      * generator 12.0 µs apart (0.18 cores)", or "" when nothing was measured or the system's process is unknown.
@@ -145,9 +206,11 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
         {
             return "";
         }
+        final String wakeUps = wakeUps(purchases, 6);
         return String.format(Locale.ROOT, "cpu per purchase: %s %.1f µs = %.2f cores of %s [%s]; generator %.1f µs " +
-                "apart (%.2f cores)", system, micros(systemTicks(), purchases), cores(systemTicks()), systemProcess(),
-            topShares(purchases, 6), micros(generatorTicks(), purchases), cores(generatorTicks()));
+                "apart (%.2f cores)%s", system, micros(systemTicks(), purchases), cores(systemTicks()), systemProcess(),
+            topShares(purchases, 6), micros(generatorTicks(), purchases), cores(generatorTicks()),
+            wakeUps.isEmpty() ? "" : "; " + wakeUps);
     }
 
     /** "cpu: machine 1.93 cores busy = this JVM 1.41 + redis-server 0.38 + other processes 0.14 (of 2)". */

@@ -93,7 +93,26 @@ final class CpuWatch
             groups(start.peerTasks, end.peerTasks, end.peer - start.peer, true) : Map.of();
         return new CpuUse(seconds, end.machine - start.machine, end.self - start.self,
             peerSeen ? end.peer - start.peer : 0, peerSeen ? watchedPeerName : null, systemInThisJvm, selfGroups,
-            peerGroups);
+            peerGroups, switches(start.selfTasks, end.selfTasks, false),
+            peerSeen ? switches(start.peerTasks, end.peerTasks, true) : Map.of());
+    }
+
+    /** Each live thread's context switches over the phase, summed by group (threads seen at both ends only). */
+    private Map<String, Long> switches(final Map<Long, ProcTasks.Task> before, final Map<Long, ProcTasks.Task> after,
+        final boolean peer)
+    {
+        final boolean[] dumped = {false};
+        final Map<String, Long> groups = new HashMap<>();
+        for (final Map.Entry<Long, ProcTasks.Task> e : after.entrySet())
+        {
+            final ProcTasks.Task was = before.get(e.getKey());
+            final long switches = e.getValue().switches() - (was != null ? was.switches() : 0);
+            if (switches > 0)
+            {
+                groups.merge(group(e.getKey(), e.getValue().comm(), peer, dumped), switches, Long::sum);
+            }
+        }
+        return groups;
     }
 
     /**

@@ -16,9 +16,10 @@ import java.util.Properties;
 import static io.flashgate.benchmarks.load.Report.micros;
 
 /**
- * A self-contained HTML page of a run: the headlines, a table of every phase with its correctness verdict, the CPU
- * each system used per purchase (a small table per phase), and the {@link PercentilePlot} drawn by Chart.js,
- * inlined from its WebJar (no network at view time).
+ * A self-contained HTML page of a run, the verdict first: a small table of Flashgate's ratios against each peer
+ * ({@link VerdictTable}), then the {@link PercentilePlot} drawn by Chart.js (inlined from its WebJar: no network at
+ * view time), then the details: the headlines, a table of every phase with its correctness verdict, and the CPU and
+ * wake-ups each system used per purchase (a small table per phase).
  */
 final class HtmlReport
 {
@@ -64,13 +65,7 @@ final class HtmlReport
             html.append("<p id=\"verdict\" class=").append(sale.passed() ? "ok" : "bad").append("><strong>")
                 .append(escape(sale.text())).append("</strong></p>\n");
         }
-        html.append("<ul>\n");
-        for (final String line : headlines)
-        {
-            html.append("<li>").append(escape(line)).append("</li>\n");
-        }
-        appendTable(html, results);
-        CpuTables.append(html, cpuResults);
+        VerdictTable.append(html, results);
         html.append("<h2>Latency by percentile (from the intended send time)</h2>\n")
             .append("<div style=\"height:560px\"><canvas id=\"chart\"></canvas></div>\n");
         if (pngName != null)
@@ -78,6 +73,13 @@ final class HtmlReport
             html.append("<p>The same plot as a PNG: <a href=\"").append(escape(pngName)).append("\">")
                 .append(escape(pngName)).append("</a>; full distributions in the .hgrm files beside this page.</p>\n");
         }
+        html.append("<h2>Details</h2>\n<ul>\n");
+        for (final String line : headlines)
+        {
+            html.append("<li>").append(escape(line)).append("</li>\n");
+        }
+        appendTable(html, results);
+        CpuTables.append(html, cpuResults);
         html.append("<script>\n").append(chartJs().replace("</script", "<\\/script")).append("\n</script>\n");
         appendChart(html, plot);
         html.append("</body></html>\n");

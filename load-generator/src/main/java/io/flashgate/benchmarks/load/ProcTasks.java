@@ -19,9 +19,16 @@ final class ProcTasks
     static final long TICKS_PER_SECOND = 100;
     static final Path PROC = Path.of("/proc");
 
-    /** One live thread: its kernel name and its CPU time so far. */
-    record Task(String comm, long ticks)
+    /**
+     * One live thread: its kernel name, its CPU time so far, and how often it has left the CPU so far (voluntary and
+     * involuntary context switches: each voluntary one is a wait that something ended, a wake-up).
+     */
+    record Task(String comm, long ticks, long switches)
     {
+        Task(final String comm, final long ticks)
+        {
+            this(comm, ticks, 0);
+        }
     }
 
     private final Path root;
@@ -70,7 +77,8 @@ final class ProcTasks
                 final long ticks = ticks(dir.resolve("stat"));
                 if (ticks >= 0)
                 {
-                    tasks.put(Long.parseLong(dir.getFileName().toString()), new Task(comm(dir), ticks));
+                    tasks.put(Long.parseLong(dir.getFileName().toString()),
+                        new Task(comm(dir), ticks, switches(dir.resolve("status"))));
                 }
             }
         }
@@ -90,6 +98,27 @@ final class ProcTasks
         catch (final IOException ex)
         {
             return "?";
+        }
+    }
+
+    /** voluntary_ctxt_switches + nonvoluntary_ctxt_switches of a status file, or 0 when it cannot be read. */
+    static long switches(final Path status)
+    {
+        try
+        {
+            long switches = 0;
+            for (final String line : Files.readAllLines(status))
+            {
+                if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:"))
+                {
+                    switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return switches;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return 0;
         }
     }
 
