@@ -90,9 +90,11 @@ public final class Settings
         new Setting("transport.edgeHost", HOST_NAME, "127.0.0.1", "FLASHGATE_EDGE_HOST", "edge-host",
             "address this edge receives the engine's events on", kinds(EDGE)),
         derived("transport.pollerIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.DEFAULT,
-            "how the ingress and reply pollers wait when idle", ALL),
+            "how the process's one Aeron thread (embedded media driver, client conductor, ingress and reply " +
+            "pollers) waits when idle", ALL),
         derived("transport.driverIdle", new SettingType.Choice(IdleChoice.class), IdleChoice.DEFAULT,
-            "how the embedded media driver's thread waits when idle", ALL),
+            "unused: the embedded media driver has no thread of its own, it runs on the Aeron thread that " +
+            "transport.pollerIdle governs (kept so that older files still load)", ALL),
         derived("transport.driverTimeoutMillis", SettingType.Whole.range(1_000, 60_000), 5_000L,
             "no heartbeat from the media driver for this long: it is lost, the process exits 5", ALL),
         // edge
