@@ -128,7 +128,7 @@ public final class EdgeServer implements AutoCloseable
         return metrics.internalErrors();
     }
 
-    /** Stops the HTTP server and the reply executor; the gateway belongs to the caller. */
+    /** Stops the HTTP server and the deadline sweeper; the gateway belongs to the caller. */
     @Override
     public void close()
     {

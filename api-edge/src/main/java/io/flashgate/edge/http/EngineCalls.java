@@ -5,20 +5,20 @@ import io.javalin.http.Context;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Sends one command to the engine and completes the request with its reply. No request thread waits: the reply
- * (or the failure: refused, 503; no reply within {@code replyTimeout}, 504, from {@link ReplyDeadlines}) is handed
- * once from the gateway's thread to a small reply executor ({@link PendingAnswer}), which writes the answer and
- * finishes the request itself (Jetty completes it on that same thread): one hop, and never JSON or HTTP work on the
- * gateway's own thread, whose delay would hold back every other reply.
+ * (or the failure: refused, 503; no reply within {@code replyTimeout}, 504, from {@link ReplyDeadlines}) is written
+ * by the thread that brings it ({@link PendingAnswer}), which finishes the request itself (Jetty completes it on that
+ * same thread). For a reply that is the gateway's thread: the process's Aeron duty cycle, which has just read the
+ * reply from the engine's stream. So an answer goes from the engine's message to the shopper's socket without a
+ * thread hand-off: a hop to a pool of reply threads cost each purchase one more wake-up and, on 2 cores, more CPU
+ * than the answer itself. The answer is small and written once per request on a keep-alive connection with at most
+ * one request in flight, so the write lands in the socket's buffer and does not hold the thread.
  */
 final class EngineCalls implements AutoCloseable
 {
@@ -27,7 +27,8 @@ final class EngineCalls implements AutoCloseable
     private final SaleStatusCache cache;
     private final EdgeMetrics metrics;
     private final JsonResponses responses;
-    private final ExecutorService replyExecutor;
+    /** Runs each answer on the thread that decided it (the gateway's, or the deadline sweeper's). */
+    private final Executor replyExecutor = Runnable::run;
     private final ReplyDeadlines deadlines;
     private final OverloadEpisodes overload = new OverloadEpisodes();
 
@@ -41,13 +42,6 @@ final class EngineCalls implements AutoCloseable
         this.metrics = metrics;
         this.responses = responses;
         metrics.watchInFlight(inFlight::current);
-        final AtomicInteger threadIds = new AtomicInteger();
-        this.replyExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r ->
-        {
-            final Thread t = new Thread(r, "flashgate-edge-reply-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** A shopper's command: counts against the global in-flight bound (503 OVERLOADED when it is reached). */
@@ -59,7 +53,7 @@ final class EngineCalls implements AutoCloseable
 
     /**
      * As above; {@code failed} (may be null) is told the answer when the command got no reply (503 refused, 504 not
-     * answered in time), on the reply executor, before that answer is written.
+     * answered in time), on the thread that decided it, before that answer is written.
      */
     void bounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send, final BiConsumer<Context, Reply> render,
         final Runnable release, final Consumer<ApiError> failed)
@@ -110,7 +104,7 @@ final class EngineCalls implements AutoCloseable
             sent = CompletableFuture.failedFuture(ex);
         }
         deadlines.add(answer);
-        // the gateway's thread only updates the cache (in the engine's order) and hands over: no JSON, no HTTP
+        // the gateway's thread updates the cache (in the engine's order), then writes the answer
         sent.whenComplete(cacheThen(answer));
         ctx.future(() -> answer);
     }
@@ -134,7 +128,7 @@ final class EngineCalls implements AutoCloseable
         };
     }
 
-    /** On the reply executor: gives back the slots, then writes the answer. */
+    /** On the thread that decided the answer: gives back the slots, then writes it. */
     private void answer(final Context ctx, final boolean bounded, final BiConsumer<Context, Reply> render,
         final Runnable release, final Consumer<ApiError> failed, final long start, final Reply reply,
         final Throwable failure)
@@ -179,20 +173,11 @@ final class EngineCalls implements AutoCloseable
         }
     }
 
-    /** Stops the reply threads, letting answers already under way finish (up to 5 s). */
+    /** Stops the deadline sweeper and the overload log. */
     @Override
     public void close()
     {
         overload.close();
         deadlines.close();
-        replyExecutor.shutdown();
-        try
-        {
-            replyExecutor.awaitTermination(5, TimeUnit.SECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 }

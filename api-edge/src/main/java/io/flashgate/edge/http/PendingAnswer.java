@@ -10,17 +10,17 @@ import java.util.function.BiConsumer;
 
 /**
  * One request waiting for the engine, as one object: what the gateway's future calls back ({@link #accept}, on the
- * gateway's own thread), what the deadline sweeper calls when no reply came in time ({@link #expire}), the task the
- * reply executor runs to write the answer ({@link #run}), and the future Javalin waits on (completed once the answer
+ * gateway's own thread), what the deadline sweeper calls when no reply came in time ({@link #expire}), the task that
+ * writes the answer ({@link #run}, on the executor given: the deciding thread itself in the edge), and the future Javalin waits on (completed once the answer
  * is written). It replaced a chain of a copied future, a timer task per request, a timer cancellation on the
  * gateway's thread and an async stage: four objects and two locks per purchase.
  *
- * <p>Exactly one of reply and deadline wins ({@link #STATE}); only the winner hands the answer to the reply
- * executor, so the release of the request's slots runs exactly once.
+ * <p>Exactly one of reply and deadline wins ({@link #STATE}); only the winner hands the answer to the executor, so
+ * the release of the request's slots runs exactly once.
  */
 final class PendingAnswer extends CompletableFuture<Void> implements BiConsumer<Reply, Throwable>, Runnable
 {
-    /** Answers a request from its outcome; runs on the reply executor, never on the gateway's thread. */
+    /** Answers a request from its outcome; runs on the executor given. */
     interface Outcome
     {
         void answer(PendingAnswer call, Reply reply, Throwable failure);
@@ -48,7 +48,7 @@ final class PendingAnswer extends CompletableFuture<Void> implements BiConsumer<
         this.outcome = outcome;
     }
 
-    /** The gateway's callback: the engine answered (or the transport failed). Only hands over; no JSON here. */
+    /** The gateway's callback: the engine answered (or the transport failed). */
     @Override
     public void accept(final Reply reply, final Throwable failure)
     {
@@ -75,7 +75,7 @@ final class PendingAnswer extends CompletableFuture<Void> implements BiConsumer<
         return state != WAITING;
     }
 
-    /** On the reply executor: write the answer, then let Javalin finish the request on this same thread. */
+    /** Writes the answer, then lets Javalin finish the request on this same thread. */
     @Override
     public void run()
     {

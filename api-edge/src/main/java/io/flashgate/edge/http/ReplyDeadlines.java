@@ -81,7 +81,7 @@ final class ReplyDeadlines implements AutoCloseable
         }
     }
 
-    /** Stops the sweeper; requests still waiting are left to the reply executor's shutdown. */
+    /** Stops the sweeper; requests still waiting are answered by the gateway's close (it fails what it waits for). */
     @Override
     public void close()
     {

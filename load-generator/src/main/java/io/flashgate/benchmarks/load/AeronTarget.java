@@ -156,6 +156,41 @@ public final class AeronTarget implements Target
         }
     }
 
+    /**
+     * Engine and generator as {@code ops/flashgate run} has engine and edge: one embedded driver and one Aeron
+     * thread for both, over {@code aeron:ipc}, so no datagram and no driver hop is on the path.
+     */
+    public static AeronTarget startIpc(final Path dataDir, final int expectedBuyers,
+        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait) throws Exception
+    {
+        final List<AutoCloseable> parts = new ArrayList<>();
+        try
+        {
+            final EmbeddedDriver driver = track(parts, EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME,
+                idle != null ? idle : io.flashgate.protocol.IdleChoice.DEFAULT));
+            EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
+            if (wait != null)
+            {
+                config = config.withWaitChoice(wait);
+            }
+            final Aeron aeron = track(parts, driver.connect());
+            final EngineTransport engineTransport = track(parts, AeronEngine.start(aeron,
+                TransportConfig.ipc(driver.aeronDirectory()), config)).transport();
+            final AeronEngineGateway gateway = track(parts, AeronEngineGateway.start(aeron,
+                GatewayConfig.ipc(driver.aeronDirectory()).withReplyTimeout(Duration.ofSeconds(10))));
+            if (!gateway.awaitReachable(Duration.ofSeconds(20)))
+            {
+                throw new IOException("the gateway never reached the engine over IPC");
+            }
+            return new AeronTarget("flashgate-aeron-ipc", engineTransport, gateway, parts);
+        }
+        catch (final Exception ex)
+        {
+            closeAll(parts);
+            throw ex;
+        }
+    }
+
     /** The primary of the pair (with a standby), else null. */
     public PairedEngine pair()
     {

@@ -24,11 +24,14 @@ import java.util.OptionalLong;
  *                         standby in this JVM on its own media driver), as an extra line {@code flashgate-aeron-standby}.
  * @param zookeeper        also the same pair coordinated through a ZooKeeper server in this JVM, as an extra line
  *                         {@code flashgate-aeron-standby-zk}.
+ * @param channel          {@code udp}: the generator reaches the engine over UDP on 127.0.0.1 ({@code flashgate-aeron});
+ *                         {@code ipc}: over {@code aeron:ipc} on one driver, as {@code ops/flashgate run} has engine
+ *                         and edge ({@code flashgate-aeron-ipc}); {@code both}: the two as two lines of one run.
  */
 record CompareOptions(int buyers, int limit, double duplicates, double warmupSeconds, double capacitySeconds,
     OptionalLong capacityRequests, double seconds, int rounds, int inFlight, double rate, int redisConnections,
     int redisPipelines, int redisBatch, Path out, Path dataDir, int drivers, IdleChoice idle,
-    WaitChoice pipelineWait, WaitChoice alsoWait, boolean standby, boolean zookeeper)
+    WaitChoice pipelineWait, WaitChoice alsoWait, boolean standby, boolean zookeeper, String channel)
 {
     static final List<Option> OPTIONS = List.of(
         Option.valued("rate", "N", "common open-loop rate (requests/s); default: half the slowest measured capacity"),
@@ -58,6 +61,9 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             "labelled line"),
         Option.flag("standby", "also run an engine with a hot standby (synchronous replication; the standby in this " +
             "JVM on its own media driver), as the extra line flashgate-aeron-standby"),
+        Option.valued("channel", "udp|ipc|both", "how the generator reaches the engine: udp on 127.0.0.1 (default: " +
+            "as an edge on another host), ipc through one shared media driver (as ops/flashgate run has its edge, " +
+            "the line flashgate-aeron-ipc), or both as two lines"),
         Option.flag("zookeeper", "also run that pair coordinated through a ZooKeeper server in this JVM, as the extra " +
             "line flashgate-aeron-standby-zk (ZooKeeper stays off the purchase path)"));
 
@@ -89,12 +95,34 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             args.choice("wait", WaitChoice.class).orElse(null),
             args.choice("also-wait", WaitChoice.class).orElse(null),
             args.flag("standby"),
-            args.flag("zookeeper"));
+            args.flag("zookeeper"),
+            channel(args));
         if (options.capacitySeconds() == 0 && options.rate() == 0)
         {
             throw new UsageException("--rate is required when --capacity-seconds is 0");
         }
         return options;
+    }
+
+    /** {@code --channel}: udp (the default), ipc or both. */
+    static String channel(final Args args) throws UsageException
+    {
+        final String channel = args.value("channel").orElse("udp");
+        if (!List.of("udp", "ipc", "both").contains(channel))
+        {
+            throw new UsageException("--channel must be udp, ipc or both, was " + channel);
+        }
+        return channel;
+    }
+
+    boolean udp()
+    {
+        return !channel.equals("ipc");
+    }
+
+    boolean ipc()
+    {
+        return !channel.equals("udp");
     }
 
     /** The share of re-sent keys, in [0, 1). */

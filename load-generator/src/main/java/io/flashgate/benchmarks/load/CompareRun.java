@@ -98,8 +98,17 @@ final class CompareRun
 
     private void startEngines(final Path dataDir, final List<Target> targets) throws Exception
     {
-        targets.add(AeronTarget.start(dataDir.resolve("engine"), options.buyers(), options.drivers(), options.idle(),
-            options.pipelineWait()));
+        if (options.udp())
+        {
+            targets.add(AeronTarget.start(dataDir.resolve("engine"), options.buyers(), options.drivers(),
+                options.idle(), options.pipelineWait()));
+        }
+        if (options.ipc())
+        {
+            // As ops/flashgate run has engine and edge: one driver, one Aeron thread, aeron:ipc.
+            targets.add(AeronTarget.startIpc(dataDir.resolve("engine-ipc"), options.buyers(), options.idle(),
+                options.pipelineWait()));
+        }
         if (options.standby())
         {
             // The same engine as the primary of a pair: every result waits for the standby's acknowledgement.

@@ -69,7 +69,11 @@ public final class HttpServers
         ExecutorService replies = null;
         try
         {
-            driver = EmbeddedDriver.start();
+            final String idleName = idle;
+            // As `run`: one Aeron thread runs the driver, the client conductor and both pollers.
+            driver = EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME,
+                idleName.isEmpty() ? IdleChoice.DEFAULT : IdleChoice.valueOf(idleName.toUpperCase(Locale.ROOT)));
+            aeron = driver.connect();
             EngineConfig engineConfig = EngineConfig.defaults(dataDir).withExpectedBuyers(100_000);
             if (!wait.isEmpty())
             {
@@ -86,16 +90,15 @@ public final class HttpServers
             }
             if (standby)
             {
-                aeron = driver.connect();
                 final SyncPairInJvm pair = SyncPairInJvm.start(aeron, transport, engineConfig, dataDir, choice);
                 engine = pair;
                 System.err.println("pair in sync: " + pair.describe());
             }
             else
             {
-                engine = AeronEngine.start(transport, engineConfig);
+                engine = AeronEngine.start(aeron, transport, engineConfig);
             }
-            gateway = AeronEngineGateway.start(edgeChannels);
+            gateway = AeronEngineGateway.start(aeron, edgeChannels);
             if (!gateway.awaitReachable(Duration.ofSeconds(30)))
             {
                 throw new IOException("edge never reached the engine");

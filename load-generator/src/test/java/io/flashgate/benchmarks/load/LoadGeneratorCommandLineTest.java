@@ -113,13 +113,14 @@ class LoadGeneratorCommandLineTest
     {
         final CompareOptions defaults = CompareOptions.from(parse(CompareVerb.COMPARE));
         assertEquals(new CompareOptions(20_000, 2, 0.05, 3, 6, java.util.OptionalLong.empty(), 10, 3, 4096, 0, 16, 2,
-            512, null, null, 1, null, null, null, false, false), defaults);
+            512, null, null, 1, null, null, null, false, false, "udp"), defaults);
 
         final CompareOptions given = CompareOptions.from(parse(CompareVerb.AERON, "--capacity-requests", "1500000",
             "--rounds", "1", "--wait", "sleeping", "--idle", "yielding", "--also-wait", "sleeping", "--rate", "13000",
             "--seconds", "2.5", "--buyers", "300", "--limit", "3", "--duplicates", "0.2", "--drivers", "2",
             "--data-dir", dir.toString(), "--out=" + dir.resolve("o"), "--redis-batch", "64", "--standby",
-            "--zookeeper"));
+            "--zookeeper", "--channel", "ipc"));
+        assertTrue(given.ipc() && !given.udp());
         assertTrue(given.standby());
         assertTrue(given.zookeeper());
         assertEquals(1_500_000, given.capacityRequests().orElseThrow());
