@@ -67,6 +67,23 @@ class ProcTasksTest
     }
 
     @Test
+    void wakeUpsAreEachThreadsVoluntaryAndInvoluntaryContextSwitches() throws IOException
+    {
+        Files.createDirectories(proc.resolve("42"));
+        task(42, 43, "flashgate-aeron", 10, 5);
+        Files.writeString(proc.resolve("42").resolve("task").resolve("43").resolve("status"),
+            "Name:\tflashgate-aeron\nState:\tS (sleeping)\nvoluntary_ctxt_switches:\t1200\n" +
+            "nonvoluntary_ctxt_switches:\t34\n");
+        task(42, 44, "no-status", 1, 1);
+
+        final Map<Long, ProcTasks.Task> threads = new ProcTasks(proc).tasks("42");
+        assertEquals(new ProcTasks.Task("flashgate-aeron", 15, 1234), threads.get(43L));
+        assertEquals(0, threads.get(44L).switches(), "no status file: no figure, not a failure");
+        assertEquals("aeron duty cycle", ThreadGroups.of("flashgate-aeron"));
+        assertEquals("gateway aeron duty cycle", ThreadGroups.of("flashgate-gw-aeron"));
+    }
+
+    @Test
     void aWatchSplitsTheSystemFromTheGeneratorByThreadAndCountsExitedThreads() throws IOException
     {
         final long self = ProcessHandle.current().pid();
