@@ -12,6 +12,7 @@ import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
+import io.flashgate.protocol.IdleChoice;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -35,6 +36,18 @@ final class AeronParts
     static DutyCycle dutyCycle(final FlashgateConfig config, final StartedParts parts)
     {
         return parts.add(DutyCycle.start(EmbeddedDriver.THREAD_NAME, config.transport().pollerIdle().newStrategy()));
+    }
+
+    /**
+     * As {@link #dutyCycle(FlashgateConfig, StartedParts)}, for a process whose channels are all IPC: on the default
+     * {@code BACKOFF} it parks for the timers alone ({@link DutyCycle#signalledIdle()}), since every message arrives
+     * with a signal; {@code YIELDING} and {@code BUSY_SPIN} keep their meaning.
+     */
+    static DutyCycle ipcDutyCycle(final FlashgateConfig config, final StartedParts parts)
+    {
+        final IdleChoice idle = config.transport().pollerIdle();
+        return parts.add(DutyCycle.start(EmbeddedDriver.THREAD_NAME,
+            idle == IdleChoice.BACKOFF ? DutyCycle.signalledIdle() : idle.newStrategy()));
     }
 
     /**

@@ -28,7 +28,7 @@ final class RunProcess
     {
         return FlashgateProcess.start((parts, faults) ->
         {
-            final DutyCycle dutyCycle = AeronParts.dutyCycle(config, parts);
+            final DutyCycle dutyCycle = AeronParts.ipcDutyCycle(config, parts); // every channel is IPC
             final String aeronDirectory = AeronParts.driver(config, dutyCycle, parts);
             final Aeron aeron = AeronParts.client(config, dutyCycle, aeronDirectory, faults, parts);
             final AeronEngine engine = AeronParts.engine(config, aeron, TransportConfig.ipc(aeronDirectory), faults,

@@ -9,6 +9,7 @@ import org.agrona.concurrent.IdleStrategy;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -49,12 +50,19 @@ public final class DutyCycle implements AutoCloseable
     private static final class Slot
     {
         final Agent agent;
+        /**
+         * False for a client conductor: its work is housekeeping (keep-alives every half second, bookkeeping), and
+         * counting it would restart the idle strategy's backoff each time, so an idle process would never reach its
+         * longest parks. Messages move through the driver and the pollers, whose work does count.
+         */
+        final boolean countsAsWork;
         volatile boolean active = true;
         volatile boolean working;
 
         Slot(final Agent agent)
         {
             this.agent = agent;
+            this.countsAsWork = !(agent instanceof ConductorAgent);
         }
     }
 
@@ -86,6 +94,21 @@ public final class DutyCycle implements AutoCloseable
     {
         return start(name, idle, Throwable::printStackTrace);
     }
+
+    /**
+     * The idle strategy for a duty cycle that every message reaches through a thread that signals it: a process whose
+     * channels are all {@code aeron:ipc} ({@code ops/flashgate run}), where commands come from request threads and
+     * results from the engine's egress, both of which call {@link #signal}. It parks {@value #SIGNALLED_PARK_MILLIS}
+     * ms at once, for the timers of the driver and the client conductor alone: looking sooner would find nothing, since
+     * no datagram can arrive unannounced, and each timed wake-up costs CPU for nothing.
+     */
+    public static IdleStrategy signalledIdle()
+    {
+        return new org.agrona.concurrent.SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(SIGNALLED_PARK_MILLIS));
+    }
+
+    /** The park of {@link #signalledIdle()}: the client conductor's own service interval. */
+    public static final long SIGNALLED_PARK_MILLIS = 16;
 
     /** The duty cycle that runs this client's conductor, or null when the client has a conductor thread. */
     public static DutyCycle of(final Aeron aeron)
@@ -308,7 +331,11 @@ public final class DutyCycle implements AutoCloseable
                 {
                     if (slot.active)
                     {
-                        work += slot.agent.doWork();
+                        final int done = slot.agent.doWork();
+                        if (slot.countsAsWork)
+                        {
+                            work += done;
+                        }
                     }
                 }
                 catch (final Throwable ex)

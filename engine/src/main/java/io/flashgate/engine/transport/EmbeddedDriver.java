@@ -62,7 +62,13 @@ public final class EmbeddedDriver implements AutoCloseable
      */
     public static EmbeddedDriver start(final String threadName, final IdleChoice idle)
     {
-        final DutyCycle cycle = DutyCycle.start(threadName, idle.newStrategy());
+        return start(threadName, idle.newStrategy());
+    }
+
+    /** As {@link #start(String, IdleChoice)}, with any idle strategy ({@link DutyCycle#signalledIdle()}, say). */
+    public static EmbeddedDriver start(final String threadName, final org.agrona.concurrent.IdleStrategy idle)
+    {
+        final DutyCycle cycle = DutyCycle.start(threadName, idle);
         try
         {
             return start(uniqueDirectory(), cycle, true, context -> { });

@@ -2,6 +2,7 @@ package io.flashgate.benchmarks.load;
 
 import io.flashgate.client.OverloadedException;
 import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.processes.FreePorts;
@@ -166,8 +167,10 @@ public final class AeronTarget implements Target
         final List<AutoCloseable> parts = new ArrayList<>();
         try
         {
+            // As run: on the default idle choice the one thread parks for timers alone, every message signals it.
             final EmbeddedDriver driver = track(parts, EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME,
-                idle != null ? idle : io.flashgate.protocol.IdleChoice.DEFAULT));
+                idle == null || idle == io.flashgate.protocol.IdleChoice.BACKOFF ? DutyCycle.signalledIdle() :
+                    idle.newStrategy()));
             EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
             if (wait != null)
             {

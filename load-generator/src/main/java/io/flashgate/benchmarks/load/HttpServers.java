@@ -71,8 +71,10 @@ public final class HttpServers
         {
             final String idleName = idle;
             // As `run`: one Aeron thread runs the driver, the client conductor and both pollers.
-            driver = EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME,
-                idleName.isEmpty() ? IdleChoice.DEFAULT : IdleChoice.valueOf(idleName.toUpperCase(Locale.ROOT)));
+            final IdleChoice dutyIdle = idleName.isEmpty() ? IdleChoice.DEFAULT :
+                IdleChoice.valueOf(idleName.toUpperCase(Locale.ROOT));
+            driver = EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME, dutyIdle == IdleChoice.BACKOFF ?
+                io.flashgate.client.aeron.DutyCycle.signalledIdle() : dutyIdle.newStrategy());
             aeron = driver.connect();
             EngineConfig engineConfig = EngineConfig.defaults(dataDir).withExpectedBuyers(100_000);
             if (!wait.isEmpty())
