@@ -66,7 +66,8 @@ class IdleEngineTest
         AeronEngineGateway gateway = null;
         try
         {
-            driver = EmbeddedDriver.start();
+            // As run has it: every channel is IPC, so the one Aeron thread parks for timers alone.
+            driver = EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME, io.flashgate.client.aeron.DutyCycle.signalledIdle());
             aeron = driver.connect();
             transport = EngineTransport.open(aeron, TransportConfig.ipc(driver.aeronDirectory()));
             engine = Engine.start(EngineConfig.defaults(dataDir), transport.egressSink());
