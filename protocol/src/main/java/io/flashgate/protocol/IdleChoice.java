@@ -2,7 +2,7 @@ package io.flashgate.protocol;
 
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.util.concurrent.TimeUnit;
@@ -24,7 +24,10 @@ public enum IdleChoice
      * message, and a duty cycle that runs the media driver costs a system call per empty look.
      */
     BACKOFF,
-    /** Sleep 1 ms whenever idle: a steady 1,000 wake-ups a second, idle or not. */
+    /**
+     * Park 1 ms whenever idle: a steady 1,000 wake-ups a second, idle or not. A park, not a sleep, so that a signal
+     * (a thread that published a message) still ends it.
+     */
     SLEEPING,
     /** Thread.yield(): low latency, a full core when idle. */
     YIELDING,
@@ -40,7 +43,7 @@ public enum IdleChoice
         {
             case BACKOFF -> new DeepeningBackoffIdleStrategy(0, TimeUnit.MICROSECONDS.toNanos(1),
                 TimeUnit.MILLISECONDS.toNanos(1), 20, TimeUnit.MILLISECONDS.toNanos(16));
-            case SLEEPING -> new SleepingMillisIdleStrategy(1);
+            case SLEEPING -> new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
             case YIELDING -> new YieldingIdleStrategy();
             case BUSY_SPIN -> new BusySpinIdleStrategy();
         };

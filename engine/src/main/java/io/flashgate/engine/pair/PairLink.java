@@ -117,6 +117,8 @@ final class PairLink implements Agent
     private boolean fencedReported;
     /** The last sequence that may have been released without the standby's acknowledgement (while SOLO). */
     private long lastPassedAlone;
+    /** Wakes the Aeron duty cycle after an acknowledgement is offered; null when there is none. */
+    private final Runnable sent;
 
     /**
      * @param mayStartPair true for an engine started as a primary candidate ({@code ops/flashgate engine}): if it hears
@@ -127,8 +129,9 @@ final class PairLink implements Agent
         final Subscription fromPeer, final Publication toPeer, final Path journalDirectory,
         final boolean mayStartPair, final int pairId, final LongConsumer onSetAside, final Runnable onFenced,
         final java.nio.file.Path snapshotDirectory, final SnapshotInstall onSnapshot,
-        final io.flashgate.coordination.PairRegistry registry)
+        final io.flashgate.coordination.PairRegistry registry, final Runnable sent)
     {
+        this.sent = sent;
         this.registry = registry;
         PairMessage.sender(out, pairId, mayStartPair);
         this.onSnapshot = onSnapshot;
@@ -336,7 +339,10 @@ final class PairLink implements Agent
         {
             PairMessage.write(out, PairMessage.STANDBY_ACK, state.role(), state.standbyState(), state.epoch(), durable,
                 intake.next(), intake.runFrom());
-            toPeer.offer(out, 0, PairMessage.HEADER_LENGTH);
+            if (toPeer.offer(out, 0, PairMessage.HEADER_LENGTH) > 0 && sent != null)
+            {
+                sent.run(); // the primary releases results on this acknowledgement: send it now
+            }
             lastAckSent = durable;
             nextBeatNanos = now + intervalNanos;
             work++;

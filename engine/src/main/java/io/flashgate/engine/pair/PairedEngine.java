@@ -122,7 +122,9 @@ public final class PairedEngine implements AutoCloseable
         {
             state.zooKeeperConnected(registry::connected);
         }
-        final Replicator replicator = new Replicator(state, toPeer, config.heartbeatInterval().toNanos());
+        final io.flashgate.client.aeron.DutyCycle dutyCycle = io.flashgate.client.aeron.DutyCycle.of(aeron);
+        final Runnable sent = dutyCycle == null ? null : dutyCycle::signal;
+        final Replicator replicator = new Replicator(state, toPeer, config.heartbeatInterval().toNanos(), sent);
         EngineTransport transport = null;
         Engine engine = null;
         try
@@ -135,7 +137,7 @@ public final class PairedEngine implements AutoCloseable
             final PairLink link = new PairLink(config, state, engine, replicator, fromPeer, toPeer,
                 engineConfig.journalDirectory(), mayStartPair, PairId.of(engineConfig.dataDirectory()),
                 this::restartAfterSetAside, this::restartFenced, engineConfig.snapshotDirectory(),
-                this::restartFromSnapshot, registry);
+                this::restartFromSnapshot, registry, sent);
             final AgentRunner runner = new AgentRunner(idle.newStrategy(), Throwable::printStackTrace,
                 (AtomicCounter)null, link);
             final Thread pairThread = AgentRunner.startOnThread(runner, runnable ->

@@ -31,9 +31,15 @@ final class Replicator implements ReplicationStage
     private volatile boolean closing;
     /** The highest sequence sent to the standby so far (read by the link). */
     volatile long lastSent;
+    private final Runnable sent;
 
-    Replicator(final PairState state, final Publication toPeer, final long sendRetryNanos)
+    /**
+     * @param sent run after each message offered to the standby, or null: wakes the Aeron duty cycle whose driver
+     *             sends it, so a batch does not wait for that thread's next look.
+     */
+    Replicator(final PairState state, final Publication toPeer, final long sendRetryNanos, final Runnable sent)
     {
+        this.sent = sent;
         this.state = state;
         this.toPeer = toPeer;
         this.sendRetryNanos = sendRetryNanos;
@@ -90,6 +96,10 @@ final class Replicator implements ReplicationStage
                 System.nanoTime() - deadline < 0 && !closing)
             {
                 LockSupport.parkNanos(1_000);
+            }
+            if (result > 0 && sent != null)
+            {
+                sent.run();
             }
         }
         lastSent = last;
