@@ -73,7 +73,9 @@ public final class HttpServers
             // As `run`: one Aeron thread runs the driver, the client conductor and both pollers.
             final IdleChoice dutyIdle = idleName.isEmpty() ? IdleChoice.DEFAULT :
                 IdleChoice.valueOf(idleName.toUpperCase(Locale.ROOT));
-            driver = EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME, dutyIdle == IdleChoice.BACKOFF ?
+            // Without a standby every channel is IPC, as in run: the thread parks for timers alone. A pair's link
+            // is UDP, whose datagrams nobody signals: then the backoff.
+            driver = EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME, dutyIdle == IdleChoice.BACKOFF && !standby ?
                 io.flashgate.client.aeron.DutyCycle.signalledIdle() : dutyIdle.newStrategy());
             aeron = driver.connect();
             EngineConfig engineConfig = EngineConfig.defaults(dataDir).withExpectedBuyers(100_000);
