@@ -9,7 +9,7 @@ import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.CommandEncoder;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 import io.flashgate.protocol.WireFormat;
 import io.flashgate.processes.FreePorts;
 import org.agrona.CloseHelper;

@@ -1,7 +1,7 @@
 package io.flashgate.config;
 
 import io.flashgate.journal.FlushPolicy;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 
 import java.nio.file.Path;
 import java.util.Arrays;

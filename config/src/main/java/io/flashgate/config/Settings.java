@@ -3,7 +3,7 @@ package io.flashgate.config;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.journal.FlushPolicy;
 import io.flashgate.journal.JournalConfig;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -12,7 +12,7 @@ import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 
 import java.io.IOException;
 import java.time.Duration;

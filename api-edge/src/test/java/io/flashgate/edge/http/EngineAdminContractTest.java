@@ -13,7 +13,7 @@ import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.EngineRole;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 import io.flashgate.protocol.StandbyState;
 import io.flashgate.testsupport.Await;
 import io.flashgate.processes.FreePorts;

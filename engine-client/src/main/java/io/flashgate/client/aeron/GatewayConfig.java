@@ -1,7 +1,7 @@
 package io.flashgate.client.aeron;
 
 import io.flashgate.protocol.AeronChannels;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -11,7 +11,7 @@ import io.flashgate.journal.TailSetAside;
 import io.flashgate.journal.SnapshotStore;
 import io.flashgate.protocol.AeronChannels;
 import io.flashgate.protocol.EngineRole;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.status.AtomicCounter;

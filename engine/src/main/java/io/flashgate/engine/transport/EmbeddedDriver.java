@@ -5,7 +5,7 @@ import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.flashgate.client.aeron.DutyCycle;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 import org.agrona.IoUtil;
 
 import java.io.File;

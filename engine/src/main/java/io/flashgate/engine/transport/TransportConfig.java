@@ -1,7 +1,7 @@
 package io.flashgate.engine.transport;
 
 import io.flashgate.protocol.AeronChannels;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 
 import java.time.Duration;
 

@@ -7,7 +7,7 @@ import io.flashgate.engine.logic.StateSnapshot;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.engine.transport.TransportConfig;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 import io.flashgate.testsupport.Await;
 import io.flashgate.processes.FreePorts;
 import io.flashgate.processes.TcpRelay;

@@ -65,7 +65,7 @@ public final class AeronTarget implements Target
      * @param wait    the engine pipeline's wait strategy; null = default.
      */
     public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
-        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait)
+        final io.flashgate.client.aeron.IdleChoice idle, final io.flashgate.config.WaitChoice wait)
         throws Exception
     {
         return start(dataDir, expectedBuyers, drivers, idle, wait, false);
@@ -77,7 +77,7 @@ public final class AeronTarget implements Target
      * over UDP on 127.0.0.1, and every result waits for the standby's acknowledgement (synchronous replication).
      */
     public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
-        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby)
+        final io.flashgate.client.aeron.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby)
         throws Exception
     {
         return start(dataDir, expectedBuyers, drivers, idle, wait, standby, false);
@@ -88,13 +88,13 @@ public final class AeronTarget implements Target
      * (data in {@code dataDir}): the same purchase path, ZooKeeper consulted only when roles change.
      */
     public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
-        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby,
+        final io.flashgate.client.aeron.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby,
         final boolean zookeeper) throws Exception
     {
         final List<AutoCloseable> parts = new ArrayList<>();
         try
         {
-            final io.flashgate.protocol.IdleChoice dutyIdle = idle != null ? idle : io.flashgate.protocol.IdleChoice.DEFAULT;
+            final io.flashgate.client.aeron.IdleChoice dutyIdle = idle != null ? idle : io.flashgate.client.aeron.IdleChoice.DEFAULT;
             final EmbeddedDriver engineDriver = track(parts, EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME, dutyIdle));
             final EmbeddedDriver clientDriver = drivers > 1 ?
                 track(parts, EmbeddedDriver.start(GATEWAY_THREAD_NAME, dutyIdle)) : null;
@@ -162,14 +162,14 @@ public final class AeronTarget implements Target
      * thread for both, over {@code aeron:ipc}, so no datagram and no driver hop is on the path.
      */
     public static AeronTarget startIpc(final Path dataDir, final int expectedBuyers,
-        final io.flashgate.protocol.IdleChoice idle, final io.flashgate.config.WaitChoice wait) throws Exception
+        final io.flashgate.client.aeron.IdleChoice idle, final io.flashgate.config.WaitChoice wait) throws Exception
     {
         final List<AutoCloseable> parts = new ArrayList<>();
         try
         {
             // As run: on the default idle choice the one thread parks for timers alone, every message signals it.
             final EmbeddedDriver driver = track(parts, EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME,
-                idle == null || idle == io.flashgate.protocol.IdleChoice.BACKOFF ? DutyCycle.signalledIdle() :
+                idle == null || idle == io.flashgate.client.aeron.IdleChoice.BACKOFF ? DutyCycle.signalledIdle() :
                     idle.newStrategy()));
             EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
             if (wait != null)

@@ -4,7 +4,7 @@ import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;
 import io.flashgate.config.WaitChoice;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.flashgate.config.WaitChoice;
 import io.flashgate.engine.transport.EmbeddedDriver;
 import io.flashgate.engine.transport.AeronEngine;
 import io.flashgate.engine.transport.TransportConfig;
-import io.flashgate.protocol.IdleChoice;
+import io.flashgate.client.aeron.IdleChoice;
 import io.javalin.Javalin;
 import org.agrona.CloseHelper;
 

@@ -1,4 +1,4 @@
-package io.flashgate.protocol;
+package io.flashgate.client.aeron;
 
 import org.agrona.concurrent.IdleStrategy;
 
