@@ -1,7 +1,7 @@
 package io.flashgate.benchmarks;
 
 import io.aeron.Aeron;
-import io.flashgate.benchmarks.load.SyncPairInJvm;
+import io.flashgate.load.SyncPairInJvm;
 import io.flashgate.engine.pair.PairedEngine;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;

@@ -1,7 +1,7 @@
 package io.flashgate.ops;
 
 import io.flashgate.cli.ExitCodes;
-import io.flashgate.benchmarks.load.ContestedBurst;
+import io.flashgate.load.ContestedBurst;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;

@@ -1,0 +1,61 @@
+package io.flashgate.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A measurement split in interleaved rounds, A B C A B C ...: a machine whose load drifts during the run favours
+ * none of the legs. Each leg's rounds are merged into one result.
+ */
+final class InterleavedRounds
+{
+    /**
+     * One system under one kind of phase.
+     *
+     * @param phase a new phase for each round, on a sale of its own.
+     */
+    record Leg(Target target, Supplier<OpenLoop.Phase> phase)
+    {
+    }
+
+    private InterleavedRounds()
+    {
+    }
+
+    /**
+     * Runs every leg once per round, in order, for {@code rounds} rounds.
+     *
+     * @param eachRound told every round's result as it ends (the progress lines).
+     * @return one merged result per leg, in the order of {@code legs}.
+     */
+    static List<OpenLoop.Result> run(final OpenLoop loop, final Workload workload, final int rounds,
+        final List<Leg> legs, final Consumer<OpenLoop.Result> eachRound) throws Exception
+    {
+        final List<List<OpenLoop.Result>> byLeg = new ArrayList<>();
+        for (int i = 0; i < legs.size(); i++)
+        {
+            byLeg.add(new ArrayList<>());
+        }
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int i = 0; i < legs.size(); i++)
+            {
+                final Leg leg = legs.get(i);
+                final OpenLoop.Result result = loop.run(leg.target(), workload, leg.phase().get());
+                byLeg.get(i).add(result);
+                eachRound.accept(result);
+            }
+        }
+        final List<OpenLoop.Result> merged = new ArrayList<>();
+        for (final List<OpenLoop.Result> results : byLeg)
+        {
+            if (!results.isEmpty())
+            {
+                merged.add(OpenLoop.Result.merge(results));
+            }
+        }
+        return merged;
+    }
+}
