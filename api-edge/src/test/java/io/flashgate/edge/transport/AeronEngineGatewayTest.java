@@ -253,8 +253,11 @@ class AeronEngineGatewayTest
         assertTrue(messages >= 1 && messages <= commands, messages + " messages for " + commands);
         final EngineTransport transport = engine.transport();
         // The engine took every message whole: as many messages and commands as the gateway sent.
-        assertEquals(gateway.commandMessages(), transport.ingressMessages());
-        assertEquals(gateway.commandsSent(), transport.commandsReceived());
+        // (The engine counts a message once its offer into the ring returns, which may be after its reply is read.)
+        io.flashgate.testsupport.Await.until(() -> "engine took " + transport.ingressMessages() + " of " +
+            gateway.commandMessages() + " messages, " + transport.commandsReceived() + " of " + gateway.commandsSent() +
+            " commands", Duration.ofSeconds(10), () -> transport.ingressMessages() == gateway.commandMessages() &&
+            transport.commandsReceived() == gateway.commandsSent());
         // The replies of one ring batch leave in one message: under this burst, batches hold many.
         assertTrue(transport.egressMessages() < transport.egressPublished(),
             transport.egressMessages() + " egress messages for " + transport.egressPublished() + " events");

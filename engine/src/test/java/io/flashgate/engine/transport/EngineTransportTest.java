@@ -207,7 +207,9 @@ class EngineTransportTest
         final Reply.Order retried = (Reply.Order)replies.get(200L);
         assertEquals(MessageTypes.ORDER_REPLAYED, retried.type());
         assertEquals(original.orderId(), retried.orderId());
-        assertEquals(7, transport.commandsReceived());
+        // The ingress counts a message once its offer returns, which may be after the reply is read here.
+        io.flashgate.testsupport.Await.until(() -> "ingress counted " + transport.commandsReceived() + " of 7",
+            Duration.ofSeconds(10), () -> transport.commandsReceived() == 7);
         assertEquals(0, transport.egressDropped());
         assertTrue(transport.isEgressConnected());
         assertEquals(1, transport.ingressImageCount());
@@ -234,13 +236,13 @@ class EngineTransportTest
         {
             assertInstanceOf(Reply.Rejected.class, replies.get(i), "command " + i);
         }
-        assertEquals(count, transport.commandsReceived());
-        assertEquals(1, transport.ingressMessages());
-        // The egress counts a message once its offer returns, which may be after the reply has been read here.
-        final int published = count;
-        io.flashgate.testsupport.Await.until(() -> "egress counted " + transport.egressPublished() + " of " + published +
+        // Ingress and egress count a message once their offer returns, which may be after the reply is read here.
+        final int commands = count;
+        io.flashgate.testsupport.Await.until(() -> "ingress counted " + transport.commandsReceived() + " of " + commands +
+            " commands in " + transport.ingressMessages() + " messages; egress " + transport.egressPublished() +
             " events in " + transport.egressMessages() + " messages", Duration.ofSeconds(10),
-            () -> transport.egressPublished() == published && transport.egressMessages() == messagesReceived);
+            () -> transport.commandsReceived() == commands && transport.ingressMessages() == 1 &&
+                transport.egressPublished() == commands && transport.egressMessages() == messagesReceived);
         assertTrue(messagesReceived < count, "each reply in a message of its own: " + messagesReceived);
     }
 
@@ -268,7 +270,8 @@ class EngineTransportTest
         sendMessage(whole);
         final Map<Long, Reply> replies = receive(3, Duration.ofSeconds(20));
         assertEquals(java.util.Set.of(4L, 5L, 6L), replies.keySet(), "none of the torn message's commands ran");
-        assertEquals(3, transport.commandsReceived());
+        io.flashgate.testsupport.Await.until(() -> "ingress counted " + transport.commandsReceived() + " of 3",
+            Duration.ofSeconds(10), () -> transport.commandsReceived() == 3);
         assertEquals(1, transport.ingressMalformed());
     }
 
@@ -291,7 +294,9 @@ class EngineTransportTest
         {
             assertInstanceOf(Reply.Rejected.class, replies.get(i), "command " + i);
         }
-        assertEquals(count, transport.commandsReceived());
+        final int commands = count;
+        io.flashgate.testsupport.Await.until(() -> "ingress counted " + transport.commandsReceived() + " of " + commands,
+            Duration.ofSeconds(10), () -> transport.commandsReceived() == commands);
         assertTrue(transport.ingressAborts() > 0, "the ring never filled: the test proves nothing");
     }
 
