@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One kind of HTTP request against the edge or the bare Javalin app, over {@link NioHttpClient}'s keep-alive
@@ -95,7 +96,9 @@ final class HttpTarget implements Target
         HttpResponse<String> created = admin("/admin/sales", body);
         while (created.statusCode() == 503 && System.nanoTime() < refusedUntil)
         {
-            Thread.sleep(100);
+            // Retry-After is whole seconds (docs/HTTP-API.md); a refusal without it is asked again after a second.
+            final long retryAfterSeconds = created.headers().firstValueAsLong("Retry-After").orElse(1);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(Math.max(1, retryAfterSeconds)));
             created = admin("/admin/sales", body);
         }
         if (created.statusCode() != 201 && created.statusCode() != 409)
