@@ -45,6 +45,10 @@ import java.util.stream.Stream;
  * <li>{@link #useOrStart} is for a short job beside the owner ({@code sink verify}): it uses a running server as it is
  *     and leaves it running, or starts and stops one when none runs.</li>
  * </ul>
+ *
+ * <p>One file although over 450 lines: owning the folder, taking a server on and stopping it are one state machine
+ * over the lock, postmaster.pid and the watchdog, and must be read together; the watchdog
+ * ({@link PostgresWatchdog}) and the commands with their deadlines ({@link PostgresCommands}) are classes of their own.
  */
 public final class PrivatePostgres implements AutoCloseable
 {
