@@ -614,6 +614,11 @@ final class PairLink implements Agent
         {
             PairLog.info("standby_state", "state", judged, "acknowledged", state.standbyAcked.get());
             state.standbyState(judged);
+            // Say it now, not at the next beat: on the stream the records share, so a standby that acknowledges
+            // anything released from here on has heard it may take over (without ZooKeeper it waits otherwise).
+            send(PairMessage.PRIMARY_BEAT, engine.lastPublishedSequence(), 0);
+            nextBeatNanos = now + intervalNanos;
+            work++;
         }
         return work;
     }
