@@ -48,6 +48,12 @@ class EngineAdminContractTest
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "test-secret-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * Roles here change only when the test stops an engine: a silence that short of the timeout is a busy machine,
+     * and must not promote the standby behind the test's back (it did at 300 ms, with a second test JVM running).
+     */
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofMillis(2_000);
 
     @TempDir
     Path dataDir;
@@ -104,10 +110,14 @@ class EngineAdminContractTest
         return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
     }
 
-    private EdgeServer edgeOver(final Aeron aeron, final List<Member> members)
+    private FollowingGateway gatewayOver(final Aeron aeron, final List<Member> members)
     {
-        final FollowingGateway gateway = track(FollowingGateway.overAeron(aeron, members.stream()
+        return track(FollowingGateway.overAeron(aeron, members.stream()
             .map(m -> new FollowingGateway.AeronMember(m.endpoint(), m.gateway())).toList()));
+    }
+
+    private EdgeServer edgeOn(final FollowingGateway gateway)
+    {
         return track(EdgeServer.start(EdgeConfig.defaults().withPort(0).withTokenSecret(SECRET)
             .withUserRate(10_000, 10_000).withIpRate(100_000, 100_000), gateway));
     }
@@ -124,14 +134,14 @@ class EngineAdminContractTest
         final EngineConfig engineConfig = EngineConfig.defaults(dataDir).withTickIntervalMillis(0)
             .withSnapshotEveryCommands(0);
         final PairedEngine primary = track(PairedEngine.start(aeron, a.channels(),
-            engineConfig.withDataDirectory(dataDir.resolve("a")), new PairConfig(pairA, pairB, Duration.ofMillis(50),
-                Duration.ofMillis(300), true, StandbyAbsence.STOP), IdleChoice.DEFAULT, true));
+            engineConfig.withDataDirectory(dataDir.resolve("a")), new PairConfig(pairA, pairB, HEARTBEAT,
+                HEARTBEAT_TIMEOUT, true, StandbyAbsence.STOP), IdleChoice.DEFAULT, true));
         final PairedEngine standby = track(PairedEngine.start(aeron, b.channels(),
-            engineConfig.withDataDirectory(dataDir.resolve("b")), new PairConfig(pairB, pairA, Duration.ofMillis(50),
-                Duration.ofMillis(300), true, StandbyAbsence.STOP), IdleChoice.DEFAULT, false));
+            engineConfig.withDataDirectory(dataDir.resolve("b")), new PairConfig(pairB, pairA, HEARTBEAT,
+                HEARTBEAT_TIMEOUT, true, StandbyAbsence.STOP), IdleChoice.DEFAULT, false));
         Await.until(() -> "the pair in sync: " + primary.state(), WAIT, () -> primary.state().role() ==
             EngineRole.PRIMARY && primary.state().standbyState() == StandbyState.IN_SYNC);
-        final EdgeServer edge = edgeOver(aeron, List.of(a, b));
+        final EdgeServer edge = edgeOn(gatewayOver(aeron, List.of(a, b)));
         final String admin = edge.tokens().admin("ops");
         Await.until("the edge follows the primary", WAIT, () -> isFollowing(edge, admin, "PRIMARY"));
 
@@ -171,8 +181,10 @@ class EngineAdminContractTest
         assertEquals(true, engineListed(edge, admin, 0).get("followed").asBoolean());
 
         // An edge that knows only the standby has no primary to follow: 503, and a purchase is refused at once.
-        final EdgeServer standbyOnly = edgeOver(aeron, List.of(b));
-        Await.sleep(300);
+        final FollowingGateway toStandbyOnly = gatewayOver(aeron, List.of(b));
+        final EdgeServer standbyOnly = edgeOn(toStandbyOnly);
+        Await.until(() -> "the edge heard the standby: " + toStandbyOnly.engines(), WAIT, () ->
+            toStandbyOnly.engines().get(0).reachable() && toStandbyOnly.engines().get(0).role() == EngineRole.STANDBY);
         final Answer noPrimary = send(standbyOnly, "GET", "/admin/engine", standbyOnly.tokens().admin("ops"), null, null);
         assertEquals(503, noPrimary.status());
         assertEquals("OVERLOADED", noPrimary.json().get("error").asText());

@@ -1,0 +1,62 @@
+package io.flashgate.ops.drill;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every single failure a pair coordinated through ZooKeeper handles with no operator, twice each, with real
+ * processes (docs/ARCHITECTURE.md, "Coordination through ZooKeeper"): three ZooKeeper servers, two engines and an
+ * edge started through the launcher, each engine reaching the servers and the other engine through relays the drill
+ * cuts. Per round: SIGKILL of the primary (the standby in the synchronous set promotes), SIGKILL of the standby (the
+ * primary drops it from the set and sells alone, it rejoins), the engines' link cut (exactly one sells, the other
+ * rejoins after the heal), the primary cut off from ZooKeeper (nothing changes), SIGKILL of one ZooKeeper server
+ * (nothing changes). Every fault waits for sales to resume by themselves, with no command. After all rounds: every
+ * 201 is on the last primary, nothing oversold, every purchase retried with its key has one outcome, the journals
+ * agree. Ten rounds and the halt figures are the operator's rehearsal, {@code ops/flashgate drill failover}.
+ */
+@Timeout(ZooKeeperDrillTest.TIMEOUT_SECONDS)
+class ZooKeeperDrillTest
+{
+    static final long TIMEOUT_SECONDS = 420;
+    private static final int RATE = 100;
+    private static final int ROUNDS = 2;
+    /** More units than the shoppers can buy before the timeout, so every round finds the sale still selling. */
+    private static final int STOCK = (int)(RATE * TIMEOUT_SECONDS * 4 / 3);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void everySingleFailureIsHandledWithNoOperatorAndLosesNothing() throws Exception
+    {
+        final List<Scenario> scenarios = List.of(Scenario.values());
+        final FailoverDrill.Options options = new FailoverDrill.Options(work, ROUNDS, STOCK, 6, RATE, 100, 500,
+            scenarios, true);
+        final DrillReport report = new FailoverDrill(options, new PrintStream(System.out, true)).run();
+        System.out.println(report.describe());
+
+        for (final Scenario scenario : scenarios)
+        {
+            assertEquals(ROUNDS, report.halts().get(scenario).millis.size(), scenario + " ran every round\n" +
+                report.describe());
+        }
+        assertTrue(report.acknowledged() > 0, report.describe());
+        assertEquals(report.acknowledged(), report.found(), "every 201 is on the last primary\n" + report.describe());
+        assertEquals(0, report.duplicateOrders(), report.describe());
+        assertTrue(report.sold() <= report.stock(), report.describe());
+        assertEquals(report.acknowledgedUnits(), report.sold(),
+            "what is reserved is exactly what shoppers were told\n" + report.describe());
+        assertEquals(0, report.usersAboveLimit(), report.describe());
+        assertEquals(0, report.unresolved(), report.describe());
+        assertTrue(report.journalsAgree(), report.describe());
+        assertTrue(report.passed(), report.describe());
+    }
+}
