@@ -6,8 +6,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A measurement split in interleaved rounds, A B C A B C ...: a machine whose load drifts during the run favours
- * none of the legs. Each leg's rounds are merged into one result.
+ * A measurement split in interleaved rounds, in turn forward and backward, A B C C B A A B C ...: a machine whose
+ * load drifts during the run favours none of the legs, and no leg always runs after the same one (and inherits its
+ * leftovers: garbage to collect, a standby still catching up). Each leg's rounds are merged into one result.
  */
 final class InterleavedRounds
 {
@@ -25,7 +26,7 @@ final class InterleavedRounds
     }
 
     /**
-     * Runs every leg once per round, in order, for {@code rounds} rounds.
+     * Runs every leg once per round, for {@code rounds} rounds: in order in even rounds, in reverse in odd ones.
      *
      * @param eachRound told every round's result as it ends (the progress lines).
      * @return one merged result per leg, in the order of {@code legs}.
@@ -40,8 +41,9 @@ final class InterleavedRounds
         }
         for (int round = 0; round < rounds; round++)
         {
-            for (int i = 0; i < legs.size(); i++)
+            for (int turn = 0; turn < legs.size(); turn++)
             {
+                final int i = round % 2 == 0 ? turn : legs.size() - 1 - turn;
                 final Leg leg = legs.get(i);
                 final OpenLoop.Result result = loop.run(leg.target(), workload, leg.phase().get());
                 byLeg.get(i).add(result);
