@@ -125,8 +125,9 @@ public final class AeronTarget implements Target
                     track(parts, new io.flashgate.coordination.ZooKeeperNode(dataDir.resolve("zookeeper"),
                         "127.0.0.1", port, 0, java.util.Map.of(), Duration.ofMillis(100))
                         .startAlone(Duration.ofSeconds(30)));
+                    // A session as long as the pair's heartbeat timeout, for the same reason (SyncPairInJvm).
                     coordination = new io.flashgate.coordination.PairRegistry.Settings("127.0.0.1:" + port,
-                        "/flashgate/bench", Duration.ofMillis(600));
+                        "/flashgate/bench", Duration.ofSeconds(3));
                 }
                 primary = track(parts, SyncPairInJvm.start(aeron, transport, config, config.dataDirectory(),
                     transport.idle(), coordination)).primary();
