@@ -35,7 +35,7 @@ final class DrillVerb implements LauncherVerb
     @Override
     public String synopsis()
     {
-        return "drill failover [--scenario primary,standby,link,primary-zk,zk-node|all] [--no-zookeeper] [--rounds N] " +
+        return "drill failover [--scenario primary,standby,link,primary-zk,standby-zk,zk-all,zk-node|all] [--no-zookeeper] [--rounds N] " +
             "[--stock N] [--shoppers N] [--rate N] [--work DIR]";
     }
 
@@ -47,10 +47,12 @@ final class DrillVerb implements LauncherVerb
             (free ports, folders in --work), drives a contested sale through the edge, and in each round injects
             each scenario at a random moment, with no operator: primary (SIGKILL of the primary: the standby
             promotes), standby (SIGKILL of the standby: the primary sells alone, the standby rejoins), link (the
-            engines' link cut, then healed), primary-zk (the primary cut off from ZooKeeper), zk-node (SIGKILL of one
-            ZooKeeper server). Shoppers retry with their Idempotency-Key. Prints per scenario how long sales halted
-            (p50, p99, max) and the 504s shoppers saw; orders acknowledged and found on the last primary, sold
-            against stock, and replay diff of the journals. --no-zookeeper: the pair alone (scenario primary only).""";
+            engines' link cut, then healed), primary-zk and standby-zk (that engine cut off from ZooKeeper), zk-all
+            (both cut off from every ZooKeeper server), zk-node (SIGKILL of one ZooKeeper server); after the last four
+            the same engine must still be primary, its standby in sync. Shoppers retry with their Idempotency-Key.
+            Prints per scenario how long sales halted (p50, p99, max) and the 504s shoppers saw; orders acknowledged
+            and found on the last primary, sold against stock, and replay diff of the journals. --no-zookeeper: the
+            pair alone (scenario primary only).""";
     }
 
     @Override

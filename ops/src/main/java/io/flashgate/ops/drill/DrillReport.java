@@ -18,6 +18,8 @@ import java.util.Map;
  * @param usersAboveLimit     shoppers with more units than the sale's per-user limit (must be 0).
  * @param unresolved          purchases that found no outcome within 30 s of retrying with their key (must be 0).
  * @param journalsAgree       {@code replay diff} of the two engines' journals found no divergence.
+ * @param roleChanges         faults after which nothing may change (ZooKeeper cut off or a server lost) that left
+ *                            another primary, or its standby not in sync (must be empty).
  */
 public record DrillReport(
     List<Long> failoverMillis,
@@ -34,7 +36,8 @@ public record DrillReport(
     Map<String, Long> refusals,
     boolean journalsAgree,
     String diffSummary,
-    Map<Scenario, Halts> halts)
+    Map<Scenario, Halts> halts,
+    List<String> roleChanges)
 {
     /** One scenario's rounds: how long sales stood still, and the 504s shoppers saw. */
     public static final class Halts
@@ -77,7 +80,7 @@ public record DrillReport(
     public boolean passed()
     {
         return found == acknowledged && duplicateOrders == 0 && sold <= stock && acknowledgedUnits == sold &&
-            usersAboveLimit == 0 && unresolved == 0 && journalsAgree;
+            usersAboveLimit == 0 && unresolved == 0 && journalsAgree && roleChanges.isEmpty();
     }
 
     private String perScenario()
@@ -97,9 +100,10 @@ public record DrillReport(
               orders acknowledged: %d; found on the last primary: %d; acknowledged twice: %d
               sold %d of stock %d (acknowledged units %d); shoppers above the limit: %d
               replay diff of the two journals: %s
+              roles changed where nothing may change: %s
             %s
             %s""", failoverMillis.size(), failoverP50Millis(), failoverMaxMillis(), failoverMillis, purchases, retries,
             unresolved, refusals, acknowledged, found, duplicateOrders, sold, stock, acknowledgedUnits, usersAboveLimit,
-            diffSummary, perScenario(), passed() ? "PASSED: nothing acknowledged was lost, nothing oversold" : "FAILED");
+            diffSummary, roleChanges.isEmpty() ? "none" : roleChanges, perScenario(), passed() ? "PASSED: nothing acknowledged was lost, nothing oversold" : "FAILED");
     }
 }

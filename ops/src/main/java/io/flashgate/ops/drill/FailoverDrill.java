@@ -75,6 +75,7 @@ public final class FailoverDrill
         final int limit = 2;
         final List<Long> failovers = new ArrayList<>();
         final Map<Scenario, DrillReport.Halts> halts = new java.util.EnumMap<>(Scenario.class);
+        final List<String> roleChanges = new ArrayList<>();
         Shoppers shoppers = null;
         final PairCluster cluster = new PairCluster(options.work(), secret, options.heartbeatIntervalMillis(),
             options.heartbeatTimeoutMillis(), options.zookeeper());
@@ -105,6 +106,12 @@ public final class FailoverDrill
                     final long timedOutBefore = shopping.timedOut.get();
                     final long faultAt = System.nanoTime();
                     final String what = inject(cluster, scenario, primary, shopping, faultAt);
+                    if (scenario.changesNoRole() && !(primary.isAlive() && "PRIMARY".equals(primary.role()) &&
+                        "IN_SYNC".equals(primary.standbyState()) && "STANDBY".equals(cluster.other(primary).role())))
+                    {
+                        roleChanges.add("round " + round + " " + scenario + ": " + primary + " " + primary.role() + "/" +
+                            primary.standbyState() + ", " + cluster.other(primary) + " " + cluster.other(primary).role());
+                    }
                     final long halt = shopping.haltMillis(faultAt, System.nanoTime());
                     final long timedOut = shopping.timedOut.get() - timedOutBefore;
                     halts.computeIfAbsent(scenario, k -> new DrillReport.Halts()).add(halt, timedOut);
@@ -119,7 +126,7 @@ public final class FailoverDrill
             shoppers.close();
             final Shoppers done = shoppers;
             shoppers = null;
-            return report(cluster, done, secret, saleId, limit, failovers, halts);
+            return report(cluster, done, secret, saleId, limit, failovers, halts, roleChanges);
         }
         finally
         {
@@ -132,8 +139,8 @@ public final class FailoverDrill
     }
 
     private DrillReport report(final PairCluster cluster, final Shoppers shoppers, final String secret,
-        final String saleId, final int limit, final List<Long> failovers, final Map<Scenario, DrillReport.Halts> halts)
-        throws IOException
+        final String saleId, final int limit, final List<Long> failovers, final Map<Scenario, DrillReport.Halts> halts,
+        final List<String> roleChanges) throws IOException
     {
         final Set<Long> ids = new HashSet<>();
         final Map<String, Long> unitsByUser = new HashMap<>();
@@ -165,7 +172,7 @@ public final class FailoverDrill
         return new DrillReport(failovers, shoppers.purchases.get(), shoppers.retries.get(), shoppers.acknowledged.size(),
             found, duplicates, sold, stats.getOrDefault("stock", -1L), units,
             unitsByUser.values().stream().filter(u -> u > limit).count(), shoppers.unresolved.get(), refusals,
-            diff == 0, diffText.isEmpty() ? err.toString(StandardCharsets.UTF_8).trim() : diffText, halts);
+            diff == 0, diffText.isEmpty() ? err.toString(StandardCharsets.UTF_8).trim() : diffText, halts, roleChanges);
     }
 
     /**
@@ -265,6 +272,33 @@ public final class FailoverDrill
                 cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.processes.TcpRelay::heal);
                 await(primary + " reaches ZooKeeper again", () -> primary.zookeeper().contains("\"connected\":true"));
                 return primary + " cut off from ZooKeeper, roles stayed " + roles;
+            }
+            case STANDBY_ZK ->
+            {
+                cluster.zookeeperRelaysOf(standby).forEach(io.flashgate.processes.TcpRelay::cut);
+                await(standby + " sees ZooKeeper unreachable", () -> standby.zookeeper().contains("\"connected\":false"));
+                await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt)
+                    .isPresent());
+                final String roles = primary.role() + "/" + standby.role();
+                cluster.zookeeperRelaysOf(standby).forEach(io.flashgate.processes.TcpRelay::heal);
+                await(standby + " reaches ZooKeeper again", () -> standby.zookeeper().contains("\"connected\":true"));
+                return standby + " cut off from ZooKeeper, roles stayed " + roles;
+            }
+            case ZK_ALL ->
+            {
+                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.processes.TcpRelay::cut);
+                cluster.zookeeperRelaysOf(standby).forEach(io.flashgate.processes.TcpRelay::cut);
+                await("both engines see ZooKeeper unreachable", () -> primary.zookeeper().contains(
+                    "\"connected\":false") && standby.zookeeper().contains("\"connected\":false"));
+                final long cutAt = System.nanoTime();
+                await("an order acknowledged with ZooKeeper unreachable",
+                    () -> shopping.firstAcknowledgedSentAfter(cutAt).isPresent());
+                final String roles = primary.role() + "/" + standby.role() + ", standby " + primary.standbyState();
+                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.processes.TcpRelay::heal);
+                cluster.zookeeperRelaysOf(standby).forEach(io.flashgate.processes.TcpRelay::heal);
+                await("both engines reach ZooKeeper again", () -> primary.zookeeper().contains("\"connected\":true") &&
+                    standby.zookeeper().contains("\"connected\":true"));
+                return "ZooKeeper unreachable from both engines, roles stayed " + roles;
             }
             case ZK_NODE ->
             {

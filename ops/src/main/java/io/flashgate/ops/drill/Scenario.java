@@ -14,12 +14,22 @@ public enum Scenario
     LINK("link", true),
     /** The primary cut off from ZooKeeper, not from its standby: nothing changes. */
     PRIMARY_ZK("primary-zk", true),
+    /** The standby cut off from ZooKeeper, not from its primary: nothing changes. */
+    STANDBY_ZK("standby-zk", true),
+    /** Both engines cut off from every ZooKeeper server: the pair sells on, in sync, and no role changes. */
+    ZK_ALL("zk-all", true),
     /** One ZooKeeper server of three killed: nothing changes. */
     ZK_NODE("zk-node", true);
 
     final String flag;
     /** Needs ZooKeeper to be handled with no operator. */
     final boolean needsZooKeeper;
+
+    /** A fault after which the same engine must still be primary, its standby in sync. */
+    boolean changesNoRole()
+    {
+        return this == PRIMARY_ZK || this == STANDBY_ZK || this == ZK_ALL || this == ZK_NODE;
+    }
 
     Scenario(final String flag, final boolean needsZooKeeper)
     {
@@ -36,7 +46,7 @@ public enum Scenario
         }
         return Arrays.stream(list.split(",")).map(String::trim).map(name -> Arrays.stream(values())
             .filter(s -> s.flag.equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "unknown scenario '" + name + "' (primary, standby, link, primary-zk, zk-node, all)"))).toList();
+                "unknown scenario '" + name + "' (primary, standby, link, primary-zk, standby-zk, zk-all, zk-node, all)"))).toList();
     }
 
     @Override
