@@ -264,25 +264,11 @@ public final class FailoverDrill
             }
             case PRIMARY_ZK ->
             {
-                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.processes.TcpRelay::cut);
-                await(primary + " sees ZooKeeper unreachable", () -> primary.zookeeper().contains("\"connected\":false"));
-                await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt)
-                    .isPresent());
-                final String roles = primary.role() + "/" + standby.role();
-                cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.processes.TcpRelay::heal);
-                await(primary + " reaches ZooKeeper again", () -> primary.zookeeper().contains("\"connected\":true"));
-                return primary + " cut off from ZooKeeper, roles stayed " + roles;
+                return cutOffFromZooKeeper(cluster, primary, primary, standby, shopping, faultAt);
             }
             case STANDBY_ZK ->
             {
-                cluster.zookeeperRelaysOf(standby).forEach(io.flashgate.processes.TcpRelay::cut);
-                await(standby + " sees ZooKeeper unreachable", () -> standby.zookeeper().contains("\"connected\":false"));
-                await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt)
-                    .isPresent());
-                final String roles = primary.role() + "/" + standby.role();
-                cluster.zookeeperRelaysOf(standby).forEach(io.flashgate.processes.TcpRelay::heal);
-                await(standby + " reaches ZooKeeper again", () -> standby.zookeeper().contains("\"connected\":true"));
-                return standby + " cut off from ZooKeeper, roles stayed " + roles;
+                return cutOffFromZooKeeper(cluster, standby, primary, standby, shopping, faultAt);
             }
             case ZK_ALL ->
             {
@@ -312,6 +298,20 @@ public final class FailoverDrill
             }
             default -> throw new IllegalStateException(scenario.toString());
         }
+    }
+
+    /** One engine ({@code cut}) loses every ZooKeeper server, the pair sells on, then ZooKeeper comes back. */
+    private static String cutOffFromZooKeeper(final PairCluster cluster, final PairProcesses.Engine cut,
+        final PairProcesses.Engine primary, final PairProcesses.Engine standby, final Shoppers shopping,
+        final long faultAt)
+    {
+        cluster.zookeeperRelaysOf(cut).forEach(io.flashgate.processes.TcpRelay::cut);
+        await(cut + " sees ZooKeeper unreachable", () -> cut.zookeeper().contains("\"connected\":false"));
+        await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt).isPresent());
+        final String roles = primary.role() + "/" + standby.role();
+        cluster.zookeeperRelaysOf(cut).forEach(io.flashgate.processes.TcpRelay::heal);
+        await(cut + " reaches ZooKeeper again", () -> cut.zookeeper().contains("\"connected\":true"));
+        return cut + " cut off from ZooKeeper, roles stayed " + roles;
     }
 
     private static void createSale(final PairCluster cluster, final String secret, final String saleId,
