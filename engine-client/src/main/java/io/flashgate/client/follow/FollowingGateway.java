@@ -50,6 +50,7 @@ import java.util.function.Consumer;
  */
 public final class FollowingGateway implements EngineGateway
 {
+    private static final System.Logger LOG = System.getLogger("flashgate.client");
     /** How often every engine is asked what it is: the switch after a promotion waits at most this long. */
     public static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
     /** A candidate whose last answer is older than this is not switched to (ten probes unanswered). */
@@ -470,6 +471,13 @@ public final class FollowingGateway implements EngineGateway
             }
         }
         current = choice.current();
+        if (before != current)
+        {
+            // Which engine commands go to, for the operator reading a failover from the edge's log.
+            LOG.log(System.Logger.Level.WARNING, "engine.followed endpoint=" + (current == PrimaryChoice.NONE ? "none" :
+                members.get(current).endpoint() + " role=" + choice.role(current) + " epoch=" + choice.epoch(current)) +
+                " was=" + (before == PrimaryChoice.NONE ? "none" : members.get(before).endpoint()));
+        }
         if (before != PrimaryChoice.NONE && before != current)
         {
             // The engine left (for another, or for none while no engine is primary) is unreachable, fenced or no
