@@ -87,8 +87,9 @@ public interface EngineGateway extends AutoCloseable
 
     /**
      * The engine this gateway talks to is known dead or fenced (a follower switched away from it): every command
-     * still waiting completes at once with {@link ResultUnknownException} (the edge's 504 RESULT_UNKNOWN, which the
-     * shopper's page retries with the same key on the new primary) instead of waiting out the reply timeout.
+     * still waiting completes at once with {@link ResultUnknownException} ({@link PendingCommands#ENGINE_LEFT})
+     * instead of waiting out the reply timeout: the edge resends a purchase once to the new primary, and answers
+     * anything else 504 RESULT_UNKNOWN for the shopper to retry with the same key.
      */
     default void abandonWaiting()
     {

@@ -1,5 +1,6 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.client.PendingCommands;
 import io.flashgate.protocol.Reply;
 import io.javalin.http.Context;
 
@@ -52,6 +53,25 @@ final class EngineCalls implements AutoCloseable
     }
 
     /**
+     * As {@link #bounded(Context, Supplier, BiConsumer, Runnable, Consumer)}, for a command the engine answers the
+     * same however often it arrives: a purchase (its Idempotency-Key makes a second one the first one's order) or a
+     * query. If the edge leaves the engine it went to before that engine answered (a failover: the engine died or
+     * was fenced), it is sent once more, to the engine followed now, within the same deadline. The new primary holds
+     * every order the old one released, so the answer is the original order or a fresh decision, never a second
+     * order; and the shoppers waiting through the failover get that answer at once instead of a 504 they would all
+     * retry together over HTTP.
+     */
+    void boundedResentOnSwitch(final Context ctx, final Supplier<CompletableFuture<Reply>> send,
+        final BiConsumer<Context, Reply> render, final Runnable release, final Consumer<ApiError> failed)
+    {
+        if (!inFlight.tryAcquire())
+        {
+            shed(release);
+        }
+        call(ctx, true, send, render, release, failed, true);
+    }
+
+    /**
      * As above; {@code failed} (may be null) is told the answer when the command got no reply (503 refused, 504 not
      * answered in time), on the thread that decided it, before that answer is written.
      */
@@ -60,30 +80,38 @@ final class EngineCalls implements AutoCloseable
     {
         if (!inFlight.tryAcquire())
         {
-            if (release != null)
-            {
-                release.run();
-            }
-            metrics.engineCall("SHED", 0);
-            overload.shed("SHED");
-            throw ApiError.overloaded("edge admission limit reached");
+            shed(release);
         }
-        call(ctx, true, send, render, release, failed);
+        call(ctx, true, send, render, release, failed, false);
+    }
+
+    private void shed(final Runnable release)
+    {
+        if (release != null)
+        {
+            release.run();
+        }
+        metrics.engineCall("SHED", 0);
+        overload.shed("SHED");
+        throw ApiError.overloaded("edge admission limit reached");
     }
 
     /** An operator's command: never held back by the shoppers' bound. */
     void unbounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send,
         final BiConsumer<Context, Reply> render)
     {
-        call(ctx, false, send, render, null, null);
+        call(ctx, false, send, render, null, null, false);
     }
 
     /**
      * @param bounded holds a slot of the in-flight bound, given back when the command is over.
      * @param release run exactly once when the command is over (answered, failed or timed out), may be null.
+     * @param resend    sent once more if the engine it went to is left before answering (see
+     *                  {@link #boundedResentOnSwitch}).
      */
     private void call(final Context ctx, final boolean bounded, final Supplier<CompletableFuture<Reply>> send,
-        final BiConsumer<Context, Reply> render, final Runnable release, final Consumer<ApiError> failed)
+        final BiConsumer<Context, Reply> render, final Runnable release, final Consumer<ApiError> failed,
+        final boolean resend)
     {
         final long start = System.nanoTime();
         final PendingAnswer answer = new PendingAnswer(start, start + replyTimeoutNanos, replyExecutor,
@@ -105,8 +133,48 @@ final class EngineCalls implements AutoCloseable
         }
         deadlines.add(answer);
         // the gateway's thread updates the cache (in the engine's order), then writes the answer
-        sent.whenComplete(cacheThen(answer));
+        sent.whenComplete(resend ? resendIfLeft(send, cacheThen(answer)) : cacheThen(answer));
         ctx.future(() -> answer);
+    }
+
+    /**
+     * Runs on the thread that left the engine (the follower's, under its lock, with the new engine already chosen):
+     * the second send only offers the command, so it does not hold that thread. If the second send gets no reply
+     * either (no engine followed now, refused, or left again), the answer is the first failure: the result of the
+     * first send is still unknown (504), whatever stopped the second.
+     */
+    private static BiConsumer<Reply, Throwable> resendIfLeft(final Supplier<CompletableFuture<Reply>> send,
+        final BiConsumer<Reply, Throwable> then)
+    {
+        return (reply, failure) ->
+        {
+            if (failure == null || unwrap(failure) != PendingCommands.ENGINE_LEFT)
+            {
+                then.accept(reply, failure);
+                return;
+            }
+            CompletableFuture<Reply> again;
+            try
+            {
+                again = send.get();
+            }
+            catch (final RuntimeException ex)
+            {
+                again = CompletableFuture.failedFuture(ex);
+            }
+            again.whenComplete((secondReply, secondFailure) ->
+                then.accept(secondReply, secondFailure == null ? null : failure));
+        };
+    }
+
+    private static Throwable unwrap(final Throwable failure)
+    {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null)
+        {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private BiConsumer<Reply, Throwable> cacheThen(final PendingAnswer answer)

@@ -124,7 +124,7 @@ final class ShopperHandlers
         // The client's address goes to the engine for a sale with a cap of accounts per address, and for one this edge
         // has not heard of yet (it may have one); the others' journal records stay 16 bytes shorter.
         final byte[] address = known == null || known.accountsPerAddress() > 0 ? ClientAddress.of(ctx.ip()) : null;
-        engine.bounded(ctx, () -> address == null ? gateway.purchase(saleId, userId, key, quantity) :
+        engine.boundedResentOnSwitch(ctx, () -> address == null ? gateway.purchase(saleId, userId, key, quantity) :
             gateway.request(new SaleRequest.Purchase(saleId, userId, key, quantity, address)), (c, reply) ->
         {
             if (reply instanceof Reply.Order order)

@@ -229,6 +229,73 @@ class FollowingEdgeTest
         assertTrue(switched.get(1 - followedIndex).get("followed").asBoolean());
     }
 
+    /**
+     * A purchase the followed engine took and never answered (its link cut, as when it dies) is sent once more to
+     * the engine the edge follows after a failover, and the shopper gets that engine's order, not a 504 to retry:
+     * in a failover every waiting shopper's retry would otherwise reach the new primary in one burst. The reply
+     * timeout is long, so only the resend can answer in time. Broken by hand (the purchase sent with
+     * {@code bounded} instead of {@code boundedResentOnSwitch}), the answer is 504 RESULT_UNKNOWN.
+     */
+    @Test
+    @Timeout(90)
+    void aPurchaseTheLeftEngineNeverAnsweredIsSentToTheNewPrimaryOnce() throws Exception
+    {
+        final EmbeddedDriver engineDriver = track(EmbeddedDriver.start());
+        final EmbeddedDriver edgeDriver = track(EmbeddedDriver.start());
+        final String ingressA = io.flashgate.processes.FreePorts.udpEndpoint();
+        final String egressA = io.flashgate.processes.FreePorts.udpEndpoint();
+        final String ingressB = io.flashgate.processes.FreePorts.udpEndpoint();
+        final String egressB = io.flashgate.processes.FreePorts.udpEndpoint();
+        track(AeronEngine.start(TransportConfig.udp(engineDriver.aeronDirectory(), ingressA, egressA),
+            EngineConfig.defaults(dataDir.resolve("a")).withTickIntervalMillis(0).withSnapshotEveryCommands(0)));
+        track(AeronEngine.start(TransportConfig.udp(engineDriver.aeronDirectory(), ingressB, egressB),
+            EngineConfig.defaults(dataDir.resolve("b")).withTickIntervalMillis(0).withSnapshotEveryCommands(0)));
+        final Aeron aeron = track(edgeDriver.connect());
+        final Duration replyTimeout = Duration.ofSeconds(60);
+        final io.flashgate.processes.UdpRelay toA = track(io.flashgate.processes.UdpRelay.to(ingressA));
+        final ForwardingGateway a = new ForwardingGateway(track(AeronEngineGateway.start(aeron, GatewayConfig.udp(
+            edgeDriver.aeronDirectory(), toA.endpoint(), egressA, "127.0.0.1").withReplyTimeout(replyTimeout))));
+        final ForwardingGateway b = new ForwardingGateway(track(AeronEngineGateway.start(aeron, GatewayConfig.udp(
+            edgeDriver.aeronDirectory(), ingressB, egressB, "127.0.0.1").withReplyTimeout(replyTimeout))));
+        // B answers as A's standby until the test promotes it (epoch 1, above A's 0): the edge then follows B.
+        final java.util.concurrent.atomic.AtomicBoolean promoted = new java.util.concurrent.atomic.AtomicBoolean();
+        b.intercept((command, real) -> command.equals("queryEngine") ? real.get().thenApply(reply ->
+            reply instanceof Reply.EngineStatus s ? new Reply.EngineStatus(promoted.get() ?
+                io.flashgate.protocol.EngineRole.PRIMARY : io.flashgate.protocol.EngineRole.STANDBY,
+                promoted.get() ? 1 : 0, s.sequence(), s.durableSequence(), s.standby(), s.sink()) : reply) : null);
+        final FollowingGateway gateway = track(FollowingGateway.start(List.of(
+            new FollowingGateway.Member("a", a), new FollowingGateway.Member("b", b))));
+        edge = track(EdgeServer.start(EdgeConfig.defaults().withPort(0).withTokenSecret(SECRET)
+            .withReplyTimeout(replyTimeout).withUserRate(10_000, 10_000).withIpRate(100_000, 100_000), gateway));
+        assertTrue(gateway.awaitFollowing(WAIT));
+        assertEquals("a", gateway.followedEndpoint());
+        final Instant now = Instant.now();
+        for (final ForwardingGateway engine : List.of(a, b))
+        {
+            assertTrue(get(engine.createSale("drop", 5, 1, now.minusSeconds(60).toEpochMilli(),
+                now.plusSeconds(3600).toEpochMilli(), 600)) instanceof Reply.Sale);
+        }
+
+        toA.cut();
+        final java.util.concurrent.CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(HttpRequest
+            .newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/api/sales/drop/purchases")).timeout(WAIT)
+            .header("Authorization", "Bearer " + edge.tokens().shopper("alice")).header("Idempotency-Key", "k-alice")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+        Await.until("the purchase went to A", WAIT, () -> a.calls("purchase") == 1);
+        assertFalse(waiting.isDone(), "A never hears it, so nobody answers yet");
+
+        promoted.set(true);
+        final HttpResponse<String> answer = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("b", gateway.followedEndpoint());
+        assertEquals(201, answer.statusCode(), answer::body);
+        assertEquals(1, b.calls("purchase"), "sent to B once");
+        assertEquals("alice", JSON.readTree(answer.body()).get("userId").asText(), answer::body);
+        // the shopper's own retry with the key now gets the same order from B
+        final Answer retry = purchase("drop", "alice", "k-alice");
+        assertEquals(200, retry.status());
+        assertEquals(JSON.readTree(answer.body()).get("orderId"), retry.json().get("orderId"));
+    }
+
     private String uncheckedStatus(final String saleId)
     {
         try

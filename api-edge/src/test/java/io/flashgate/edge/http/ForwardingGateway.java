@@ -167,6 +167,12 @@ class ForwardingGateway implements EngineGateway
     }
 
     @Override
+    public void abandonWaiting()
+    {
+        delegate.abandonWaiting();
+    }
+
+    @Override
     public void close()
     {
     }

@@ -33,9 +33,10 @@ import java.util.function.Consumer;
  *       {@link #PROBE_INTERVAL}, one probe per engine at a time; it sleeps in between.</li>
  *   <li>An engine that refuses a command with NOT_PRIMARY is dropped at once and every engine is asked again.</li>
  *   <li>With no engine chosen, a command is refused at once ({@link OverloadedException}: 503). A command sent to
- *       the old engine before a switch is answered at once (ResultUnknownException: 504) when the switch leaves it:
- *       nothing is sent again here, so a
- *       shopper's retry with the same Idempotency-Key is what reaches the new primary, never a second order.</li>
+ *       the old engine before a switch fails at once ({@link io.flashgate.client.PendingCommands#ENGINE_LEFT}) when
+ *       the switch leaves it, with the new engine already followed. Nothing is sent again here: the caller knows
+ *       which commands may be (the edge resends a purchase once, with its Idempotency-Key, so it can never make a
+ *       second order; anything else becomes a 504 for the shopper to retry).</li>
  *   <li>Broadcast and new-order listeners are subscribed on every engine, but hear only the followed one's
  *       stream; {@link #onEngineSwitch} listeners run, under the same lock, when the followed history changes, so
  *       the old engine's stream can never refill a cache after it was cleared.</li>
