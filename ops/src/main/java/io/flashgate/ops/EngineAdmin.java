@@ -1,72 +1,60 @@
 package io.flashgate.ops;
 
+import io.flashgate.edge.http.ApiError;
+import io.flashgate.edge.http.EngineStatusView;
+import io.flashgate.edge.http.OperationsServer;
 import io.flashgate.engine.pair.PairedEngine;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.PairView;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flashgate.edge.http.EngineStatusView;
+import io.flashgate.engine.pipeline.SinkReport;
 import io.flashgate.protocol.Reply;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The operator routes of an engine process (docs/HTTP-API.md, "Engine process"), served beside its /metrics:
- * {@code GET /admin/engine} (role, epoch, sequences, standby), {@code POST /admin/promote[?force=true]} and
- * {@code POST /admin/solo}. An engine alone answers the first and refuses the others.
+ * The operator routes of an engine process (docs/HTTP-API.md, "Engine process"), served by its
+ * {@link OperationsServer} beside /metrics: {@code GET /admin/engine} (role, epoch, sequences, standby),
+ * {@code POST /admin/promote[?force=true]}, {@code POST /admin/solo} and the order sink's report. An engine alone
+ * answers the first and refuses promote and solo.
  */
-sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
+sealed interface EngineAdmin extends OperationsServer.EngineOperator permits EngineAdmin.Alone, EngineAdmin.Paired
 {
-    ObjectMapper JSON = new ObjectMapper();
-
-    /** An HTTP status and a JSON body. */
-    record Answer(int status, String json)
-    {
-    }
-
     Engine engine();
-
-    Answer promote(boolean force);
-
-    Answer solo();
 
     default boolean isHealthy()
     {
         return engine().fault() == null;
     }
 
-    /**
-     * The engine's figures as JSON: the edge's {@code GET /admin/engine} view ({@link EngineStatusView}) of this
-     * engine, with {@link #extra} added.
-     */
-    default String status()
+    /** The edge's {@code GET /admin/engine} view ({@link EngineStatusView}) of this engine, with {@link #extra}. */
+    @Override
+    default Map<String, Object> status()
     {
         final Engine engine = engine();
         final PairView pair = engine.pair();
         final long sequence = engine.lastPublishedSequence();
         final long durable = engine.durableSequence();
-        final io.flashgate.engine.pipeline.SinkReport.Figures sink =
-            engine.sinkReport().now(System.currentTimeMillis());
+        final SinkReport.Figures sink = engine.sinkReport().now(System.currentTimeMillis());
         final Map<String, Object> view = new LinkedHashMap<>(EngineStatusView.of(new Reply.EngineStatus(pair.role(),
             engine.epochs().current(), sequence, durable, new Reply.Standby(pair.standbyState(),
             pair.standbyAckedSequence(), pair.lagRecords(sequence, durable)),
             new Reply.Sink(sink.committedSequence(), sink.lagRecords()))));
         extra(view);
-        try
-        {
-            return JSON.writeValueAsString(view);
-        }
-        catch (final JsonProcessingException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+        return view;
     }
 
     /** Adds what only an engine process knows (its pair's fencing, hold and ZooKeeper view). */
     default void extra(final Map<String, Object> view)
     {
+    }
+
+    /** The order sink says how far it has committed: the engine's and every edge's /admin/engine show it. */
+    @Override
+    default Map<String, Object> sinkReport(final long committed, final long lagRecords)
+    {
+        engine().sinkReport().report(committed, lagRecords, System.currentTimeMillis());
+        return Map.of("status", "TAKEN");
     }
 
     static EngineAdmin alone(final Engine engine)
@@ -81,19 +69,21 @@ sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
 
     record Alone(Engine engine) implements EngineAdmin
     {
-        private static final Answer NOT_IN_A_PAIR = new Answer(409,
-            "{\"error\":\"NOT_IN_A_PAIR\",\"message\":\"this engine runs alone (pair.peer is not set)\"}");
-
         @Override
-        public Answer promote(final boolean force)
+        public Map<String, Object> promote(final boolean force)
         {
-            return NOT_IN_A_PAIR;
+            throw notInAPair();
         }
 
         @Override
-        public Answer solo()
+        public Map<String, Object> solo()
         {
-            return NOT_IN_A_PAIR;
+            throw notInAPair();
+        }
+
+        private static ApiError notInAPair()
+        {
+            return new ApiError(409, "NOT_IN_A_PAIR", "this engine runs alone (pair.peer is not set)");
         }
     }
 
@@ -127,27 +117,27 @@ sealed interface EngineAdmin permits EngineAdmin.Alone, EngineAdmin.Paired
         }
 
         @Override
-        public Answer promote(final boolean force)
+        public Map<String, Object> promote(final boolean force)
         {
             if (paired.promote(force))
             {
-                return new Answer(202, "{\"status\":\"PROMOTING\",\"message\":\"the standby journals a new epoch and " +
-                    "takes commands; GET /admin/engine shows it\"}");
+                return Map.of("status", "PROMOTING", "message", "the standby journals a new epoch and takes " +
+                    "commands; GET /admin/engine shows it");
             }
-            return new Answer(409, "{\"error\":\"NOT_PROMOTABLE\",\"message\":\"only a standby in sync is promoted " +
-                "(role now " + paired.state().role() + "); --force promotes one that may lack acknowledged records\"}");
+            throw new ApiError(409, "NOT_PROMOTABLE", "only a standby in sync is promoted (role now " +
+                paired.state().role() + "); --force promotes one that may lack acknowledged records");
         }
 
         @Override
-        public Answer solo()
+        public Map<String, Object> solo()
         {
             if (paired.solo())
             {
-                return new Answer(202, "{\"status\":\"SOLO\",\"message\":\"results are released without a standby " +
-                    "(one copy) until a standby is in sync again\"}");
+                return Map.of("status", "SOLO", "message", "results are released without a standby (one copy) " +
+                    "until a standby is in sync again");
             }
-            return new Answer(409, "{\"error\":\"NOT_PRIMARY\",\"message\":\"solo applies to a pair's primary (role " +
-                "now " + paired.state().role() + (paired.state().isFenced() ? ", fenced" : "") + ")\"}");
+            throw new ApiError(409, "NOT_PRIMARY", "solo applies to a pair's primary (role now " +
+                paired.state().role() + (paired.state().isFenced() ? ", fenced" : "") + ")");
         }
     }
 }

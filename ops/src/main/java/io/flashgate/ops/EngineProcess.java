@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.edge.http.OperationsServer;
 import io.aeron.Aeron;
 import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.config.ConfigException;
@@ -63,9 +64,9 @@ final class EngineProcess
                 what = (asStandby ? "standby" : "engine") + " of a pair (peer " + pair.get().peer() + ", pair endpoint " +
                     pair.get().listen() + ")";
             }
-            final MetricsEndpoint metrics = parts.add(MetricsEndpoint.serve(registry, config.metrics().host(),
-                config.metrics().port(), () -> !faults.isFaulted() && !aeron.isClosed() && admin.isHealthy(), "flashgate-engine-metrics",
-                admin));
+            final OperationsServer metrics = parts.add(OperationsServer.start(config.metrics().host(),
+                config.metrics().port(), registry, () -> !faults.isFaulted() && !aeron.isClosed() && admin.isHealthy(),
+                "engine not ready", "flashgate-engine-http", admin));
             return what + " on udp " + transport.ingress() + " (events via " + transport.egress() + ", journal in " +
                 config.engine().dataDir().toAbsolutePath() + ", metrics on http://" + config.metrics().host() + ":" +
                 metrics.port() + "/metrics, /health/ready, /admin/engine)";

@@ -1,5 +1,6 @@
 package io.flashgate.ops;
 
+import io.flashgate.edge.http.OperationsServer;
 import io.flashgate.cli.ExitCodes;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
@@ -175,8 +176,9 @@ final class SinkVerb implements LauncherVerb
         {
             parts.add(new SinkReporter(settings.reportTo(), sink.status()));
         }
-        final MetricsEndpoint metrics = parts.add(MetricsEndpoint.serve(registry, settings.metricsHost(),
-            settings.metricsPort(), () -> sink.status().databaseUp(), "flashgate-sink-metrics", null));
+        final OperationsServer metrics = parts.add(OperationsServer.start(settings.metricsHost(),
+            settings.metricsPort(), registry, () -> sink.status().databaseUp(), "database not reachable",
+            "flashgate-sink-http", null));
         Runtime.getRuntime().addShutdownHook(new Thread(parts::close, "flashgate-shutdown"));
         out.println("flashgate: ready: sink from " + settings.sourceDir().toAbsolutePath() + " into " + database.url()
             + ", starting at " + sink.origin() + ", metrics on http://" + settings.metricsHost() + ":"

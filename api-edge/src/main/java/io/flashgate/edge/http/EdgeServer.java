@@ -35,7 +35,7 @@ public final class EdgeServer implements AutoCloseable
     {
         this.tokens = new Tokens(config.tokenSecret());
         this.metrics = new EdgeMetrics(registry);
-        this.responses = new JsonResponses(metrics);
+        this.responses = new JsonResponses(metrics::internalError);
         final SaleStatusCache cache = new SaleStatusCache();
         final KnownBuyers knownBuyers = new KnownBuyers();
         final Admission admission = new Admission(config, tokens);
@@ -63,7 +63,7 @@ public final class EdgeServer implements AutoCloseable
             cache, traffic, config.accountsPerAddress());
         final DrawHandlers draws = new DrawHandlers(gateway, admission, cache, engineCalls, responses);
         this.pages = Pages.load();
-        final HealthHandlers operations = new HealthHandlers(gateway, metrics, responses);
+        final HealthHandlers operations = new HealthHandlers(reachable(gateway), "engine not reachable", registry, responses);
         this.app = Javalin.create(c ->
         {
             c.showJavalinBanner = false;
@@ -194,6 +194,22 @@ public final class EdgeServer implements AutoCloseable
         app.exception(HttpResponseException.class, (ex, ctx) -> responses.error(ctx, ErrorAnswers.fromJavalin(ex)));
         app.exception(JacksonException.class, (ex, ctx) -> responses.error(ctx, ApiError.badRequest("malformed JSON")));
         app.exception(Exception.class, (ex, ctx) -> responses.internalError(ctx, ex));
+    }
+
+    /** Ready while the engine answers; a gateway that fails to say counts as not. */
+    private static java.util.function.BooleanSupplier reachable(final EngineGateway gateway)
+    {
+        return () ->
+        {
+            try
+            {
+                return gateway.isEngineReachable();
+            }
+            catch (final RuntimeException ex)
+            {
+                return false;
+            }
+        };
     }
 
     private static String routeOf(final Context ctx)

@@ -25,11 +25,12 @@ final class JsonResponses
         .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final EdgeMetrics metrics;
+    /** Counts a 500 (the edge's {@code flashgate_edge_internal_errors_total}). */
+    private final Runnable countInternalError;
 
-    JsonResponses(final EdgeMetrics metrics)
+    JsonResponses(final Runnable countInternalError)
     {
-        this.metrics = metrics;
+        this.countInternalError = countInternalError;
     }
 
     /** A body of any shape (the operators' views): Jackson writes it. */
@@ -70,7 +71,7 @@ final class JsonResponses
     /** The catch-all for bugs: logged, counted, and never the detail of the exception to the client. */
     void internalError(final Context ctx, final Exception ex)
     {
-        metrics.internalError();
+        countInternalError.run();
         LOG.error("internal error on {} {}", ctx.method(), ctx.path(), ex);
         write(ctx, 500, INTERNAL, INTERNAL.length);
     }
