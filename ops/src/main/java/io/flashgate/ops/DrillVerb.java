@@ -60,8 +60,8 @@ final class DrillVerb implements LauncherVerb
     {
         return List.of(
             Option.valued("rounds", "N", "rounds; each injects every scenario once (default 5)"),
-            Option.valued("scenario", "LIST", "primary, standby, link, primary-zk, zk-node, separated by commas, or all " +
-                "(default all)"),
+            Option.valued("scenario", "LIST", "primary, standby, link, primary-zk, standby-zk, zk-all, zk-node, " +
+                "separated by commas, or all (default all)"),
             Option.flag("no-zookeeper", "run the pair without ZooKeeper (only the primary scenario needs no operator)"),
             Option.valued("stock", "N", "the sale's stock; as many shoppers, 2 units each at most (default 20000)"),
             Option.valued("shoppers", "N", "purchases under way at once (default 8)"),
