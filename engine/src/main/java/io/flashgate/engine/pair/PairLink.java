@@ -21,10 +21,10 @@ import java.util.function.LongConsumer;
  *   <li>As standby: takes the primary's records ({@link StandbyIntake}), acknowledges its journal's durable end as
  *       soon as it moves (and every heartbeat interval), and promotes itself when a primary that said it was in
  *       sync has been silent for the heartbeat timeout (auto promotion), or when an operator says so.</li>
- *   <li>As primary (or solo): heartbeats, counts acknowledgements of its own epoch only (waking a held replicator),
- *       judges the standby (in sync, catching up, absent), fills a standby's gap from the journal ({@link CatchUp}),
- *       tells a standby whose journal holds an older epoch's unreleased tail where to set it aside, and switches
- *       between PRIMARY (synchronous) and SOLO as the standby comes and goes.</li>
+ *   <li>As primary (or solo): heartbeats, counts acknowledgements of its own epoch only (moving the egress's
+ *       release gate), judges the standby (in sync, catching up, absent), fills a standby's gap from the journal
+ *       ({@link CatchUp}), tells a standby whose journal holds an older epoch's unreleased tail where to set it
+ *       aside, and switches between PRIMARY (synchronous) and SOLO as the standby comes and goes.</li>
  *   <li>Either way: a peer speaking for a newer epoch fences this engine if it was primary, and the owner (see
  *       {@link PairedEngine}) restarts it as a standby.</li>
  * </ul>
