@@ -35,6 +35,9 @@ import java.util.function.LongUnaryOperator;
  * leadership, and only while no other engine's {@code leader} node lives; taking it sets {@code sync} to itself
  * alone. Every call is carried out on one thread of this registry's own: an engine's pair thread never blocks on
  * ZooKeeper, it looks at the returned future on its next turn.
+ *
+ * <p>One file of over 400 lines: every read and write a pair makes in ZooKeeper, and the rules they keep, are here,
+ * so that the safety argument of docs/ARCHITECTURE.md can be checked against one place.
  */
 public final class PairRegistry implements AutoCloseable
 {
@@ -103,6 +106,9 @@ public final class PairRegistry implements AutoCloseable
     private volatile boolean connected;
     private final java.util.concurrent.atomic.AtomicBoolean refreshQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile View view = View.UNKNOWN;
+    /** Set by the watch {@link #watchLeaderNode} leaves after a claim refused for a live leader node. */
+    private final java.util.concurrent.atomic.AtomicBoolean leaderNodeChanged =
+        new java.util.concurrent.atomic.AtomicBoolean();
     /** The {@code epoch} version this engine wrote when it took the leadership; -1 while it does not lead. */
     private volatile int ledEpochVersion = -1;
     private volatile long ledEpoch;
@@ -288,6 +294,7 @@ public final class PairRegistry implements AutoCloseable
             if (!force && leader != null && leaderId(text(leader)) != engineId)
             {
                 refreshView();
+                watchLeaderNode();
                 return new Refused("engine " + leaderId(text(leader)) + " still holds the leader node (its " +
                     "ZooKeeper session is alive)");
             }
@@ -319,6 +326,35 @@ public final class PairRegistry implements AutoCloseable
         {
             ledEpochVersion = -1;
             return new Unreachable(ex.toString());
+        }
+    }
+
+    /**
+     * Whether the leader node that refused this engine's last claim has changed since (its holder's session ended):
+     * true once per change, so the caller claims again at once instead of at its next turn. The ZooKeeper server
+     * tells of the change as soon as it expires the session; a claim refused a moment earlier would otherwise wait
+     * out the caller's interval.
+     */
+    public boolean takeLeaderNodeChanged()
+    {
+        return leaderNodeChanged.getAndSet(false);
+    }
+
+    /** A one-shot watch on the leader node (any change: deleted, replaced); its event sets the flag above. */
+    private void watchLeaderNode()
+    {
+        try
+        {
+            final org.apache.curator.framework.api.CuratorWatcher changed = event -> leaderNodeChanged.set(true);
+            final Stat exists = client.checkExists().usingWatcher(changed).forPath(leaderPath);
+            if (exists == null)
+            {
+                leaderNodeChanged.set(true); // gone already, between the read and the watch
+            }
+        }
+        catch (final Exception ex)
+        {
+            // no watch: the caller claims again at its next turn, as without one
         }
     }
 

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>One small thread ({@code flashgate-edge-engines}) asks every engine QUERY_ENGINE every
- *       {@link #PROBE_INTERVAL}, one probe per engine at a time; it sleeps in between.</li>
+ *       {@link #PROBE_INTERVAL} ({@link #FAST_PROBE_INTERVAL} while the followed engine leaves a probe unanswered),
+ *       one probe per engine at a time; it sleeps in between.</li>
  *   <li>An engine that refuses a command with NOT_PRIMARY is dropped at once and every engine is asked again.</li>
  *   <li>With no engine chosen, a command is refused at once ({@link OverloadedException}: 503). A command sent to
  *       the old engine before a switch fails at once ({@link io.flashgate.client.PendingCommands#ENGINE_LEFT}) when
@@ -52,8 +53,16 @@ import java.util.function.Consumer;
 public final class FollowingGateway implements EngineGateway
 {
     private static final System.Logger LOG = System.getLogger("flashgate.client");
-    /** How often every engine is asked what it is: the switch after a promotion waits at most this long. */
+    /** How often every engine is asked what it is, while the followed one answers. */
     public static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
+    /**
+     * How often while the followed engine leaves a probe unanswered for a whole interval (it may be dead, and its
+     * standby about to be promoted), or for a few seconds after the edge lost the engine it followed: the switch to
+     * a new primary then waits at most this long, not {@link #PROBE_INTERVAL}.
+     */
+    public static final Duration FAST_PROBE_INTERVAL = Duration.ofMillis(20);
+    /** How long after losing the followed engine the edge keeps probing fast while it follows none. */
+    private static final long FAST_AFTER_LOSS_NANOS = Duration.ofSeconds(5).toNanos();
     /** A candidate whose last answer is older than this is not switched to (ten probes unanswered). */
     public static final Duration STALE_AFTER = Duration.ofSeconds(1);
 
@@ -82,12 +91,16 @@ public final class FollowingGateway implements EngineGateway
     private final AtomicBoolean[] probing;
     private final List<Runnable> switchListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService prober;
+    private final long probeIntervalNanos;
+    /** When the edge last followed an engine (prober thread). */
+    private long lastFollowedNanos;
     /** The member commands go to, or {@link PrimaryChoice#NONE}; written under {@link #lock}. */
     private volatile int current = PrimaryChoice.NONE;
     private volatile boolean closed;
 
-    private FollowingGateway(final List<Member> members)
+    private FollowingGateway(final List<Member> members, final Duration probeInterval)
     {
+        this.probeIntervalNanos = probeInterval.toNanos();
         this.members = List.copyOf(members);
         this.choice = new PrimaryChoice(members.size(), STALE_AFTER.toNanos());
         this.probing = new AtomicBoolean[members.size()];
@@ -117,8 +130,8 @@ public final class FollowingGateway implements EngineGateway
      */
     public static FollowingGateway start(final List<Member> members, final Duration probeInterval)
     {
-        final FollowingGateway gateway = new FollowingGateway(members);
-        gateway.prober.scheduleWithFixedDelay(gateway::probeAll, 0, probeInterval.toNanos(), TimeUnit.NANOSECONDS);
+        final FollowingGateway gateway = new FollowingGateway(members, probeInterval);
+        gateway.prober.execute(gateway::tick);
         return gateway;
     }
 
@@ -393,6 +406,35 @@ public final class FollowingGateway implements EngineGateway
             {
                 // closing: nothing to ask any more
             }
+        }
+    }
+
+    /** On the prober's thread: the periodic probe, and the next one scheduled sooner while a failover may be on. */
+    private void tick()
+    {
+        // Judged before this turn's probes go out: a probe of the followed engine still outstanding now has gone a
+        // whole interval unanswered.
+        final long now = System.nanoTime();
+        final int followed = current;
+        final boolean failoverLikely = followed != PrimaryChoice.NONE ? probing[followed].get() :
+            lastFollowedNanos != 0 && now - lastFollowedNanos < FAST_AFTER_LOSS_NANOS;
+        probeAll();
+        if (closed)
+        {
+            return;
+        }
+        if (current != PrimaryChoice.NONE)
+        {
+            lastFollowedNanos = now;
+        }
+        try
+        {
+            prober.schedule(this::tick, failoverLikely ? Math.min(FAST_PROBE_INTERVAL.toNanos(), probeIntervalNanos) :
+                probeIntervalNanos, TimeUnit.NANOSECONDS);
+        }
+        catch (final RuntimeException ex)
+        {
+            // closing: nothing to ask any more
         }
     }
 

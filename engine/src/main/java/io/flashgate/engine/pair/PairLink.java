@@ -451,7 +451,10 @@ final class PairLink implements Agent
             return 1;
         }
         final boolean operator = promoteRequested;
-        if ((operator || (config.autoPromote() && silent)) && now - nextCallNanos >= 0)
+        // Claims are spaced by the heartbeat interval, except that the old leader's node going away (its session
+        // expired) is worth a claim at once: that is the moment the failover waits for.
+        if ((operator || (config.autoPromote() && silent)) &&
+            (now - nextCallNanos >= 0 || registry.takeLeaderNodeChanged()))
         {
             promoteRequested = false;
             nextCallNanos = now + intervalNanos;
