@@ -109,6 +109,9 @@ public final class PairRegistry implements AutoCloseable
     /** Set by the watch {@link #watchLeaderNode} leaves after a claim refused for a live leader node. */
     private final java.util.concurrent.atomic.AtomicBoolean leaderNodeChanged =
         new java.util.concurrent.atomic.AtomicBoolean();
+    /** A watch on the leader node is registered and has not fired yet. */
+    private final java.util.concurrent.atomic.AtomicBoolean leaderWatchArmed =
+        new java.util.concurrent.atomic.AtomicBoolean();
     /** The {@code epoch} version this engine wrote when it took the leadership; -1 while it does not lead. */
     private volatile int ledEpochVersion = -1;
     private volatile long ledEpoch;
@@ -340,12 +343,24 @@ public final class PairRegistry implements AutoCloseable
         return leaderNodeChanged.getAndSet(false);
     }
 
-    /** A one-shot watch on the leader node (any change: deleted, replaced); its event sets the flag above. */
+    /**
+     * A one-shot watch on the leader node (any change: deleted, replaced; or the connection's state), at most one at a
+     * time: claims refused for as long as a cut link lasts would otherwise leave one watcher each. Its event sets the
+     * flag above.
+     */
     private void watchLeaderNode()
     {
+        if (!leaderWatchArmed.compareAndSet(false, true))
+        {
+            return;
+        }
         try
         {
-            final org.apache.curator.framework.api.CuratorWatcher changed = event -> leaderNodeChanged.set(true);
+            final org.apache.curator.framework.api.CuratorWatcher changed = event ->
+            {
+                leaderWatchArmed.set(false);
+                leaderNodeChanged.set(true);
+            };
             final Stat exists = client.checkExists().usingWatcher(changed).forPath(leaderPath);
             if (exists == null)
             {
@@ -355,6 +370,7 @@ public final class PairRegistry implements AutoCloseable
         catch (final Exception ex)
         {
             // no watch: the caller claims again at its next turn, as without one
+            leaderWatchArmed.set(false);
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * from one set of handlers in one shape.
  *
  * <p>No token: the port is bound privately (docs/CONFIG.md). Its readers are a scraper and an operator, so its
- * Jetty pool is small and named after the process's part.
+ * Jetty pool is small (it keeps one thread when idle) and named after the process's part.
  */
 public final class OperationsServer implements AutoCloseable
 {
@@ -40,7 +40,11 @@ public final class OperationsServer implements AutoCloseable
         Map<String, Object> sinkReport(long committed, long lagRecords);
     }
 
-    private static final int MAX_THREADS = 6;
+    /**
+     * Jetty takes its acceptors (up to 4, by the host's CPUs), a selector and a reserved thread from this pool before
+     * any request runs: 16 leaves workers on any host; idle, the pool shrinks to one.
+     */
+    private static final int MAX_THREADS = 16;
 
     private final Javalin app;
 

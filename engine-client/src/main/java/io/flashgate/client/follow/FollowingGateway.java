@@ -418,19 +418,31 @@ public final class FollowingGateway implements EngineGateway
         final int followed = current;
         final boolean failoverLikely = followed != PrimaryChoice.NONE ? probing[followed].get() :
             lastFollowedNanos != 0 && now - lastFollowedNanos < FAST_AFTER_LOSS_NANOS;
-        probeAll();
+        try
+        {
+            probeAll();
+        }
+        finally
+        {
+            // whatever a turn met, the edge keeps asking: a stopped prober would never follow a failover again
+            if (current != PrimaryChoice.NONE)
+            {
+                lastFollowedNanos = now;
+            }
+            scheduleTick(failoverLikely ? Math.min(FAST_PROBE_INTERVAL.toNanos(), probeIntervalNanos) :
+                probeIntervalNanos);
+        }
+    }
+
+    private void scheduleTick(final long delayNanos)
+    {
         if (closed)
         {
             return;
         }
-        if (current != PrimaryChoice.NONE)
-        {
-            lastFollowedNanos = now;
-        }
         try
         {
-            prober.schedule(this::tick, failoverLikely ? Math.min(FAST_PROBE_INTERVAL.toNanos(), probeIntervalNanos) :
-                probeIntervalNanos, TimeUnit.NANOSECONDS);
+            prober.schedule(this::tick, delayNanos, TimeUnit.NANOSECONDS);
         }
         catch (final RuntimeException ex)
         {
