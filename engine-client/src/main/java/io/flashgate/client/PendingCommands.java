@@ -44,6 +44,20 @@ public final class PendingCommands
         this.timeoutNanos = replyTimeout == null ? 0 : replyTimeout.toNanos();
     }
 
+    /**
+     * The failure a command's future completed with, out of the {@link java.util.concurrent.CompletionException} a
+     * dependent stage wraps it in: what callers test ({@link #ENGINE_LEFT}, {@link OverloadedException}, ...).
+     */
+    public static Throwable causeOf(final Throwable failure)
+    {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null)
+        {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
     /** Registers the command, then offers it; registering first means a fast reply always finds its future. */
     public CompletableFuture<Reply> send(final long correlationId, final CommandChannel channel,
         final DirectBuffer bytes, final int offset, final int length)

@@ -64,11 +64,7 @@ final class EngineCalls implements AutoCloseable
     void boundedResentOnSwitch(final Context ctx, final Supplier<CompletableFuture<Reply>> send,
         final BiConsumer<Context, Reply> render, final Runnable release, final Consumer<ApiError> failed)
     {
-        if (!inFlight.tryAcquire())
-        {
-            shed(release);
-        }
-        call(ctx, true, send, render, release, failed, true);
+        bounded(ctx, send, render, release, failed, true);
     }
 
     /**
@@ -78,22 +74,24 @@ final class EngineCalls implements AutoCloseable
     void bounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send, final BiConsumer<Context, Reply> render,
         final Runnable release, final Consumer<ApiError> failed)
     {
-        if (!inFlight.tryAcquire())
-        {
-            shed(release);
-        }
-        call(ctx, true, send, render, release, failed, false);
+        bounded(ctx, send, render, release, failed, false);
     }
 
-    private void shed(final Runnable release)
+    private void bounded(final Context ctx, final Supplier<CompletableFuture<Reply>> send,
+        final BiConsumer<Context, Reply> render, final Runnable release, final Consumer<ApiError> failed,
+        final boolean resend)
     {
-        if (release != null)
+        if (!inFlight.tryAcquire())
         {
-            release.run();
+            if (release != null)
+            {
+                release.run();
+            }
+            metrics.engineCall("SHED", 0);
+            overload.shed("SHED");
+            throw ApiError.overloaded("edge admission limit reached");
         }
-        metrics.engineCall("SHED", 0);
-        overload.shed("SHED");
-        throw ApiError.overloaded("edge admission limit reached");
+        call(ctx, true, send, render, release, failed, resend);
     }
 
     /** An operator's command: never held back by the shoppers' bound. */
@@ -148,7 +146,7 @@ final class EngineCalls implements AutoCloseable
     {
         return (reply, failure) ->
         {
-            if (failure == null || unwrap(failure) != PendingCommands.ENGINE_LEFT)
+            if (failure == null || PendingCommands.causeOf(failure) != PendingCommands.ENGINE_LEFT)
             {
                 then.accept(reply, failure);
                 return;
@@ -165,16 +163,6 @@ final class EngineCalls implements AutoCloseable
             again.whenComplete((secondReply, secondFailure) ->
                 then.accept(secondReply, secondFailure == null ? null : failure));
         };
-    }
-
-    private static Throwable unwrap(final Throwable failure)
-    {
-        Throwable cause = failure;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null)
-        {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private BiConsumer<Reply, Throwable> cacheThen(final PendingAnswer answer)

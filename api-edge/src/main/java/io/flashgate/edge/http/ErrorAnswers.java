@@ -11,7 +11,6 @@ import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -71,11 +70,7 @@ final class ErrorAnswers
     /** A command that got no reply: refused by the transport (503) or not answered in time (504). */
     static ApiError engineFailure(final Throwable failure)
     {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null)
-        {
-            cause = cause.getCause();
-        }
+        final Throwable cause = io.flashgate.client.PendingCommands.causeOf(failure);
         if (cause instanceof OverloadedException)
         {
             return ApiError.overloaded("engine back-pressure");

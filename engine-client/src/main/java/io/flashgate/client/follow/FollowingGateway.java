@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -496,7 +495,7 @@ public final class FollowingGateway implements EngineGateway
             {
                 choice.refused(member);
             }
-            else if (unwrap(failure) instanceof ResultUnknownException)
+            else if (io.flashgate.client.PendingCommands.causeOf(failure) instanceof ResultUnknownException)
             {
                 choice.unreachable(member);
             }
@@ -540,15 +539,5 @@ public final class FollowingGateway implements EngineGateway
             // after the reply timeout. The followed engine is never left for being slow to answer a probe.
             members.get(before).gateway().abandonWaiting();
         }
-    }
-
-    private static Throwable unwrap(final Throwable failure)
-    {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null)
-        {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

@@ -46,10 +46,6 @@ import java.util.function.Consumer;
  * A standby takes the primary's records as they were journaled ({@link #offerReplicated}) and releases nothing
  * ({@link #releaseResultsFrom}) until its promotion journals a new epoch ({@link #beginEpoch}).
  *
- * <p>One file of over 400 lines on purpose: the wiring, the offer paths, recovery and the ordered close (stages
- * drained, their threads joined, then the journal closed) must be read together to see that nothing is released
- * before it is durable and nothing writes the journal from two threads.
- *
  * Start-up recovers first (snapshot + journal), then opens the ring. {@link #offer} never blocks:
  * a full ring returns false, which callers turn into an honest "overloaded".
  *
@@ -59,8 +55,10 @@ import java.util.function.Consumer;
  * launcher exits with code 4 after a short drain).
  *
  * <p>One file on purpose, although over 400 lines: the wiring, the receiver (single and batch offers into the
- * ring), the ticker and the orderly close share the ring and the stage sequences, and the pipeline is meant to be
- * read in one place (exchange-core's {@code ExchangeCore} is the model); the stages themselves are their own classes.
+ * ring), recovery, the ticker and the ordered close (stages drained, their threads joined, then the journal closed)
+ * share the ring and the stage sequences, and must be read together to see that nothing is released before it is
+ * durable and nothing writes the journal from two threads (exchange-core's {@code ExchangeCore} is the model); the
+ * stages themselves are their own classes.
  *
  */
 public final class Engine implements AutoCloseable
