@@ -249,11 +249,17 @@ public final class PairProcesses implements AutoCloseable
         return matcher.find() ? matcher.group(1) : "?";
     }
 
-    /** Stops both engines (SIGTERM: each closes its journal). */
+    /**
+     * Stops both engines (SIGTERM: each closes its journal), the primary last: a standby that outlived its primary's
+     * stop would promote itself and write a new epoch the primary's journal lacks, so the two journals would differ
+     * after a drill that lost nothing. A primary that outlives its standby only appends: the standby's journal stays
+     * a prefix of its own.
+     */
     @Override
     public void close()
     {
-        for (final Engine engine : List.of(a, b))
+        final Engine last = primary().orElse(b);
+        for (final Engine engine : List.of(other(last), last))
         {
             if (engine.isAlive())
             {
