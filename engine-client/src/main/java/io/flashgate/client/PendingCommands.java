@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,13 +46,13 @@ public final class PendingCommands
     }
 
     /**
-     * The failure a command's future completed with, out of the {@link java.util.concurrent.CompletionException} a
+     * The failure a command's future completed with, out of the {@link CompletionException} a
      * dependent stage wraps it in: what callers test ({@link #ENGINE_LEFT}, {@link OverloadedException}, ...).
      */
     public static Throwable causeOf(final Throwable failure)
     {
         Throwable cause = failure;
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null)
+        while (cause instanceof CompletionException && cause.getCause() != null)
         {
             cause = cause.getCause();
         }

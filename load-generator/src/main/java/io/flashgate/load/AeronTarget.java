@@ -1,6 +1,7 @@
 package io.flashgate.load;
 
 import io.flashgate.client.OverloadedException;
+import io.flashgate.client.PendingCommands;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.client.aeron.GatewayConfig;
@@ -22,7 +23,6 @@ import org.agrona.CloseHelper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -278,9 +278,7 @@ public final class AeronTarget implements Target
 
     static byte outcomeOf(final Throwable failure)
     {
-        final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ?
-            failure.getCause() : failure;
-        return cause instanceof OverloadedException ? Outcome.REFUSED : Outcome.UNKNOWN;
+        return PendingCommands.causeOf(failure) instanceof OverloadedException ? Outcome.REFUSED : Outcome.UNKNOWN;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.flashgate.edge.http;
 import io.flashgate.client.ResultUnknownException;
 
 import io.flashgate.client.OverloadedException;
+import io.flashgate.client.PendingCommands;
 
 import io.flashgate.client.EngineGateway;
 import io.flashgate.protocol.Reason;
@@ -70,7 +71,7 @@ final class ErrorAnswers
     /** A command that got no reply: refused by the transport (503) or not answered in time (504). */
     static ApiError engineFailure(final Throwable failure)
     {
-        final Throwable cause = io.flashgate.client.PendingCommands.causeOf(failure);
+        final Throwable cause = PendingCommands.causeOf(failure);
         if (cause instanceof OverloadedException)
         {
             return ApiError.overloaded("engine back-pressure");

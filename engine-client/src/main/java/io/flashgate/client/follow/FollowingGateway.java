@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.flashgate.client.EngineGateway;
 import io.flashgate.client.FollowedEngine;
 import io.flashgate.client.OverloadedException;
+import io.flashgate.client.PendingCommands;
 import io.flashgate.client.ResultUnknownException;
 import io.flashgate.client.aeron.AeronEngineGateway;
 import io.flashgate.client.aeron.GatewayConfig;
@@ -495,7 +496,7 @@ public final class FollowingGateway implements EngineGateway
             {
                 choice.refused(member);
             }
-            else if (io.flashgate.client.PendingCommands.causeOf(failure) instanceof ResultUnknownException)
+            else if (PendingCommands.causeOf(failure) instanceof ResultUnknownException)
             {
                 choice.unreachable(member);
             }

@@ -142,6 +142,15 @@ class EngineTransportTest
         return replies;
     }
 
+    /** The test edge reads, and throws away, every event published so far. */
+    private void readEverythingPublished()
+    {
+        while (events.poll((b, o, l, h) -> { }, 1024) > 0)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
     /** Up to {@code count} replies to this test edge, whatever came by the deadline. */
     private Map<Long, Reply> receiveWithin(final int count, final Duration timeout) throws InterruptedException
     {
@@ -324,11 +333,7 @@ class EngineTransportTest
         assertTrue(elapsedMs < 20_000, "sink waited too long: " + elapsedMs + " ms");
 
         // The engine still serves once the subscriber reads again.
-        events.poll((b, o, l, h) -> { }, Integer.MAX_VALUE);
-        while (events.poll((b, o, l, h) -> { }, 1024) > 0)
-        {
-            Thread.onSpinWait();
-        }
+        readEverythingPublished();
         // The driver raises the publication's limit on its next duty cycle after the subscriber reads, and it may be
         // parked up to its idle maximum (16 ms) while this sink retries only 2 ms: a reply in that moment is dropped
         // like any back-pressured one, and the edge's retry gets through. So: served within a few retries ...
@@ -347,10 +352,7 @@ class EngineTransportTest
         final long sent = count + attempts;
         await(() -> transport.egressPublished() + transport.egressDropped() == sent, Duration.ofSeconds(10),
             "an event for every command sent so far");
-        while (events.poll((b, o, l, h) -> { }, 1024) > 0)
-        {
-            Thread.onSpinWait();
-        }
+        readEverythingPublished();
         final long before = transport.egressPublished();
         final long droppedBefore = transport.egressDropped();
         send(buffer, encoder.saleCommand(MessageTypes.QUERY_SALE, SOURCE, 99_999, "nope"));
