@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -777,8 +778,9 @@ class EdgeContractTest
     void saleStatusFollowsTheClock() throws Exception
     {
         // the edge and the engine read the wall clock: the checks before the switch get 3 s, ten times what they
-        // take on a busy machine, and the switch itself is waited for rather than slept through
-        final Instant now = Instant.now();
+        // take on a busy machine, and the switch itself is waited for rather than slept through; the engine keeps
+        // times in milliseconds, so the test's own must be whole milliseconds to compare with its answers
+        final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         final Instant switchAt = now.plusSeconds(3);
         edge.createSale("soon", 5, 1, switchAt, now.plusSeconds(3600), 60).expect(201, null);
         edge.createSale("brief", 5, 1, now.minusSeconds(1), switchAt, 60).expect(201, null);
