@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ops/flashgate sink} as a real process, killed with SIGKILL at 10 random moments while a sale runs (purchases,
+ * {@code ops/flashgate sink} as a real process, killed with SIGKILL at 5 random moments while a sale runs (purchases,
  * confirms, cancels; the engine snapshots as it goes, so restarts rebuild from a snapshot). Each time, with the sink
  * dead, the database equals {@code replay rebuild} and {@code export} at the sequence it holds: the rows and the
  * position went in together or not at all. At the end every acknowledged order is there exactly once.
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SinkKillMinus9Test
 {
-    private static final int KILLS = 10;
+    private static final int KILLS = 5;
     private static final String USER = "sinkops";
     private static final String PASSWORD = "sink-ops-pw";
 
