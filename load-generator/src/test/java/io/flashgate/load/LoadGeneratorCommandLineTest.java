@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +32,13 @@ class LoadGeneratorCommandLineTest
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final BenchCommand command = new BenchCommand();
+    private final ByteArrayOutputStream out = command.out;
+    private final ByteArrayOutputStream err = command.err;
 
     private int bench(final String... argv) throws Exception
     {
-        return LoadGenerator.run(List.of(argv), new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+        return command.run(argv);
     }
 
     @Test
@@ -210,89 +209,6 @@ class LoadGeneratorCommandLineTest
         final String html = Files.readString(reports.resolve("report.html"));
         assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>capacity</h3>") &&
             html.contains("/s open loop</h3>"), "a CPU table per phase in report.html");
-    }
-
-    /** {@code bench http}, briefly: the server JVM is the system, split by thread; this JVM is the generator. */
-    @Test
-    @Timeout(240)
-    void aShortHttpRunReportsTheServerJvmsCpuPerRequestByThread() throws Exception
-    {
-        final Path reports = dir.resolve("http");
-        // half a second a phase: each still sees hundreds of requests and tens of CPU ticks of the server JVM
-        final int status = bench("http", "--buyers", "500", "--connections", "8", "--warmup", "0", "--rounds", "1",
-            "--seconds", "0.5", "--open-seconds", "0.3", "--out", reports.toString());
-        final String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
-        final String summary = printed.lines().reduce((a, b) -> b).orElseThrow();
-        assertTrue(summary.matches("SUMMARY http \\| edge POST [\\d,]+/s \\(cpu [\\d.]+µs/request\\) = \\d+% of bare POST " +
-            "[\\d,]+/s \\(cpu [\\d.]+µs/request\\), .*, cpu [\\d.]+µs vs [\\d.]+µs/request \\| correctness OK"), summary);
-        final Matcher cpu = Pattern.compile("cpu per request: (\\S+) (\\S+) µs = (\\S+) cores of server JVM " +
-            "\\[([^]]+)\\]; generator (\\S+) µs apart").matcher(printed);
-        final Set<String> systems = new TreeSet<>();
-        final Set<String> threads = new TreeSet<>();
-        while (cpu.find())
-        {
-            systems.add(cpu.group(1));
-            final double micros = Double.parseDouble(cpu.group(2));
-            assertTrue(micros > 0 && Double.isFinite(micros) && Double.parseDouble(cpu.group(3)) > 0 &&
-                Double.isFinite(Double.parseDouble(cpu.group(5))), cpu.group());
-            threads.add(cpu.group(4));
-        }
-        assertEquals(Set.of("bare-GET", "bare-POST", "edge-GET-status", "edge-POST-purchase", "edge-POST-sold-out"),
-            systems, printed);
-        assertTrue(threads.stream().anyMatch(t -> t.contains("jetty ")), "Jetty's threads: " + threads);
-        assertTrue(threads.stream().noneMatch(t -> t.contains("gateway poller / reply executor")),
-            "the edge's poller and reply threads told apart by their Java names: " + threads);
-        final String html = Files.readString(reports.resolve("report-http.html"));
-        assertTrue(html.contains("<h2 id=\"cpu\">CPU per purchase</h2>") && html.contains("<h3>capacity: bare GET</h3>")
-            && html.contains("/s open loop</h3>"), "a CPU table per phase in report-http.html");
-    }
-
-    /**
-     * {@code bench http --standby}, briefly: a second server JVM whose engine is the primary of a pair in sync; its
-     * leg runs at saturation and open loop, every purchase it acknowledged is counted by the checks, its CPU is read
-     * from its own JVM, and the ratios to journal-only are printed.
-     */
-    @Test
-    @Timeout(240)
-    void aShortHttpRunWithAStandbyMeasuresTheSynchronousLegAgainstJournalOnly() throws Exception
-    {
-        final Path reports = dir.resolve("http-standby");
-        final int status = bench("http", "--standby", "--buyers", "500", "--connections", "8", "--warmup", "0",
-            "--rounds", "1", "--seconds", "0.5", "--open-seconds", "0.3", "--rate", "300", "--out",
-            reports.toString());
-        final String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, status, printed + err.toString(StandardCharsets.UTF_8));
-        final Matcher correct = Pattern.compile("(?m)^edge-POST-purchase-standby +(capacity|300/s) +[\\d,]+/s .* " +
-            "OK: sold (\\d+)/").matcher(printed);
-        final Set<String> phases = new TreeSet<>();
-        while (correct.find())
-        {
-            phases.add(correct.group(1));
-            assertTrue(Long.parseLong(correct.group(2)) > 0, "the standby leg sold: " + correct.group());
-        }
-        assertEquals(Set.of("capacity", "300/s"), phases, "the standby leg ran and passed its checks at saturation " +
-            "and open loop:\n" + printed);
-        assertTrue(printed.contains("correctness edge POST purchase standby: OK"), printed);
-        assertTrue(Pattern.compile("standby \\(synchronous replication\\) / journal-only edge POST purchase at " +
-            "saturation: throughput [\\d,]+/s vs [\\d,]+/s = \\d+% \\(target ≥ 70%\\), p99 \\S+ vs \\S+ = " +
-            "[\\d.]+× \\(target ≤ 2×\\) — (met|MISSED)").matcher(printed).find(), printed);
-        assertTrue(Pattern.compile("open loop at 300/s: standby / journal-only edge POST purchase: throughput")
-            .matcher(printed).find(), printed);
-        assertTrue(printed.contains("GET /admin/engine): PRIMARY IN_SYNC lag "), printed);
-        final Matcher cpu = Pattern.compile("cpu per request: edge-POST-purchase-standby (\\S+) µs = \\S+ cores of " +
-            "standby server JVM \\[").matcher(printed);
-        assertTrue(cpu.find() && Double.parseDouble(cpu.group(1)) > 0, "CPU read from the standby's JVM: " + printed);
-        assertTrue(printed.contains("cores of server JVM"), "and the journal-only legs' from theirs");
-        final String summary = printed.lines().reduce((a, b) -> b).orElseThrow();
-        assertTrue(summary.matches("SUMMARY http \\| .* \\| standby POST [\\d,]+/s \\(cpu [\\d.]+µs/request\\) = " +
-            "\\d+% of journal-only, p99 \\S+ vs \\S+ \\([\\d.]+×\\); open loop p99 .* \\| correctness OK"), summary);
-        try (Stream<Path> files = Files.list(reports))
-        {
-            assertEquals(2, files.map(f -> f.getFileName().toString())
-                .filter(f -> f.contains("standby") && f.endsWith(".hgrm")).count(), "its two .hgrm files");
-        }
-        assertTrue(Files.exists(reports.resolve("server-http-standby.log")), "the standby server JVM's log");
     }
 
     private static Args parse(final BenchVerb verb, final String... argv) throws UsageException
