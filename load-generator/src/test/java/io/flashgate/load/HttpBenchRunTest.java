@@ -32,8 +32,8 @@ class HttpBenchRunTest
     {
         final Path reports = dir.resolve("http");
         // half a second a phase: each still sees hundreds of requests and tens of CPU ticks of the server JVM
-        final int status = command.run("http", "--buyers", "500", "--connections", "8", "--warmup", "0", "--rounds", "1",
-            "--seconds", "0.5", "--open-seconds", "0.3", "--out", reports.toString());
+        final int status = command.run("http", "--buyers", "500", "--connections", "8", "--warmup", "0", "--rounds",
+            "1", "--seconds", "0.5", "--open-seconds", "0.3", "--out", reports.toString());
         final String printed = command.printed();
         assertEquals(0, status, printed + command.errors());
         final String summary = printed.lines().reduce((a, b) -> b).orElseThrow();
