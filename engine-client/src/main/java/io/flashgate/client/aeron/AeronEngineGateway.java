@@ -185,7 +185,10 @@ public final class AeronEngineGateway extends CommandSender
         pending().failAll(io.flashgate.client.PendingCommands.ENGINE_LEFT);
     }
 
-    /** Stops the poller, closes the channels (and the client if owned); waiting commands get ResultUnknownException. */
+    /**
+     * Stops the poller, closes the channels (and the client if owned); commands sent and waiting get
+     * ResultUnknownException, commands gathered but not yet sent are refused (OverloadedException, CLOSED).
+     */
     @Override
     public void close()
     {
