@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code ops/flashgate bench http}'s whole path, briefly. A class of its own (as {@link HttpBenchStandbyRunTest}),
- * so that the module's two test JVMs run the two server-JVM runs side by side.
+ * {@code ops/flashgate bench http}'s whole path, briefly. In the benchmarks module, a leaf, so that the modules the
+ * process tests wait for never wait for these server-JVM runs; the package is the load generator's, whose entry
+ * point ({@code LoadGenerator.run}) they call as the launcher does.
  */
 class HttpBenchRunTest
 {
