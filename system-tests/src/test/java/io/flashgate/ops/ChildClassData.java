@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * Makes the class-data archive this module's children start from ({@link ChildJvm#CLASS_DATA_ARCHIVE_PROPERTY}, set
- * by the module's pom): once per build, beside the first test, one {@code ops/flashgate run} is started and stopped
+ * by the module's pom): once per test run, beside the first test, one {@code ops/flashgate run} is started and stopped
  * with SIGTERM, and the classes it loaded are written for the next children. About 90 children start in this
  * module; each then spends about 0.9 CPU-seconds less starting (an engine and edge: 2.3–2.7 s of CPU to its ready
  * line without the archive, 1.5–1.7 s with it), on 2 cores that the suite keeps busy.
@@ -31,12 +31,25 @@ public final class ChildClassData implements LauncherSessionListener
     @Override
     public void launcherSessionOpened(final LauncherSession session)
     {
-        final String archive = System.getProperty(ChildJvm.CLASS_DATA_ARCHIVE_PROPERTY);
-        if (archive == null || Files.exists(Path.of(archive)))
+        final String property = System.getProperty(ChildJvm.CLASS_DATA_ARCHIVE_PROPERTY);
+        if (property == null)
         {
             return;
         }
-        maker = new Thread(() -> make(Path.of(archive)), "child-class-data");
+        // Made anew each session: an archive serves only the jars it was made from, and a build without `clean`
+        // may have rewritten them (the children would then run without it, silently).
+        final Path archive = Path.of(property);
+        try
+        {
+            Files.deleteIfExists(archive);
+            Files.deleteIfExists(failedMarker(archive));
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("child class data: the old archive stays (" + ex + ")");
+            return;
+        }
+        maker = new Thread(() -> make(archive), "child-class-data");
         maker.setDaemon(true);
         maker.start();
     }
@@ -66,6 +79,8 @@ public final class ChildClassData implements LauncherSessionListener
         try
         {
             Files.createDirectories(archive.getParent());
+            Files.deleteIfExists(log); // its ready line must be this run's
+            Files.deleteIfExists(partial);
             dataDir = Files.createTempDirectory("flashgate-class-data");
             final int exit;
             try (ChildJvm run = ChildJvm.of(Launcher.class, "run").heap("512m").dumpClassDataTo(partial)

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * This module's children start from the class data {@link ChildClassData} makes once per build: without it the
+ * This module's children start from the class data {@link ChildClassData} makes at the start of each test run: without it the
  * module still passes, only slower, so this is where a change that quietly stops it (a folder in the archived part
  * of the class path, a JVM flag the archive refuses) shows.
  */
