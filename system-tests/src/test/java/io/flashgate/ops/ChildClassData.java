@@ -2,6 +2,7 @@ package io.flashgate.ops;
 
 import io.flashgate.processes.ChildJvm;
 import io.flashgate.processes.FreePorts;
+import io.flashgate.testsupport.Folders;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
@@ -10,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Makes the class-data archive this module's children start from ({@link ChildJvm#CLASS_DATA_ARCHIVE_PROPERTY}, set
@@ -83,11 +82,11 @@ public final class ChildClassData implements LauncherSessionListener
             Files.deleteIfExists(partial);
             dataDir = Files.createTempDirectory("flashgate-class-data");
             final int exit;
-            try (ChildJvm run = ChildJvm.of(Launcher.class, "run").heap("512m").dumpClassDataTo(partial)
-                .env(Map.of("FLASHGATE_HTTP_PORT", Integer.toString(FreePorts.tcp()),
+            try (ChildJvm run = LauncherProcess.builder(Map.of(
+                    "FLASHGATE_HTTP_PORT", Integer.toString(FreePorts.tcp()),
                     "FLASHGATE_DATA_DIR", dataDir.toString(),
-                    "FLASHGATE_TOKEN_SECRET", "class-data-secret-0123456789abcdef"))
-                .start(log))
+                    "FLASHGATE_TOKEN_SECRET", "class-data-secret-0123456789abcdef"), "run")
+                .dumpClassDataTo(partial).start(log))
             {
                 LauncherProcess.awaitReady(run, 1, 120);
                 exit = run.terminate(Duration.ofSeconds(120)); // the archive is written as the JVM exits
@@ -115,7 +114,7 @@ public final class ChildClassData implements LauncherSessionListener
         }
         finally
         {
-            deleteQuietly(dataDir);
+            Folders.deleteQuietly(dataDir);
         }
     }
 
@@ -123,21 +122,5 @@ public final class ChildClassData implements LauncherSessionListener
     static Path failedMarker(final Path archive)
     {
         return archive.resolveSibling(archive.getFileName() + ".failed");
-    }
-
-    private static void deleteQuietly(final Path dir)
-    {
-        if (dir == null)
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            // a temp folder left behind
-        }
     }
 }

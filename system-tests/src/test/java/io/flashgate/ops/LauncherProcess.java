@@ -21,7 +21,13 @@ final class LauncherProcess
 
     static ChildJvm start(final Path log, final Map<String, String> env, final String... args)
     {
-        return ChildJvm.of(Launcher.class, args).heap("512m").env(env).start(log);
+        return builder(env, args).start(log);
+    }
+
+    /** As {@link #start}, for a caller that sets more on the child before it starts. */
+    static ChildJvm.Builder builder(final Map<String, String> env, final String... args)
+    {
+        return ChildJvm.of(Launcher.class, args).heap("512m").env(env);
     }
 
     /** Waits for the n-th ready line in the log (a restart appends to the same log). */

@@ -1,5 +1,6 @@
 package io.flashgate.edge.http;
 
+import io.flashgate.testsupport.Folders;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -81,7 +82,7 @@ final class HeadlessChromium implements AutoCloseable
         catch (final RuntimeException ex)
         {
             service.stop();
-            deleteQuietly(profile);
+            Folders.deleteQuietly(profile);
             throw ex;
         }
     }
@@ -214,19 +215,7 @@ final class HeadlessChromium implements AutoCloseable
         finally
         {
             service.stop();
-            deleteQuietly(profile);
-        }
-    }
-
-    private static void deleteQuietly(final Path dir)
-    {
-        try (var files = Files.walk(dir))
-        {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            // a temp folder left behind is harmless
+            Folders.deleteQuietly(profile);
         }
     }
 }
