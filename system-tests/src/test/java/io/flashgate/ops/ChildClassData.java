@@ -95,6 +95,18 @@ public final class ChildClassData implements LauncherSessionListener
             {
                 throw new IllegalStateException("the run exited with " + exit + " and wrote no archive");
             }
+            // A damaged archive does not make a JVM fall back to its jars: it crashes it (a truncated one, tried by
+            // hand: SIGABRT, exit 134). So one child must start from it before any test's child sees it.
+            try (ChildJvm probe = ChildJvm.of(Launcher.class, "help").jvmOption("-XX:SharedArchiveFile=" + partial)
+                .jvmOption("-Xshare:on").jvmOption("-XX:ErrorFile=" + archive.resolveSibling("hs_err_probe_%p.log"))
+                .start(log))
+            {
+                final int probeExit = probe.awaitExit(Duration.ofSeconds(120));
+                if (probeExit != 0)
+                {
+                    throw new IllegalStateException("a child could not start from the archive: exit " + probeExit);
+                }
+            }
             // whole or not at all: a child only ever sees a finished archive
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
         }
