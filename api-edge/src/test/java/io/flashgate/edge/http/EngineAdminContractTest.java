@@ -202,6 +202,9 @@ class EngineAdminContractTest
 
         assertTrue(primary.solo());
         Await.until("solo", WAIT, () -> primary.state().role() == EngineRole.SOLO);
+        // The edge's view follows the engine's by a probe: while the primary held (no standby) the edge may have
+        // followed none, and it follows the solo primary once a probe has answered (a loaded run asked in between).
+        Await.until("the edge follows the solo primary", WAIT, () -> isFollowing(edge, admin, "SOLO"));
         final JsonNode solo = send(edge, "GET", "/admin/engine", admin, null, null).json();
         assertEquals("SOLO", solo.get("role").asText());
         assertEquals(epoch, solo.get("epoch").asLong());
