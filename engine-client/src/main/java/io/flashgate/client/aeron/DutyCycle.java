@@ -107,6 +107,45 @@ public final class DutyCycle implements AutoCloseable
         return new org.agrona.concurrent.SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(SIGNALLED_PARK_MILLIS));
     }
 
+    /**
+     * The idle strategy for a duty cycle whose every agent is woken by a {@link #signal} and has no timers (the
+     * engine's egress on a thread of its own, when no Aeron duty cycle runs it): it parks, with no timeout, until
+     * signalled. A signal that comes before the park makes it return at once, so none is lost.
+     */
+    public static IdleStrategy parkUntilSignalled()
+    {
+        return new ParkUntilSignalled();
+    }
+
+    private static final class ParkUntilSignalled implements IdleStrategy
+    {
+        @Override
+        public void idle(final int workCount)
+        {
+            if (workCount <= 0)
+            {
+                idle();
+            }
+        }
+
+        @Override
+        public void idle()
+        {
+            LockSupport.park(this);
+        }
+
+        @Override
+        public void reset()
+        {
+        }
+
+        @Override
+        public String alias()
+        {
+            return "park-until-signalled";
+        }
+    }
+
     /** The park of {@link #signalledIdle()}: the client conductor's own service interval. */
     public static final long SIGNALLED_PARK_MILLIS = 16;
 

@@ -19,4 +19,14 @@ public interface EventSink
     default void onBatchEnd()
     {
     }
+
+    /**
+     * Asked by the engine's egress before each event when it runs as an agent of a duty cycle, which must never
+     * block: false means the sink could not send without waiting for room (an Aeron publication's window), and the
+     * egress comes back in a later cycle. Business logic never calls it.
+     */
+    default boolean hasRoom()
+    {
+        return true;
+    }
 }

@@ -130,7 +130,7 @@ public final class PairedEngine implements AutoCloseable
         try
         {
             transport = EngineTransport.open(aeron, channels);
-            engine = Engine.startPaired(engineConfig, transport.egressSink(), state, replicator);
+            engine = Engine.startPaired(engineConfig, transport.egressSink(), state, replicator, transport.egressHost());
             state.epoch(engine.epochs().current());
             onEngineStarted.accept(engine);
             transport.start(engine);

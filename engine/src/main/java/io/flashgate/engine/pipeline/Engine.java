@@ -6,6 +6,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.journal.Journal;
 import io.flashgate.journal.JournalConfig;
@@ -93,9 +94,14 @@ public final class Engine implements AutoCloseable
     private final List<String> stageThreads;
     private final WaitStrategy waitStrategy;
     private final SinkReport sinkReport = new SinkReport();
+    /** The egress as an agent (the default, parking waits), or null when it is a thread of the Disruptor's. */
+    private final EgressAgent egressAgent;
+    /** What runs {@link #egressAgent}: the caller's duty cycle, or one of this engine's own. */
+    private final DutyCycle egressHost;
+    private final boolean ownsEgressHost;
 
     private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io,
-        final PairView pair, final ReplicationStage replication) throws IOException
+        final PairView pair, final ReplicationStage replication, final DutyCycle givenHost) throws IOException
     {
         this.config = config;
         this.clock = clock;
@@ -126,43 +132,54 @@ public final class Engine implements AutoCloseable
         log.log(System.Logger.Level.INFO, recovered.describe());
 
         waitStrategy = WaitStrategies.of(config.waitChoice());
-        stageThreads = replication == null ? List.of("flashgate-journaller", "flashgate-logic", "flashgate-egress") :
-            List.of("flashgate-journaller", "flashgate-logic", "flashgate-replicator", "flashgate-egress");
+        journaller = new Journaller(journal, this::journalFailed);
+        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
+        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair, sinkReport);
+        final List<String> names = new java.util.ArrayList<>(List.of("flashgate-journaller", "flashgate-logic"));
+        if (replication != null)
+        {
+            names.add("flashgate-replicator");
+        }
+        final boolean egressAsAgent = waitStrategy instanceof ParkingWaitStrategy;
+        if (!egressAsAgent)
+        {
+            names.add("flashgate-egress");
+        }
+        stageThreads = List.copyOf(names);
         disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), threadFactory(stageThreads, stages),
             ProducerType.MULTI, waitStrategy);
         // A journal fault is caught inside the journaller, which stalls (see Journaller): nothing after the last
         // durable command is ever released. Anything else that escapes a stage ends that stage's thread.
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
-        journaller = new Journaller(journal, this::journalFailed);
-        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
-        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair, sinkReport);
         // The stages in parallel after the receiver, then the egress gated on all of them (invariant 3). The pair's
         // replicator (docs/ARCHITECTURE.md, "Hot standby and failover") is in the first group: its sequence advances
         // only as the standby acknowledges (synchronous mode), so the egress waits for it too and nothing else
-        // changes. An engine outside a pair has no replicator stage and no thread for it.
-        if (replication == null)
+        // changes; the egress also waits for the release gate, the standby's acknowledgement read as a sequence. An
+        // engine outside a pair has no replicator stage, no gate and no thread for them.
+        final com.lmax.disruptor.Sequence gate = replication == null ? null : new ReleaseGate(replication, baseSequence);
+        if (egressAsAgent)
         {
-            disruptor.handleEventsWith(journaller, logicHandler).then(egress);
+            ownsEgressHost = givenHost == null;
+            egressHost = givenHost != null ? givenHost :
+                DutyCycle.start("flashgate-egress", DutyCycle.parkUntilSignalled());
+            egressAgent = wireEgressAgent(disruptor.getRingBuffer(), (ParkingWaitStrategy)waitStrategy, sink,
+                gate == null ? null : new ReplicatorHandler(replication), gate);
         }
         else
         {
-            // The egress also waits for the release gate: the standby's acknowledgement, read as a sequence.
-            final ReleaseGate gate = new ReleaseGate(replication, baseSequence);
-            final com.lmax.disruptor.dsl.EventProcessorFactory<CommandSlot> gatedEgress = (ringBuffer, barrierSequences) ->
-            {
-                final com.lmax.disruptor.Sequence[] gated =
-                    java.util.Arrays.copyOf(barrierSequences, barrierSequences.length + 1);
-                gated[barrierSequences.length] = gate;
-                return new com.lmax.disruptor.BatchEventProcessorBuilder()
-                    .build(ringBuffer, ringBuffer.newBarrier(gated), egress);
-            };
-            disruptor.handleEventsWith(journaller, logicHandler, new ReplicatorHandler(replication)).then(gatedEgress);
+            wireEgressThread(replication, gate);
+            egressAgent = null;
+            egressHost = null;
+            ownsEgressHost = false;
         }
-        disruptor.handleExceptionsFor(journaller).with(new StoppedJournallerHandler());
         ring = disruptor.start();
         if (waitStrategy instanceof ParkingWaitStrategy parking)
         {
             parking.bind(ring); // stages on the ring wait for a published slot, not a claimed one
+        }
+        if (egressAgent != null)
+        {
+            egressHost.add(egressAgent);
         }
 
         ticker = config.tickIntervalMillis() > 0 || config.snapshotEveryCommands() > 0 ?
@@ -176,7 +193,18 @@ public final class Engine implements AutoCloseable
     /** Recovers from {@code config.dataDirectory()} and starts the pipeline; results go to {@code sink} on the egress thread. */
     public static Engine start(final EngineConfig config, final EventSink sink) throws IOException
     {
-        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, PairView.SOLO, null);
+        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, PairView.SOLO, null, null);
+    }
+
+    /**
+     * As {@link #start(EngineConfig, EventSink)}, the egress an agent of {@code egressHost} (the Aeron duty cycle
+     * whose publication {@code sink} offers to), so results leave with no thread hand-off; with a wait strategy
+     * that spins, the egress stays a thread of its own.
+     */
+    public static Engine start(final EngineConfig config, final EventSink sink, final DutyCycle egressHost)
+        throws IOException
+    {
+        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, PairView.SOLO, null, egressHost);
     }
 
     /**
@@ -186,21 +214,35 @@ public final class Engine implements AutoCloseable
     public static Engine startPaired(final EngineConfig config, final EventSink sink, final PairView pair,
         final ReplicationStage replication) throws IOException
     {
-        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, pair, replication);
+        return startPaired(config, sink, pair, replication, null);
+    }
+
+    /** As above, the egress an agent of {@code egressHost} (see {@link #start(EngineConfig, EventSink, DutyCycle)}). */
+    public static Engine startPaired(final EngineConfig config, final EventSink sink, final PairView pair,
+        final ReplicationStage replication, final DutyCycle egressHost) throws IOException
+    {
+        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, pair, replication, egressHost);
     }
 
     /** As {@link #start(EngineConfig, EventSink)} with a clock of the caller's (tests drive time). */
     public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock)
         throws IOException
     {
-        return new Engine(config, sink, clock, JournalIo.REAL, PairView.SOLO, null);
+        return new Engine(config, sink, clock, JournalIo.REAL, PairView.SOLO, null, null);
     }
 
     /** As {@link #start(EngineConfig, EventSink, EpochClock)} with a hook before each disk write (tests fail it). */
     public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock,
         final JournalIo io) throws IOException
     {
-        return new Engine(config, sink, clock, io, PairView.SOLO, null);
+        return start(config, sink, clock, io, null);
+    }
+
+    /** As above, the egress an agent of {@code egressHost} (see {@link #start(EngineConfig, EventSink, DutyCycle)}). */
+    public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock,
+        final JournalIo io, final DutyCycle egressHost) throws IOException
+    {
+        return new Engine(config, sink, clock, io, PairView.SOLO, null, egressHost);
     }
 
     /**
@@ -491,6 +533,60 @@ public final class Engine implements AutoCloseable
         return recovered;
     }
 
+    /**
+     * The default wiring: the first stages as threads of the Disruptor's, the egress as an agent polling the ring
+     * behind them ({@link EgressAgent}), on the caller's duty cycle or a thread of its own.
+     */
+    private EgressAgent wireEgressAgent(final RingBuffer<CommandSlot> ringBuffer, final ParkingWaitStrategy parking,
+        final EventSink sink, final ReplicatorHandler replicator, final com.lmax.disruptor.Sequence gate)
+    {
+        final List<com.lmax.disruptor.EventHandler<CommandSlot>> handlers = replicator == null ?
+            List.of(journaller, logicHandler) : List.of(journaller, logicHandler, replicator);
+        final com.lmax.disruptor.BatchEventProcessor<?>[] processors =
+            new com.lmax.disruptor.BatchEventProcessor<?>[handlers.size()];
+        final com.lmax.disruptor.Sequence[] gates = new com.lmax.disruptor.Sequence[handlers.size() + (gate == null ? 0 : 1)];
+        for (int i = 0; i < handlers.size(); i++)
+        {
+            final com.lmax.disruptor.BatchEventProcessor<CommandSlot> processor =
+                new com.lmax.disruptor.BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
+                    handlers.get(i));
+            processor.setExceptionHandler(handlers.get(i) == journaller ? new StoppedJournallerHandler() :
+                new FatalExceptionHandler());
+            processors[i] = processor;
+            gates[i] = processor.getSequence();
+        }
+        if (gate != null)
+        {
+            gates[handlers.size()] = gate;
+        }
+        disruptor.handleEventsWith(processors);
+        final EgressAgent agent = new EgressAgent(ringBuffer, egress, sink, gates, egressHost);
+        parking.watch(agent);
+        return agent;
+    }
+
+    /** The wiring for the spinning and Disruptor-blocking waits: the egress a thread of the Disruptor's. */
+    private void wireEgressThread(final ReplicationStage replication, final com.lmax.disruptor.Sequence gate)
+    {
+        if (replication == null)
+        {
+            disruptor.handleEventsWith(journaller, logicHandler).then(egress);
+        }
+        else
+        {
+            final com.lmax.disruptor.dsl.EventProcessorFactory<CommandSlot> gatedEgress = (ringBuffer, barrierSequences) ->
+            {
+                final com.lmax.disruptor.Sequence[] gated =
+                    java.util.Arrays.copyOf(barrierSequences, barrierSequences.length + 1);
+                gated[barrierSequences.length] = gate;
+                return new com.lmax.disruptor.BatchEventProcessorBuilder()
+                    .build(ringBuffer, ringBuffer.newBarrier(gated), egress);
+            };
+            disruptor.handleEventsWith(journaller, logicHandler, new ReplicatorHandler(replication)).then(gatedEgress);
+        }
+        disruptor.handleExceptionsFor(journaller).with(new StoppedJournallerHandler());
+    }
+
     /** The pipeline's figures now, for metrics; any thread. */
     public EngineStats stats()
     {
@@ -577,8 +673,9 @@ public final class Engine implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        if (faults.current() != null ||
-            (replication != null && replication.releasableUpTo() < lastPublishedSequence()))
+        boolean drains = faults.current() == null &&
+            (replication == null || replication.releasableUpTo() >= lastPublishedSequence());
+        if (!drains)
         {
             // The journaller is stalled, or results wait for acknowledgements that may never come: neither drains.
             // Stop the stages, then let the journaller end (by throwing), so nothing held is ever released.
@@ -593,9 +690,14 @@ public final class Engine implements AutoCloseable
             }
             catch (final com.lmax.disruptor.TimeoutException ex)
             {
+                drains = false;
                 disruptor.halt();
                 journaller.close();
             }
+        }
+        if (egressAgent != null)
+        {
+            stopEgressAgent(drains);
         }
         // A halted stage may still be inside its last event (the journaller in a flush): the journal is closed, and
         // flushed once more, only after every stage thread has ended, so that no two threads ever write it.
@@ -612,6 +714,39 @@ public final class Engine implements AutoCloseable
             }
         }
         journal.close();
+    }
+
+    /**
+     * The egress agent releases what the stages passed (up to 10 s; none when they were halted), then leaves its duty
+     * cycle; a cycle of this engine's own is stopped with it.
+     */
+    private void stopEgressAgent(final boolean drain)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (drain && !egressAgent.isDrained() && System.nanoTime() - deadline < 0)
+        {
+            if (egressHost.isDutyThread())
+            {
+                try
+                {
+                    egressAgent.doWork(); // closed from the cycle's own thread: nobody else would run it
+                }
+                catch (final Exception ex)
+                {
+                    break;
+                }
+            }
+            else
+            {
+                egressHost.signal();
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+        egressHost.remove(egressAgent);
+        if (ownsEgressHost)
+        {
+            egressHost.close();
+        }
     }
 
     /** The Disruptor starts one thread per stage, in the order the stages are wired: these are their names. */

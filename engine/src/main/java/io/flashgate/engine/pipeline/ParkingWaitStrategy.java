@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * A full fence on both sides (between the store and the read) means at least one of them sees the other's store.
  * Signallers are the publishers ({@link #signalAllWhenBlocking}, called by the ring after each publish) and every
  * stage at the start of {@link #waitFor} (the Disruptor's batch processor stores its progress, then asks for
- * more); the barrier's alert (shutdown) signals too, and wakes every waiter.
+ * more); the barrier's alert (shutdown) signals too, and wakes every waiter. A {@link Watcher} (the egress when it
+ * is an agent of a duty cycle, {@link EgressAgent}) is asked by the same signallers, after the same fence.
  *
  * <p>With several producers the ring's cursor moves when a slot is claimed, before it is published; a stage that
  * waits on the ring therefore waits for its slot to be published ({@link RingBuffer#isAvailable}), once the ring is
@@ -75,7 +76,18 @@ public final class ParkingWaitStrategy implements WaitStrategy
         }
     }
 
+    /**
+     * One that waits on the stages without a thread of its own to park (the egress as an agent of a duty cycle):
+     * it marks itself waiting and is asked after every signaller's store and full fence.
+     */
+    interface Watcher
+    {
+        /** Wakes whoever runs it if it is marked waiting and its wait is over; cheap otherwise. */
+        void signalIfReady();
+    }
+
     private final int spinsBeforePark;
+    private volatile Watcher watcher;
     private final ThreadLocal<Waiter> ownWaiter = ThreadLocal.withInitial(this::register);
     private volatile Waiter[] waiters = new Waiter[0];
     private volatile RingBuffer<?> ring;
@@ -90,6 +102,12 @@ public final class ParkingWaitStrategy implements WaitStrategy
     public ParkingWaitStrategy(final int spinsBeforePark)
     {
         this.spinsBeforePark = spinsBeforePark;
+    }
+
+    /** Adds the one {@link Watcher} (the egress agent), before anything is published. */
+    void watch(final Watcher watcher)
+    {
+        this.watcher = watcher;
     }
 
     /** The ring this strategy waits on, once the Disruptor has started; before that the cursor alone decides. */
@@ -172,6 +190,11 @@ public final class ParkingWaitStrategy implements WaitStrategy
             {
                 LockSupport.unpark(waiter.thread);
             }
+        }
+        final Watcher agent = watcher;
+        if (agent != null)
+        {
+            agent.signalIfReady();
         }
     }
 

@@ -59,7 +59,7 @@ public final class AeronEngine implements AutoCloseable
         try
         {
             transport = EngineTransport.open(aeron, channels);
-            engine = Engine.start(config, transport.egressSink());
+            engine = Engine.start(config, transport.egressSink(), transport.egressHost());
             transport.start(engine);
             return new AeronEngine(ownedAeron, transport, engine);
         }

@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>After each message it signals the {@link DutyCycle} that runs the media driver (when there is one), so that the
  * driver sends it, or the co-located edge's poller reads it, without waiting for the duty thread's next look.
+ *
+ * <p>On the duty thread itself (the engine's egress is one of its agents) it never waits: that thread is the one that
+ * runs the driver, which is what frees the room. The egress asks {@link #hasRoom()} before each event instead, and
+ * comes back in a later cycle while the publication's window cannot take two more messages; after
+ * {@code retryNanos} without room it sends anyway, and what the publication refuses is dropped and counted, as a
+ * retry that runs out would drop it.
  */
 final class EgressPublisher implements EventSink
 {
@@ -33,6 +39,10 @@ final class EgressPublisher implements EventSink
     private final DutyCycle dutyCycle;
     private final IdleStrategy retryIdle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
     private final BatchWriter batch;
+    /** Window a batch end needs at most: two whole frames (one sent when full, one at the batch's end). */
+    private final long roomNeeded;
+    /** When the egress first found no room, or -1 while it has room. */
+    private long noRoomSince = -1;
     final AtomicLong published = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
@@ -49,6 +59,28 @@ final class EgressPublisher implements EventSink
             throw new IllegalArgumentException("an MTU of " + capacity + " bytes cannot carry an event");
         }
         this.batch = new BatchWriter(new UnsafeBuffer(new byte[capacity]), capacity);
+        this.roomNeeded = 2L * org.agrona.BitUtil.align(capacity + io.aeron.protocol.DataHeaderFlyweight.HEADER_LENGTH,
+            io.aeron.logbuffer.FrameDescriptor.FRAME_ALIGNMENT);
+    }
+
+    @Override
+    public boolean hasRoom()
+    {
+        if (dutyCycle == null || !dutyCycle.isDutyThread())
+        {
+            return true; // a thread of its own may wait in offer(), as a retry does
+        }
+        if (publication.availableWindow() >= roomNeeded || !publication.isConnected())
+        {
+            noRoomSince = -1; // without a subscriber an offer fails at once (NOT_CONNECTED): nothing to wait for
+            return true;
+        }
+        final long now = System.nanoTime();
+        if (noRoomSince == -1)
+        {
+            noRoomSince = now;
+        }
+        return now - noRoomSince >= retryNanos;
     }
 
     @Override
@@ -100,6 +132,11 @@ final class EgressPublisher implements EventSink
         if (result > 0)
         {
             return true;
+        }
+        if (isRetryable(result) && dutyCycle != null && dutyCycle.isDutyThread())
+        {
+            result = publication.offer(batch.buffer(), 0, batch.length()); // an ADMIN_ACTION (term rotation) passes
+            return result > 0;
         }
         if (isRetryable(result))
         {

@@ -15,7 +15,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  *
  * <pre>
  *  edges ──► ingress subscription ──({@link IngressPoller})──► engine.offerAll()
- *  engine egress thread ──► {@link #egressSink()} ({@link EgressPublisher}) ──► ONE egress publication ──► every edge
+ *  engine egress (agent) ──► {@link #egressSink()} ({@link EgressPublisher}) ──► ONE egress publication ──► every edge
  * </pre>
  *
  * <p>Every message either way is a batch of commands or events ({@code io.flashgate.protocol.BatchWriter}
@@ -31,12 +31,11 @@ import org.agrona.concurrent.status.AtomicCounter;
  * the engine: whoever started the engine closes it (the process's composition root).
  *
  * <p>On a client whose conductor runs on a {@link DutyCycle} (the launcher's processes: one thread runs the media
- * driver, the client conductor and the pollers), the ingress poller is one more agent of that thread, and the
- * egress, which offers each result message itself from the engine's egress stage (Aeron publications take offers
- * from any thread), signals that thread so the driver sends it (or, over IPC, the edge's poller reads it) at once:
- * one wake-up per message, the one the driver needs anyway. Draining results through a queue to the duty thread
- * would cost the same wake-up plus a copy. On a client with its own conductor thread, the ingress poller gets a
- * thread of its own ({@code flashgate-ingress}).
+ * driver, the client conductor and the pollers), the ingress poller is one more agent of that thread, and so is
+ * the engine's egress ({@link #egressHost()}): a command goes from the socket into the ring, and its result from
+ * the ring onto the egress publication and the socket, on that one thread, which the pipeline's last stage to pass
+ * a command signals. On a client with its own conductor thread, the ingress poller gets a thread of its own
+ * ({@code flashgate-ingress}), and the egress offers from its own.
  *
  * <p>Edges know the engine is reachable when their egress subscription and ingress publication are
  * connected: Aeron's own heartbeats keep both alive, so no application heartbeat is sent.
@@ -84,10 +83,19 @@ public final class EngineTransport implements AutoCloseable
         return new EngineTransport(aeron, config);
     }
 
-    /** The engine's sink: called on the engine's egress thread only (single writer to the publication). */
+    /** The engine's sink: called by the engine's egress only (single writer to the publication). */
     public EventSink egressSink()
     {
         return sink;
+    }
+
+    /**
+     * The duty cycle that runs this client's driver and pollers, to run the engine's egress too
+     * ({@code Engine.start(config, egressSink(), egressHost())}); null when the client has a conductor thread.
+     */
+    public DutyCycle egressHost()
+    {
+        return dutyCycle;
     }
 
     /**

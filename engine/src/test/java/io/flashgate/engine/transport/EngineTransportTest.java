@@ -95,8 +95,12 @@ class EngineTransportTest
         aeron = driver.connect();
         transport = EngineTransport.open(aeron, config);
         engine = Engine.start(engineConfig, transport.egressSink(), org.agrona.concurrent.SystemEpochClock.INSTANCE,
-            disk);
+            disk, transport.egressHost());
         transport.start(engine);
+        // The egress is an agent of the Aeron duty cycle, not a thread: a result leaves with no hand-off.
+        assertTrue(driver.dutyCycle().roleNames().contains("flashgate-egress"), driver.dutyCycle().roleNames()::toString);
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.isAlive() &&
+            thread.getName().equals("flashgate-egress")), "an egress thread beside the duty cycle's agent");
         commands = aeron.addExclusivePublication(config.ingressChannel(), config.ingressStreamId());
         events = aeron.addSubscription(config.egressChannel(), config.egressStreamId());
         await(() -> commands.isConnected() && events.isConnected(), Duration.ofSeconds(10), "IPC connected");
