@@ -160,6 +160,12 @@ public final class DutyCycle implements AutoCloseable
         return name;
     }
 
+    /** True once its thread has ended ({@link #close}, or an agent's {@link Error}): nothing runs its agents. */
+    public boolean isStopped()
+    {
+        return !thread.isAlive();
+    }
+
     /** True on the duty cycle's own thread. */
     public boolean isDutyThread()
     {

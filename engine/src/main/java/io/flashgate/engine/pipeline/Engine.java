@@ -725,11 +725,11 @@ public final class Engine implements AutoCloseable
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (drain && !egressAgent.isDrained() && System.nanoTime() - deadline < 0)
         {
-            if (egressHost.isDutyThread())
+            if (egressHost.isDutyThread() || egressHost.isStopped())
             {
                 try
                 {
-                    egressAgent.doWork(); // closed from the cycle's own thread: nobody else would run it
+                    egressAgent.doWork(); // closed from the cycle's own thread, or the cycle ended: nobody else runs it
                 }
                 catch (final Exception ex)
                 {
