@@ -1,0 +1,187 @@
+package io.flashgate.engine.pipeline;
+
+import io.flashgate.client.aeron.DutyCycle;
+import io.flashgate.engine.logic.EventSink;
+import io.flashgate.protocol.CommandEncoder;
+import io.flashgate.protocol.MessageHeader;
+import io.flashgate.protocol.MessageTypes;
+import io.flashgate.testsupport.Await;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The egress as an agent of a caller's duty cycle ({@link EgressAgent}): every result leaves on that cycle's thread,
+ * none is lost between two producers and the parked cycle, close releases what was offered before it returns, and a
+ * sink without room makes the egress come back later instead of blocking the cycle.
+ */
+@Timeout(60)
+class EgressAgentTest
+{
+    private static final int SOURCE = 7;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void everyResultLeavesOnTheDutyCycleAndCloseReleasesWhatWasOffered() throws Exception
+    {
+        final int perProducer = 20_000;
+        final CountingSink sink = new CountingSink();
+        try (DutyCycle cycle = DutyCycle.start("test-duty-cycle", DutyCycle.parkUntilSignalled()))
+        {
+            final Engine engine = Engine.start(EngineTest.config(dataDir).withRingSize(256), sink,
+                org.agrona.concurrent.SystemEpochClock.INSTANCE, io.flashgate.journal.JournalIo.REAL, cycle);
+            assertTrue(cycle.roleNames().contains("flashgate-egress"), cycle.roleNames()::toString);
+            // The cycle parks with no timeout: a wake-up lost between the stages and the agent leaves it parked.
+            offerFromTwoProducers(engine, 1, perProducer);
+            Await.until(() -> "replies " + sink.events.get() + " of " + 2 * perProducer, Duration.ofSeconds(20),
+                () -> sink.events.get() == 2 * perProducer);
+
+            // Results still held when close begins (the sink has no room) must leave before close returns.
+            sink.room = false;
+            offerFromTwoProducers(engine, 1 + 2L * perProducer, 100);
+            final Thread closing = new Thread(engine::close, "closing");
+            closing.start();
+            Await.until("close waiting for the egress to release what it holds", Duration.ofSeconds(10),
+                () -> java.util.Arrays.stream(closing.getStackTrace())
+                    .anyMatch(frame -> frame.getMethodName().equals("stopEgressAgent")) &&
+                    closing.getState() == Thread.State.TIMED_WAITING);
+            sink.room = true;
+            closing.join();
+
+            assertEquals(2 * perProducer + 200, sink.replies.cardinality(), "every offered command answered once");
+            assertEquals(2 * perProducer + 200, sink.events.get(), "no reply twice");
+            assertEquals(0, sink.offCycle.get(), "results released on another thread than the duty cycle's");
+            assertFalse(cycle.roleNames().contains("flashgate-egress"), "the egress left its cycle on close");
+            assertFalse(cycle.isStopped(), "the caller's cycle is the caller's to stop");
+        }
+    }
+
+    @Test
+    void aSinkWithoutRoomIsAskedAgainInALaterCycleWhileTheCycleGoesOn() throws Exception
+    {
+        final CountingSink sink = new CountingSink();
+        sink.room = false;
+        final AtomicLong otherAgentCycles = new AtomicLong();
+        final Agent other = new Agent()
+        {
+            @Override
+            public int doWork()
+            {
+                otherAgentCycles.incrementAndGet();
+                return 0;
+            }
+
+            @Override
+            public String roleName()
+            {
+                return "another-agent";
+            }
+        };
+        try (DutyCycle cycle = DutyCycle.start("test-duty-cycle",
+            new org.agrona.concurrent.SleepingIdleStrategy(Duration.ofMillis(1).toNanos())))
+        {
+            cycle.add(other);
+            try (Engine engine = Engine.start(EngineTest.config(dataDir), sink,
+                org.agrona.concurrent.SystemEpochClock.INSTANCE, io.flashgate.journal.JournalIo.REAL, cycle))
+            {
+                offerQueries(engine, 1, 100);
+                Await.until("the commands durable", Duration.ofSeconds(10), () -> engine.durableSequence() >= 100);
+                final long before = otherAgentCycles.get();
+                Await.until("the duty cycle going round while the sink has no room", Duration.ofSeconds(10),
+                    () -> otherAgentCycles.get() > before + 50);
+                assertEquals(0, sink.events.get(), "released although the sink had no room");
+                assertTrue(sink.roomAsked.get() > 0, "the egress never asked the sink for room");
+
+                sink.room = true;
+                Await.until(() -> "replies " + sink.events.get() + " of 100", Duration.ofSeconds(10),
+                    () -> sink.events.get() == 100);
+                assertEquals(100, sink.replies.cardinality());
+            }
+        }
+    }
+
+    private static void offerFromTwoProducers(final Engine engine, final long firstCorrelation, final int perProducer)
+        throws InterruptedException
+    {
+        final Thread[] producers = new Thread[2];
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int p = 0; p < producers.length; p++)
+        {
+            final long first = firstCorrelation + (long)p * perProducer;
+            producers[p] = new Thread(() -> offerQueries(engine, first, perProducer));
+            producers[p].setUncaughtExceptionHandler((thread, ex) -> failed.compareAndSet(null, ex));
+            producers[p].start();
+        }
+        for (final Thread producer : producers)
+        {
+            producer.join();
+        }
+        if (failed.get() != null)
+        {
+            throw new AssertionError(failed.get().getMessage(), failed.get());
+        }
+    }
+
+    private static void offerQueries(final Engine engine, final long firstCorrelation, final int count)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final CommandEncoder encoder = new CommandEncoder();
+        for (long correlation = firstCorrelation; correlation < firstCorrelation + count; correlation++)
+        {
+            final int length = encoder.wrap(buffer, 0).saleCommand(MessageTypes.QUERY_SALE, SOURCE, correlation, "none");
+            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!engine.offer(buffer, 0, length))
+            {
+                // A full ring: the test's producer may wait (an edge answers 503), until results stop leaving.
+                assertTrue(System.nanoTime() - deadline < 0, "the ring stayed full: results are not leaving");
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Counts replies by correlation id, and any event released on a thread other than the duty cycle's. */
+    private static final class CountingSink implements EventSink
+    {
+        final BitSet replies = new BitSet();
+        final AtomicInteger events = new AtomicInteger();
+        final AtomicInteger offCycle = new AtomicInteger();
+        final AtomicInteger roomAsked = new AtomicInteger();
+        volatile boolean room = true;
+
+        @Override
+        public void onEvent(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (!Thread.currentThread().getName().equals("test-duty-cycle"))
+            {
+                offCycle.incrementAndGet();
+            }
+            if (MessageHeader.typeOf(buffer, offset) == MessageTypes.REJECTED)
+            {
+                replies.set((int)MessageHeader.correlationIdOf(buffer, offset));
+            }
+            events.incrementAndGet();
+        }
+
+        @Override
+        public boolean hasRoom()
+        {
+            roomAsked.incrementAndGet();
+            return room;
+        }
+    }
+}
