@@ -301,11 +301,16 @@ public final class DutyCycle implements AutoCloseable
     /**
      * Ends the duty thread's park at once (or makes its next one return at once): for a thread that has just offered
      * a message that this cycle's driver must send, or that one of its pollers reads. Never blocks; costs a system
-     * call only when the thread is parked.
+     * call only when the thread is parked. On the duty thread itself it does nothing: an agent that made work goes
+     * round again anyway (it reports work done), while a permit left for its own next park would cost a whole
+     * empty cycle of socket polls.
      */
     public void signal()
     {
-        LockSupport.unpark(thread);
+        if (Thread.currentThread() != thread)
+        {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Stops the thread after its current cycle, and closes the agents still in it (driver and clients excepted). */

@@ -124,7 +124,7 @@ public final class PairedEngine implements AutoCloseable
         }
         final io.flashgate.client.aeron.DutyCycle dutyCycle = io.flashgate.client.aeron.DutyCycle.of(aeron);
         final Runnable sent = dutyCycle == null ? null : dutyCycle::signal;
-        final Replicator replicator = new Replicator(state, toPeer, config.heartbeatInterval().toNanos(), sent);
+        final Replicator replicator = new Replicator(state, toPeer, config.heartbeatInterval().toNanos(), dutyCycle);
         EngineTransport transport = null;
         Engine engine = null;
         try

@@ -11,7 +11,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The pair's replicator stage (thread {@code flashgate-replicator}), beside the journaller: sends every command, as
+ * The pair's replicator stage (an agent of the Aeron duty cycle, {@code flashgate-replicator}, or a thread of that
+ * name with the spinning waits), beside the journaller: sends every command, as
  * journaled and with the epoch, to the standby, one message per ring batch (or per full message), as the journal
  * group-commits. It never waits for the standby: batches stream out back to back, and what waits is the release of
  * their results, which the egress holds until the standby's acknowledgement covers them ({@link #releasableUpTo()},
@@ -19,6 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Nothing is dropped for good: a message the standby does not get (not connected, back-pressure that outlasts
  * a heartbeat interval) leaves a gap the standby reports, and the link fills it from the journal.
+ *
+ * <p>On the duty thread it never waits for room (that thread runs the driver that makes it): {@link #hasRoom()}
+ * holds the next command back while the link's window cannot take two more messages, for up to the same time a
+ * thread would retry, and a message refused after that is left to the gap repair above.
  */
 final class Replicator implements ReplicationStage
 {
@@ -31,15 +36,20 @@ final class Replicator implements ReplicationStage
     private volatile boolean closing;
     /** The highest sequence sent to the standby so far (read by the link). */
     volatile long lastSent;
-    private final Runnable sent;
+    private final io.flashgate.client.aeron.DutyCycle dutyCycle;
+    /** Window a message needs at most: two whole frames (one sent when full, one at the batch's end). */
+    private final long roomNeeded;
+    /** When the replicator first found no room on the duty thread, or -1 while it has room. */
+    private long noRoomSince = -1;
 
     /**
-     * @param sent run after each message offered to the standby, or null: wakes the Aeron duty cycle whose driver
-     *             sends it, so a batch does not wait for that thread's next look.
+     * @param dutyCycle the Aeron duty cycle whose driver sends to the standby (signalled after each message, so a
+     *                  batch does not wait for that thread's next look), or null when the driver runs on its own.
      */
-    Replicator(final PairState state, final Publication toPeer, final long sendRetryNanos, final Runnable sent)
+    Replicator(final PairState state, final Publication toPeer, final long sendRetryNanos,
+        final io.flashgate.client.aeron.DutyCycle dutyCycle)
     {
-        this.sent = sent;
+        this.dutyCycle = dutyCycle;
         this.state = state;
         this.toPeer = toPeer;
         this.sendRetryNanos = sendRetryNanos;
@@ -47,6 +57,25 @@ final class Replicator implements ReplicationStage
         this.message = new UnsafeBuffer(new byte[capacity]);
         this.records = new BatchWriter(new UnsafeBuffer(message.byteArray(), PairMessage.HEADER_LENGTH,
             capacity - PairMessage.HEADER_LENGTH), capacity - PairMessage.HEADER_LENGTH);
+        this.roomNeeded = 2L * org.agrona.BitUtil.align(capacity + io.aeron.protocol.DataHeaderFlyweight.HEADER_LENGTH,
+            io.aeron.logbuffer.FrameDescriptor.FRAME_ALIGNMENT);
+    }
+
+    @Override
+    public boolean hasRoom()
+    {
+        if (dutyCycle == null || !dutyCycle.isDutyThread() || toPeer.availableWindow() >= roomNeeded ||
+            !toPeer.isConnected())
+        {
+            noRoomSince = -1; // a thread of its own waits in send(); without a standby nothing is sent
+            return true;
+        }
+        final long now = System.nanoTime();
+        if (noRoomSince == -1)
+        {
+            noRoomSince = now;
+        }
+        return now - noRoomSince >= sendRetryNanos;
     }
 
     @Override
@@ -90,16 +119,21 @@ final class Replicator implements ReplicationStage
                 firstInMessage, 0);
             final int length = PairMessage.HEADER_LENGTH + records.length();
             final long deadline = System.nanoTime() + sendRetryNanos;
+            final boolean mayWait = dutyCycle == null || !dutyCycle.isDutyThread();
             long result;
-            while ((result = toPeer.offer(message, 0, length)) < 0 &&
+            while ((result = toPeer.offer(message, 0, length)) < 0 && mayWait &&
                 (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) &&
                 System.nanoTime() - deadline < 0 && !closing)
             {
                 LockSupport.parkNanos(1_000);
             }
-            if (result > 0 && sent != null)
+            if (result == Publication.ADMIN_ACTION && !mayWait)
             {
-                sent.run();
+                result = toPeer.offer(message, 0, length); // a term rotation passes at once
+            }
+            if (result > 0 && dutyCycle != null)
+            {
+                dutyCycle.signal(); // nothing on the duty thread itself, which goes round again anyway
             }
         }
         lastSent = last;

@@ -94,11 +94,11 @@ public final class Engine implements AutoCloseable
     private final List<String> stageThreads;
     private final WaitStrategy waitStrategy;
     private final SinkReport sinkReport = new SinkReport();
-    /** The egress as an agent (the default, parking waits), or null when it is a thread of the Disruptor's. */
-    private final EgressAgent egressAgent;
-    /** What runs {@link #egressAgent}: the caller's duty cycle, or one of this engine's own. */
-    private final DutyCycle egressHost;
-    private final boolean ownsEgressHost;
+    /** The replicator (in a pair) and the egress as agents (parking waits, the default); empty with spinning waits. */
+    private final List<StageAgent> agents;
+    /** What runs {@link #agents}: the caller's duty cycle, or one of this engine's own. */
+    private final DutyCycle agentHost;
+    private final boolean ownsAgentHost;
 
     private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io,
         final PairView pair, final ReplicationStage replication, final DutyCycle givenHost) throws IOException
@@ -135,14 +135,16 @@ public final class Engine implements AutoCloseable
         journaller = new Journaller(journal, this::journalFailed);
         logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
         egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair, sinkReport);
+        // With the parking wait (the default) the stages that only hand work on, the replicator and the egress, are
+        // agents of a duty cycle (StageAgent); the spinning and Disruptor-blocking waits keep a thread per stage.
+        final boolean stagesAsAgents = waitStrategy instanceof ParkingWaitStrategy;
         final List<String> names = new java.util.ArrayList<>(List.of("flashgate-journaller", "flashgate-logic"));
-        if (replication != null)
+        if (!stagesAsAgents)
         {
-            names.add("flashgate-replicator");
-        }
-        final boolean egressAsAgent = waitStrategy instanceof ParkingWaitStrategy;
-        if (!egressAsAgent)
-        {
+            if (replication != null)
+            {
+                names.add("flashgate-replicator");
+            }
             names.add("flashgate-egress");
         }
         stageThreads = List.copyOf(names);
@@ -152,34 +154,33 @@ public final class Engine implements AutoCloseable
         // durable command is ever released. Anything else that escapes a stage ends that stage's thread.
         disruptor.setDefaultExceptionHandler(new FatalExceptionHandler());
         // The stages in parallel after the receiver, then the egress gated on all of them (invariant 3). The pair's
-        // replicator (docs/ARCHITECTURE.md, "Hot standby and failover") is in the first group: its sequence advances
-        // only as the standby acknowledges (synchronous mode), so the egress waits for it too and nothing else
-        // changes; the egress also waits for the release gate, the standby's acknowledgement read as a sequence. An
-        // engine outside a pair has no replicator stage, no gate and no thread for them.
+        // replicator (docs/ARCHITECTURE.md, "Hot standby and failover") is in the first group: it sends and never
+        // waits; the egress waits for it and for the release gate, the standby's acknowledgement read as a sequence,
+        // so a result leaves only once the standby holds its command. An engine outside a pair has neither.
         final com.lmax.disruptor.Sequence gate = replication == null ? null : new ReleaseGate(replication, baseSequence);
-        if (egressAsAgent)
+        if (stagesAsAgents)
         {
-            ownsEgressHost = givenHost == null;
-            egressHost = givenHost != null ? givenHost :
-                DutyCycle.start("flashgate-egress", DutyCycle.parkUntilSignalled());
-            egressAgent = wireEgressAgent(disruptor.getRingBuffer(), (ParkingWaitStrategy)waitStrategy, sink,
-                gate == null ? null : new ReplicatorHandler(replication), gate);
+            ownsAgentHost = givenHost == null;
+            agentHost = givenHost != null ? givenHost : DutyCycle.start(
+                replication == null ? "flashgate-egress" : "flashgate-replicator-egress", DutyCycle.parkUntilSignalled());
+            agents = wireStageAgents(disruptor.getRingBuffer(), (ParkingWaitStrategy)waitStrategy, sink, replication,
+                gate);
         }
         else
         {
-            wireEgressThread(replication, gate);
-            egressAgent = null;
-            egressHost = null;
-            ownsEgressHost = false;
+            wireStageThreads(replication, gate);
+            agents = List.of();
+            agentHost = null;
+            ownsAgentHost = false;
         }
         ring = disruptor.start();
         if (waitStrategy instanceof ParkingWaitStrategy parking)
         {
             parking.bind(ring); // stages on the ring wait for a published slot, not a claimed one
         }
-        if (egressAgent != null)
+        for (final StageAgent agent : agents)
         {
-            egressHost.add(egressAgent);
+            agentHost.add(agent);
         }
 
         ticker = config.tickIntervalMillis() > 0 || config.snapshotEveryCommands() > 0 ?
@@ -197,14 +198,14 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * As {@link #start(EngineConfig, EventSink)}, the egress an agent of {@code egressHost} (the Aeron duty cycle
+     * As {@link #start(EngineConfig, EventSink)}, the egress an agent of {@code agentHost} (the Aeron duty cycle
      * whose publication {@code sink} offers to), so results leave with no thread hand-off; with a wait strategy
      * that spins, the egress stays a thread of its own.
      */
-    public static Engine start(final EngineConfig config, final EventSink sink, final DutyCycle egressHost)
+    public static Engine start(final EngineConfig config, final EventSink sink, final DutyCycle agentHost)
         throws IOException
     {
-        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, PairView.SOLO, null, egressHost);
+        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, PairView.SOLO, null, agentHost);
     }
 
     /**
@@ -217,11 +218,14 @@ public final class Engine implements AutoCloseable
         return startPaired(config, sink, pair, replication, null);
     }
 
-    /** As above, the egress an agent of {@code egressHost} (see {@link #start(EngineConfig, EventSink, DutyCycle)}). */
+    /**
+     * As above, the replicator and the egress agents of {@code agentHost} (the Aeron duty cycle that also sends to
+     * the standby; see {@link #start(EngineConfig, EventSink, DutyCycle)}).
+     */
     public static Engine startPaired(final EngineConfig config, final EventSink sink, final PairView pair,
-        final ReplicationStage replication, final DutyCycle egressHost) throws IOException
+        final ReplicationStage replication, final DutyCycle agentHost) throws IOException
     {
-        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, pair, replication, egressHost);
+        return new Engine(config, sink, SystemEpochClock.INSTANCE, JournalIo.REAL, pair, replication, agentHost);
     }
 
     /** As {@link #start(EngineConfig, EventSink)} with a clock of the caller's (tests drive time). */
@@ -238,11 +242,11 @@ public final class Engine implements AutoCloseable
         return start(config, sink, clock, io, null);
     }
 
-    /** As above, the egress an agent of {@code egressHost} (see {@link #start(EngineConfig, EventSink, DutyCycle)}). */
+    /** As above, the egress an agent of {@code agentHost} (see {@link #start(EngineConfig, EventSink, DutyCycle)}). */
     public static Engine start(final EngineConfig config, final EventSink sink, final EpochClock clock,
-        final JournalIo io, final DutyCycle egressHost) throws IOException
+        final JournalIo io, final DutyCycle agentHost) throws IOException
     {
-        return new Engine(config, sink, clock, io, PairView.SOLO, null, egressHost);
+        return new Engine(config, sink, clock, io, PairView.SOLO, null, agentHost);
     }
 
     /**
@@ -534,17 +538,17 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * The default wiring: the first stages as threads of the Disruptor's, the egress as an agent polling the ring
-     * behind them ({@link EgressAgent}), on the caller's duty cycle or a thread of its own.
+     * The default wiring: the journaller and the logic as threads of the Disruptor's; the replicator (in a pair,
+     * waiting for published slots beside them) and the egress (gated on all of them) as agents polling the ring
+     * ({@link StageAgent}), on the caller's duty cycle or a thread of the engine's own. Egress last.
      */
-    private EgressAgent wireEgressAgent(final RingBuffer<CommandSlot> ringBuffer, final ParkingWaitStrategy parking,
-        final EventSink sink, final ReplicatorHandler replicator, final com.lmax.disruptor.Sequence gate)
+    private List<StageAgent> wireStageAgents(final RingBuffer<CommandSlot> ringBuffer, final ParkingWaitStrategy parking,
+        final EventSink sink, final ReplicationStage replication, final com.lmax.disruptor.Sequence gate)
     {
-        final List<com.lmax.disruptor.EventHandler<CommandSlot>> handlers = replicator == null ?
-            List.of(journaller, logicHandler) : List.of(journaller, logicHandler, replicator);
+        final List<com.lmax.disruptor.EventHandler<CommandSlot>> handlers = List.of(journaller, logicHandler);
+        final List<com.lmax.disruptor.Sequence> gates = new java.util.ArrayList<>();
         final com.lmax.disruptor.BatchEventProcessor<?>[] processors =
             new com.lmax.disruptor.BatchEventProcessor<?>[handlers.size()];
-        final com.lmax.disruptor.Sequence[] gates = new com.lmax.disruptor.Sequence[handlers.size() + (gate == null ? 0 : 1)];
         for (int i = 0; i < handlers.size(); i++)
         {
             final com.lmax.disruptor.BatchEventProcessor<CommandSlot> processor =
@@ -553,20 +557,30 @@ public final class Engine implements AutoCloseable
             processor.setExceptionHandler(handlers.get(i) == journaller ? new StoppedJournallerHandler() :
                 new FatalExceptionHandler());
             processors[i] = processor;
-            gates[i] = processor.getSequence();
-        }
-        if (gate != null)
-        {
-            gates[handlers.size()] = gate;
+            gates.add(processor.getSequence());
         }
         disruptor.handleEventsWith(processors);
-        final EgressAgent agent = new EgressAgent(ringBuffer, egress, sink, gates, egressHost);
-        parking.watch(agent);
-        return agent;
+        final List<StageAgent> wired = new java.util.ArrayList<>();
+        if (replication != null)
+        {
+            final StageAgent replicator = new StageAgent("flashgate-replicator", ringBuffer,
+                new ReplicatorHandler(replication), replication::hasRoom, new com.lmax.disruptor.Sequence[0],
+                agentHost);
+            wired.add(replicator);
+            gates.add(replicator.sequence());
+            gates.add(gate);
+        }
+        wired.add(new StageAgent("flashgate-egress", ringBuffer, egress, sink::hasRoom,
+            gates.toArray(new com.lmax.disruptor.Sequence[0]), agentHost));
+        for (final StageAgent agent : wired)
+        {
+            parking.watch(agent);
+        }
+        return List.copyOf(wired);
     }
 
     /** The wiring for the spinning and Disruptor-blocking waits: the egress a thread of the Disruptor's. */
-    private void wireEgressThread(final ReplicationStage replication, final com.lmax.disruptor.Sequence gate)
+    private void wireStageThreads(final ReplicationStage replication, final com.lmax.disruptor.Sequence gate)
     {
         if (replication == null)
         {
@@ -695,9 +709,9 @@ public final class Engine implements AutoCloseable
                 journaller.close();
             }
         }
-        if (egressAgent != null)
+        if (!agents.isEmpty())
         {
-            stopEgressAgent(drains);
+            stopStageAgents(drains);
         }
         // A halted stage may still be inside its last event (the journaller in a flush): the journal is closed, and
         // flushed once more, only after every stage thread has ended, so that no two threads ever write it.
@@ -717,19 +731,22 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * The egress agent releases what the stages passed (up to 10 s; none when they were halted), then leaves its duty
-     * cycle; a cycle of this engine's own is stopped with it.
+     * The agents pass what the stages passed (up to 10 s; nothing more when the stages were halted), then leave their
+     * duty cycle; a cycle of this engine's own is stopped with them.
      */
-    private void stopEgressAgent(final boolean drain)
+    private void stopStageAgents(final boolean drain)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (drain && !egressAgent.isDrained() && System.nanoTime() - deadline < 0)
+        while (drain && !agents.stream().allMatch(StageAgent::isDrained) && System.nanoTime() - deadline < 0)
         {
-            if (egressHost.isDutyThread() || egressHost.isStopped())
+            if (agentHost.isDutyThread() || agentHost.isStopped())
             {
                 try
                 {
-                    egressAgent.doWork(); // closed from the cycle's own thread, or the cycle ended: nobody else runs it
+                    for (final StageAgent agent : agents)
+                    {
+                        agent.doWork(); // closed from the cycle's own thread, or the cycle ended: nobody else runs them
+                    }
                 }
                 catch (final Exception ex)
                 {
@@ -738,14 +755,17 @@ public final class Engine implements AutoCloseable
             }
             else
             {
-                egressHost.signal();
+                agentHost.signal();
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
         }
-        egressHost.remove(egressAgent);
-        if (ownsEgressHost)
+        for (final StageAgent agent : agents)
         {
-            egressHost.close();
+            agentHost.remove(agent);
+        }
+        if (ownsAgentHost)
+        {
+            agentHost.close();
         }
     }
 

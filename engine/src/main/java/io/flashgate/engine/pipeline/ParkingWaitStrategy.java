@@ -27,8 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * A full fence on both sides (between the store and the read) means at least one of them sees the other's store.
  * Signallers are the publishers ({@link #signalAllWhenBlocking}, called by the ring after each publish) and every
  * stage at the start of {@link #waitFor} (the Disruptor's batch processor stores its progress, then asks for
- * more); the barrier's alert (shutdown) signals too, and wakes every waiter. A {@link Watcher} (the egress when it
- * is an agent of a duty cycle, {@link EgressAgent}) is asked by the same signallers, after the same fence.
+ * more); the barrier's alert (shutdown) signals too, and wakes every waiter. A {@link Watcher} (a stage run as an agent
+ * of a duty cycle, {@link StageAgent}) is asked by the same signallers, after the same fence.
  *
  * <p>With several producers the ring's cursor moves when a slot is claimed, before it is published; a stage that
  * waits on the ring therefore waits for its slot to be published ({@link RingBuffer#isAvailable}), once the ring is
@@ -87,7 +87,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
     }
 
     private final int spinsBeforePark;
-    private volatile Watcher watcher;
+    private volatile Watcher[] watchers = new Watcher[0];
     private final ThreadLocal<Waiter> ownWaiter = ThreadLocal.withInitial(this::register);
     private volatile Waiter[] waiters = new Waiter[0];
     private volatile RingBuffer<?> ring;
@@ -104,10 +104,12 @@ public final class ParkingWaitStrategy implements WaitStrategy
         this.spinsBeforePark = spinsBeforePark;
     }
 
-    /** Adds the one {@link Watcher} (the egress agent), before anything is published. */
-    void watch(final Watcher watcher)
+    /** Adds a {@link Watcher} (a stage run as an agent), before anything is published. */
+    synchronized void watch(final Watcher watcher)
     {
-        this.watcher = watcher;
+        final Watcher[] grown = Arrays.copyOf(watchers, watchers.length + 1);
+        grown[grown.length - 1] = watcher;
+        watchers = grown;
     }
 
     /** The ring this strategy waits on, once the Disruptor has started; before that the cursor alone decides. */
@@ -191,8 +193,7 @@ public final class ParkingWaitStrategy implements WaitStrategy
                 LockSupport.unpark(waiter.thread);
             }
         }
-        final Watcher agent = watcher;
-        if (agent != null)
+        for (final Watcher agent : watchers)
         {
             agent.signalIfReady();
         }

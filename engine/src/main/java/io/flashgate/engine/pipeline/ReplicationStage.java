@@ -12,7 +12,7 @@ import org.agrona.DirectBuffer;
 public interface ReplicationStage
 {
     /**
-     * The replicator's thread. {@code command} holds the journaled bytes (header stamped with this sequence and time)
+     * The replicator's thread (or its duty cycle). {@code command} holds the journaled bytes (header stamped with this sequence and time)
      * and is valid only during the call.
      */
     void onCommand(DirectBuffer command, int length, long sequence, boolean endOfBatch);
@@ -23,4 +23,14 @@ public interface ReplicationStage
      * Read by the egress (any thread); never goes down.
      */
     long releasableUpTo();
+
+    /**
+     * Asked before each command when the replicator runs as an agent of a duty cycle, which must never block: false
+     * while the link to the standby could not take a message without waiting for room; the replicator then comes
+     * back in a later cycle.
+     */
+    default boolean hasRoom()
+    {
+        return true;
+    }
 }

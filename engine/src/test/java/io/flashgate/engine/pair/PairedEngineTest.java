@@ -52,6 +52,12 @@ class PairedEngineTest
             assertTrue(firstEpoch > 0);
             pair.b.start(false);
             Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> pair.a.isPrimaryInSync());
+            // Each engine's replicator and egress are agents of the Aeron duty cycle, not threads.
+            final List<String> agents = driver.dutyCycle().roleNames();
+            assertEquals(2, agents.stream().filter("flashgate-replicator"::equals).count(), agents::toString);
+            assertEquals(2, agents.stream().filter("flashgate-egress"::equals).count(), agents::toString);
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(thread -> thread.isAlive() &&
+                thread.getName().matches("flashgate-(replicator|egress).*")), "a replicator or egress thread");
 
             final AeronEngineGateway toA = pair.a.gateway();
             assertTrue(toA.awaitReachable(WAIT));

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The egress as an agent of a caller's duty cycle ({@link EgressAgent}): every result leaves on that cycle's thread,
+ * The egress as an agent of a caller's duty cycle ({@link StageAgent}): every result leaves on that cycle's thread,
  * none is lost between two producers and the parked cycle, close releases what was offered before it returns, and a
  * sink without room makes the egress come back later instead of blocking the cycle.
  */
@@ -58,7 +58,7 @@ class EgressAgentTest
             closing.start();
             Await.until("close waiting for the egress to release what it holds", Duration.ofSeconds(10),
                 () -> java.util.Arrays.stream(closing.getStackTrace())
-                    .anyMatch(frame -> frame.getMethodName().equals("stopEgressAgent")) &&
+                    .anyMatch(frame -> frame.getMethodName().equals("stopStageAgents")) &&
                     closing.getState() == Thread.State.TIMED_WAITING);
             sink.room = true;
             closing.join();

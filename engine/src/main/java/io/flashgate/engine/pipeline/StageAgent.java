@@ -1,0 +1,138 @@
+package io.flashgate.engine.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.FixedSequenceGroup;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import io.flashgate.client.aeron.DutyCycle;
+import org.agrona.concurrent.Agent;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A pipeline stage as an agent of a {@link DutyCycle} instead of a thread of its own: the {@link Egress}, and in a
+ * pair the replicator. On an engine behind Aeron they run on the process's Aeron thread, so a result goes from the
+ * ring onto the egress publication, and a batch onto the link to the standby, and through the driver in one duty
+ * cycle: no thread wakes only to hand them on.
+ *
+ * <p>It polls the ring ({@link EventPoller}) gated on the same sequences its thread waited for: the egress on the
+ * journaller, business logic and, in a pair, the replicator and the {@link ReleaseGate}; the replicator on the
+ * published slots alone. So, as before, nothing is released before its command is durable (and held by the standby),
+ * invariant 3; its own sequence gates the ring's producers, so no slot is reused before it has passed.
+ *
+ * <p>How it is woken without a timer: when a poll finds nothing it marks itself {@link #waiting}, then looks once
+ * more; the {@link ParkingWaitStrategy} reads the mark after each publish and each stage's progress (and after the
+ * release limit moves) and, once what the agent waits for has happened, claims the mark and signals the duty cycle.
+ * A full fence on both sides means one of them sees the other's store, so no wake-up is lost.
+ *
+ * <p>The duty cycle must never block: before each event it asks its output for room ({@code hasRoom}), and stops
+ * its poll while there is none, to go on in a later cycle once the driver has sent what it holds.
+ */
+final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, ParkingWaitStrategy.Watcher
+{
+    private static final VarHandle WAITING;
+
+    static
+    {
+        try
+        {
+            WAITING = MethodHandles.lookup().findVarHandle(StageAgent.class, "waiting", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final String roleName;
+    private final EventHandler<CommandSlot> stage;
+    private final BooleanSupplier hasRoom;
+    private final EventPoller<CommandSlot> poller;
+    /** The slowest sequence it waits for, or null when it waits for published slots alone. */
+    private final Sequence gates;
+    private final RingBuffer<CommandSlot> ring;
+    private final DutyCycle host;
+    private volatile boolean waiting;
+
+    /**
+     * @param gates   the sequences it waits for; none: the ring's published slots. The poller's own sequence is
+     *                added to the ring's gating sequences here, so create it before anything is published.
+     * @param hasRoom whether its output can take two more messages without waiting (see the class comment).
+     */
+    StageAgent(final String roleName, final RingBuffer<CommandSlot> ring, final EventHandler<CommandSlot> stage,
+        final BooleanSupplier hasRoom, final Sequence[] gates, final DutyCycle host)
+    {
+        this.roleName = roleName;
+        this.ring = ring;
+        this.stage = stage;
+        this.hasRoom = hasRoom;
+        this.host = host;
+        this.gates = gates.length == 0 ? null : gates.length == 1 ? gates[0] : new FixedSequenceGroup(gates);
+        this.poller = ring.newPoller(gates);
+        ring.addGatingSequences(poller.getSequence());
+    }
+
+    @Override
+    public int doWork() throws Exception
+    {
+        if (!hasRoom.getAsBoolean())
+        {
+            return 0; // the driver (or the reader, over IPC) makes room in this same cycle
+        }
+        if (poller.poll(this) == EventPoller.PollState.PROCESSING)
+        {
+            return 1;
+        }
+        waiting = true;
+        VarHandle.fullFence(); // our mark before our second look (see the class comment)
+        if (isReady() && WAITING.compareAndSet(this, true, false))
+        {
+            return 1; // passed in between: go round once more rather than idle
+        }
+        return 0;
+    }
+
+    @Override
+    public boolean onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch) throws Exception
+    {
+        stage.onEvent(slot, ringSequence, endOfBatch);
+        return hasRoom.getAsBoolean();
+    }
+
+    /** Called by signallers after their store and a full fence: wakes the duty cycle once the wait is over. */
+    @Override
+    public void signalIfReady()
+    {
+        if (waiting && isReady() && WAITING.compareAndSet(this, true, false))
+        {
+            host.signal();
+        }
+    }
+
+    /** Its progress: the last ring sequence it has passed (a gate for the stages after it). */
+    Sequence sequence()
+    {
+        return poller.getSequence();
+    }
+
+    /** True once every published command has passed it. */
+    boolean isDrained()
+    {
+        return poller.getSequence().get() >= ring.getCursor();
+    }
+
+    private boolean isReady()
+    {
+        final long next = poller.getSequence().get() + 1;
+        return gates == null ? ring.isAvailable(next) : gates.get() >= next;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+}
