@@ -56,6 +56,8 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
     private final RingBuffer<CommandSlot> ring;
     private final DutyCycle host;
     private volatile boolean waiting;
+    /** Set once a stage's handler threw: it stops, as a stage thread would (read by close, which stops waiting). */
+    private volatile boolean failed;
 
     /**
      * @param gates   the sequences it waits for; none: the ring's published slots. The poller's own sequence is
@@ -78,11 +80,23 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
     @Override
     public int doWork() throws Exception
     {
-        if (!hasRoom.getAsBoolean())
+        if (failed || !hasRoom.getAsBoolean())
         {
             return 0; // the driver (or the reader, over IPC) makes room in this same cycle
         }
-        if (poller.poll(this) == EventPoller.PollState.PROCESSING)
+        final EventPoller.PollState state;
+        try
+        {
+            state = poller.poll(this);
+        }
+        catch (final Exception | Error ex)
+        {
+            // Fail-stop, as a stage thread's FatalExceptionHandler ends it: the poller would offer the same event
+            // again in every cycle. The duty cycle reports it once; this stage passes nothing from now on.
+            failed = true;
+            throw ex;
+        }
+        if (state == EventPoller.PollState.PROCESSING)
         {
             return 1;
         }
@@ -118,10 +132,10 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
         return poller.getSequence();
     }
 
-    /** True once every published command has passed it. */
+    /** True once every published command has passed it, or it has stopped on an exception (nothing more will). */
     boolean isDrained()
     {
-        return poller.getSequence().get() >= ring.getCursor();
+        return failed || poller.getSequence().get() >= ring.getCursor();
     }
 
     private boolean isReady()

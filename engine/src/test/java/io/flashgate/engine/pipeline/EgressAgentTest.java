@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The egress as an agent of a caller's duty cycle ({@link StageAgent}): every result leaves on that cycle's thread,
- * none is lost between two producers and the parked cycle, close releases what was offered before it returns, and a
- * sink without room makes the egress come back later instead of blocking the cycle.
+ * none is lost between two producers and the parked cycle, close releases what was offered before it returns, a
+ * sink without room makes the egress come back later instead of blocking the cycle, and a stage that throws stops
+ * once (fail-stop, as a stage thread) while the cycle goes on.
  */
 @Timeout(60)
 class EgressAgentTest
@@ -77,21 +78,7 @@ class EgressAgentTest
         final CountingSink sink = new CountingSink();
         sink.room = false;
         final AtomicLong otherAgentCycles = new AtomicLong();
-        final Agent other = new Agent()
-        {
-            @Override
-            public int doWork()
-            {
-                otherAgentCycles.incrementAndGet();
-                return 0;
-            }
-
-            @Override
-            public String roleName()
-            {
-                return "another-agent";
-            }
-        };
+        final Agent other = countingAgent(otherAgentCycles);
         try (DutyCycle cycle = DutyCycle.start("test-duty-cycle",
             new org.agrona.concurrent.SleepingIdleStrategy(Duration.ofMillis(1).toNanos())))
         {
@@ -113,6 +100,55 @@ class EgressAgentTest
                 assertEquals(100, sink.replies.cardinality());
             }
         }
+    }
+
+    @Test
+    void aStageThatThrowsStopsOnceAndTheCycleGoesOn() throws Exception
+    {
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicInteger released = new AtomicInteger();
+        final EventSink failing = (buffer, offset, length) ->
+        {
+            released.incrementAndGet();
+            throw new IllegalStateException("a sink bug");
+        };
+        final AtomicLong otherAgentCycles = new AtomicLong();
+        try (DutyCycle cycle = DutyCycle.start("test-duty-cycle",
+            new org.agrona.concurrent.SleepingIdleStrategy(Duration.ofMillis(1).toNanos()), ex -> errors.incrementAndGet()))
+        {
+            cycle.add(countingAgent(otherAgentCycles));
+            final Engine engine = Engine.start(EngineTest.config(dataDir), failing,
+                org.agrona.concurrent.SystemEpochClock.INSTANCE, io.flashgate.journal.JournalIo.REAL, cycle);
+            offerQueries(engine, 1, 10);
+            Await.until("the failure reported", Duration.ofSeconds(10), () -> errors.get() >= 1);
+            final long before = otherAgentCycles.get();
+            Await.until("the duty cycle going round after the failure", Duration.ofSeconds(10),
+                () -> otherAgentCycles.get() > before + 50);
+            // Fail-stop, as a stage thread ends on its first exception: reported once, never offered the event again.
+            assertEquals(1, errors.get(), "the failing event was offered again");
+            assertEquals(1, released.get());
+            engine.close(); // returns: a stopped stage has nothing more to pass
+            assertFalse(cycle.roleNames().contains("flashgate-egress"));
+        }
+    }
+
+    private static Agent countingAgent(final AtomicLong cycles)
+    {
+        return new Agent()
+        {
+            @Override
+            public int doWork()
+            {
+                cycles.incrementAndGet();
+                return 0;
+            }
+
+            @Override
+            public String roleName()
+            {
+                return "another-agent";
+            }
+        };
     }
 
     private static void offerFromTwoProducers(final Engine engine, final long firstCorrelation, final int perProducer)
