@@ -21,11 +21,12 @@ public interface EventSink
     }
 
     /**
-     * Asked by the engine's egress before each event when it runs as an agent of a duty cycle, which must never
-     * block: false means the sink could not send without waiting for room (an Aeron publication's window), and the
-     * egress comes back in a later cycle. Business logic never calls it.
+     * Asked by the engine's egress before each command's events when it runs as an agent of a duty cycle, which must
+     * never block: false means the sink could not send {@code eventBytes} of events (and the message before them)
+     * without waiting for room (an Aeron publication's window), and the egress comes back in a later cycle. Business
+     * logic never calls it.
      */
-    default boolean hasRoom()
+    default boolean hasRoomFor(final int eventBytes)
     {
         return true;
     }

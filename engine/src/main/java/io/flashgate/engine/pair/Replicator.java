@@ -75,7 +75,12 @@ final class Replicator implements ReplicationStage
         {
             noRoomSince = now;
         }
-        return now - noRoomSince >= sendRetryNanos;
+        if (now - noRoomSince >= sendRetryNanos)
+        {
+            noRoomSince = now; // what is refused now is left to the gap repair; the next command waits afresh
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -96,9 +96,9 @@ public final class Engine implements AutoCloseable
     private final SinkReport sinkReport = new SinkReport();
     /** The replicator (in a pair) and the egress as agents (parking waits, the default); empty with spinning waits. */
     private final List<StageAgent> agents;
-    /** What runs {@link #agents}: the caller's duty cycle, or one of this engine's own. */
-    private final DutyCycle agentHost;
-    private final boolean ownsAgentHost;
+    /** Whether each agent runs on a duty cycle of this engine's own (started and stopped with it). */
+    private final boolean ownsAgentHosts;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Engine(final EngineConfig config, final EventSink sink, final EpochClock clock, final JournalIo io,
         final PairView pair, final ReplicationStage replication, final DutyCycle givenHost) throws IOException
@@ -160,19 +160,15 @@ public final class Engine implements AutoCloseable
         final com.lmax.disruptor.Sequence gate = replication == null ? null : new ReleaseGate(replication, baseSequence);
         if (stagesAsAgents)
         {
-            ownsAgentHost = givenHost == null;
-            agentHost = givenHost != null ? givenHost : DutyCycle.start(
-                replication == null ? "flashgate-egress" : "flashgate-replicator-egress", DutyCycle.parkUntilSignalled());
             agents = wireStageAgents(disruptor.getRingBuffer(), (ParkingWaitStrategy)waitStrategy, sink, replication,
-                gate);
+                gate, givenHost);
         }
         else
         {
             wireStageThreads(replication, gate);
             agents = List.of();
-            agentHost = null;
-            ownsAgentHost = false;
         }
+        ownsAgentHosts = givenHost == null;
         ring = disruptor.start();
         if (waitStrategy instanceof ParkingWaitStrategy parking)
         {
@@ -180,7 +176,7 @@ public final class Engine implements AutoCloseable
         }
         for (final StageAgent agent : agents)
         {
-            agentHost.add(agent);
+            agent.host().add(agent);
         }
 
         ticker = config.tickIntervalMillis() > 0 || config.snapshotEveryCommands() > 0 ?
@@ -543,7 +539,8 @@ public final class Engine implements AutoCloseable
      * ({@link StageAgent}), on the caller's duty cycle or a thread of the engine's own. Egress last.
      */
     private List<StageAgent> wireStageAgents(final RingBuffer<CommandSlot> ringBuffer, final ParkingWaitStrategy parking,
-        final EventSink sink, final ReplicationStage replication, final com.lmax.disruptor.Sequence gate)
+        final EventSink sink, final ReplicationStage replication, final com.lmax.disruptor.Sequence gate,
+        final DutyCycle givenHost)
     {
         final List<com.lmax.disruptor.EventHandler<CommandSlot>> handlers = List.of(journaller, logicHandler);
         final List<com.lmax.disruptor.Sequence> gates = new java.util.ArrayList<>();
@@ -564,19 +561,28 @@ public final class Engine implements AutoCloseable
         if (replication != null)
         {
             final StageAgent replicator = new StageAgent("flashgate-replicator", ringBuffer,
-                new ReplicatorHandler(replication), replication::hasRoom, new com.lmax.disruptor.Sequence[0],
-                agentHost);
+                new ReplicatorHandler(replication), slot -> replication.hasRoom(), new com.lmax.disruptor.Sequence[0],
+                hostFor("flashgate-replicator", givenHost));
             wired.add(replicator);
             gates.add(replicator.sequence());
             gates.add(gate);
         }
-        wired.add(new StageAgent("flashgate-egress", ringBuffer, egress, sink::hasRoom,
-            gates.toArray(new com.lmax.disruptor.Sequence[0]), agentHost));
+        wired.add(new StageAgent("flashgate-egress", ringBuffer, egress, slot -> sink.hasRoomFor(slot.eventsLength),
+            gates.toArray(new com.lmax.disruptor.Sequence[0]), hostFor("flashgate-egress", givenHost)));
         for (final StageAgent agent : wired)
         {
             parking.watch(agent);
         }
         return List.copyOf(wired);
+    }
+
+    /**
+     * The caller's duty cycle, or, for an engine with none, a thread of the agent's own that parks until signalled
+     * (so the replicator and the egress of a pair do not wait on each other's retries, as two stage threads did not).
+     */
+    private static DutyCycle hostFor(final String name, final DutyCycle givenHost)
+    {
+        return givenHost != null ? givenHost : DutyCycle.start(name, DutyCycle.parkUntilSignalled());
     }
 
     /** The wiring for the spinning and Disruptor-blocking waits: the egress a thread of the Disruptor's. */
@@ -674,6 +680,10 @@ public final class Engine implements AutoCloseable
     @Override
     public void close()
     {
+        if (!closed.compareAndSet(false, true))
+        {
+            return; // closed already (a pair's restart and its own close may both get here)
+        }
         running = false;
         if (ticker != null)
         {
@@ -736,36 +746,40 @@ public final class Engine implements AutoCloseable
      */
     private void stopStageAgents(final boolean drain)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (drain && !agents.stream().allMatch(StageAgent::isDrained) && System.nanoTime() - deadline < 0)
+        try
         {
-            if (agentHost.isDutyThread() || agentHost.isStopped())
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (drain && !agents.stream().allMatch(StageAgent::isDrained) && System.nanoTime() - deadline < 0)
             {
-                try
+                for (final StageAgent agent : agents)
                 {
-                    for (final StageAgent agent : agents)
+                    final DutyCycle host = agent.host();
+                    if (host.isDutyThread() || host.isStopped())
                     {
-                        agent.doWork(); // closed from the cycle's own thread, or the cycle ended: nobody else runs them
+                        agent.doWork(); // closed from the cycle's own thread, or the cycle ended: nobody else runs it
+                    }
+                    else
+                    {
+                        host.signal();
                     }
                 }
-                catch (final Exception ex)
-                {
-                    break;
-                }
-            }
-            else
-            {
-                agentHost.signal();
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
         }
-        for (final StageAgent agent : agents)
+        catch (final Exception ex)
         {
-            agentHost.remove(agent);
+            // The stage threw and stopped (fail-stop, see StageAgent): nothing more will pass it.
         }
-        if (ownsAgentHost)
+        finally
         {
-            agentHost.close();
+            for (final StageAgent agent : agents)
+            {
+                agent.host().remove(agent);
+                if (ownsAgentHosts)
+                {
+                    agent.host().close();
+                }
+            }
         }
     }
 

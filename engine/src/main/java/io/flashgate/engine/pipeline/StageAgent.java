@@ -10,7 +10,7 @@ import org.agrona.concurrent.Agent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * A pipeline stage as an agent of a {@link DutyCycle} instead of a thread of its own: the {@link Egress}, and in a
@@ -28,8 +28,9 @@ import java.util.function.BooleanSupplier;
  * release limit moves) and, once what the agent waits for has happened, claims the mark and signals the duty cycle.
  * A full fence on both sides means one of them sees the other's store, so no wake-up is lost.
  *
- * <p>The duty cycle must never block: before each event it asks its output for room ({@code hasRoom}), and stops
- * its poll while there is none, to go on in a later cycle once the driver has sent what it holds.
+ * <p>The duty cycle must never block: before each command it asks its output for room for what that command sends
+ * ({@code hasRoomFor}, looking at the next slot), and stops its poll while there is none, to go on in a later cycle
+ * once the driver has sent what it holds.
  */
 final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, ParkingWaitStrategy.Watcher
 {
@@ -49,28 +50,31 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
 
     private final String roleName;
     private final EventHandler<CommandSlot> stage;
-    private final BooleanSupplier hasRoom;
+    private final Predicate<CommandSlot> hasRoomFor;
     private final EventPoller<CommandSlot> poller;
     /** The slowest sequence it waits for, or null when it waits for published slots alone. */
     private final Sequence gates;
     private final RingBuffer<CommandSlot> ring;
     private final DutyCycle host;
     private volatile boolean waiting;
+    /** True inside a poll, on the one thread that runs it. */
+    private boolean polling;
     /** Set once a stage's handler threw: it stops, as a stage thread would (read by close, which stops waiting). */
     private volatile boolean failed;
 
     /**
      * @param gates   the sequences it waits for; none: the ring's published slots. The poller's own sequence is
      *                added to the ring's gating sequences here, so create it before anything is published.
-     * @param hasRoom whether its output can take two more messages without waiting (see the class comment).
+     * @param hasRoomFor whether its output can take what a slot sends without waiting (see the class comment); it
+     *                   may be asked about a slot not yet gated (a look ahead), whose figures it only estimates from.
      */
     StageAgent(final String roleName, final RingBuffer<CommandSlot> ring, final EventHandler<CommandSlot> stage,
-        final BooleanSupplier hasRoom, final Sequence[] gates, final DutyCycle host)
+        final Predicate<CommandSlot> hasRoomFor, final Sequence[] gates, final DutyCycle host)
     {
         this.roleName = roleName;
         this.ring = ring;
         this.stage = stage;
-        this.hasRoom = hasRoom;
+        this.hasRoomFor = hasRoomFor;
         this.host = host;
         this.gates = gates.length == 0 ? null : gates.length == 1 ? gates[0] : new FixedSequenceGroup(gates);
         this.poller = ring.newPoller(gates);
@@ -80,11 +84,12 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
     @Override
     public int doWork() throws Exception
     {
-        if (failed || !hasRoom.getAsBoolean())
+        if (failed || polling || !hasRoomFor.test(ring.get(poller.getSequence().get() + 1)))
         {
-            return 0; // the driver (or the reader, over IPC) makes room in this same cycle
+            return 0; // no room: the driver (or the reader, over IPC) makes it in this same cycle
         }
         final EventPoller.PollState state;
+        polling = true; // a close from inside the stage (a sink's callback) must not poll again within this poll
         try
         {
             state = poller.poll(this);
@@ -95,6 +100,10 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
             // again in every cycle. The duty cycle reports it once; this stage passes nothing from now on.
             failed = true;
             throw ex;
+        }
+        finally
+        {
+            polling = false;
         }
         if (state == EventPoller.PollState.PROCESSING)
         {
@@ -113,7 +122,7 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
     public boolean onEvent(final CommandSlot slot, final long ringSequence, final boolean endOfBatch) throws Exception
     {
         stage.onEvent(slot, ringSequence, endOfBatch);
-        return hasRoom.getAsBoolean();
+        return hasRoomFor.test(ring.get(ringSequence + 1));
     }
 
     /** Called by signallers after their store and a full fence: wakes the duty cycle once the wait is over. */
@@ -124,6 +133,12 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
         {
             host.signal();
         }
+    }
+
+    /** The duty cycle that runs it. */
+    DutyCycle host()
+    {
+        return host;
     }
 
     /** Its progress: the last ring sequence it has passed (a gate for the stages after it). */

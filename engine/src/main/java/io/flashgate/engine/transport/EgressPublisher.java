@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * driver sends it, or the co-located edge's poller reads it, without waiting for the duty thread's next look.
  *
  * <p>On the duty thread itself (the engine's egress is one of its agents) it never waits: that thread is the one that
- * runs the driver, which is what frees the room. The egress asks {@link #hasRoom()} before each event instead, and
- * comes back in a later cycle while the publication's window cannot take two more messages; after
+ * runs the driver, which is what frees the room. The egress asks {@link #hasRoomFor} before each command's events
+ * instead, and comes back in a later cycle while the publication's window cannot take them; after
  * {@code retryNanos} without room it sends anyway, and what the publication refuses is dropped and counted, as a
  * retry that runs out would drop it.
  */
@@ -39,8 +39,8 @@ final class EgressPublisher implements EventSink
     private final DutyCycle dutyCycle;
     private final IdleStrategy retryIdle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
     private final BatchWriter batch;
-    /** Window a batch end needs at most: two whole frames (one sent when full, one at the batch's end). */
-    private final long roomNeeded;
+    /** One whole frame of a message as it takes room in the publication's window. */
+    private final long frameLength;
     /** When the egress first found no room, or -1 while it has room. */
     private long noRoomSince = -1;
     final AtomicLong published = new AtomicLong();
@@ -59,18 +59,21 @@ final class EgressPublisher implements EventSink
             throw new IllegalArgumentException("an MTU of " + capacity + " bytes cannot carry an event");
         }
         this.batch = new BatchWriter(new UnsafeBuffer(new byte[capacity]), capacity);
-        this.roomNeeded = 2L * org.agrona.BitUtil.align(capacity + io.aeron.protocol.DataHeaderFlyweight.HEADER_LENGTH,
+        this.frameLength = org.agrona.BitUtil.align(capacity + io.aeron.protocol.DataHeaderFlyweight.HEADER_LENGTH,
             io.aeron.logbuffer.FrameDescriptor.FRAME_ALIGNMENT);
     }
 
     @Override
-    public boolean hasRoom()
+    public boolean hasRoomFor(final int eventBytes)
     {
         if (dutyCycle == null || !dutyCycle.isDutyThread())
         {
             return true; // a thread of its own may wait in offer(), as a retry does
         }
-        if (publication.availableWindow() >= roomNeeded || !publication.isConnected())
+        // The message under way, and the events in messages at least half full; never more than a window holds.
+        final long needed = Math.min(frameLength * (2L + eventBytes / (frameLength / 2)),
+            publication.termBufferLength() / 2);
+        if (publication.availableWindow() >= needed || !publication.isConnected())
         {
             noRoomSince = -1; // without a subscriber an offer fails at once (NOT_CONNECTED): nothing to wait for
             return true;
@@ -80,7 +83,12 @@ final class EgressPublisher implements EventSink
         {
             noRoomSince = now;
         }
-        return now - noRoomSince >= retryNanos;
+        if (now - noRoomSince >= retryNanos)
+        {
+            noRoomSince = now; // what is refused now is dropped; the next command waits afresh
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -214,7 +214,7 @@ class EgressAgentTest
         }
 
         @Override
-        public boolean hasRoom()
+        public boolean hasRoomFor(final int eventBytes)
         {
             roomAsked.incrementAndGet();
             return room;
