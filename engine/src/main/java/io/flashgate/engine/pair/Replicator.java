@@ -75,12 +75,9 @@ final class Replicator implements ReplicationStage
         {
             noRoomSince = now;
         }
-        if (now - noRoomSince >= sendRetryNanos)
-        {
-            noRoomSince = now; // what is refused now is left to the gap repair; the next command waits afresh
-            return true;
-        }
-        return false;
+        // Waited as long as a thread's retry: send from now on (what is refused is left to the gap repair) until room
+        // is seen again, so a stuck link never stalls the primary.
+        return now - noRoomSince >= sendRetryNanos;
     }
 
     @Override

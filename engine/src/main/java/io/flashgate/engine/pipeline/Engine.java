@@ -562,13 +562,13 @@ public final class Engine implements AutoCloseable
         {
             final StageAgent replicator = new StageAgent("flashgate-replicator", ringBuffer,
                 new ReplicatorHandler(replication), slot -> replication.hasRoom(), new com.lmax.disruptor.Sequence[0],
-                hostFor("flashgate-replicator", givenHost));
+                hostFor("flashgate-replicator", givenHost), parking::signalAllWhenBlocking);
             wired.add(replicator);
             gates.add(replicator.sequence());
             gates.add(gate);
         }
         wired.add(new StageAgent("flashgate-egress", ringBuffer, egress, slot -> sink.hasRoomFor(slot.eventsLength),
-            gates.toArray(new com.lmax.disruptor.Sequence[0]), hostFor("flashgate-egress", givenHost)));
+            gates.toArray(new com.lmax.disruptor.Sequence[0]), hostFor("flashgate-egress", givenHost), () -> { }));
         for (final StageAgent agent : wired)
         {
             parking.watch(agent);
@@ -749,7 +749,8 @@ public final class Engine implements AutoCloseable
         try
         {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (drain && !agents.stream().allMatch(StageAgent::isDrained) && System.nanoTime() - deadline < 0)
+            while (drain && !agents.stream().allMatch(agent -> agent.isDrained() || agent.isPollingOnThisThread()) &&
+                System.nanoTime() - deadline < 0)
             {
                 for (final StageAgent agent : agents)
                 {
@@ -769,6 +770,7 @@ public final class Engine implements AutoCloseable
         catch (final Exception ex)
         {
             // The stage threw and stopped (fail-stop, see StageAgent): nothing more will pass it.
+            System.getLogger("flashgate.engine").log(System.Logger.Level.WARNING, "a stage stopped on close: " + ex);
         }
         finally
         {

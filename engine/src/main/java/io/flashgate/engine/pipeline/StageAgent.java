@@ -56,6 +56,8 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
     private final Sequence gates;
     private final RingBuffer<CommandSlot> ring;
     private final DutyCycle host;
+    /** Told after a poll that passed something: a stage gated on this one (the egress on the replicator) may go on. */
+    private final Runnable progressed;
     private volatile boolean waiting;
     /** True inside a poll, on the one thread that runs it. */
     private boolean polling;
@@ -67,10 +69,14 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
      *                added to the ring's gating sequences here, so create it before anything is published.
      * @param hasRoomFor whether its output can take what a slot sends without waiting (see the class comment); it
      *                   may be asked about a slot not yet gated (a look ahead), whose figures it only estimates from.
+     * @param progressed run after each poll that passed something (the wait strategy's signal, after the sequence
+     *                   is stored), for the stages gated on this one.
      */
     StageAgent(final String roleName, final RingBuffer<CommandSlot> ring, final EventHandler<CommandSlot> stage,
-        final Predicate<CommandSlot> hasRoomFor, final Sequence[] gates, final DutyCycle host)
+        final Predicate<CommandSlot> hasRoomFor, final Sequence[] gates, final DutyCycle host,
+        final Runnable progressed)
     {
+        this.progressed = progressed;
         this.roleName = roleName;
         this.ring = ring;
         this.stage = stage;
@@ -107,6 +113,7 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
         }
         if (state == EventPoller.PollState.PROCESSING)
         {
+            progressed.run();
             return 1;
         }
         waiting = true;
@@ -145,6 +152,12 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
     Sequence sequence()
     {
         return poller.getSequence();
+    }
+
+    /** True when called from inside its own poll (a close from a stage's callback), which cannot be run again. */
+    boolean isPollingOnThisThread()
+    {
+        return host.isDutyThread() && polling;
     }
 
     /** True once every published command has passed it, or it has stopped on an exception (nothing more will). */

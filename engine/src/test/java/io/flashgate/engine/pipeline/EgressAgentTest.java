@@ -103,6 +103,41 @@ class EgressAgentTest
     }
 
     @Test
+    void aPairsEgressOnAThreadOfItsOwnIsWokenByItsReplicatorOnAnother() throws Exception
+    {
+        // No duty cycle given: the replicator and the egress each park on a thread of their own, with no timeout. A
+        // command whose replicator passes last must still wake the egress: lock-step, one command at a time.
+        final CountingSink sink = new CountingSink();
+        final java.util.concurrent.atomic.AtomicLong replicated = new java.util.concurrent.atomic.AtomicLong();
+        final ReplicationStage slowReplicator = new ReplicationStage()
+        {
+            @Override
+            public void onCommand(final DirectBuffer command, final int length, final long sequence,
+                final boolean endOfBatch)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000); // last to pass, most of the time
+                replicated.set(sequence);
+            }
+
+            @Override
+            public long releasableUpTo()
+            {
+                return Long.MAX_VALUE; // releasing alone: the egress waits for the replicator's progress only
+            }
+        };
+        try (Engine engine = Engine.startPaired(EngineTest.config(dataDir), sink, PairView.SOLO, slowReplicator))
+        {
+            for (int i = 1; i <= 300; i++)
+            {
+                offerQueries(engine, i, 1);
+                final int answered = i;
+                Await.until(() -> "reply " + answered + " (replicated " + replicated.get() + ")",
+                    Duration.ofSeconds(10), () -> sink.events.get() == answered);
+            }
+        }
+    }
+
+    @Test
     void aStageThatThrowsStopsOnceAndTheCycleGoesOn() throws Exception
     {
         final AtomicInteger errors = new AtomicInteger();
