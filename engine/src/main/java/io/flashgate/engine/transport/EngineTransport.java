@@ -32,9 +32,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  *
  * <p>On a client whose conductor runs on a {@link DutyCycle} (the launcher's processes: one thread runs the media
  * driver, the client conductor and the pollers), the ingress poller is one more agent of that thread, and so is
- * the engine's egress ({@link #egressHost()}): a command goes from the socket into the ring, and its result from
- * the ring onto the egress publication and the socket, on that one thread, which the pipeline's last stage to pass
- * a command signals. On a client with its own conductor thread, the ingress poller gets a thread of its own
+ * over UDP the engine's egress ({@link #egressHost()}): a command goes from the socket into the ring, and its
+ * result from the ring onto the egress publication and the socket, on that one thread, which the pipeline's last
+ * stage to pass a command signals. On a client with its own conductor thread, the ingress poller gets a thread of its own
  * ({@code flashgate-ingress}), and the egress offers from its own.
  *
  * <p>Edges know the engine is reachable when their egress subscription and ingress publication are
@@ -90,12 +90,16 @@ public final class EngineTransport implements AutoCloseable
     }
 
     /**
-     * The duty cycle that runs this client's driver and pollers, to run the engine's egress too
-     * ({@code Engine.start(config, egressSink(), egressHost())}); null when the client has a conductor thread.
+     * The duty cycle that runs this client's driver and pollers, to run the engine's egress (and a pair's replicator)
+     * too ({@code Engine.start(config, egressSink(), egressHost())}); null when the client has a conductor thread, or
+     * when the egress is IPC. Over IPC the edge is in this process ({@code run}) and the same duty thread reads every
+     * result and completes its HTTP answer: with the egress on that thread as well, `bench http` measured 57 % of a
+     * bare POST's throughput against 61 % and 15 % more CPU per request (docs/PERFORMANCE.md), so there the egress
+     * keeps a thread of its own. Over UDP it saves that thread's wake-up for each result.
      */
     public DutyCycle egressHost()
     {
-        return dutyCycle;
+        return config.egressChannel().startsWith(io.flashgate.protocol.AeronChannels.IPC) ? null : dutyCycle;
     }
 
     /**
