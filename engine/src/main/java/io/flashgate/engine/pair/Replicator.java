@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * a heartbeat interval) leaves a gap the standby reports, and the link fills it from the journal.
  *
  * <p>On the duty thread it never waits for room (that thread runs the driver that makes it): {@link #hasRoom()}
- * holds the next command back while the link's window cannot take two more messages, for up to the same time a
- * thread would retry, and a message refused after that is left to the gap repair above.
+ * holds the next command back while the link's window cannot take two more messages ({@link
+ * io.flashgate.engine.transport.PublicationRoom}), for up to the same time a thread would retry, and a message refused
+ * after that is left to the gap repair above.
  */
 final class Replicator implements ReplicationStage
 {
@@ -37,10 +38,7 @@ final class Replicator implements ReplicationStage
     /** The highest sequence sent to the standby so far (read by the link). */
     volatile long lastSent;
     private final io.flashgate.client.aeron.DutyCycle dutyCycle;
-    /** Window a message needs at most: two whole frames (one sent when full, one at the batch's end). */
-    private final long roomNeeded;
-    /** When the replicator first found no room on the duty thread, or -1 while it has room. */
-    private long noRoomSince = -1;
+    private final io.flashgate.engine.transport.PublicationRoom room;
 
     /**
      * @param dutyCycle the Aeron duty cycle whose driver sends to the standby (signalled after each message, so a
@@ -57,27 +55,13 @@ final class Replicator implements ReplicationStage
         this.message = new UnsafeBuffer(new byte[capacity]);
         this.records = new BatchWriter(new UnsafeBuffer(message.byteArray(), PairMessage.HEADER_LENGTH,
             capacity - PairMessage.HEADER_LENGTH), capacity - PairMessage.HEADER_LENGTH);
-        this.roomNeeded = 2L * org.agrona.BitUtil.align(capacity + io.aeron.protocol.DataHeaderFlyweight.HEADER_LENGTH,
-            io.aeron.logbuffer.FrameDescriptor.FRAME_ALIGNMENT);
+        this.room = new io.flashgate.engine.transport.PublicationRoom(toPeer, dutyCycle, sendRetryNanos);
     }
 
     @Override
     public boolean hasRoom()
     {
-        if (dutyCycle == null || !dutyCycle.isDutyThread() || toPeer.availableWindow() >= roomNeeded ||
-            !toPeer.isConnected())
-        {
-            noRoomSince = -1; // a thread of its own waits in send(); without a standby nothing is sent
-            return true;
-        }
-        final long now = System.nanoTime();
-        if (noRoomSince == -1)
-        {
-            noRoomSince = now;
-        }
-        // Waited as long as a thread's retry: send from now on (what is refused is left to the gap repair) until room
-        // is seen again, so a stuck link never stalls the primary.
-        return now - noRoomSince >= sendRetryNanos;
+        return room.hasRoomFor(2); // the message under way and the one a command may start
     }
 
     @Override
@@ -121,7 +105,7 @@ final class Replicator implements ReplicationStage
                 firstInMessage, 0);
             final int length = PairMessage.HEADER_LENGTH + records.length();
             final long deadline = System.nanoTime() + sendRetryNanos;
-            final boolean mayWait = dutyCycle == null || !dutyCycle.isDutyThread();
+            final boolean mayWait = room.mayWait();
             long result;
             while ((result = toPeer.offer(message, 0, length)) < 0 && mayWait &&
                 (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) &&

@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>On the duty thread itself (the engine's egress is one of its agents) it never waits: that thread is the one that
  * runs the driver, which is what frees the room. The egress asks {@link #hasRoomFor} before each command's events
- * instead, and comes back in a later cycle while the publication's window cannot take them; after
- * {@code retryNanos} without room it sends anyway, and what the publication refuses is dropped and counted, as a
- * retry that runs out would drop it.
+ * instead ({@link PublicationRoom}), and comes back in a later cycle while the publication's window cannot take
+ * them; after {@code retryNanos} without room it sends anyway, and what the publication refuses is dropped and
+ * counted, as a retry that runs out would drop it.
  */
 final class EgressPublisher implements EventSink
 {
@@ -39,10 +39,7 @@ final class EgressPublisher implements EventSink
     private final DutyCycle dutyCycle;
     private final IdleStrategy retryIdle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
     private final BatchWriter batch;
-    /** One whole frame of a message as it takes room in the publication's window. */
-    private final long frameLength;
-    /** When the egress first found no room, or -1 while it has room. */
-    private long noRoomSince = -1;
+    private final PublicationRoom room;
     final AtomicLong published = new AtomicLong();
     final AtomicLong messages = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
@@ -59,35 +56,13 @@ final class EgressPublisher implements EventSink
             throw new IllegalArgumentException("an MTU of " + capacity + " bytes cannot carry an event");
         }
         this.batch = new BatchWriter(new UnsafeBuffer(new byte[capacity]), capacity);
-        this.frameLength = org.agrona.BitUtil.align(capacity + io.aeron.protocol.DataHeaderFlyweight.HEADER_LENGTH,
-            io.aeron.logbuffer.FrameDescriptor.FRAME_ALIGNMENT);
+        this.room = new PublicationRoom(publication, dutyCycle, retryNanos);
     }
 
     @Override
     public boolean hasRoomFor(final int eventBytes)
     {
-        if (dutyCycle == null || !dutyCycle.isDutyThread())
-        {
-            return true; // a thread of its own may wait in offer(), as a retry does
-        }
-        // The message under way, and the events in messages at least half full; never more than a window holds.
-        // (An IPC publication moves its limit in steps of an eighth of the window: a quarter of a term is always free
-        // once the reader has caught up.)
-        final long needed = Math.min(frameLength * (2L + eventBytes / (frameLength / 2)),
-            publication.termBufferLength() / 4);
-        if (publication.availableWindow() >= needed || !publication.isConnected())
-        {
-            noRoomSince = -1; // without a subscriber an offer fails at once (NOT_CONNECTED): nothing to wait for
-            return true;
-        }
-        final long now = System.nanoTime();
-        if (noRoomSince == -1)
-        {
-            noRoomSince = now;
-        }
-        // Waited as long as a thread's retry: from now on offer (what is refused is dropped) until room is seen again,
-        // so a stuck edge costs drops, never a stalled engine.
-        return now - noRoomSince >= retryNanos;
+        return room.hasRoomFor(2 + room.messagesFor(eventBytes)); // the message under way, the last, and the rest
     }
 
     @Override
@@ -140,7 +115,7 @@ final class EgressPublisher implements EventSink
         {
             return true;
         }
-        if (isRetryable(result) && dutyCycle != null && dutyCycle.isDutyThread())
+        if (isRetryable(result) && !room.mayWait())
         {
             result = publication.offer(batch.buffer(), 0, batch.length()); // an ADMIN_ACTION (term rotation) passes
             return result > 0;
