@@ -27,8 +27,8 @@ public record FlashgateConfig(
     private static final FlashgateConfig DEFAULTS = from(key -> Settings.get(key).defaultValue());
 
     /** The engine pipeline. */
-    public record Engine(Path dataDir, int ringSize, WaitChoice waitStrategy, int expectedBuyers,
-        long tickIntervalMillis, long snapshotEveryCommands)
+    public record Engine(Path dataDir, int ringSize, WaitChoice waitStrategy, StageLayout stageLayout,
+        int expectedBuyers, long tickIntervalMillis, long snapshotEveryCommands)
     {
     }
 
@@ -146,7 +146,8 @@ public record FlashgateConfig(
         final Values v = new Values(value);
         return new FlashgateConfig(
             new Engine(v.get("engine.dataDir", Path.class), v.integer("engine.ringSize"),
-                v.get("engine.waitStrategy", WaitChoice.class), v.integer("engine.expectedBuyers"),
+                v.get("engine.waitStrategy", WaitChoice.class), v.get("engine.stageLayout", StageLayout.class),
+                v.integer("engine.expectedBuyers"),
                 v.whole("engine.tickIntervalMillis"), v.whole("engine.snapshotEveryCommands")),
             new Journal(v.get("journal.flushPolicy", FlushPolicy.class), v.whole("journal.segmentSizeBytes")),
             new Transport(v.get("transport.embeddedDriver", Boolean.class), v.get("transport.aeronDir", String.class),

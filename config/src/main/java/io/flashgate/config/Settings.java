@@ -64,6 +64,9 @@ public final class Settings
             "slots in the engine's input ring; a full ring is back-pressure (503)", ENGINES),
         derived("engine.waitStrategy", new SettingType.Choice(WaitChoice.class), WaitChoice.PARKING,
             "how pipeline threads wait (PARKING: park until signalled; SPIN_THEN_PARK: low latency, spare cores)", ENGINES),
+        derived("engine.stageLayout", new SettingType.Choice(StageLayout.class), StageLayout.AERON_THREAD,
+            "who runs the journaller and the business logic (AERON_THREAD: the engine's Aeron thread, over UDP; "
+                + "OWN_THREADS: a thread each, for capacity)", ENGINES),
         derived("engine.expectedBuyers", SettingType.Whole.range(1, 100_000_000), 1024L,
             "sizes the business-logic tables so a rush does not rehash", ENGINES),
         derived("engine.tickIntervalMillis", SettingType.Whole.range(0, 3_600_000), 1000L,

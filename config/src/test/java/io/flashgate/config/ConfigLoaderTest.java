@@ -56,7 +56,7 @@ class ConfigLoaderTest
             assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", file.toString())))
                 .getMessage());
         final Path unknown = file("engine:\n  ringSise: 1024\n");
-        assertEquals("engine.ringSise: unknown key, engine has dataDir, ringSize, waitStrategy, expectedBuyers, " +
+        assertEquals("engine.ringSise: unknown key, engine has dataDir, ringSize, waitStrategy, stageLayout, expectedBuyers, " +
                 "tickIntervalMillis, snapshotEveryCommands (file " + unknown + ")",
             assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), Map.of("config", unknown.toString())))
                 .getMessage());

@@ -7,7 +7,9 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.flashgate.client.aeron.DutyCycle;
+import io.flashgate.config.StageLayout;
 import io.flashgate.engine.logic.EventSink;
+import io.flashgate.journal.FlushPolicy;
 import io.flashgate.journal.Journal;
 import io.flashgate.journal.JournalConfig;
 import io.flashgate.journal.JournalIo;
@@ -133,13 +135,18 @@ public final class Engine implements AutoCloseable
         log.log(System.Logger.Level.INFO, recovered.describe());
 
         waitStrategy = WaitStrategies.of(config.waitChoice());
-        journaller = new Journaller(journal, this::journalFailed);
-        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
-        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair, sinkReport);
         // With the parking wait (the default) the stages that only hand work on, the replicator and the egress, are
         // agents of a duty cycle (StageAgent); the spinning and Disruptor-blocking waits keep a thread per stage.
         final boolean stagesAsAgents = waitStrategy instanceof ParkingWaitStrategy;
-        final List<String> names = new java.util.ArrayList<>(List.of("flashgate-journaller", "flashgate-logic"));
+        // On the caller's Aeron thread (StageLayout.AERON_THREAD) the journaller and the logic are agents too, unless
+        // each batch waits for a device flush, which must never hold up the thread that runs every socket.
+        final boolean allOnHost = stagesAsAgents && givenHost != null &&
+            config.stageLayout() == StageLayout.AERON_THREAD && config.flushPolicy() == FlushPolicy.PAGE_CACHE;
+        journaller = new Journaller(journal, this::journalFailed, !allOnHost);
+        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
+        egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair, sinkReport);
+        final List<String> names = new java.util.ArrayList<>(allOnHost ? List.of() :
+            List.of("flashgate-journaller", "flashgate-logic"));
         if (!stagesAsAgents)
         {
             if (replication != null)
@@ -162,7 +169,7 @@ public final class Engine implements AutoCloseable
         if (stagesAsAgents)
         {
             agents = wireStageAgents(disruptor.getRingBuffer(), (ParkingWaitStrategy)waitStrategy, sink, replication,
-                gate, givenHost);
+                gate, givenHost, allOnHost);
         }
         else
         {
@@ -196,8 +203,9 @@ public final class Engine implements AutoCloseable
 
     /**
      * As {@link #start(EngineConfig, EventSink)}, the egress an agent of {@code agentHost} (the Aeron duty cycle
-     * whose publication {@code sink} offers to), so results leave with no thread hand-off; with a wait strategy
-     * that spins, the egress stays a thread of its own.
+     * whose publication {@code sink} offers to), so results leave with no thread hand-off; under
+     * {@code StageLayout.AERON_THREAD} (and the page-cache flush) the journaller and the logic are agents of it too.
+     * With a wait strategy that spins, every stage stays a thread of its own.
      */
     public static Engine start(final EngineConfig config, final EventSink sink, final DutyCycle agentHost)
         throws IOException
@@ -535,30 +543,49 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * The default wiring: the journaller and the logic as threads of the Disruptor's; the replicator (in a pair,
-     * waiting for published slots beside them) and the egress (gated on all of them) as agents polling the ring
-     * ({@link StageAgent}), on the caller's duty cycle or a thread of the engine's own. Egress last.
+     * The default wiring: the journaller and the logic as threads of the Disruptor's, or with {@code allOnHost} as
+     * agents of the caller's duty cycle; the replicator (in a pair, waiting for published slots beside them) and the
+     * egress (gated on all of them) as agents polling the ring ({@link StageAgent}), on the caller's duty cycle or a
+     * thread of the engine's own. Egress last, so that in one cycle a command passes every stage in turn.
      */
     private List<StageAgent> wireStageAgents(final RingBuffer<CommandSlot> ringBuffer, final ParkingWaitStrategy parking,
         final EventSink sink, final ReplicationStage replication, final com.lmax.disruptor.Sequence gate,
-        final DutyCycle givenHost)
+        final DutyCycle givenHost, final boolean allOnHost)
     {
-        final List<com.lmax.disruptor.EventHandler<CommandSlot>> handlers = List.of(journaller, logicHandler);
         final List<com.lmax.disruptor.Sequence> gates = new java.util.ArrayList<>();
-        final com.lmax.disruptor.BatchEventProcessor<?>[] processors =
-            new com.lmax.disruptor.BatchEventProcessor<?>[handlers.size()];
-        for (int i = 0; i < handlers.size(); i++)
-        {
-            final com.lmax.disruptor.BatchEventProcessor<CommandSlot> processor =
-                new com.lmax.disruptor.BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
-                    handlers.get(i));
-            processor.setExceptionHandler(handlers.get(i) == journaller ? new StoppedJournallerHandler() :
-                new FatalExceptionHandler());
-            processors[i] = processor;
-            gates.add(processor.getSequence());
-        }
-        disruptor.handleEventsWith(processors);
         final List<StageAgent> wired = new java.util.ArrayList<>();
+        if (allOnHost)
+        {
+            // Each waits for published slots, as its thread did; the logic still alone touches sale state (one thread,
+            // the Aeron thread, runs it), invariant 1. The egress waits for the journal's durable point, not for the
+            // journaller's poller (see DurableGate).
+            final com.lmax.disruptor.Sequence[] published = new com.lmax.disruptor.Sequence[0];
+            final StageAgent journalling = new StageAgent("flashgate-journaller", ringBuffer, journaller, slot -> true,
+                published, givenHost, parking::signalAllWhenBlocking);
+            final StageAgent logic = new StageAgent("flashgate-logic", ringBuffer, logicHandler, slot -> true,
+                published, givenHost, parking::signalAllWhenBlocking);
+            wired.add(journalling);
+            wired.add(logic);
+            gates.add(new DurableGate(journaller.durableSequence, baseSequence));
+            gates.add(logic.sequence());
+        }
+        else
+        {
+            final List<com.lmax.disruptor.EventHandler<CommandSlot>> handlers = List.of(journaller, logicHandler);
+            final com.lmax.disruptor.BatchEventProcessor<?>[] processors =
+                new com.lmax.disruptor.BatchEventProcessor<?>[handlers.size()];
+            for (int i = 0; i < handlers.size(); i++)
+            {
+                final com.lmax.disruptor.BatchEventProcessor<CommandSlot> processor =
+                    new com.lmax.disruptor.BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
+                        handlers.get(i));
+                processor.setExceptionHandler(handlers.get(i) == journaller ? new StoppedJournallerHandler() :
+                    new FatalExceptionHandler());
+                processors[i] = processor;
+                gates.add(processor.getSequence());
+            }
+            disruptor.handleEventsWith(processors);
+        }
         if (replication != null)
         {
             final StageAgent replicator = new StageAgent("flashgate-replicator", ringBuffer,

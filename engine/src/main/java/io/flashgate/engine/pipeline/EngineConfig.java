@@ -1,6 +1,7 @@
 package io.flashgate.engine.pipeline;
 
 import io.flashgate.config.FlashgateConfig;
+import io.flashgate.config.StageLayout;
 import io.flashgate.config.WaitChoice;
 import io.flashgate.journal.FlushPolicy;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
  * @param dataDirectory      journal and snapshots live in {@code journal/} and {@code snapshots/} below it.
  * @param ringSize           slots in the input ring (power of two); a full ring is back-pressure.
  * @param waitChoice         how pipeline threads wait (PARKING: park until signalled, no idle CPU).
+ * @param stageLayout        who runs the journaller and the logic: the Aeron thread (over UDP) or threads of their own.
  * @param flushPolicy        PAGE_CACHE survives a process crash; FSYNC also a power loss.
  * @param segmentSizeBytes   journal segment size before it rolls.
  * @param tickIntervalMillis how often the engine's clock expires reservations; 0 = never (tests).
@@ -23,6 +25,7 @@ public record EngineConfig(
     Path dataDirectory,
     int ringSize,
     WaitChoice waitChoice,
+    StageLayout stageLayout,
     FlushPolicy flushPolicy,
     long segmentSizeBytes,
     long tickIntervalMillis,
@@ -48,15 +51,16 @@ public record EngineConfig(
     {
         final FlashgateConfig.Engine engine = settings.engine();
         final FlashgateConfig.Journal journal = settings.journal();
-        return new EngineConfig(engine.dataDir(), engine.ringSize(), engine.waitStrategy(), journal.flushPolicy(),
+        return new EngineConfig(engine.dataDir(), engine.ringSize(), engine.waitStrategy(), engine.stageLayout(),
+            journal.flushPolicy(),
             journal.segmentSizeBytes(), engine.tickIntervalMillis(), engine.snapshotEveryCommands(),
             engine.expectedBuyers());
     }
 
     public EngineConfig withDataDirectory(final Path directory)
     {
-        return new EngineConfig(directory, ringSize, waitChoice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
-            snapshotEveryCommands, expectedBuyers);
+        return new EngineConfig(directory, ringSize, waitChoice, stageLayout, flushPolicy, segmentSizeBytes,
+            tickIntervalMillis, snapshotEveryCommands, expectedBuyers);
     }
 
     public Path journalDirectory()
@@ -71,43 +75,49 @@ public record EngineConfig(
 
     public EngineConfig withTickIntervalMillis(final long millis)
     {
-        return new EngineConfig(dataDirectory, ringSize, waitChoice, flushPolicy, segmentSizeBytes, millis,
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, stageLayout, flushPolicy, segmentSizeBytes, millis,
             snapshotEveryCommands, expectedBuyers);
     }
 
     public EngineConfig withSnapshotEveryCommands(final long commands)
     {
-        return new EngineConfig(dataDirectory, ringSize, waitChoice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
-            commands, expectedBuyers);
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, stageLayout, flushPolicy, segmentSizeBytes,
+            tickIntervalMillis, commands, expectedBuyers);
     }
 
     public EngineConfig withWaitChoice(final WaitChoice choice)
     {
-        return new EngineConfig(dataDirectory, ringSize, choice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
-            snapshotEveryCommands, expectedBuyers);
+        return new EngineConfig(dataDirectory, ringSize, choice, stageLayout, flushPolicy, segmentSizeBytes,
+            tickIntervalMillis, snapshotEveryCommands, expectedBuyers);
+    }
+
+    public EngineConfig withStageLayout(final StageLayout layout)
+    {
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, layout, flushPolicy, segmentSizeBytes,
+            tickIntervalMillis, snapshotEveryCommands, expectedBuyers);
     }
 
     public EngineConfig withFlushPolicy(final FlushPolicy policy)
     {
-        return new EngineConfig(dataDirectory, ringSize, waitChoice, policy, segmentSizeBytes, tickIntervalMillis,
-            snapshotEveryCommands, expectedBuyers);
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, stageLayout, policy, segmentSizeBytes,
+            tickIntervalMillis, snapshotEveryCommands, expectedBuyers);
     }
 
     public EngineConfig withExpectedBuyers(final int buyers)
     {
-        return new EngineConfig(dataDirectory, ringSize, waitChoice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
-            snapshotEveryCommands, buyers);
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, stageLayout, flushPolicy, segmentSizeBytes,
+            tickIntervalMillis, snapshotEveryCommands, buyers);
     }
 
     public EngineConfig withRingSize(final int size)
     {
-        return new EngineConfig(dataDirectory, size, waitChoice, flushPolicy, segmentSizeBytes, tickIntervalMillis,
-            snapshotEveryCommands, expectedBuyers);
+        return new EngineConfig(dataDirectory, size, waitChoice, stageLayout, flushPolicy, segmentSizeBytes,
+            tickIntervalMillis, snapshotEveryCommands, expectedBuyers);
     }
 
     public EngineConfig withSegmentSizeBytes(final long bytes)
     {
-        return new EngineConfig(dataDirectory, ringSize, waitChoice, flushPolicy, bytes, tickIntervalMillis,
-            snapshotEveryCommands, expectedBuyers);
+        return new EngineConfig(dataDirectory, ringSize, waitChoice, stageLayout, flushPolicy, bytes,
+            tickIntervalMillis, snapshotEveryCommands, expectedBuyers);
     }
 }

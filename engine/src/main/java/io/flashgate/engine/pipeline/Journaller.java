@@ -37,10 +37,17 @@ final class Journaller implements EventHandler<CommandSlot>
     /** Told after each batch is durable (the pair's standby acknowledges at once, not at its next poll); may be null. */
     private volatile Runnable afterFlush;
 
-    Journaller(final Journal journal, final Consumer<RuntimeException> onFault)
+    /**
+     * False when it runs as an agent of a duty cycle (StageAgent), which stops polling it after {@link Stopped}: that
+     * thread also runs every socket, so it must not park here until the engine closes, as a thread of its own does.
+     */
+    private final boolean stallsOnFault;
+
+    Journaller(final Journal journal, final Consumer<RuntimeException> onFault, final boolean stallsOnFault)
     {
         this.journal = journal;
         this.onFault = onFault;
+        this.stallsOnFault = stallsOnFault;
     }
 
     @Override
@@ -66,7 +73,10 @@ final class Journaller implements EventHandler<CommandSlot>
         catch (final RuntimeException ex)
         {
             onFault.accept(ex);
-            stallUntilClosed();
+            if (stallsOnFault)
+            {
+                stallUntilClosed();
+            }
             throw Stopped.INSTANCE;
         }
     }

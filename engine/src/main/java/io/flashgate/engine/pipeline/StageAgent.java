@@ -105,6 +105,10 @@ final class StageAgent implements Agent, EventPoller.Handler<CommandSlot>, Parki
             // Fail-stop, as a stage thread's FatalExceptionHandler ends it: the poller would offer the same event
             // again in every cycle. The duty cycle reports it once; this stage passes nothing from now on.
             failed = true;
+            if (ex instanceof Journaller.Stopped)
+            {
+                return 0; // the journal fault was reported once already; its sequence never moves past it
+            }
             throw ex;
         }
         finally

@@ -52,12 +52,16 @@ class PairedEngineTest
             assertTrue(firstEpoch > 0);
             pair.b.start(false);
             Await.until(() -> "B in sync: " + pair.a + " " + pair.b, WAIT, () -> pair.a.isPrimaryInSync());
-            // Each engine's replicator and egress are agents of the Aeron duty cycle, not threads.
+            // Each engine's stages (journaller, logic, replicator, egress) are agents of the Aeron duty cycle, not
+            // threads (engine.stageLayout AERON_THREAD, the default).
             final List<String> agents = driver.dutyCycle().roleNames();
-            assertEquals(2, agents.stream().filter("flashgate-replicator"::equals).count(), agents::toString);
-            assertEquals(2, agents.stream().filter("flashgate-egress"::equals).count(), agents::toString);
+            for (final String stage : List.of("flashgate-journaller", "flashgate-logic", "flashgate-replicator",
+                "flashgate-egress"))
+            {
+                assertEquals(2, agents.stream().filter(stage::equals).count(), agents::toString);
+            }
             assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(thread -> thread.isAlive() &&
-                thread.getName().matches("flashgate-(replicator|egress).*")), "a replicator or egress thread");
+                thread.getName().matches("flashgate-(journaller|logic|replicator|egress).*")), "a stage thread");
 
             final AeronEngineGateway toA = pair.a.gateway();
             assertTrue(toA.awaitReachable(WAIT));

@@ -1,5 +1,6 @@
 package io.flashgate.engine.pipeline;
 
+import io.flashgate.config.StageLayout;
 import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.protocol.CommandEncoder;
@@ -10,11 +11,14 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,16 +41,23 @@ class EgressAgentTest
     @TempDir
     Path dataDir;
 
-    @Test
-    void everyResultLeavesOnTheDutyCycleAndCloseReleasesWhatWasOffered() throws Exception
+    /**
+     * With the journaller and the logic on threads of their own, they wake the cycle for the egress; on the cycle
+     * (AERON_THREAD), the producers' publish wakes it for all three. Either way no wake-up may be lost.
+     */
+    @ParameterizedTest
+    @EnumSource(StageLayout.class)
+    void everyResultLeavesOnTheDutyCycleAndCloseReleasesWhatWasOffered(final StageLayout layout) throws Exception
     {
         final int perProducer = 20_000;
         final CountingSink sink = new CountingSink();
         try (DutyCycle cycle = DutyCycle.start("test-duty-cycle", DutyCycle.parkUntilSignalled()))
         {
-            final Engine engine = Engine.start(EngineTest.config(dataDir).withRingSize(256), sink,
-                org.agrona.concurrent.SystemEpochClock.INSTANCE, io.flashgate.journal.JournalIo.REAL, cycle);
-            assertTrue(cycle.roleNames().contains("flashgate-egress"), cycle.roleNames()::toString);
+            final Engine engine = Engine.start(EngineTest.config(dataDir).withRingSize(256).withStageLayout(layout),
+                sink, org.agrona.concurrent.SystemEpochClock.INSTANCE, io.flashgate.journal.JournalIo.REAL, cycle);
+            assertEquals(layout == StageLayout.AERON_THREAD ?
+                List.of("flashgate-journaller", "flashgate-logic", "flashgate-egress") : List.of("flashgate-egress"),
+                cycle.roleNames(), "the stages that are agents of the cycle");
             // The cycle parks with no timeout: a wake-up lost between the stages and the agent leaves it parked.
             offerFromTwoProducers(engine, 1, perProducer);
             Await.until(() -> "replies " + sink.events.get() + " of " + 2 * perProducer, Duration.ofSeconds(20),

@@ -1,6 +1,7 @@
 package io.flashgate.engine.pipeline;
 
 import io.flashgate.client.OverloadedException;
+import io.flashgate.config.StageLayout;
 import io.flashgate.engine.api.EngineClient;
 import io.flashgate.journal.FlushPolicy;
 import io.flashgate.protocol.MessageTypes;
@@ -55,14 +56,32 @@ class EngineFaultTest
             disk -> disk.failJournalForces = true);
     }
 
+    /**
+     * The journaller as an agent of a duty cycle (StageLayout.AERON_THREAD, the default behind Aeron UDP): the same
+     * guarantees, and the thread, which also runs every socket, is not held by the failed journal: it goes back to
+     * its idle park.
+     */
+    @Test
+    void aFailedAppendOnTheAeronThreadReleasesNothingAfterTheLastDurableCommandAndFreesTheThread() throws Exception
+    {
+        faultStopsTheEngine(EngineTest.config(dataDir).withStageLayout(StageLayout.AERON_THREAD),
+            disk -> disk.failJournalWrites = true, true);
+    }
+
     private void faultStopsTheEngine(final EngineConfig config, final java.util.function.Consumer<FailingDisk> breakIt)
         throws Exception
+    {
+        faultStopsTheEngine(config, breakIt, false);
+    }
+
+    private void faultStopsTheEngine(final EngineConfig config, final java.util.function.Consumer<FailingDisk> breakIt,
+        final boolean onDutyCycle) throws Exception
     {
         clock.update(T0);
         final FailingDisk disk = new FailingDisk();
         final List<Reply.Order> acknowledged = new ArrayList<>();
         final long durableAtFault;
-        try (Faultable engine = Faultable.start(config, clock, disk))
+        try (Faultable engine = Faultable.start(config, clock, disk, onDutyCycle))
         {
             final EngineClient client = engine.client;
             assertInstanceOf(Reply.Sale.class, await(client.createSale("flash", 1000, 1, T0, T0 + 600_000, 300)));
@@ -92,7 +111,16 @@ class EngineFaultTest
 
             // Wait until nothing more can leak out, then look: the egress has released what was durable and both
             // stages that could release more (logic, egress) are parked with nothing left they may take.
-            awaitStagesAtRest(engine.engine);
+            if (onDutyCycle)
+            {
+                assertEquals(List.of("flashgate-journaller", "flashgate-logic", "flashgate-egress"),
+                    engine.cycle.roleNames(), "the stages run as agents of the duty cycle");
+                awaitCycleAtRest(engine.engine, engine.cycle);
+            }
+            else
+            {
+                awaitStagesAtRest(engine.engine);
+            }
             final EngineStats stats = engine.engine.stats();
             assertTrue(stats.faulted());
             assertEquals(1, stats.faults());
@@ -126,7 +154,7 @@ class EngineFaultTest
         }
 
         // Restart on a good disk: every acknowledged order is there, and the engine sells again.
-        try (Faultable engine = Faultable.start(config, clock, new FailingDisk()))
+        try (Faultable engine = Faultable.start(config, clock, new FailingDisk(), onDutyCycle))
         {
             assertTrue(engine.engine.stats().recoveredSequence() >= 21, "recovered " +
                 engine.engine.stats().recoveredSequence());
@@ -217,6 +245,31 @@ class EngineFaultTest
             .stream().allMatch(parked -> parked));
     }
 
+    /**
+     * Waits until the engine's fault is drained and the duty cycle that runs its stages is parked in its idle park:
+     * the failed journaller holds nothing, so the thread that would also run the sockets goes on.
+     */
+    private static void awaitCycleAtRest(final Engine engine, final io.flashgate.client.aeron.DutyCycle cycle)
+    {
+        io.flashgate.testsupport.Await.until(() -> "the duty cycle at rest after the fault: " + cycleState(cycle) +
+            " " + engine.stats(), java.time.Duration.ofSeconds(10), () -> engine.isFaultDrained() &&
+            cycleState(cycle).equals("WAITING in its idle park"));
+    }
+
+    private static String cycleState(final io.flashgate.client.aeron.DutyCycle cycle)
+    {
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            if (thread.isAlive() && thread.getName().equals(cycle.name()))
+            {
+                final Object blocker = java.util.concurrent.locks.LockSupport.getBlocker(thread);
+                return thread.getState() + (blocker instanceof org.agrona.concurrent.IdleStrategy ? " in its idle park" :
+                    " on " + blocker);
+            }
+        }
+        return "no thread";
+    }
+
     /** Each live logic and egress thread: parked until signalled (no timer, no spin)? */
     private static java.util.Map<String, Boolean> stageStates()
     {
@@ -248,16 +301,29 @@ class EngineFaultTest
         }
     }
 
-    /** An engine on a disk of the test's, with an in-process client; closes both. */
-    record Faultable(Engine engine, EngineClient client) implements AutoCloseable
+    /**
+     * An engine on a disk of the test's, with an in-process client, and its stages on a duty cycle of the test's when
+     * asked (as behind Aeron, where that cycle is the Aeron thread); closes them all.
+     */
+    record Faultable(Engine engine, EngineClient client, io.flashgate.client.aeron.DutyCycle cycle)
+        implements AutoCloseable
     {
         static Faultable start(final EngineConfig config, final org.agrona.concurrent.EpochClock clock,
             final FailingDisk disk) throws Exception
         {
+            return start(config, clock, disk, false);
+        }
+
+        static Faultable start(final EngineConfig config, final org.agrona.concurrent.EpochClock clock,
+            final FailingDisk disk, final boolean onDutyCycle) throws Exception
+        {
+            final io.flashgate.client.aeron.DutyCycle cycle = onDutyCycle ? io.flashgate.client.aeron.DutyCycle.start(
+                "faultable-stages", io.flashgate.client.aeron.DutyCycle.parkUntilSignalled()) : null;
             final EngineClient client = new EngineClient(1);
-            final Engine engine = Engine.start(config, client.eventSink(), clock, disk);
+            final Engine engine = cycle == null ? Engine.start(config, client.eventSink(), clock, disk) :
+                Engine.start(config, client.eventSink(), clock, disk, cycle);
             client.attach(engine);
-            return new Faultable(engine, client);
+            return new Faultable(engine, client, cycle);
         }
 
         @Override
@@ -265,6 +331,10 @@ class EngineFaultTest
         {
             client.close();
             engine.close();
+            if (cycle != null)
+            {
+                cycle.close();
+            }
         }
     }
 }

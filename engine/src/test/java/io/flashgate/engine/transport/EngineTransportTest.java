@@ -448,7 +448,10 @@ class EngineTransportTest
                 }
             }
         };
-        start(engineConfig().withRingSize(4), TransportConfig.ipc(null), context -> { });
+        // The journaller on a thread of its own: as an agent of the Aeron thread, its stalled write would hold that
+        // thread, and with it the private stream below.
+        start(engineConfig().withRingSize(4).withStageLayout(io.flashgate.config.StageLayout.OWN_THREADS),
+            TransportConfig.ipc(null), context -> { });
         try
         {
             final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
