@@ -237,8 +237,29 @@ public final class DutyCycle implements AutoCloseable
         return aeron;
     }
 
-    /** Adds an agent (its {@code onStart} runs on the caller's thread, now). */
+    /** Adds an agent, run after those already added (its {@code onStart} runs on the caller's thread, now). */
     public synchronized void add(final Agent agent)
+    {
+        insert(agent, slots.length);
+    }
+
+    /**
+     * Adds an agent that brings messages in (the engine's ingress), run after the driver and the client conductors but
+     * before every other agent, so that what it takes in passes the agents after it (the pipeline's stages, the
+     * egress) within the same cycle, and the driver sends their output at the start of the next.
+     */
+    public synchronized void addInbound(final Agent agent)
+    {
+        int at = 0;
+        while (at < slots.length &&
+            (slots[at].agent instanceof DriverAgent || slots[at].agent instanceof ConductorAgent))
+        {
+            at++;
+        }
+        insert(agent, at);
+    }
+
+    private void insert(final Agent agent, final int at)
     {
         if (closed)
         {
@@ -246,8 +267,10 @@ public final class DutyCycle implements AutoCloseable
         }
         agent.onStart();
         final Slot[] now = slots;
-        final Slot[] next = Arrays.copyOf(now, now.length + 1);
-        next[now.length] = new Slot(agent);
+        final Slot[] next = new Slot[now.length + 1];
+        System.arraycopy(now, 0, next, 0, at);
+        next[at] = new Slot(agent);
+        System.arraycopy(now, at, next, at + 1, now.length - at);
         slots = next;
         signal();
     }

@@ -172,6 +172,31 @@ class DutyCycleTest
         assertFalse(cycle.roleNames().contains("busy"));
     }
 
+    @Test
+    @Timeout(60)
+    void anInboundAgentRunsAfterTheDriverAndBeforeTheAgentsAddedEarlier()
+    {
+        startWithDriver(parkingIdle(TimeUnit.MICROSECONDS.toNanos(100)));
+        final java.util.List<String> ran = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        cycle.add(agent("stage", () -> ran.add("stage") ? 0 : 0));
+        cycle.add(agent("egress", () -> ran.add("egress") ? 0 : 0));
+        cycle.addInbound(agent("ingress", () -> ran.add("ingress") ? 0 : 0));
+        assertEquals(java.util.List.of("aeron-driver", "aeron-client-conductor", "ingress", "stage", "egress"),
+            cycle.roleNames());
+        // What the ingress takes in passes the stages and the egress in the same cycle.
+        awaitTrue("a few cycles", () -> ran.size() > 30);
+        final java.util.List<String> seen;
+        synchronized (ran)
+        {
+            seen = java.util.List.copyOf(ran);
+        }
+        final int first = seen.indexOf("ingress");
+        for (int i = first; i + 2 < seen.size(); i += 3)
+        {
+            assertEquals(java.util.List.of("ingress", "stage", "egress"), seen.subList(i, i + 3), seen::toString);
+        }
+    }
+
     private void startWithDriver(final org.agrona.concurrent.IdleStrategy idle)
     {
         cycle = DutyCycle.start("flashgate-test-aeron", idle);

@@ -121,7 +121,7 @@ public final class EngineTransport implements AutoCloseable
             new RefusalAnswers(engine, new EgressPublisher(egress, config.egressRetry().toNanos(), dutyCycle)));
         if (dutyCycle != null)
         {
-            dutyCycle.add(poller);
+            dutyCycle.addInbound(poller); // before the engine's stages: a command passes them in the cycle it arrives
             return;
         }
         runner = new AgentRunner(config.idle().newStrategy(), Throwable::printStackTrace, (AtomicCounter)null, poller);
