@@ -159,6 +159,7 @@ final class CompareRun
             .orElseThrow(() -> new IllegalStateException("no capacity measured to derive --rate from")));
         final int stock = workload.stockFor((long)(rate * options.seconds() / rounds), limit);
         final int inFlight = Math.max(options.inFlight(), (int)Math.min(1_000_000, rate * 2));
+        warmUpAtRate(loop, targets, rate, inFlight);
         final List<OpenLoop.Result> fixed = InterleavedRounds.run(loop, workload, rounds, legs(targets,
                 () -> new OpenLoop.Phase(String.format(Locale.ROOT, "%,.0f/s", rate), sales.next("rate"), stock, limit,
                     rate, inFlight, options.seconds() / rounds, 30)),
@@ -184,6 +185,33 @@ final class CompareRun
         }
         return slowest;
     }
+
+    /**
+     * Each system at the measured rate for as long as its warm-up, at most {@link #RATE_WARM_UP_SECONDS}, discarded. After the capacity legs the
+     * open loop's pacing and recording at a fixed rate are not compiled yet: the JIT compiled them (the generator's own
+     * code, mostly: {@code OpenLoop.pace}, the histograms) inside the first measured window, and its CPU counted
+     * against the system in this JVM (docs/PERFORMANCE.md, "The whole pipeline on the Aeron thread").
+     */
+    private void warmUpAtRate(final OpenLoop loop, final List<Target> targets, final double rate, final int inFlight)
+        throws Exception
+    {
+        if (options.warmupSeconds() <= 0)
+        {
+            return;
+        }
+        final double seconds = Math.min(RATE_WARM_UP_SECONDS, options.warmupSeconds());
+        final int stock = workload.stockFor((long)Math.max(1, rate * seconds), options.limit());
+        for (final Target target : targets)
+        {
+            final OpenLoop.Result w = loop.run(target, workload, new OpenLoop.Phase(String.format(Locale.ROOT,
+                "warm-up at %,.0f/s", rate), sales.next("rate-warmup"), stock, options.limit(), rate, inFlight,
+                seconds, 30));
+            out.printf("%s warm-up at %,.0f/s: %s%n", target.name(), rate, w.verdict().summary(stock, options.limit()));
+        }
+    }
+
+    /** The longest each system runs at the measured rate before it is measured. */
+    static final double RATE_WARM_UP_SECONDS = 2;
 
     private static List<Leg> legs(final List<Target> targets, final Supplier<OpenLoop.Phase> phase)
     {
