@@ -1,30 +1,27 @@
 package io.flashgate.engine.pipeline;
 
-import com.lmax.disruptor.Sequence;
-
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The journal's durable point as a Disruptor sequence the egress waits for, in ring numbering, when the journaller
- * runs as an agent ({@link StageAgent}) rather than a thread. An agent's poller stores its sequence after every poll,
- * even one that a failed append ended before the batch's flush; this one moves only once a batch is written (and
- * forced under FSYNC), so nothing is released before it is durable, invariant 3. Whoever moves it signals the wait
- * strategy (the journaller's agent, after each poll).
+ * The journal's durable point as a sequence the egress waits for, when the journaller runs as an agent
+ * ({@link StageAgent}) rather than a thread. An agent's poller stores its sequence after every poll, even one that a
+ * failed write ended before the batch was durable; this point moves only once a batch is written (and forced under
+ * FSYNC), so nothing is released before it is durable, invariant 3. The journaller's agent signals the wait strategy
+ * after each poll.
  */
-final class DurableGate extends Sequence
+final class DurableGate extends CommandSequenceGate
 {
     private final AtomicLong durableSequence;
-    private final long baseSequence;
 
     DurableGate(final AtomicLong durableSequence, final long baseSequence)
     {
+        super(baseSequence);
         this.durableSequence = durableSequence;
-        this.baseSequence = baseSequence;
     }
 
     @Override
-    public long get()
+    long commandSequence()
     {
-        return Math.max(baseSequence, durableSequence.get()) - baseSequence - 1; // command sequence to ring sequence
+        return durableSequence.get();
     }
 }
