@@ -187,10 +187,11 @@ final class CompareRun
     }
 
     /**
-     * Each system at the measured rate for as long as its warm-up, at most {@link #RATE_WARM_UP_SECONDS}, discarded. After the capacity legs the
-     * open loop's pacing and recording at a fixed rate are not compiled yet: the JIT compiled them (the generator's own
-     * code, mostly: {@code OpenLoop.pace}, the histograms) inside the first measured window, and its CPU counted
-     * against the system in this JVM (docs/PERFORMANCE.md, "The whole pipeline on the Aeron thread").
+     * Each system at the measured rate for as long as its warm-up, at most {@link #RATE_WARM_UP_SECONDS}, discarded.
+     * After the capacity legs the open loop's pacing and recording at a fixed rate are not compiled yet: the JIT
+     * compiled them (the generator's own code, mostly: {@code OpenLoop.pace}, the histograms) inside the first
+     * measured window, and its CPU counted against the system in this JVM (docs/PERFORMANCE.md, "The whole pipeline
+     * on the Aeron thread").
      */
     private void warmUpAtRate(final OpenLoop loop, final List<Target> targets, final double rate, final int inFlight)
         throws Exception

@@ -294,9 +294,18 @@ public final class DutyCycle implements AutoCloseable
         {
             // The duty thread sets `working` before it reads `active`; we cleared `active` before reading `working`:
             // one of us sees the other's write, so either it skips the agent or we wait for it to leave.
-            while (slot.working)
+            // Short spins first (an agent's doWork is microseconds); an agent held in a stalled system call (a disk
+            // that does not answer) must not cost the caller a whole core while it waits.
+            for (int spins = 0; slot.working; spins++)
             {
-                Thread.onSpinWait();
+                if (spins < 1_000)
+                {
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+                }
             }
         }
         agent.onClose();

@@ -8,6 +8,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.config.StageLayout;
+import io.flashgate.config.WaitChoice;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.journal.FlushPolicy;
 import io.flashgate.journal.Journal;
@@ -140,7 +141,7 @@ public final class Engine implements AutoCloseable
         final boolean stagesAsAgents = waitStrategy instanceof ParkingWaitStrategy;
         // On the caller's Aeron thread (StageLayout.AERON_THREAD) the journaller and the logic are agents too, unless
         // each batch waits for a device flush, which must never hold up the thread that runs every socket.
-        final boolean allOnHost = stagesAsAgents && givenHost != null &&
+        final boolean allOnHost = config.waitChoice() == WaitChoice.PARKING && givenHost != null &&
             config.stageLayout() == StageLayout.AERON_THREAD && config.flushPolicy() == FlushPolicy.PAGE_CACHE;
         journaller = new Journaller(journal, this::journalFailed, !allOnHost);
         logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
@@ -418,7 +419,8 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * Runs {@code listener} on the journaller's thread after each batch becomes durable (keep it to a wake-up: a
+     * Runs {@code listener} on the journaller's thread (the Aeron thread, when the journaller is its agent) after each
+     * batch becomes durable (keep it to a wake-up: a
      * standby's pair thread acknowledges at once instead of at its next poll). Null removes it.
      */
     public void onDurable(final Runnable listener)
@@ -658,8 +660,8 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * Tells {@code listener} of the journal fault once, on the journaller's thread (at once, on the caller's, if the
-     * engine is already faulted). Keep it short: hand real work to another thread.
+     * Tells {@code listener} of the journal fault once, on the journaller's thread or the duty cycle running it (at
+     * once, on the caller's, if the engine is already faulted). Keep it short: hand real work to another thread.
      */
     public void onFault(final Consumer<EngineFault> listener)
     {
@@ -676,7 +678,7 @@ public final class Engine implements AutoCloseable
         return now != null && Math.max(baseSequence, egress.releasedSequence.get()) >= now.durableSequence();
     }
 
-    /** Journaller thread, once: the file, the error and where durability stopped. */
+    /** The journaller (its thread, or the duty cycle running it), once: the file, the error, where durability stopped. */
     private void journalFailed(final RuntimeException ex)
     {
         final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
@@ -730,7 +732,8 @@ public final class Engine implements AutoCloseable
         if (!drains)
         {
             // The journaller is stalled, or results wait for acknowledgements that may never come: neither drains.
-            // Stop the stages, then let the journaller end (by throwing), so nothing held is ever released.
+            // Stop the stages, then let the journaller end (by throwing), so nothing held is ever released. Stages
+            // that are agents are taken out below without draining (the egress stays gated until then).
             disruptor.halt();
             journaller.close();
         }

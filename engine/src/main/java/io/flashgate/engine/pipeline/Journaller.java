@@ -15,9 +15,11 @@ import java.util.function.Consumer;
  * egress can never see a command as journaled before it is.
  *
  * <p>A failed write, fsync or roll is a fault (docs/ARCHITECTURE.md, "Faults"): it is reported once and this
- * handler then stalls inside {@code onEvent} until the engine closes, and ends by throwing. It never returns
- * normally after a failure, because the Disruptor would then move its sequence past the failed batch and the
- * egress would release results that are not durable (an exception handler that returns has the same effect).
+ * handler then, on a thread of its own, stalls inside {@code onEvent} until the engine closes, and ends by throwing.
+ * It never returns normally after a failure, because the Disruptor would then move its sequence past the failed
+ * batch and the egress would release results that are not durable (an exception handler that returns has the same
+ * effect). As an agent of a duty cycle ({@link StageAgent}) it throws at once and is never polled again; the egress
+ * then waits for the durable point ({@link DurableGate}), which the failed batch never moved.
  */
 final class Journaller implements EventHandler<CommandSlot>
 {

@@ -13,10 +13,11 @@ import java.lang.invoke.VarHandle;
 import java.util.function.Predicate;
 
 /**
- * A pipeline stage as an agent of a {@link DutyCycle} instead of a thread of its own: the {@link Egress}, and in a
- * pair the replicator. On an engine behind Aeron they run on the process's Aeron thread, so a result goes from the
- * ring onto the egress publication, and a batch onto the link to the standby, and through the driver in one duty
- * cycle: no thread wakes only to hand them on.
+ * A pipeline stage as an agent of a {@link DutyCycle} instead of a thread of its own: the {@link Egress}, in a pair
+ * the replicator, and behind Aeron UDP (engine.stageLayout AERON_THREAD) the journaller and the business logic too.
+ * On an engine behind Aeron they run on the process's Aeron thread, so a command goes from the ingress through the
+ * journal and the logic, and its result onto the egress publication (and a batch onto the link to the standby) and
+ * through the driver in one duty cycle: no thread wakes only to hand them on.
  *
  * <p>It polls the ring ({@link EventPoller}) gated on the same sequences its thread waited for: the egress on the
  * journaller, business logic and, in a pair, the replicator and the {@link ReleaseGate}; the replicator on the

@@ -83,6 +83,29 @@ class EgressAgentTest
         }
     }
 
+    /**
+     * AERON_THREAD gives way where the Aeron thread must not carry the journal or the logic: a device flush per batch
+     * (FSYNC) would stall every socket, and a spinning wait was chosen for cores to spare.
+     */
+    @Test
+    void anFsyncJournalOrASpinningWaitKeepsTheJournallerAndTheLogicOnThreadsOfTheirOwn() throws Exception
+    {
+        for (final EngineConfig config : List.of(
+            EngineTest.config(dataDir.resolve("fsync")).withFlushPolicy(io.flashgate.journal.FlushPolicy.FSYNC),
+            EngineTest.config(dataDir.resolve("spin")).withWaitChoice(io.flashgate.config.WaitChoice.SPIN_THEN_PARK)))
+        {
+            assertEquals(StageLayout.AERON_THREAD, config.stageLayout(), "the default layout");
+            try (DutyCycle cycle = DutyCycle.start("test-duty-cycle", DutyCycle.parkUntilSignalled());
+                Engine engine = Engine.start(config, new CountingSink(), org.agrona.concurrent.SystemEpochClock.INSTANCE,
+                    io.flashgate.journal.JournalIo.REAL, cycle))
+            {
+                assertEquals(List.of("flashgate-egress"), cycle.roleNames(), config.toString());
+                assertTrue(engine.stageThreads().containsAll(List.of("flashgate-journaller", "flashgate-logic")),
+                    engine.stageThreads()::toString);
+            }
+        }
+    }
+
     @Test
     void aSinkWithoutRoomIsAskedAgainInALaterCycleWhileTheCycleGoesOn() throws Exception
     {
