@@ -92,6 +92,7 @@ public final class Engine implements AutoCloseable
     private final Egress egress;
     private final AtomicLong refusedOffers = new AtomicLong();
     private final BusinessLogicHandler logicHandler;
+    private final SnapshotWriter snapshotWriter;
     private final FaultReport faults = new FaultReport();
     private final PairView pair;
     private final ReplicationStage replication;
@@ -144,7 +145,8 @@ public final class Engine implements AutoCloseable
         final boolean allOnHost = config.waitChoice() == WaitChoice.PARKING && givenHost != null &&
             config.stageLayout() == StageLayout.AERON_THREAD && config.flushPolicy() == FlushPolicy.PAGE_CACHE;
         journaller = new Journaller(journal, this::journalFailed, !allOnHost);
-        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshots, pair);
+        snapshotWriter = new SnapshotWriter(snapshots, waitStrategy::signalAllWhenBlocking);
+        logicHandler = new BusinessLogicHandler(recovered.logic(), snapshotWriter, pair);
         egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair, sinkReport);
         final List<String> names = new java.util.ArrayList<>(allOnHost ? List.of() :
             List.of("flashgate-journaller", "flashgate-logic"));
@@ -570,6 +572,7 @@ public final class Engine implements AutoCloseable
             wired.add(logic);
             gates.add(new DurableGate(journaller.durableSequence, baseSequence));
             gates.add(logic.sequence());
+            gates.add(new SnapshotGate(snapshotWriter, baseSequence)); // after the logic's sequence: see SnapshotGate
         }
         else
         {
@@ -586,6 +589,7 @@ public final class Engine implements AutoCloseable
                 processors[i] = processor;
                 gates.add(processor.getSequence());
             }
+            gates.add(new SnapshotGate(snapshotWriter, baseSequence)); // after the logic's sequence: see SnapshotGate
             disruptor.handleEventsWith(processors);
         }
         if (replication != null)
@@ -615,23 +619,29 @@ public final class Engine implements AutoCloseable
         return givenHost != null ? givenHost : DutyCycle.start(name, DutyCycle.parkUntilSignalled());
     }
 
-    /** The wiring for the spinning and Disruptor-blocking waits: the egress a thread of the Disruptor's. */
+    /**
+     * The wiring for the spinning and Disruptor-blocking waits: the egress a thread of the Disruptor's, gated on the
+     * stages, then on the snapshot being written (after the logic, see SnapshotGate) and in a pair the release gate.
+     */
     private void wireStageThreads(final ReplicationStage replication, final com.lmax.disruptor.Sequence gate)
     {
+        final com.lmax.disruptor.Sequence[] more = replication == null ?
+            new com.lmax.disruptor.Sequence[] {new SnapshotGate(snapshotWriter, baseSequence)} :
+            new com.lmax.disruptor.Sequence[] {new SnapshotGate(snapshotWriter, baseSequence), gate};
+        final com.lmax.disruptor.dsl.EventProcessorFactory<CommandSlot> gatedEgress = (ringBuffer, barrierSequences) ->
+        {
+            final com.lmax.disruptor.Sequence[] gated =
+                java.util.Arrays.copyOf(barrierSequences, barrierSequences.length + more.length);
+            System.arraycopy(more, 0, gated, barrierSequences.length, more.length);
+            return new com.lmax.disruptor.BatchEventProcessorBuilder()
+                .build(ringBuffer, ringBuffer.newBarrier(gated), egress);
+        };
         if (replication == null)
         {
-            disruptor.handleEventsWith(journaller, logicHandler).then(egress);
+            disruptor.handleEventsWith(journaller, logicHandler).then(gatedEgress);
         }
         else
         {
-            final com.lmax.disruptor.dsl.EventProcessorFactory<CommandSlot> gatedEgress = (ringBuffer, barrierSequences) ->
-            {
-                final com.lmax.disruptor.Sequence[] gated =
-                    java.util.Arrays.copyOf(barrierSequences, barrierSequences.length + 1);
-                gated[barrierSequences.length] = gate;
-                return new com.lmax.disruptor.BatchEventProcessorBuilder()
-                    .build(ringBuffer, ringBuffer.newBarrier(gated), egress);
-            };
             disruptor.handleEventsWith(journaller, logicHandler, new ReplicatorHandler(replication)).then(gatedEgress);
         }
         disruptor.handleExceptionsFor(journaller).with(new StoppedJournallerHandler());
@@ -650,7 +660,7 @@ public final class Engine implements AutoCloseable
             durable, journaller.batches.get(),
             released, refusedOffers.get(), baseSequence,
             faulted, faulted ? 1 : 0, journaller.maxFlushNanos.get(), journaller.slowFlushes.get(),
-            logicHandler.snapshotFailures.get());
+            snapshotWriter.failures.get());
     }
 
     /** The journal fault that stopped the engine, or null while it runs normally; any thread. */
@@ -768,6 +778,7 @@ public final class Engine implements AutoCloseable
                 break;
             }
         }
+        snapshotWriter.awaitWritten(30_000); // a snapshot the logic took is on disk (or failed) when close returns
         journal.close();
     }
 

@@ -192,6 +192,50 @@ class EngineFaultTest
         }
     }
 
+    /**
+     * A snapshot is written on a thread of its own: while its disk stalls, the Aeron thread that runs the logic and
+     * the journaller goes on (the commands after it are journaled, the thread idles between them), and the egress
+     * holds back the snapshot's acknowledgement and every result after it until the file is written.
+     */
+    @Test
+    void aSnapshotOnAStalledDiskHoldsResultsBackButNotTheThreadThatRunsTheLogic() throws Exception
+    {
+        clock.update(T0);
+        final FailingDisk disk = new FailingDisk();
+        final EngineConfig config = EngineTest.config(dataDir).withStageLayout(StageLayout.AERON_THREAD);
+        try (Faultable engine = Faultable.start(config, clock, disk, true))
+        {
+            final EngineClient client = engine.client;
+            assertInstanceOf(Reply.Sale.class, await(client.createSale("flash", 10, 1, T0, T0 + 600_000, 300)));
+            final CountDownLatch stall = new CountDownLatch(1);
+            disk.stallSnapshots = stall;
+            final CompletableFuture<Reply> snapshot = client.snapshot();
+            assertTrue(disk.snapshotStalled.await(10, TimeUnit.SECONDS), "the snapshot's write began");
+            final List<CompletableFuture<Reply>> after = new ArrayList<>();
+            for (int i = 0; i < 5; i++)
+            {
+                after.add(client.purchase("flash", "after-" + i, "k", 1));
+            }
+            final long published = engine.engine.lastPublishedSequence();
+            io.flashgate.testsupport.Await.until(() -> "journaled while the snapshot is written: " +
+                engine.engine.stats() + ", the cycle " + cycleState(engine.cycle), java.time.Duration.ofSeconds(10),
+                () -> engine.engine.durableSequence() >= published &&
+                    cycleState(engine.cycle).equals("WAITING in its idle park"));
+            assertFalse(snapshot.isDone(), "the snapshot acknowledged before its file was written");
+            assertTrue(after.stream().noneMatch(CompletableFuture::isDone), "a result after the snapshot released");
+
+            stall.countDown();
+            final Reply.Ack ack = (Reply.Ack)snapshot.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(String.format("snapshot-%020d.snap", ack.value())),
+                filesIn(config.snapshotDirectory()), "the snapshot is written when it is acknowledged");
+            for (final CompletableFuture<Reply> purchase : after)
+            {
+                assertInstanceOf(Reply.Order.class, purchase.get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(0, engine.engine.stats().snapshotFailures());
+        }
+    }
+
     @Test
     void aStalledDiskFillsTheRingAndOffersAreRefusedAtOnce() throws Exception
     {

@@ -17,6 +17,10 @@ final class FailingDisk implements JournalIo
     volatile CountDownLatch stallJournalWrites;
     /** Counted down when a journal write first waits on {@link #stallJournalWrites}. */
     final CountDownLatch journalWriteStalled = new CountDownLatch(1);
+    /** While set, every snapshot write waits for it. */
+    volatile CountDownLatch stallSnapshots;
+    /** Counted down when a snapshot write first waits on {@link #stallSnapshots}. */
+    final CountDownLatch snapshotStalled = new CountDownLatch(1);
 
     @Override
     public void beforeWrite(final Path file) throws IOException
@@ -27,21 +31,10 @@ final class FailingDisk implements JournalIo
             {
                 throw new IOException("No space left on device (injected)");
             }
+            await(stallSnapshots, snapshotStalled);
             return;
         }
-        final CountDownLatch stall = stallJournalWrites;
-        if (stall != null)
-        {
-            journalWriteStalled.countDown();
-            try
-            {
-                stall.await(30, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
+        await(stallJournalWrites, journalWriteStalled);
         if (failJournalWrites)
         {
             throw new IOException("No space left on device (injected)");
@@ -54,6 +47,22 @@ final class FailingDisk implements JournalIo
         if (isSnapshot(file) ? failSnapshots : failJournalForces)
         {
             throw new IOException("Input/output error (injected fsync failure)");
+        }
+    }
+
+    private static void await(final CountDownLatch stall, final CountDownLatch stalled)
+    {
+        if (stall != null)
+        {
+            stalled.countDown();
+            try
+            {
+                stall.await(30, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
