@@ -41,7 +41,18 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
             pair.writesSnapshots())
         {
             final ExpandableDirectByteBuffer state = snapshots.buffer();
-            snapshots.write(slot.sequence, state, StateSnapshot.write(logic, state));
+            final int length;
+            try
+            {
+                length = StateSnapshot.write(logic, state);
+            }
+            catch (final RuntimeException ex)
+            {
+                // Caught here: an exception escaping this handler would end the stage and stall the engine.
+                snapshots.serializeFailed(slot.sequence, state, ex);
+                return;
+            }
+            snapshots.write(slot.sequence, state, length);
         }
     }
 

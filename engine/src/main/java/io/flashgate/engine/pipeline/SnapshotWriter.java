@@ -72,11 +72,30 @@ final class SnapshotWriter
             }
             if (writer == null)
             {
-                writer = new Thread(this::writePending, "flashgate-snapshot");
-                writer.setDaemon(true);
-                writer.start();
+                final Thread thread = new Thread(this::writePending, "flashgate-snapshot");
+                thread.setDaemon(true);
+                try
+                {
+                    thread.start();
+                }
+                catch (final Throwable ex)
+                {
+                    // No thread for it (the process is out of threads): this snapshot fails, the egress goes on.
+                    pending.removeLast();
+                    oldestPending = pending.isEmpty() ? Long.MAX_VALUE : pending.peekFirst().sequence();
+                    failed(sequence, ex);
+                    return;
+                }
+                writer = thread;
             }
         }
+    }
+
+    /** Logic thread: the state could not be serialized; counted and reported as a failed write would be. */
+    void serializeFailed(final long sequence, final ExpandableDirectByteBuffer state, final RuntimeException ex)
+    {
+        spare.compareAndSet(null, state);
+        failed(sequence, ex);
     }
 
     /** The sequence of the oldest snapshot not yet written, or {@code Long.MAX_VALUE}. Any thread. */
@@ -97,8 +116,15 @@ final class SnapshotWriter
                 current = writer;
             }
             final long left = deadline - System.nanoTime();
-            if (current == null || left <= 0)
+            if (current == null)
             {
+                return;
+            }
+            if (left <= 0)
+            {
+                System.getLogger("flashgate.engine").log(System.Logger.Level.WARNING, "closing with a snapshot still "
+                    + "being written to " + store.directory() + " after " + timeoutMillis + " ms: the disk is slow; "
+                    + "recovery uses the newest complete snapshot");
                 return;
             }
             try
@@ -145,14 +171,23 @@ final class SnapshotWriter
         {
             store.write(snapshot.sequence(), snapshot.state(), 0, snapshot.length());
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException | RuntimeException | Error ex)
         {
-            // A failed snapshot loses nothing (the journal has every command and the store leaves no file recovery
-            // would trust): report, count and go on; the next interval's snapshot is the retry.
-            failures.incrementAndGet();
-            System.getLogger("flashgate.engine").log(System.Logger.Level.WARNING, "snapshot at sequence "
-                + snapshot.sequence() + " in " + store.directory() + " failed: " + ex + "; the engine goes on and "
-                + "tries again at the next snapshot interval (free disk space if this repeats)");
+            // Even an Error (no memory for the write's buffer): the gate must move on, or the egress would hold every
+            // result from here on.
+            failed(snapshot.sequence(), ex);
         }
+    }
+
+    /**
+     * A failed snapshot loses nothing (the journal has every command and the store leaves no file recovery would
+     * trust): report, count and go on; the next interval's snapshot is the retry.
+     */
+    private void failed(final long sequence, final Throwable ex)
+    {
+        failures.incrementAndGet();
+        System.getLogger("flashgate.engine").log(System.Logger.Level.WARNING, "snapshot at sequence " + sequence
+            + " in " + store.directory() + " failed: " + ex + "; the engine goes on and tries again at the next "
+            + "snapshot interval (free disk space if this repeats)");
     }
 }
