@@ -65,7 +65,7 @@ public final class Settings
         derived("engine.waitStrategy", new SettingType.Choice(WaitChoice.class), WaitChoice.PARKING,
             "how pipeline threads wait (PARKING: park until signalled; SPIN_THEN_PARK: low latency, spare cores)", ENGINES),
         derived("engine.stageLayout", new SettingType.Choice(StageLayout.class), StageLayout.AERON_THREAD,
-            "who runs the journaller and the business logic (AERON_THREAD: the engine's Aeron thread, over UDP; "
+            "who runs the journaller and the business logic (AERON_THREAD: the process's Aeron thread; "
                 + "OWN_THREADS: a thread each, for capacity)", ENGINES),
         derived("engine.expectedBuyers", SettingType.Whole.range(1, 100_000_000), 1024L,
             "sizes the business-logic tables so a rush does not rehash", ENGINES),

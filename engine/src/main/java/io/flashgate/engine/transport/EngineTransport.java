@@ -90,16 +90,16 @@ public final class EngineTransport implements AutoCloseable
     }
 
     /**
-     * The duty cycle that runs this client's driver and pollers, to run the engine's egress (and a pair's replicator)
-     * too ({@code Engine.start(config, egressSink(), egressHost())}); null when the client has a conductor thread, or
-     * when the egress is IPC. Over IPC the edge is in this process ({@code run}) and the same duty thread reads every
-     * result and completes its HTTP answer: with the egress on that thread as well, `bench http` measured 57 % of a
-     * bare POST's throughput against 61 % and 15 % more CPU per request (docs/PERFORMANCE.md), so there the egress
-     * keeps a thread of its own. Over UDP it saves that thread's wake-up for each result.
+     * The duty cycle that runs this client's driver and pollers, to run the engine's stages too (the egress, a pair's
+     * replicator, and under engine.stageLayout AERON_THREAD the journaller and the logic:
+     * {@code Engine.start(config, egressSink(), egressHost())}); null when the client has a conductor thread. Over IPC
+     * ({@code run}) the same thread also reads every result and completes its HTTP answer: the egress alone on it cost
+     * `bench http` throughput, but the whole pipeline on it saves every hand-off between a command and its answer
+     * (docs/PERFORMANCE.md, "The whole pipeline on the Aeron thread").
      */
     public DutyCycle egressHost()
     {
-        return config.egressChannel().startsWith(io.flashgate.protocol.AeronChannels.IPC) ? null : dutyCycle;
+        return dutyCycle;
     }
 
     /**

@@ -97,8 +97,7 @@ class EngineTransportTest
         engine = Engine.start(engineConfig, transport.egressSink(), org.agrona.concurrent.SystemEpochClock.INSTANCE,
             disk, driver.dutyCycle());
         transport.start(engine);
-        // The egress is an agent of the Aeron duty cycle, as an engine over UDP has it (over IPC the launcher gives it
-        // a thread of its own, see EngineTransport#egressHost; these tests run the duty-cycle path on IPC channels).
+        // The egress is an agent of the Aeron duty cycle, as the launcher's engines have it (EngineTransport#egressHost).
         assertTrue(driver.dutyCycle().roleNames().contains("flashgate-egress"), driver.dutyCycle().roleNames()::toString);
         assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.isAlive() &&
             thread.getName().equals("flashgate-egress")), "an egress thread beside the duty cycle's agent");
@@ -394,7 +393,7 @@ class EngineTransportTest
         assertTrue(new File(folder).isDirectory());
         final Aeron engineClient = driver.connect();
         transport = EngineTransport.open(engineClient, TransportConfig.ipc(folder));
-        assertEquals(null, transport.egressHost(), "over IPC the egress keeps a thread of its own");
+        assertEquals(driver.dutyCycle(), transport.egressHost(), "over IPC too the stages may be agents of the cycle");
         engine = Engine.start(engineConfig(), transport.egressSink());
         transport.start(engine);
         // On a client of the driver's duty cycle the ingress poller is an agent of that thread, not a thread.

@@ -2,6 +2,7 @@ package io.flashgate.engine.transport;
 
 import io.aeron.Aeron;
 import io.flashgate.client.aeron.AeronEngineGateway;
+import io.flashgate.config.StageLayout;
 import io.flashgate.client.aeron.GatewayConfig;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.engine.pipeline.EngineConfig;
@@ -10,7 +11,8 @@ import io.flashgate.protocol.Reply;
 import io.flashgate.testsupport.Await;
 import io.flashgate.testsupport.ThreadActivity;
 import org.agrona.CloseHelper;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,8 +56,10 @@ class IdleEngineTest
     @TempDir
     Path dataDir;
 
-    @Test
-    void commandsReachEveryStageInOrderAndTheIdlePartsUseAlmostNoCpu() throws Exception
+    /** The default layout (every stage an agent of the Aeron thread), and the stages on threads of their own. */
+    @ParameterizedTest
+    @EnumSource(StageLayout.class)
+    void commandsReachEveryStageInOrderAndTheIdlePartsUseAlmostNoCpu(final StageLayout layout) throws Exception
     {
         final Set<Long> threadsBefore = ThreadActivity.sample().threads(name -> true).stream()
             .map(ThreadActivity.Figures::tid).collect(Collectors.toSet());
@@ -70,7 +74,8 @@ class IdleEngineTest
             driver = EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME, io.flashgate.client.aeron.DutyCycle.signalledIdle());
             aeron = driver.connect();
             transport = EngineTransport.open(aeron, TransportConfig.ipc(driver.aeronDirectory()));
-            engine = Engine.start(EngineConfig.defaults(dataDir), transport.egressSink());
+            engine = Engine.start(EngineConfig.defaults(dataDir).withStageLayout(layout), transport.egressSink(),
+                transport.egressHost());
             transport.start(engine);
             gateway = AeronEngineGateway.start(aeron, GatewayConfig.ipc(driver.aeronDirectory()));
             assertTrue(gateway.awaitReachable(Duration.ofSeconds(30)), "engine not reachable");
@@ -85,7 +90,7 @@ class IdleEngineTest
                 .filter(t -> t.name().startsWith("flashgate-") || t.name().contains("aeron"))
                 .toList();
             System.out.println("idle for " + WINDOW_MILLIS + " ms: " + ours);
-            assertIdleCostsAlmostNothing(ours);
+            assertIdleCostsAlmostNothing(ours, layout);
         }
         finally
         {
@@ -120,19 +125,24 @@ class IdleEngineTest
         });
     }
 
-    private static void assertIdleCostsAlmostNothing(final List<ThreadActivity.Figures> ours)
+    private static void assertIdleCostsAlmostNothing(final List<ThreadActivity.Figures> ours, final StageLayout layout)
     {
         final String all = ours.toString();
         final Set<String> names = ours.stream().map(ThreadActivity.Figures::name).collect(Collectors.toSet());
-        for (final String stage : List.of("flashgate-journ", "flashgate-logic", "flashgate-egres", "flashgate-aeron"))
+        // The egress is an agent of the Aeron thread either way; the journaller and the logic are too by default.
+        final List<String> threads = layout == StageLayout.AERON_THREAD ? List.of("flashgate-aeron") :
+            List.of("flashgate-journ", "flashgate-logic", "flashgate-aeron");
+        for (final String stage : threads)
         {
             assertTrue(names.contains(stage), stage + " missing from " + all);
         }
         // No thread without work: no replicator without a standby, no driver executor, and no driver, client
-        // conductor, ingress or reply poller thread beside the one Aeron duty cycle that runs them all.
+        // conductor, ingress, egress or reply poller thread (nor, by default, journaller or logic thread) beside the
+        // one Aeron duty cycle that runs them all.
         assertTrue(names.stream().noneMatch(n -> n.startsWith("flashgate-repli") || n.startsWith("aeron-executor") ||
                 n.startsWith("flashgate-ingre") || n.startsWith("flashgate-edge-") || n.startsWith("aeron-client") ||
-                n.startsWith("/")),
+                n.startsWith("/") || n.startsWith("flashgate-egres") || (layout == StageLayout.AERON_THREAD &&
+                (n.startsWith("flashgate-journ") || n.startsWith("flashgate-logic")))),
             "a thread without work: " + all);
         for (final ThreadActivity.Figures thread : ours)
         {
