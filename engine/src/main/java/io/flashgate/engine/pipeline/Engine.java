@@ -58,8 +58,9 @@ import java.util.function.Consumer;
  * logged and {@link #onFault} listeners are told once. Whoever composed the process decides what follows (the
  * launcher exits with code 4 after a short drain).
  *
- * <p>One file on purpose, although over 400 lines: the wiring (stage threads, or the replicator and egress as
- * agents with the gates each waits for), the receiver (single and batch offers into the ring), recovery, the ticker
+ * <p>One file on purpose, although over 400 lines: the wiring (stage threads, or the stages as agents of the Aeron
+ * thread with the gates each waits for: the durable point, the snapshot being written, the standby's acknowledgement),
+ * the receiver (single and batch offers into the ring), recovery, the ticker
  * and the ordered close (stages drained, agents drained and removed, threads joined, then the journal closed) share
  * the ring and the stage sequences, and must be read together to see that nothing is released before it is durable
  * and nothing writes the journal from two threads (exchange-core's {@code ExchangeCore} is the model); the stages,
