@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Flashgate engine-direct: the engine (default config: journaling on, page-cache flush) with its own embedded
@@ -62,13 +63,13 @@ public final class AeronTarget implements Target
      * @param drivers 1: engine and generator share one media driver (one driver per host, as Aeron is deployed);
      *                2: a driver each, as if on two hosts.
      * @param idle    idle strategy of the engine's ingress poller and the gateway's poller; null = defaults.
-     * @param wait    the engine pipeline's wait strategy; null = default.
+     * @param tuning  the engine's settings from its defaults (a wait strategy, a stage layout); null = the defaults.
      */
     public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
-        final io.flashgate.client.aeron.IdleChoice idle, final io.flashgate.config.WaitChoice wait)
+        final io.flashgate.client.aeron.IdleChoice idle, final UnaryOperator<EngineConfig> tuning)
         throws Exception
     {
-        return start(dataDir, expectedBuyers, drivers, idle, wait, false);
+        return start(dataDir, expectedBuyers, drivers, idle, tuning, false);
     }
 
     /**
@@ -77,10 +78,10 @@ public final class AeronTarget implements Target
      * over UDP on 127.0.0.1, and every result waits for the standby's acknowledgement (synchronous replication).
      */
     public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
-        final io.flashgate.client.aeron.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby)
-        throws Exception
+        final io.flashgate.client.aeron.IdleChoice idle, final UnaryOperator<EngineConfig> tuning,
+        final boolean standby) throws Exception
     {
-        return start(dataDir, expectedBuyers, drivers, idle, wait, standby, false);
+        return start(dataDir, expectedBuyers, drivers, idle, tuning, standby, false);
     }
 
     /**
@@ -88,8 +89,8 @@ public final class AeronTarget implements Target
      * (data in {@code dataDir}): the same purchase path, ZooKeeper consulted only when roles change.
      */
     public static AeronTarget start(final Path dataDir, final int expectedBuyers, final int drivers,
-        final io.flashgate.client.aeron.IdleChoice idle, final io.flashgate.config.WaitChoice wait, final boolean standby,
-        final boolean zookeeper) throws Exception
+        final io.flashgate.client.aeron.IdleChoice idle, final UnaryOperator<EngineConfig> tuning,
+        final boolean standby, final boolean zookeeper) throws Exception
     {
         final List<AutoCloseable> parts = new ArrayList<>();
         try
@@ -100,11 +101,8 @@ public final class AeronTarget implements Target
                 track(parts, EmbeddedDriver.start(GATEWAY_THREAD_NAME, dutyIdle)) : null;
             final String ingress = FreePorts.udpEndpoint();
             final String egressControl = FreePorts.udpEndpoint();
-            EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
-            if (wait != null)
-            {
-                config = config.withWaitChoice(wait);
-            }
+            final EngineConfig config =
+                tuned(EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers), tuning);
             TransportConfig transport = TransportConfig.udp(engineDriver.aeronDirectory(), ingress, egressControl);
             GatewayConfig edge = GatewayConfig.udp((clientDriver != null ? clientDriver : engineDriver).aeronDirectory(),
                 ingress, egressControl, "127.0.0.1").withReplyTimeout(Duration.ofSeconds(10));
@@ -163,7 +161,7 @@ public final class AeronTarget implements Target
      * thread for both, over {@code aeron:ipc}, so no datagram and no driver hop is on the path.
      */
     public static AeronTarget startIpc(final Path dataDir, final int expectedBuyers,
-        final io.flashgate.client.aeron.IdleChoice idle, final io.flashgate.config.WaitChoice wait) throws Exception
+        final io.flashgate.client.aeron.IdleChoice idle, final UnaryOperator<EngineConfig> tuning) throws Exception
     {
         final List<AutoCloseable> parts = new ArrayList<>();
         try
@@ -172,11 +170,8 @@ public final class AeronTarget implements Target
             final EmbeddedDriver driver = track(parts, EmbeddedDriver.start(EmbeddedDriver.THREAD_NAME,
                 idle == null || idle == io.flashgate.client.aeron.IdleChoice.BACKOFF ? DutyCycle.signalledIdle() :
                     idle.newStrategy()));
-            EngineConfig config = EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers);
-            if (wait != null)
-            {
-                config = config.withWaitChoice(wait);
-            }
+            final EngineConfig config =
+                tuned(EngineConfig.defaults(dataDir).withExpectedBuyers(expectedBuyers), tuning);
             final Aeron aeron = track(parts, driver.connect());
             final EngineTransport engineTransport = track(parts, AeronEngine.start(aeron,
                 TransportConfig.ipc(driver.aeronDirectory()), config)).transport();
@@ -193,6 +188,11 @@ public final class AeronTarget implements Target
             closeAll(parts);
             throw ex;
         }
+    }
+
+    private static EngineConfig tuned(final EngineConfig defaults, final UnaryOperator<EngineConfig> tuning)
+    {
+        return tuning == null ? defaults : tuning.apply(defaults);
     }
 
     /** The primary of the pair (with a standby), else null. */

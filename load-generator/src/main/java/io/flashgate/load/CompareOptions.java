@@ -3,12 +3,15 @@ package io.flashgate.load;
 import io.flashgate.cli.Args;
 import io.flashgate.cli.Option;
 import io.flashgate.cli.UsageException;
+import io.flashgate.config.StageLayout;
 import io.flashgate.config.WaitChoice;
+import io.flashgate.engine.pipeline.EngineConfig;
 import io.flashgate.client.aeron.IdleChoice;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 /**
  * What {@code bench compare|aeron|redis} reads from its command line, every default here.
@@ -20,6 +23,7 @@ import java.util.OptionalLong;
  * @param idle             the transport pollers' idle strategy; null: the engine's default.
  * @param pipelineWait     the engine pipeline's wait strategy; null: the engine's default.
  * @param alsoWait         a second engine with this pipeline wait strategy, as an extra line; null: none.
+ * @param stageLayout      who runs the engines' journaller and logic (engine.stageLayout); null: the default.
  * @param standby          also an engine that is the primary of a hot-standby pair (synchronous replication to a
  *                         standby in this JVM on its own media driver), as an extra line {@code flashgate-aeron-standby}.
  * @param zookeeper        also the same pair coordinated through a ZooKeeper server in this JVM, as an extra line
@@ -31,7 +35,8 @@ import java.util.OptionalLong;
 record CompareOptions(int buyers, int limit, double duplicates, double warmupSeconds, double capacitySeconds,
     OptionalLong capacityRequests, double seconds, int rounds, int inFlight, double rate, int redisConnections,
     int redisPipelines, int redisBatch, Path out, Path dataDir, int drivers, IdleChoice idle,
-    WaitChoice pipelineWait, WaitChoice alsoWait, boolean standby, boolean zookeeper, String channel)
+    WaitChoice pipelineWait, WaitChoice alsoWait, StageLayout stageLayout, boolean standby, boolean zookeeper,
+    String channel)
 {
     static final List<Option> OPTIONS = List.of(
         Option.valued("rate", "N", "common open-loop rate (requests/s); default: half the slowest measured capacity"),
@@ -59,6 +64,8 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             "lite_blocking|sleeping|yielding|busy_spin (default: the engine's, parking)"),
         Option.valued("also-wait", "W", "also run a second engine with pipeline wait strategy W, as an extra " +
             "labelled line"),
+        Option.valued("stage-layout", "L", "who runs the engines' journaller and business logic: aeron_thread|" +
+            "own_threads (default: the engine's, aeron_thread)"),
         Option.flag("standby", "also run an engine with a hot standby (synchronous replication; the standby in this " +
             "JVM on its own media driver), as the extra line flashgate-aeron-standby"),
         Option.valued("channel", "udp|ipc|both", "how the generator reaches the engine: udp on 127.0.0.1 (default: " +
@@ -66,6 +73,16 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             "the line flashgate-aeron-ipc), or both as two lines"),
         Option.flag("zookeeper", "also run that pair coordinated through a ZooKeeper server in this JVM, as the extra " +
             "line flashgate-aeron-standby-zk (ZooKeeper stays off the purchase path)"));
+
+    /** The engines' settings as these options change them from the defaults (wait strategy, stage layout). */
+    UnaryOperator<EngineConfig> engineTuning()
+    {
+        return config ->
+        {
+            final EngineConfig waiting = pipelineWait == null ? config : config.withWaitChoice(pipelineWait);
+            return stageLayout == null ? waiting : waiting.withStageLayout(stageLayout);
+        };
+    }
 
     static CompareOptions from(final Args args) throws UsageException
     {
@@ -94,6 +111,7 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             args.choice("idle", IdleChoice.class).orElse(null),
             args.choice("wait", WaitChoice.class).orElse(null),
             args.choice("also-wait", WaitChoice.class).orElse(null),
+            args.choice("stage-layout", StageLayout.class).orElse(null),
             args.flag("standby"),
             args.flag("zookeeper"),
             channel(args));

@@ -54,9 +54,11 @@ final class CompareRun
         final boolean tempData = options.dataDir() == null;
         final Path dataDir = tempData ? Files.createTempDirectory("flashgate-bench-journal-") : options.dataDir();
         out.printf("flashgate bench %s: %,d buyers, limit %d, %.0f%% re-sent keys; warm-up %.0fs, capacity %.0fs, " +
-                "open loop %.0fs; %d cores; output %s%n", verb.name(), options.buyers(), options.limit(),
+                "open loop %.0fs; %d cores;%s output %s%n", verb.name(), options.buyers(), options.limit(),
             workload.duplicateRate() * 100, options.warmupSeconds(), options.capacitySeconds(), options.seconds(),
-            Runtime.getRuntime().availableProcessors(), outDir.toAbsolutePath());
+            Runtime.getRuntime().availableProcessors(), options.stageLayout() == null ? "" :
+                " engine stages " + options.stageLayout().name().toLowerCase(Locale.ROOT) + ";",
+            outDir.toAbsolutePath());
 
         final List<Target> targets = new ArrayList<>();
         RedisServer redis = null;
@@ -101,32 +103,34 @@ final class CompareRun
         if (options.udp())
         {
             targets.add(AeronTarget.start(dataDir.resolve("engine"), options.buyers(), options.drivers(),
-                options.idle(), options.pipelineWait()));
+                options.idle(), options.engineTuning()));
         }
         if (options.ipc())
         {
             // As ops/flashgate run has engine and edge: one driver, one Aeron thread, aeron:ipc.
             targets.add(AeronTarget.startIpc(dataDir.resolve("engine-ipc"), options.buyers(), options.idle(),
-                options.pipelineWait()));
+                options.engineTuning()));
         }
         if (options.standby())
         {
             // The same engine as the primary of a pair: every result waits for the standby's acknowledgement.
             targets.add(AeronTarget.start(dataDir.resolve("engine-primary"), options.buyers(), options.drivers(),
-                options.idle(), options.pipelineWait(), true));
+                options.idle(), options.engineTuning(), true));
         }
         if (options.zookeeper())
         {
             // The same pair coordinated through ZooKeeper: it must cost nothing on the purchase path.
             targets.add(AeronTarget.start(dataDir.resolve("engine-primary-zk"), options.buyers(), options.drivers(),
-                options.idle(), options.pipelineWait(), true, true));
+                options.idle(), options.engineTuning(), true, true));
         }
         if (options.alsoWait() != null)
         {
             // The same engine with another pipeline wait strategy, as a labelled extra line (not the default).
             final String wait = options.alsoWait().name().toLowerCase(Locale.ROOT);
             targets.add(new RenamedTarget(AeronTarget.start(dataDir.resolve("engine-" + wait), options.buyers(),
-                options.drivers(), null, options.alsoWait()), "flashgate-aeron-wait-" + wait));
+                options.drivers(), null,
+                config -> options.engineTuning().apply(config).withWaitChoice(options.alsoWait())),
+                "flashgate-aeron-wait-" + wait));
         }
     }
 

@@ -112,13 +112,16 @@ class LoadGeneratorCommandLineTest
     {
         final CompareOptions defaults = CompareOptions.from(parse(CompareVerb.COMPARE));
         assertEquals(new CompareOptions(20_000, 2, 0.05, 3, 6, java.util.OptionalLong.empty(), 10, 3, 4096, 0, 16, 2,
-            512, null, null, 1, null, null, null, false, false, "udp"), defaults);
+            512, null, null, 1, null, null, null, null, false, false, "udp"), defaults);
+        final io.flashgate.engine.pipeline.EngineConfig engineDefaults =
+            io.flashgate.engine.pipeline.EngineConfig.defaults(dir);
+        assertEquals(engineDefaults, defaults.engineTuning().apply(engineDefaults), "no option: the engine's defaults");
 
         final CompareOptions given = CompareOptions.from(parse(CompareVerb.AERON, "--capacity-requests", "1500000",
             "--rounds", "1", "--wait", "sleeping", "--idle", "yielding", "--also-wait", "sleeping", "--rate", "13000",
             "--seconds", "2.5", "--buyers", "300", "--limit", "3", "--duplicates", "0.2", "--drivers", "2",
             "--data-dir", dir.toString(), "--out=" + dir.resolve("o"), "--redis-batch", "64", "--standby",
-            "--zookeeper", "--channel", "ipc"));
+            "--zookeeper", "--channel", "ipc", "--stage-layout", "own_threads"));
         assertTrue(given.ipc() && !given.udp());
         assertTrue(given.standby());
         assertTrue(given.zookeeper());
@@ -126,6 +129,10 @@ class LoadGeneratorCommandLineTest
         assertEquals(1, given.rounds());
         assertEquals(WaitChoice.SLEEPING, given.pipelineWait());
         assertEquals(WaitChoice.SLEEPING, given.alsoWait());
+        final io.flashgate.engine.pipeline.EngineConfig tuned =
+            given.engineTuning().apply(io.flashgate.engine.pipeline.EngineConfig.defaults(dir));
+        assertEquals(io.flashgate.config.StageLayout.OWN_THREADS, tuned.stageLayout());
+        assertEquals(WaitChoice.SLEEPING, tuned.waitChoice());
         assertEquals(IdleChoice.YIELDING, given.idle());
         assertEquals(13_000, given.rate());
         assertEquals(2.5, given.seconds());
