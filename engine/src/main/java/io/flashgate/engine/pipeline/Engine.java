@@ -94,6 +94,8 @@ public final class Engine implements AutoCloseable
     private final AtomicLong refusedOffers = new AtomicLong();
     private final BusinessLogicHandler logicHandler;
     private final SnapshotWriter snapshotWriter;
+    /** The egress's limit while a snapshot is written; after the logic's sequence in every egress gate group. */
+    private final SnapshotGate snapshotGate;
     private final FaultReport faults = new FaultReport();
     private final PairView pair;
     private final ReplicationStage replication;
@@ -147,6 +149,7 @@ public final class Engine implements AutoCloseable
             config.stageLayout() == StageLayout.AERON_THREAD && config.flushPolicy() == FlushPolicy.PAGE_CACHE;
         journaller = new Journaller(journal, this::journalFailed, !allOnHost);
         snapshotWriter = new SnapshotWriter(snapshots, waitStrategy::signalAllWhenBlocking);
+        snapshotGate = new SnapshotGate(snapshotWriter, baseSequence);
         logicHandler = new BusinessLogicHandler(recovered.logic(), snapshotWriter, pair);
         egress = new Egress(sink, journaller.durableSequence, this::lastPublishedSequence, pair, sinkReport);
         final List<String> names = new java.util.ArrayList<>(allOnHost ? List.of() :
@@ -423,8 +426,8 @@ public final class Engine implements AutoCloseable
 
     /**
      * Runs {@code listener} on the journaller's thread (the Aeron thread, when the journaller is its agent) after each
-     * batch becomes durable (keep it to a wake-up: a
-     * standby's pair thread acknowledges at once instead of at its next poll). Null removes it.
+     * batch becomes durable (keep it to a wake-up: a standby's pair thread acknowledges at once instead of at its next
+     * poll). Null removes it.
      */
     public void onDurable(final Runnable listener)
     {
@@ -573,7 +576,7 @@ public final class Engine implements AutoCloseable
             wired.add(logic);
             gates.add(new DurableGate(journaller.durableSequence, baseSequence));
             gates.add(logic.sequence());
-            gates.add(new SnapshotGate(snapshotWriter, baseSequence)); // after the logic's sequence: see SnapshotGate
+            gates.add(snapshotGate); // after the logic's sequence: see SnapshotGate
         }
         else
         {
@@ -590,7 +593,7 @@ public final class Engine implements AutoCloseable
                 processors[i] = processor;
                 gates.add(processor.getSequence());
             }
-            gates.add(new SnapshotGate(snapshotWriter, baseSequence)); // after the logic's sequence: see SnapshotGate
+            gates.add(snapshotGate); // after the logic's sequence: see SnapshotGate
             disruptor.handleEventsWith(processors);
         }
         if (replication != null)
@@ -627,8 +630,7 @@ public final class Engine implements AutoCloseable
     private void wireStageThreads(final ReplicationStage replication, final com.lmax.disruptor.Sequence gate)
     {
         final com.lmax.disruptor.Sequence[] more = replication == null ?
-            new com.lmax.disruptor.Sequence[] {new SnapshotGate(snapshotWriter, baseSequence)} :
-            new com.lmax.disruptor.Sequence[] {new SnapshotGate(snapshotWriter, baseSequence), gate};
+            new com.lmax.disruptor.Sequence[] {snapshotGate} : new com.lmax.disruptor.Sequence[] {snapshotGate, gate};
         final com.lmax.disruptor.dsl.EventProcessorFactory<CommandSlot> gatedEgress = (ringBuffer, barrierSequences) ->
         {
             final com.lmax.disruptor.Sequence[] gated =

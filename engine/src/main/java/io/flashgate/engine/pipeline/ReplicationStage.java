@@ -12,8 +12,8 @@ import org.agrona.DirectBuffer;
 public interface ReplicationStage
 {
     /**
-     * The replicator's thread (or its duty cycle). {@code command} holds the journaled bytes (header stamped with this sequence and time)
-     * and is valid only during the call.
+     * The replicator's thread (or its duty cycle). {@code command} holds the journaled bytes (header stamped with this
+     * sequence and time) and is valid only during the call.
      */
     void onCommand(DirectBuffer command, int length, long sequence, boolean endOfBatch);
 
