@@ -33,8 +33,11 @@ import java.util.function.UnaryOperator;
  */
 public final class AeronTarget implements Target
 {
-    /** The generator's side's duty cycle (its own driver, with {@code --drivers 2}). */
-    static final String GATEWAY_THREAD_NAME = "flashgate-gw-aeron";
+    /**
+     * The generator's side's duty cycle (its own driver, with {@code --drivers 2}): named as the generator's threads,
+     * so that its CPU, the generator's half of the UDP traffic, is never charged to the engine.
+     */
+    static final String GATEWAY_THREAD_NAME = "flashgate-bench-aeron";
 
     private final String name;
     private final EngineTransport transport;

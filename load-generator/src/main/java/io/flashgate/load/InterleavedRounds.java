@@ -8,7 +8,9 @@ import java.util.function.Supplier;
 /**
  * A measurement split in interleaved rounds, in turn forward and backward, A B C C B A A B C ...: a machine whose
  * load drifts during the run favours none of the legs, and no leg always runs after the same one (and inherits its
- * leftovers: garbage to collect, a standby still catching up). Each leg's rounds are merged into one result.
+ * leftovers: garbage to collect, a standby still catching up). Each leg starts once the JVM's compilers are idle
+ * ({@link CompilerQuiet}), so that none is charged the compiles another leg made due. Each leg's rounds are merged
+ * into one result.
  */
 final class InterleavedRounds
 {
@@ -45,6 +47,7 @@ final class InterleavedRounds
             {
                 final int i = round % 2 == 0 ? turn : legs.size() - 1 - turn;
                 final Leg leg = legs.get(i);
+                loop.awaitCompilersQuiet(leg.target().name());
                 final OpenLoop.Result result = loop.run(leg.target(), workload, leg.phase().get());
                 byLeg.get(i).add(result);
                 eachRound.accept(result);

@@ -166,6 +166,20 @@ public final class OpenLoop
     }
 
     /**
+     * Waits until this JVM's compilers are idle ({@link CompilerQuiet}), before a measured phase, so that it is not
+     * charged the compiles of the phases before it; says so when they never went quiet.
+     */
+    public void awaitCompilersQuiet(final String before)
+    {
+        final CompilerQuiet.Outcome outcome = CompilerQuiet.await();
+        if (!outcome.quiet())
+        {
+            progress.printf(Locale.ROOT, "  [%s] the JIT was still compiling after %.1f s (%,d ms of compiling): " +
+                "measured anyway%n", before, outcome.waitedNanos() / 1e9, outcome.compileMillis());
+        }
+    }
+
+    /**
      * Runs the phase on a thread of its own, named as the generator's ({@code flashgate-bench-pacer}) so that /proc
      * tells its CPU from the system's: the kernel name of the launcher's main thread cannot be changed.
      */

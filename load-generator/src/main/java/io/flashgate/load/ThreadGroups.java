@@ -34,7 +34,6 @@ final class ThreadGroups
         new Rule("flashgate-ticke", "ticker"),
         // One thread per side runs the media driver, the client conductor and the pollers (DutyCycle).
         new Rule("flashgate-aeron", "aeron duty cycle"),
-        new Rule("flashgate-gw-ae", "gateway aeron duty cycle"),
         new Rule("flashgate-edge-poller", "gateway poller"),
         new Rule("flashgate-edge-reply", "reply executor"),
         new Rule("flashgate-edge-", AMBIGUOUS_EDGE),

@@ -80,7 +80,7 @@ class ProcTasksTest
         assertEquals(new ProcTasks.Task("flashgate-aeron", 15, 1234), threads.get(43L));
         assertEquals(0, threads.get(44L).switches(), "no status file: no figure, not a failure");
         assertEquals("aeron duty cycle", ThreadGroups.of("flashgate-aeron"));
-        assertEquals("gateway aeron duty cycle", ThreadGroups.of("flashgate-gw-aeron"));
+        assertEquals(ThreadGroups.GENERATOR, ThreadGroups.of(AeronTarget.GATEWAY_THREAD_NAME));
     }
 
     @Test
