@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -220,7 +219,7 @@ public final class OpenLoop
         final Ledger ledger = new Ledger(capacity);
         final Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
         final Histogram total = new Histogram(HIGHEST_NANOS, 3);
-        final Semaphore window = new Semaphore(phase.maxInFlight());
+        final InFlightWindow window = new InFlightWindow(phase.maxInFlight());
         final AtomicLong answered = new AtomicLong();
         final AtomicLong lastAnswerNanos = new AtomicLong();
 
@@ -255,10 +254,9 @@ public final class OpenLoop
                 {
                     if (!window.tryAcquire())
                     {
-                        if (!window.tryAcquire(50, TimeUnit.MILLISECONDS))
-                        {
-                            break;
-                        }
+                        // Full: wait for a batch of answers, then send as many (InFlightWindow says why).
+                        window.awaitBatch(50, TimeUnit.MILLISECONDS);
+                        break;
                     }
                     final long intended = phase.isCapacity() ? System.nanoTime() : start + (long)(sent * nanosPerRequest);
                     final int index = (int)sent;
@@ -281,14 +279,10 @@ public final class OpenLoop
             }
             printer.sendingStopped(sent);
             // Drain: wait for every request in flight to be answered (or given up on by the target).
-            if (!window.tryAcquire(phase.maxInFlight(), (long)(phase.drainSeconds() * 1000), TimeUnit.MILLISECONDS))
+            if (!window.awaitAll((long)(phase.drainSeconds() * 1000), TimeUnit.MILLISECONDS))
             {
                 progress.printf("  [%s] %d requests still unanswered after the drain%n", target.name(),
-                    phase.maxInFlight() - window.availablePermits());
-            }
-            else
-            {
-                window.release(phase.maxInFlight());
+                    window.inFlight());
             }
         }
         finally
