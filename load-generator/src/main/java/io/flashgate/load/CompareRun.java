@@ -156,7 +156,7 @@ final class CompareRun
             InterleavedRounds.run(loop, workload, rounds, legs(targets, () -> new OpenLoop.Phase("capacity",
                     sales.next("capacity"), roundStock, limit, 0, options.inFlight(),
                     options.capacitySeconds() / rounds, 30, capacityRequests)),
-                r -> out.println(ResultText.line(r)));
+                r -> out.println(ResultText.line(r)), options.warmupSeconds() > 0);
 
         final double rate = options.rate() > 0 ? options.rate() : OpenLoop.commonRate(capacity.stream()
             .mapToDouble(OpenLoop.Result::throughput).min()
@@ -167,7 +167,7 @@ final class CompareRun
         final List<OpenLoop.Result> fixed = InterleavedRounds.run(loop, workload, rounds, legs(targets,
                 () -> new OpenLoop.Phase(String.format(Locale.ROOT, "%,.0f/s", rate), sales.next("rate"), stock, limit,
                     rate, inFlight, options.seconds() / rounds, 30)),
-            r -> out.println(ResultText.line(r)));
+            r -> out.println(ResultText.line(r)), options.warmupSeconds() > 0);
         return new Measured(capacity, fixed);
     }
 

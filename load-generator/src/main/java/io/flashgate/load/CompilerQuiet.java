@@ -8,10 +8,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * Waits, before a measured leg, until this JVM's JIT compilers have been idle for a while. The compilers are shared
- * by everything in the JVM, and a leg is charged the CPU of every compile that runs in its window: without this
- * wait the code a Redis leg made hot (its client, its futures) was compiled in the Flashgate leg after it, and on
- * 2 cores the compiler thread took most of a core from the engine (docs/PERFORMANCE.md, "The JIT between legs").
+ * Waits, before a measured leg, until the JIT compilers (this JVM's, and the system's own JVM's if it has one) have
+ * been idle for a while. The compilers are shared by everything in a JVM, and a leg is charged the CPU of every
+ * compile that runs in its window: without this wait the code a Redis leg made hot (its client, its futures) was
+ * compiled in the Flashgate leg after it, and on 2 cores the compiler thread took most of a core from the engine;
+ * the HTTP server JVM was still compiling one leg's code in the next (docs/PERFORMANCE.md, "The JIT between legs,
+ * and the generator's wake-ups").
  */
 final class CompilerQuiet
 {
@@ -35,16 +37,37 @@ final class CompilerQuiet
     {
     }
 
-    /** Waits for this JVM's compilers; returns at once where the JVM does not count compile time. */
-    static Outcome await()
+    /**
+     * Waits for this JVM's compilers and, when the system under test is a process of its own that has them (the HTTP
+     * server JVM), for that process's too, whose compiler threads /proc shows.
+     *
+     * @param systemPid the system's process, or -1 when it runs in this JVM or has no compilers to wait for.
+     */
+    static Outcome await(final long systemPid)
     {
         final CompilationMXBean compilers = ManagementFactory.getCompilationMXBean();
-        if (compilers == null || !compilers.isCompilationTimeMonitoringSupported())
-        {
-            return new Outcome(true, 0, 0);
-        }
-        return await(compilers::getTotalCompilationTime, QUIET, DEADLINE);
+        final boolean self = compilers != null && compilers.isCompilationTimeMonitoringSupported();
+        final ProcTasks proc = new ProcTasks(ProcTasks.PROC);
+        final String system = Long.toString(systemPid);
+        return await(() -> (self ? compilers.getTotalCompilationTime() : 0) +
+            (systemPid > 0 ? compilerMillis(proc, system) : 0), QUIET, DEADLINE);
     }
+
+    /** The CPU time of a process's JIT compiler threads, in milliseconds (at the kernel's tick). */
+    static long compilerMillis(final ProcTasks proc, final String pid)
+    {
+        long ticks = 0;
+        for (final ProcTasks.Task task : proc.tasks(pid).values())
+        {
+            if (JIT.equals(ThreadGroups.of(task.comm())))
+            {
+                ticks += task.ticks();
+            }
+        }
+        return ticks * 1000 / ProcTasks.TICKS_PER_SECOND;
+    }
+
+    private static final String JIT = ThreadGroups.of("C2 CompilerThre");
 
     /**
      * Waits until {@code compileMillis} (a running total) has not grown for {@code quiet}, or {@code deadline} has

@@ -56,6 +56,17 @@ final class CpuWatch
         this.start = sample();
     }
 
+    /** The process of the system under {@code target} when it is not this JVM: its own, or the peer; -1 for none. */
+    static long systemPid(final Target target)
+    {
+        if (target.runsInThisJvm())
+        {
+            return -1;
+        }
+        final Target.ServerProcess own = target.ownProcess();
+        return own != null ? own.pid() : peerPid;
+    }
+
     /** The process (redis-server, the HTTP server JVM) whose CPU is reported apart; -1 for none. */
     static void peer(final long pid, final String name)
     {

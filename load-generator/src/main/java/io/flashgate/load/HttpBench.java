@@ -125,10 +125,14 @@ final class HttpBench
             if (options.warmupSeconds() > 0)
             {
                 final List<HttpTarget> warmed = List.of(barePost, edgePurchase, bareGet, edgeStatus);
-                for (final HttpTarget target : warmed)
+                warmUntilCompiled(server, () ->
                 {
-                    warmUp(loop, workload, target, sales, options, options.warmupSeconds(), out);
-                }
+                    for (final HttpTarget target : warmed)
+                    {
+                        warmUp(loop, workload, target, sales, options, options.warmupSeconds(), out);
+                    }
+                    warmUp(loop, workload, edgeSoldOut, sales, options, options.warmupSeconds(), 1, out);
+                }, (warmed.size() + 1) * options.warmupSeconds(), out);
                 if (standbyPurchase != null)
                 {
                     // As long as the first server JVM's warm-ups together: its JIT and Jetty got all of them.
@@ -155,7 +159,7 @@ final class HttpBench
                     sales.next("sbuy"), BIG_STOCK, limit, connections, s)));
             }
             final List<OpenLoop.Result> saturation = InterleavedRounds.run(loop, workload, rounds, saturationLegs,
-                r -> out.println(ResultText.line(r)));
+                r -> out.println(ResultText.line(r)), options.warmupSeconds() > 0);
             // Open loop at one common rate (half the edge's purchase capacity): latency corrected for coordinated
             // omission, bare POST vs edge POST purchase at equal load.
             final double rate = options.rate().orElse(OpenLoop.commonRate(saturation.get(4).throughput()));
@@ -177,7 +181,7 @@ final class HttpBench
                     limit, rate, inFlight, openSeconds, 30)));
             }
             final List<OpenLoop.Result> open = InterleavedRounds.run(loop, workload, rounds, openLegs,
-                r -> out.println(ResultText.line(r)));
+                r -> out.println(ResultText.line(r)), options.warmupSeconds() > 0);
             return new Measured(saturation, open, engineState(standbyPurchase));
         }
     }
@@ -185,9 +189,51 @@ final class HttpBench
     private static void warmUp(final OpenLoop loop, final Workload workload, final HttpTarget target,
         final SaleIds sales, final HttpOptions options, final double seconds, final PrintStream out) throws Exception
     {
+        warmUp(loop, workload, target, sales, options, seconds, BIG_STOCK, out);
+    }
+
+    private static void warmUp(final OpenLoop loop, final Workload workload, final HttpTarget target,
+        final SaleIds sales, final HttpOptions options, final double seconds, final int stock, final PrintStream out)
+        throws Exception
+    {
         final OpenLoop.Result w = loop.run(target, workload, new OpenLoop.Phase("warm-up", sales.next("warm"),
-            BIG_STOCK, options.limit(), 0, options.connections(), seconds, 30));
+            stock, options.limit(), 0, options.connections(), seconds, 30));
         out.printf("%s warm-up: %,.0f/s [%s]%n", target.name(), w.throughput(), w.countsText());
+    }
+
+    /** A warm-up round: every leg's code made hot once. */
+    private interface WarmUpRound
+    {
+        void run() throws Exception;
+    }
+
+    /** The most warm-up rounds before measuring anyway. */
+    static final int MAX_WARM_UP_ROUNDS = 4;
+    /** A round in which the server JVM's compilers used less than this share of its time ends the warm-up. */
+    static final double WARM_COMPILER_SHARE = 0.05;
+
+    /**
+     * Warm-up rounds until the server JVM's compilers are nearly idle through one, at most {@link
+     * #MAX_WARM_UP_ROUNDS}. On 2 cores a cold server JVM still compiled through the first measured round after one
+     * warm-up round: each leg's first round then ran at half its second round's rate with the JIT at a third of the
+     * server's CPU (docs/PERFORMANCE.md, "The JIT between legs, and the generator's wake-ups").
+     */
+    private static void warmUntilCompiled(final HttpServerJvm server, final WarmUpRound round,
+        final double roundSeconds, final PrintStream out) throws Exception
+    {
+        final ProcTasks proc = new ProcTasks(ProcTasks.PROC);
+        final String pid = Long.toString(server.pid());
+        for (int i = 1; i <= MAX_WARM_UP_ROUNDS; i++)
+        {
+            final long before = CompilerQuiet.compilerMillis(proc, pid);
+            round.run();
+            final long compiled = CompilerQuiet.compilerMillis(proc, pid) - before;
+            out.printf("warm-up round %d: the server JVM compiled for %,d ms%n", i, compiled);
+            if (compiled < roundSeconds * 1000 * WARM_COMPILER_SHARE)
+            {
+                return;
+            }
+        }
     }
 
     /** The standby leg's engine after the run, as its edge reports it; null without a standby. */

@@ -8,9 +8,9 @@ import java.util.function.Supplier;
 /**
  * A measurement split in interleaved rounds, in turn forward and backward, A B C C B A A B C ...: a machine whose
  * load drifts during the run favours none of the legs, and no leg always runs after the same one (and inherits its
- * leftovers: garbage to collect, a standby still catching up). Each leg starts once the JVM's compilers are idle
- * ({@link CompilerQuiet}), so that none is charged the compiles another leg made due. Each leg's rounds are merged
- * into one result.
+ * leftovers: garbage to collect, a standby still catching up). After a warm-up each leg starts once the compilers
+ * are idle ({@link CompilerQuiet}), so that none is charged the compiles another leg made due. Each leg's rounds are
+ * merged into one result.
  */
 final class InterleavedRounds
 {
@@ -31,10 +31,12 @@ final class InterleavedRounds
      * Runs every leg once per round, for {@code rounds} rounds: in order in even rounds, in reverse in odd ones.
      *
      * @param eachRound told every round's result as it ends (the progress lines).
+     * @param warm      true when the systems were warmed up: each leg then waits for idle compilers first. Without a
+     *                  warm-up (the tests' short runs) the figures are not the point, and the wait would only cost.
      * @return one merged result per leg, in the order of {@code legs}.
      */
     static List<OpenLoop.Result> run(final OpenLoop loop, final Workload workload, final int rounds,
-        final List<Leg> legs, final Consumer<OpenLoop.Result> eachRound) throws Exception
+        final List<Leg> legs, final Consumer<OpenLoop.Result> eachRound, final boolean warm) throws Exception
     {
         final List<List<OpenLoop.Result>> byLeg = new ArrayList<>();
         for (int i = 0; i < legs.size(); i++)
@@ -47,7 +49,10 @@ final class InterleavedRounds
             {
                 final int i = round % 2 == 0 ? turn : legs.size() - 1 - turn;
                 final Leg leg = legs.get(i);
-                loop.awaitCompilersQuiet(leg.target().name());
+                if (warm)
+                {
+                    loop.awaitCompilersQuiet(leg.target());
+                }
                 final OpenLoop.Result result = loop.run(leg.target(), workload, leg.phase().get());
                 byLeg.get(i).add(result);
                 eachRound.accept(result);

@@ -165,16 +165,17 @@ public final class OpenLoop
     }
 
     /**
-     * Waits until this JVM's compilers are idle ({@link CompilerQuiet}), before a measured phase, so that it is not
-     * charged the compiles of the phases before it; says so when they never went quiet.
+     * Waits until the compilers of this JVM and of the target's own process are idle ({@link CompilerQuiet}), before
+     * a measured phase, so that it is not charged the compiles of the phases before it; says so when they never went
+     * quiet.
      */
-    public void awaitCompilersQuiet(final String before)
+    public void awaitCompilersQuiet(final Target target)
     {
-        final CompilerQuiet.Outcome outcome = CompilerQuiet.await();
+        final CompilerQuiet.Outcome outcome = CompilerQuiet.await(CpuWatch.systemPid(target));
         if (!outcome.quiet())
         {
             progress.printf(Locale.ROOT, "  [%s] the JIT was still compiling after %.1f s (%,d ms of compiling): " +
-                "measured anyway%n", before, outcome.waitedNanos() / 1e9, outcome.compileMillis());
+                "measured anyway%n", target.name(), outcome.waitedNanos() / 1e9, outcome.compileMillis());
         }
     }
 

@@ -43,6 +43,16 @@ class ProcTasksTest
     }
 
     @Test
+    void theCompilersOfAnotherJvmAreItsJitThreads() throws IOException
+    {
+        task(7, 8, "C2 CompilerThre", 20, 10);
+        task(7, 9, "C1 CompilerThre", 4, 1);
+        task(7, 10, "qtp1234-56", 500, 100);
+        assertEquals(350, CompilerQuiet.compilerMillis(new ProcTasks(proc), "7"), "35 ticks of JIT, not Jetty's");
+        assertEquals(0, CompilerQuiet.compilerMillis(new ProcTasks(proc), "99"), "a process that is gone");
+    }
+
+    @Test
     void parsesMachineProcessAndThreadTicksFromAProcTree() throws IOException
     {
         Files.writeString(proc.resolve("stat"), "cpu  100 5 50 1000 7 3 2 0 0 0\ncpu0 50 2 25 500 3 1 1 0 0 0\n");
