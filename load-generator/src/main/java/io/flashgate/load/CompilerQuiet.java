@@ -1,5 +1,6 @@
 package io.flashgate.load;
 
+import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -65,6 +66,43 @@ final class CompilerQuiet
             }
         }
         return ticks * 1000 / ProcTasks.TICKS_PER_SECOND;
+    }
+
+    /** A warm-up round: every leg's code made hot once. */
+    interface WarmUpRound
+    {
+        void run() throws Exception;
+    }
+
+    /** The most warm-up rounds before measuring anyway. */
+    static final int MAX_WARM_UP_ROUNDS = 4;
+    /** A round in which the compilers used less than this share of its time ends the warm-up. */
+    static final double WARM_COMPILER_SHARE = 0.05;
+
+    /**
+     * Warm-up rounds until a JVM's compilers are nearly idle through one, at most {@link #MAX_WARM_UP_ROUNDS}. On 2
+     * cores one round of a few seconds per leg left a JVM compiling through the first measured round: each leg's
+     * first round then ran at half its second round's rate with the JIT at a third of the CPU (docs/PERFORMANCE.md,
+     * "The JIT between legs, and the generator's wake-ups").
+     *
+     * @param pid the JVM whose code the round makes hot (the server JVM, or this one).
+     */
+    static void warmUntilCompiled(final long pid, final String whose, final WarmUpRound round,
+        final double roundSeconds, final PrintStream out) throws Exception
+    {
+        final ProcTasks proc = new ProcTasks(ProcTasks.PROC);
+        final String process = Long.toString(pid);
+        for (int i = 1; i <= MAX_WARM_UP_ROUNDS; i++)
+        {
+            final long before = compilerMillis(proc, process);
+            round.run();
+            final long compiled = compilerMillis(proc, process) - before;
+            out.printf("warm-up round %d: %s compiled for %,d ms%n", i, whose, compiled);
+            if (compiled < roundSeconds * 1000 * WARM_COMPILER_SHARE)
+            {
+                return;
+            }
+        }
     }
 
     private static final String JIT = ThreadGroups.of("C2 CompilerThre");

@@ -125,7 +125,7 @@ final class HttpBench
             if (options.warmupSeconds() > 0)
             {
                 final List<HttpTarget> warmed = List.of(barePost, edgePurchase, bareGet, edgeStatus);
-                warmUntilCompiled(server, () ->
+                CompilerQuiet.warmUntilCompiled(server.pid(), "the server JVM", () ->
                 {
                     for (final HttpTarget target : warmed)
                     {
@@ -199,41 +199,6 @@ final class HttpBench
         final OpenLoop.Result w = loop.run(target, workload, new OpenLoop.Phase("warm-up", sales.next("warm"),
             stock, options.limit(), 0, options.connections(), seconds, 30));
         out.printf("%s warm-up: %,.0f/s [%s]%n", target.name(), w.throughput(), w.countsText());
-    }
-
-    /** A warm-up round: every leg's code made hot once. */
-    private interface WarmUpRound
-    {
-        void run() throws Exception;
-    }
-
-    /** The most warm-up rounds before measuring anyway. */
-    static final int MAX_WARM_UP_ROUNDS = 4;
-    /** A round in which the server JVM's compilers used less than this share of its time ends the warm-up. */
-    static final double WARM_COMPILER_SHARE = 0.05;
-
-    /**
-     * Warm-up rounds until the server JVM's compilers are nearly idle through one, at most {@link
-     * #MAX_WARM_UP_ROUNDS}. On 2 cores a cold server JVM still compiled through the first measured round after one
-     * warm-up round: each leg's first round then ran at half its second round's rate with the JIT at a third of the
-     * server's CPU (docs/PERFORMANCE.md, "The JIT between legs, and the generator's wake-ups").
-     */
-    private static void warmUntilCompiled(final HttpServerJvm server, final WarmUpRound round,
-        final double roundSeconds, final PrintStream out) throws Exception
-    {
-        final ProcTasks proc = new ProcTasks(ProcTasks.PROC);
-        final String pid = Long.toString(server.pid());
-        for (int i = 1; i <= MAX_WARM_UP_ROUNDS; i++)
-        {
-            final long before = CompilerQuiet.compilerMillis(proc, pid);
-            round.run();
-            final long compiled = CompilerQuiet.compilerMillis(proc, pid) - before;
-            out.printf("warm-up round %d: the server JVM compiled for %,d ms%n", i, compiled);
-            if (compiled < roundSeconds * 1000 * WARM_COMPILER_SHARE)
-            {
-                return;
-            }
-        }
     }
 
     /** The standby leg's engine after the run, as its edge reports it; null without a standby. */
