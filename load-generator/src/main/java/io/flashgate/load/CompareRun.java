@@ -156,7 +156,8 @@ final class CompareRun
             InterleavedRounds.run(loop, workload, rounds, legs(targets, () -> new OpenLoop.Phase("capacity",
                     sales.next("capacity"), roundStock, limit, 0, options.inFlight(),
                     options.capacitySeconds() / rounds, 30, capacityRequests)),
-                r -> out.println(ResultText.line(r)), options.warmupSeconds() > 0);
+                r -> out.println(ResultText.line(r)),
+                CompilerQuiet.settles(options.warmupSeconds()));
 
         final double rate = options.rate() > 0 ? options.rate() : OpenLoop.commonRate(capacity.stream()
             .mapToDouble(OpenLoop.Result::throughput).min()
@@ -167,7 +168,8 @@ final class CompareRun
         final List<OpenLoop.Result> fixed = InterleavedRounds.run(loop, workload, rounds, legs(targets,
                 () -> new OpenLoop.Phase(String.format(Locale.ROOT, "%,.0f/s", rate), sales.next("rate"), stock, limit,
                     rate, inFlight, options.seconds() / rounds, 30)),
-            r -> out.println(ResultText.line(r)), options.warmupSeconds() > 0);
+            r -> out.println(ResultText.line(r)),
+                CompilerQuiet.settles(options.warmupSeconds()));
         return new Measured(capacity, fixed);
     }
 
@@ -194,7 +196,7 @@ final class CompareRun
                     w.verdict().summary(stock, options.limit()));
                 slowest[0] = Math.min(slowest[0], w.throughput());
             }
-        }, targets.size() * options.warmupSeconds(), out);
+        }, targets.size() * options.warmupSeconds(), CompilerQuiet.settles(options.warmupSeconds()), out);
         return slowest[0];
     }
 

@@ -23,12 +23,13 @@ final class CompilerQuiet
     /** The longest wait; a JVM that never stops compiling is measured anyway, and says so. */
     static final Duration DEADLINE = Duration.ofSeconds(10);
 
-    private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /**
-     * @param quiet        whether the compilers went quiet before the deadline.
-     * @param waitedNanos  how long the wait took.
-     * @param compileMillis the compilers' time during the wait (as the JVM counts it: time spent compiling).
+     * @param quiet         whether the compilers went quiet before the deadline.
+     * @param waitedNanos   how long the wait took.
+     * @param compileMillis how much the compilers' running total grew during the wait (milliseconds of compiling, as
+     *                      the JVM and /proc count them).
      */
     record Outcome(boolean quiet, long waitedNanos, long compileMillis)
     {
@@ -46,11 +47,14 @@ final class CompilerQuiet
      */
     static Outcome await(final long systemPid)
     {
+        // The JVM adds a compile's time when it ends, /proc its compiler threads' CPU as it is used: a compile longer
+        // than the quiet window shows in the second alone.
         final CompilationMXBean compilers = ManagementFactory.getCompilationMXBean();
-        final boolean self = compilers != null && compilers.isCompilationTimeMonitoringSupported();
+        final boolean counted = compilers != null && compilers.isCompilationTimeMonitoringSupported();
         final ProcTasks proc = new ProcTasks(ProcTasks.PROC);
+        final String self = Long.toString(ProcessHandle.current().pid());
         final String system = Long.toString(systemPid);
-        return await(() -> (self ? compilers.getTotalCompilationTime() : 0) +
+        return await(() -> (counted ? compilers.getTotalCompilationTime() : 0) + compilerMillis(proc, self) +
             (systemPid > 0 ? compilerMillis(proc, system) : 0), QUIET, DEADLINE);
     }
 
@@ -74,6 +78,18 @@ final class CompilerQuiet
         void run() throws Exception;
     }
 
+    /**
+     * The shortest warm-up per leg that the compilers are waited for: a shorter one is a smoke run (the tests'), one
+     * warm-up round and no wait before a leg, whose figures are not the point.
+     */
+    static final double SETTLING_WARM_UP_SECONDS = 1;
+
+    /** True when a warm-up of this length per leg is followed by rounds until compiled and idle compilers. */
+    static boolean settles(final double warmUpSecondsPerLeg)
+    {
+        return warmUpSecondsPerLeg >= SETTLING_WARM_UP_SECONDS;
+    }
+
     /** The most warm-up rounds before measuring anyway. */
     static final int MAX_WARM_UP_ROUNDS = 4;
     /** A round in which the compilers used less than this share of its time ends the warm-up. */
@@ -85,18 +101,25 @@ final class CompilerQuiet
      * first round then ran at half its second round's rate with the JIT at a third of the CPU (docs/PERFORMANCE.md,
      * "The JIT between legs, and the generator's wake-ups").
      *
-     * @param pid the JVM whose code the round makes hot (the server JVM, or this one).
+     * @param pid    the JVM whose code the round makes hot (the server JVM, or this one).
+     * @param settle false for a smoke run ({@link #settles}): one round, whatever was compiled.
      */
     static void warmUntilCompiled(final long pid, final String whose, final WarmUpRound round,
-        final double roundSeconds, final PrintStream out) throws Exception
+        final double roundSeconds, final boolean settle, final PrintStream out) throws Exception
     {
+        if (!settle)
+        {
+            round.run();
+            return;
+        }
         final ProcTasks proc = new ProcTasks(ProcTasks.PROC);
         final String process = Long.toString(pid);
         for (int i = 1; i <= MAX_WARM_UP_ROUNDS; i++)
         {
             final long before = compilerMillis(proc, process);
             round.run();
-            final long compiled = compilerMillis(proc, process) - before;
+            // At least 0: a compiler thread the JVM ended meanwhile takes its CPU out of the sum.
+            final long compiled = Math.max(0, compilerMillis(proc, process) - before);
             out.printf("warm-up round %d: %s compiled for %,d ms%n", i, whose, compiled);
             if (compiled < roundSeconds * 1000 * WARM_COMPILER_SHARE)
             {
@@ -109,7 +132,7 @@ final class CompilerQuiet
 
     /**
      * Waits until {@code compileMillis} (a running total) has not grown for {@code quiet}, or {@code deadline} has
-     * passed.
+     * passed, or the thread is interrupted (the flag stays set for the caller).
      */
     static Outcome await(final LongSupplier compileMillis, final Duration quiet, final Duration deadline)
     {
@@ -130,7 +153,7 @@ final class CompilerQuiet
             {
                 return new Outcome(true, now - start, last - first);
             }
-            if (now - start >= deadline.toNanos())
+            if (now - start >= deadline.toNanos() || Thread.currentThread().isInterrupted())
             {
                 return new Outcome(false, now - start, last - first);
             }

@@ -122,6 +122,7 @@ final class HttpBench
                 HttpTarget.Kind.EDGE_PURCHASE, "127.0.0.1", standby.edgePort(), options.connections(), buyerTokens,
                 adminToken, new Target.ServerProcess(standby.pid(), "standby server JVM")))
         {
+            final boolean settle = CompilerQuiet.settles(options.warmupSeconds());
             if (options.warmupSeconds() > 0)
             {
                 final List<HttpTarget> warmed = List.of(barePost, edgePurchase, bareGet, edgeStatus);
@@ -132,12 +133,13 @@ final class HttpBench
                         warmUp(loop, workload, target, sales, options, options.warmupSeconds(), out);
                     }
                     warmUp(loop, workload, edgeSoldOut, sales, options, options.warmupSeconds(), 1, out);
-                }, (warmed.size() + 1) * options.warmupSeconds(), out);
+                }, (warmed.size() + 1) * options.warmupSeconds(), settle, out);
                 if (standbyPurchase != null)
                 {
-                    // As long as the first server JVM's warm-ups together: its JIT and Jetty got all of them.
-                    warmUp(loop, workload, standbyPurchase, sales, options, options.warmupSeconds() * warmed.size(),
-                        out);
+                    // Rounds as long as the first server JVM's: its JIT and Jetty got all of its legs.
+                    final double round = (warmed.size() + 1) * options.warmupSeconds();
+                    CompilerQuiet.warmUntilCompiled(standby.pid(), "the standby server JVM", () ->
+                        warmUp(loop, workload, standbyPurchase, sales, options, round, out), round, settle, out);
                 }
             }
             // Alternating bare / edge, so a drift of the machine favours neither side.
@@ -159,7 +161,7 @@ final class HttpBench
                     sales.next("sbuy"), BIG_STOCK, limit, connections, s)));
             }
             final List<OpenLoop.Result> saturation = InterleavedRounds.run(loop, workload, rounds, saturationLegs,
-                r -> out.println(ResultText.line(r)), options.warmupSeconds() > 0);
+                r -> out.println(ResultText.line(r)), settle);
             // Open loop at one common rate (half the edge's purchase capacity): latency corrected for coordinated
             // omission, bare POST vs edge POST purchase at equal load.
             final double rate = options.rate().orElse(OpenLoop.commonRate(saturation.get(4).throughput()));
@@ -181,7 +183,7 @@ final class HttpBench
                     limit, rate, inFlight, openSeconds, 30)));
             }
             final List<OpenLoop.Result> open = InterleavedRounds.run(loop, workload, rounds, openLegs,
-                r -> out.println(ResultText.line(r)), options.warmupSeconds() > 0);
+                r -> out.println(ResultText.line(r)), settle);
             return new Measured(saturation, open, engineState(standbyPurchase));
         }
     }

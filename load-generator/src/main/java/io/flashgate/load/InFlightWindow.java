@@ -5,11 +5,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The bound on requests in flight, refilled in batches: when the window is full, the pacer sleeps until a batch of
- * slots is free, not until one is. With a semaphore every answer woke the pacer to send one more request, so at
- * capacity each purchase cost a wake-up, paid by the thread that delivered the answer, which for the engine-direct
- * run is the engine's own Aeron thread (docs/PERFORMANCE.md, "The JIT between legs, and the generator's
- * wake-ups"). One pacer thread waits; any thread releases.
+ * The bound on requests in flight, refilled in batches at capacity: when a large window is full, the pacer sleeps
+ * until a batch of slots is free, not until one is. With a semaphore every answer woke the pacer to send one more
+ * request, so at capacity each purchase cost a wake-up, paid by the thread that delivered the answer, which for the
+ * engine-direct run is the engine's own Aeron thread (docs/PERFORMANCE.md, "The JIT between legs, and the
+ * generator's wake-ups"). A small window (a connection per request in flight, {@code bench http}) and a fixed rate
+ * refill one slot at a time, as before: there a batch would lower the load or delay due requests. One pacer thread
+ * waits; any thread releases.
  */
 final class InFlightWindow
 {
@@ -20,10 +22,19 @@ final class InFlightWindow
     private volatile int wanted;
     private volatile Thread waiter;
 
+    /** The smallest window refilled in batches. */
+    static final int BATCHED_FROM = 1024;
+
     /** @param size the most requests in flight; the pacer refills in batches of a sixteenth of it. */
     InFlightWindow(final int size)
     {
         this(size, Math.max(1, size / 16));
+    }
+
+    /** A sixteenth of a large window at capacity; one slot otherwise. */
+    static int batchFor(final OpenLoop.Phase phase)
+    {
+        return phase.isCapacity() && phase.maxInFlight() >= BATCHED_FROM ? phase.maxInFlight() / 16 : 1;
     }
 
     InFlightWindow(final int size, final int batch)

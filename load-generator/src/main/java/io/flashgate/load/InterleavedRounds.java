@@ -31,8 +31,9 @@ final class InterleavedRounds
      * Runs every leg once per round, for {@code rounds} rounds: in order in even rounds, in reverse in odd ones.
      *
      * @param eachRound told every round's result as it ends (the progress lines).
-     * @param warm      true when the systems were warmed up: each leg then waits for idle compilers first. Without a
-     *                  warm-up (the tests' short runs) the figures are not the point, and the wait would only cost.
+     * @param warm      true when the systems were warmed up ({@link CompilerQuiet#settles}): each leg then waits
+     *                  for idle compilers first. After no or a smoke warm-up (the tests' short runs) the figures are
+     *                  not the point, and the wait would only cost.
      * @return one merged result per leg, in the order of {@code legs}.
      */
     static List<OpenLoop.Result> run(final OpenLoop loop, final Workload workload, final int rounds,

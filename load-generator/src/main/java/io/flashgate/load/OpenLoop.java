@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * that intended send time, not from when it was actually sent: if the system (or this generator) stalls, the
  * requests that should have gone out meanwhile are charged the stall, which corrects for coordinated
  * omission. The pacer sleeps ({@code parkNanos}) between due times and sends every request that is due in one
- * go, so it never busy-spins. When the in-flight bound is reached the pacer waits for a slot; the waiting is
- * charged to latency at a fixed rate (the intended times do not move), and is the point in capacity mode.
+ * go, so it never busy-spins. When the in-flight bound is reached the pacer waits for a slot (in capacity mode
+ * with a large bound, for a batch of slots: {@link InFlightWindow}); the waiting is charged to latency at a fixed
+ * rate (the intended times do not move), and is the point in capacity mode.
  *
  * <p>Latency is recorded only for answers of the system under test (orders and business rejections);
  * refusals and unknown outcomes are counted and reported, never hidden.
@@ -220,7 +221,7 @@ public final class OpenLoop
         final Ledger ledger = new Ledger(capacity);
         final Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
         final Histogram total = new Histogram(HIGHEST_NANOS, 3);
-        final InFlightWindow window = new InFlightWindow(phase.maxInFlight());
+        final InFlightWindow window = new InFlightWindow(phase.maxInFlight(), InFlightWindow.batchFor(phase));
         final AtomicLong answered = new AtomicLong();
         final AtomicLong lastAnswerNanos = new AtomicLong();
 
@@ -255,7 +256,7 @@ public final class OpenLoop
                 {
                     if (!window.tryAcquire())
                     {
-                        // Full: wait for a batch of answers, then send as many (InFlightWindow says why).
+                        // Full: wait for a batch of answers (one, but at capacity; InFlightWindow says why).
                         window.awaitBatch(50, TimeUnit.MILLISECONDS);
                         break;
                     }

@@ -48,5 +48,31 @@ class CompilerQuietTest
 
         assertTrue(outcome.quiet());
         assertEquals(0, outcome.compileMillis());
+        assertTrue(outcome.waitedNanos() >= Duration.ofMillis(50).toNanos());
+        assertTrue(outcome.waitedNanos() < Duration.ofSeconds(10).toNanos(), "no longer than the window, and a look");
+    }
+
+    @Test
+    void anInterruptEndsTheWaitAndStaysSet()
+    {
+        final AtomicLong total = new AtomicLong();
+        Thread.currentThread().interrupt();
+        final CompilerQuiet.Outcome outcome = CompilerQuiet.await(total::incrementAndGet, Duration.ofMillis(200),
+            Duration.ofSeconds(20));
+
+        assertFalse(outcome.quiet());
+        assertTrue(Thread.interrupted(), "the caller still sees the interrupt");
+        assertTrue(outcome.waitedNanos() < Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
+    void aSmokeRunWarmsUpOnceAndWaitsForNothing() throws Exception
+    {
+        assertFalse(CompilerQuiet.settles(0.2));
+        assertTrue(CompilerQuiet.settles(4));
+        final AtomicLong rounds = new AtomicLong();
+        CompilerQuiet.warmUntilCompiled(ProcessHandle.current().pid(), "this JVM", rounds::incrementAndGet, 0.6,
+            false, System.out);
+        assertEquals(1, rounds.get());
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,9 +47,21 @@ class InFlightWindowTest
         {
             window.tryAcquire();
         }
-        final Thread answerer = new Thread(window::release);
+        final Thread pacer = Thread.currentThread();
+        final Thread answerer = new Thread(() ->
+        {
+            // Release only once the pacer parks in the window, so that the wake-up path is the one taken.
+            while (LockSupport.getBlocker(pacer) != window)
+            {
+                Thread.onSpinWait();
+            }
+            window.release();
+        });
+        answerer.setDaemon(true);
         answerer.start();
-        assertTrue(window.awaitBatch(10, TimeUnit.SECONDS), "the release woke the waiting pacer");
+        final long start = System.nanoTime();
+        assertTrue(window.awaitBatch(30, TimeUnit.SECONDS), "the release woke the waiting pacer");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken, not timed out");
         answerer.join();
     }
 
@@ -78,6 +91,7 @@ class InFlightWindowTest
                 failure.set(ex);
             }
         });
+        answerer.setDaemon(true);
         answerer.start();
         int sent = 0;
         while (sent < requests)
@@ -88,13 +102,26 @@ class InFlightWindowTest
             }
             else
             {
-                assertTrue(window.awaitBatch(10, TimeUnit.SECONDS), "a wake-up was lost after " + sent);
+                // A lost wake-up would end this wait by its timeout, not by a batch of answers.
+                final long start = System.nanoTime();
+                assertTrue(window.awaitBatch(30, TimeUnit.SECONDS), "no batch after " + sent);
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "a wake-up was lost after " + sent);
             }
         }
         assertTrue(window.awaitAll(10, TimeUnit.SECONDS), "every answer freed its slot");
         answerer.join();
         assertEquals(null, failure.get());
         assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void onlyALargeWindowAtCapacityIsRefilledInBatches()
+    {
+        assertEquals(256, InFlightWindow.batchFor(new OpenLoop.Phase("capacity", "s", 1, 1, 0, 4096, 1, 1)));
+        assertEquals(1, InFlightWindow.batchFor(new OpenLoop.Phase("saturated", "s", 1, 1, 0, 64, 1, 1)),
+            "a connection per request in flight: each answer is sent again at once");
+        assertEquals(1, InFlightWindow.batchFor(new OpenLoop.Phase("15,000/s", "s", 1, 1, 15_000, 30_000, 1, 1)),
+            "at a fixed rate a due request never waits for a batch");
     }
 
     @Test
