@@ -14,6 +14,7 @@ import io.flashgate.engine.pair.PairedEngine;
 import io.flashgate.engine.transport.AeronEngine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import io.flashgate.engine.transport.TransportConfig;
 import io.flashgate.protocol.MessageTypes;
 import io.flashgate.protocol.Reason;
@@ -46,6 +47,8 @@ public final class AeronTarget implements Target
     private final AeronEngineGateway gateway;
     /** Everything started for this target, closed in reverse order. */
     private final List<AutoCloseable> parts;
+    /** The threads it started, not counted while another system in this JVM is measured. */
+    private Set<Long> threads = Set.of();
 
     private AeronTarget(final String name, final EngineTransport transport, final AeronEngineGateway gateway,
         final List<AutoCloseable> parts)
@@ -96,6 +99,7 @@ public final class AeronTarget implements Target
         final boolean standby, final boolean zookeeper) throws Exception
     {
         final List<AutoCloseable> parts = new ArrayList<>();
+        final Set<Long> before = CpuWatch.threadsNow();
         try
         {
             final io.flashgate.client.aeron.IdleChoice dutyIdle = idle != null ? idle : io.flashgate.client.aeron.IdleChoice.DEFAULT;
@@ -150,7 +154,7 @@ public final class AeronTarget implements Target
                 "flashgate-aeron-standby") : "flashgate-aeron",
                 engineTransport, gateway, parts);
             target.pair = primary;
-            return target;
+            return target.registered(before);
         }
         catch (final Exception ex)
         {
@@ -167,6 +171,7 @@ public final class AeronTarget implements Target
         final io.flashgate.client.aeron.IdleChoice idle, final UnaryOperator<EngineConfig> tuning) throws Exception
     {
         final List<AutoCloseable> parts = new ArrayList<>();
+        final Set<Long> before = CpuWatch.threadsNow();
         try
         {
             // As run: on the default idle choice the one thread parks for timers alone, every message signals it.
@@ -184,13 +189,27 @@ public final class AeronTarget implements Target
             {
                 throw new IOException("the gateway never reached the engine over IPC");
             }
-            return new AeronTarget("flashgate-aeron-ipc", engineTransport, gateway, parts);
+            return new AeronTarget("flashgate-aeron-ipc", engineTransport, gateway, parts).registered(before);
         }
         catch (final Exception ex)
         {
             closeAll(parts);
             throw ex;
         }
+    }
+
+    /** Takes the threads started since {@code before} as this target's ({@link CpuWatch#inThisJvm}). */
+    private AeronTarget registered(final Set<Long> before)
+    {
+        threads = CpuWatch.startedSince(before);
+        CpuWatch.inThisJvm(threads);
+        return this;
+    }
+
+    @Override
+    public Set<Long> ownThreads()
+    {
+        return threads;
     }
 
     private static EngineConfig tuned(final EngineConfig defaults, final UnaryOperator<EngineConfig> tuning)
@@ -308,6 +327,7 @@ public final class AeronTarget implements Target
     @Override
     public void close()
     {
+        CpuWatch.gone(threads);
         closeAll(parts);
     }
 }

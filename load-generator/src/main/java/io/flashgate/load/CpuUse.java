@@ -98,12 +98,25 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
 
     long generatorTicks()
     {
-        return systemInThisJvm ? selfGroups.getOrDefault(ThreadGroups.GENERATOR, 0L) : selfTicks;
+        return systemInThisJvm ? selfGroups.getOrDefault(ThreadGroups.GENERATOR, 0L) :
+            selfTicks - otherSystemsTicks();
+    }
+
+    /** The threads of the other systems that run in this JVM, idle or not while this one is measured. */
+    long otherSystemsTicks()
+    {
+        return selfGroups.getOrDefault(ThreadGroups.OTHER_SYSTEMS, 0L);
     }
 
     long systemTicks()
     {
-        return systemInThisJvm ? selfTicks - generatorTicks() : peerTicks;
+        return systemInThisJvm ? selfTicks - generatorTicks() - otherSystemsTicks() : peerTicks;
+    }
+
+    /** True for a group of this JVM that is not the system under test: the generator's, another system's. */
+    private boolean apart(final String group)
+    {
+        return systemInThisJvm && (group.equals(ThreadGroups.GENERATOR) || group.equals(ThreadGroups.OTHER_SYSTEMS));
     }
 
     /** "this JVM without the generator" or the peer's name; only for a {@link #systemKnown} system. */
@@ -118,7 +131,7 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
         final List<Share> shares = new ArrayList<>();
         (systemInThisJvm ? selfGroups : peerGroups).forEach((group, ticks) ->
         {
-            if (!(systemInThisJvm && group.equals(ThreadGroups.GENERATOR)))
+            if (!apart(group))
             {
                 shares.add(new Share(group, micros(ticks, purchases), cores(ticks)));
             }
@@ -156,7 +169,7 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
     long systemSwitches()
     {
         return (systemInThisJvm ? selfSwitches : peerSwitches).entrySet().stream()
-            .filter(e -> !(systemInThisJvm && e.getKey().equals(ThreadGroups.GENERATOR)))
+            .filter(e -> !apart(e.getKey()))
             .mapToLong(Map.Entry::getValue).sum();
     }
 
@@ -172,7 +185,7 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
             return "";
         }
         final List<Map.Entry<String, Long>> groups = new ArrayList<>(switches.entrySet().stream()
-            .filter(e -> !(systemInThisJvm && e.getKey().equals(ThreadGroups.GENERATOR))).toList());
+            .filter(e -> !apart(e.getKey())).toList());
         groups.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry::getKey));
         final StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "wake-ups per purchase %.2f:",
             systemSwitches() / (double)purchases));
@@ -207,10 +220,13 @@ record CpuUse(double seconds, long machineTicks, long selfTicks, long peerTicks,
             return "";
         }
         final String wakeUps = wakeUps(purchases, 6);
+        final String others = otherSystemsTicks() <= 0 ? "" : String.format(Locale.ROOT,
+            "; other systems in this JVM %.1f µs apart (%.2f cores)", micros(otherSystemsTicks(), purchases),
+            cores(otherSystemsTicks()));
         return String.format(Locale.ROOT, "cpu per purchase: %s %.1f µs = %.2f cores of %s [%s]; generator %.1f µs " +
-                "apart (%.2f cores)%s", system, micros(systemTicks(), purchases), cores(systemTicks()), systemProcess(),
-            topShares(purchases, 6), micros(generatorTicks(), purchases), cores(generatorTicks()),
-            wakeUps.isEmpty() ? "" : "; " + wakeUps);
+                "apart (%.2f cores)%s%s", system, micros(systemTicks(), purchases), cores(systemTicks()),
+            systemProcess(), topShares(purchases, 6), micros(generatorTicks(), purchases), cores(generatorTicks()),
+            others, wakeUps.isEmpty() ? "" : "; " + wakeUps);
     }
 
     /** "cpu: machine 1.93 cores busy = this JVM 1.41 + redis-server 0.38 + other processes 0.14 (of 2)". */

@@ -2,8 +2,12 @@ package io.flashgate.load;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * CPU used during a phase, from /proc (Linux): the whole machine, this JVM and the peer process if any (what is
@@ -17,10 +21,14 @@ final class CpuWatch
 {
     private static volatile long peerPid = -1;
     private static volatile String peerName = "peer";
+    /** The kernel thread ids of each system under test that runs in this JVM, as it registered them. */
+    private static final List<Set<Long>> SYSTEMS_IN_THIS_JVM = new CopyOnWriteArrayList<>();
     /** Java thread names by process and kernel thread id, kept across phases: a thread dump of another JVM costs. */
     private static final Map<Long, Map<Long, String>> JAVA_NAMES = new ConcurrentHashMap<>();
 
     private final ProcTasks proc;
+    /** The threads of the other systems in this JVM while this one is measured. */
+    private final Set<Long> otherSystems;
     private final String selfPid = Long.toString(ProcessHandle.current().pid());
     private final long watchedPeer;
     private final String watchedPeerName;
@@ -42,18 +50,86 @@ final class CpuWatch
         this(procRoot, peerPid, peerName);
     }
 
-    /** Watches {@code server} as the peer instead of the one {@link #peer} names (null: that one). */
-    CpuWatch(final Target.ServerProcess server)
+    /**
+     * Watches {@code target}: its own process as the peer if it names one (else the one {@link #peer} names), and in
+     * this JVM every thread but those of the other systems registered here ({@link #inThisJvm}).
+     */
+    CpuWatch(final Target target)
     {
-        this(ProcTasks.PROC, server == null ? peerPid : server.pid(), server == null ? peerName : server.name());
+        this(ProcTasks.PROC, target.ownProcess() == null ? peerPid : target.ownProcess().pid(),
+            target.ownProcess() == null ? peerName : target.ownProcess().name(), othersThan(target.ownThreads()));
     }
 
     private CpuWatch(final Path procRoot, final long peer, final String name)
     {
+        this(procRoot, peer, name, Set.of());
+    }
+
+    /** A watch of this JVM under {@code procRoot}, {@code otherSystems} being the threads of other systems in it. */
+    CpuWatch(final Path procRoot, final Set<Long> otherSystems)
+    {
+        this(procRoot, -1, null, otherSystems);
+    }
+
+    private CpuWatch(final Path procRoot, final long peer, final String name, final Set<Long> otherSystems)
+    {
+        this.otherSystems = otherSystems;
         this.proc = new ProcTasks(procRoot);
         this.watchedPeer = peer;
         this.watchedPeerName = name;
         this.start = sample();
+    }
+
+    /**
+     * Registers the threads a system under test started in this JVM, so that while another system is measured they
+     * are counted apart ({@link ThreadGroups#OTHER_SYSTEMS}); {@link #gone} when it stops.
+     */
+    static void inThisJvm(final Set<Long> threads)
+    {
+        SYSTEMS_IN_THIS_JVM.add(threads);
+    }
+
+    static void gone(final Set<Long> threads)
+    {
+        SYSTEMS_IN_THIS_JVM.removeIf(registered -> registered == threads);
+    }
+
+    /** The kernel ids of this JVM's threads now. */
+    static Set<Long> threadsNow()
+    {
+        return new HashSet<>(new ProcTasks(ProcTasks.PROC).tasks(Long.toString(ProcessHandle.current().pid()))
+            .keySet());
+    }
+
+    /**
+     * The threads started since {@code before} (a {@link #threadsNow}), but the JVM's own: a compiler or collector
+     * thread the JVM added meanwhile serves every system.
+     */
+    static Set<Long> startedSince(final Set<Long> before)
+    {
+        final Set<Long> started = new HashSet<>();
+        new ProcTasks(ProcTasks.PROC).tasks(Long.toString(ProcessHandle.current().pid())).forEach((tid, task) ->
+        {
+            final String group = ThreadGroups.of(task.comm());
+            if (!before.contains(tid) && !group.equals("JIT") && !group.equals("GC"))
+            {
+                started.add(tid);
+            }
+        });
+        return started;
+    }
+
+    private static Set<Long> othersThan(final Set<Long> own)
+    {
+        final Set<Long> others = new HashSet<>();
+        for (final Set<Long> system : SYSTEMS_IN_THIS_JVM)
+        {
+            if (system != own)
+            {
+                others.addAll(system);
+            }
+        }
+        return others;
     }
 
     /** The process of the system under {@code target} when it is not this JVM: its own, or the peer; -1 for none. */
@@ -120,7 +196,8 @@ final class CpuWatch
             final long switches = e.getValue().switches() - (was != null ? was.switches() : 0);
             if (switches > 0)
             {
-                groups.merge(group(e.getKey(), e.getValue().comm(), peer, dumped), switches, Long::sum);
+                groups.merge(!peer && otherSystems.contains(e.getKey()) ? ThreadGroups.OTHER_SYSTEMS :
+                    group(e.getKey(), e.getValue().comm(), peer, dumped), switches, Long::sum);
             }
         }
         return groups;
@@ -145,7 +222,8 @@ final class CpuWatch
                 continue;
             }
             threads += ticks;
-            groups.merge(group(e.getKey(), e.getValue().comm(), peer, dumped), ticks, Long::sum);
+            groups.merge(!peer && otherSystems.contains(e.getKey()) ? ThreadGroups.OTHER_SYSTEMS :
+                group(e.getKey(), e.getValue().comm(), peer, dumped), ticks, Long::sum);
         }
         if (processTicks > threads)
         {

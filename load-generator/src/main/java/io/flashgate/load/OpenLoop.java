@@ -227,7 +227,7 @@ public final class OpenLoop
 
         final long durationNanos = (long)(phase.seconds() * (phase.requests() > 0 ? 20 : 1) * 1e9);
         final double nanosPerRequest = phase.isCapacity() ? 0 : 1e9 / phase.rate();
-        final CpuWatch cpu = new CpuWatch(target.ownProcess());
+        final CpuWatch cpu = new CpuWatch(target);
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
         final Progress printer = new Progress(phase, target.name(), recorder, total, answered, start);
         printer.start();

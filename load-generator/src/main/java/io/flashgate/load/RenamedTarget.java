@@ -35,6 +35,12 @@ record RenamedTarget(Target target, String name) implements Target
     }
 
     @Override
+    public java.util.Set<Long> ownThreads()
+    {
+        return target.ownThreads();
+    }
+
+    @Override
     public void close()
     {
         target.close();

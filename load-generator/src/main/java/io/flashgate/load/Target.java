@@ -39,6 +39,15 @@ public interface Target extends AutoCloseable
         return null;
     }
 
+    /**
+     * The kernel ids of the threads this system started in this JVM (empty for another process): while another system
+     * is measured they are not counted as its ({@link CpuWatch#inThisJvm}).
+     */
+    default java.util.Set<Long> ownThreads()
+    {
+        return java.util.Set.of();
+    }
+
     @Override
     void close();
 

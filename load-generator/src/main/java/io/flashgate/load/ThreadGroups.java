@@ -13,6 +13,11 @@ import java.util.Locale;
 final class ThreadGroups
 {
     static final String GENERATOR = "generator";
+    /**
+     * Threads that another system under test in this JVM started ({@code bench aeron --standby}: the journal-only
+     * engine and the pair): not the measured system's, whatever their names.
+     */
+    static final String OTHER_SYSTEMS = "other systems in this JVM";
     /** Threads that ended during the phase: the process counts their time, no live thread shows it. */
     static final String EXITED = "exited threads";
 

@@ -42,6 +42,46 @@ class ProcTasksTest
         Files.writeString(dir.resolve("comm"), comm + "\n");
     }
 
+    /**
+     * {@code bench aeron --standby}: the pair's threads stay up while the journal-only engine is measured, in the same
+     * JVM and with the same names. They are counted apart, neither the measured system's nor the generator's.
+     */
+    @Test
+    void anotherSystemsThreadsInThisJvmAreCountedApart() throws IOException
+    {
+        final long self = ProcessHandle.current().pid();
+        Files.writeString(proc.resolve("stat"), "cpu  100 0 0 1000 0 0 0 0 0 0\n");
+        Files.createDirectories(proc.resolve(Long.toString(self)));
+        Files.writeString(proc.resolve(Long.toString(self)).resolve("stat"), stat(self, "java", 100, 0));
+        task(self, 10, "flashgate-aeron", 10, 0);
+        task(self, 11, "flashgate-bench", 20, 0);
+        task(self, 14, "flashgate-aeron", 5, 0);
+        task(self, 15, "flashgate-pair", 5, 0);
+        final CpuWatch watch = new CpuWatch(proc, java.util.Set.of(14L, 15L));
+
+        Files.writeString(proc.resolve("stat"), "cpu  300 0 0 1500 0 0 0 0 0 0\n");
+        Files.writeString(proc.resolve(Long.toString(self)).resolve("stat"), stat(self, "java", 200, 0));
+        task(self, 10, "flashgate-aeron", 60, 0);   // +50, the measured system
+        task(self, 11, "flashgate-bench", 45, 0);   // +25, the generator
+        task(self, 14, "flashgate-aeron", 20, 0);   // +15, another system's
+        task(self, 15, "flashgate-pair", 15, 0);    // +10, another system's
+
+        final CpuUse use = watch.report(true);
+        assertEquals(25, use.otherSystemsTicks());
+        assertEquals(25, use.generatorTicks());
+        assertEquals(50, use.systemTicks(), "this JVM without the generator and the other system");
+        assertEquals(Map.of("aeron duty cycle", 50L, ThreadGroups.GENERATOR, 25L, ThreadGroups.OTHER_SYSTEMS, 25L),
+            use.selfGroups());
+        final String line = use.perPurchase("flashgate-aeron", 1000);
+        assertTrue(line.startsWith("cpu per purchase: flashgate-aeron 500.0 µs = "), line);
+        assertTrue(line.contains("[aeron duty cycle 500.0]; generator 250.0 µs apart"), line);
+        assertTrue(line.contains("; other systems in this JVM 250.0 µs apart"), line);
+
+        final CpuUse peer = watch.report(false);
+        assertEquals(75, peer.generatorTicks(), "a system in another process: this JVM is the generator, but for " +
+            "the systems in it");
+    }
+
     @Test
     void theCompilersOfAnotherJvmAreItsJitThreads() throws IOException
     {
