@@ -64,7 +64,7 @@ final class CompilerQuiet
         long ticks = 0;
         for (final ProcTasks.Task task : proc.tasks(pid).values())
         {
-            if (JIT.equals(ThreadGroups.of(task.comm())))
+            if (ThreadGroups.JIT.equals(ThreadGroups.of(task.comm())))
             {
                 ticks += task.ticks();
             }
@@ -127,8 +127,6 @@ final class CompilerQuiet
             }
         }
     }
-
-    private static final String JIT = ThreadGroups.of("C2 CompilerThre");
 
     /**
      * Waits until {@code compileMillis} (a running total) has not grown for {@code quiet}, or {@code deadline} has

@@ -111,7 +111,7 @@ final class CpuWatch
         new ProcTasks(ProcTasks.PROC).tasks(Long.toString(ProcessHandle.current().pid())).forEach((tid, task) ->
         {
             final String group = ThreadGroups.of(task.comm());
-            if (!before.contains(tid) && !group.equals("JIT") && !group.equals("GC"))
+            if (!before.contains(tid) && !group.equals(ThreadGroups.JIT) && !group.equals(ThreadGroups.GC))
             {
                 started.add(tid);
             }

@@ -13,6 +13,9 @@ import java.util.Locale;
 final class ThreadGroups
 {
     static final String GENERATOR = "generator";
+    /** The JVM's compiler threads, and its collector's: they serve every system in the process. */
+    static final String JIT = "JIT";
+    static final String GC = "GC";
     /**
      * Threads that another system under test in this JVM started ({@code bench aeron --standby}: the journal-only
      * engine and the pair): not the measured system's, whatever their names.
@@ -56,12 +59,12 @@ final class ThreadGroups
         new Rule("jettyserverthre", "jetty"),
         new Rule("qtp", "jetty"),
         new Rule("jetty", "jetty"),
-        new Rule("gc thread", "GC"),
-        new Rule("g1 ", "GC"),
-        new Rule("parallel gc", "GC"),
-        new Rule("vm thread", "GC"), // runs the safepoint operations, most of them the collector's
-        new Rule("c1 compilerthre", "JIT"),
-        new Rule("c2 compilerthre", "JIT"),
+        new Rule("gc thread", GC),
+        new Rule("g1 ", GC),
+        new Rule("parallel gc", GC),
+        new Rule("vm thread", GC), // runs the safepoint operations, most of them the collector's
+        new Rule("c1 compilerthre", JIT),
+        new Rule("c2 compilerthre", JIT),
         new Rule("redis-server", "redis-server"),
         new Rule("bio_", "redis background I/O"),
         new Rule("io_thd", "redis I/O threads"));
