@@ -18,7 +18,7 @@ class CompilerQuietTest
     void waitsUntilTheCompileTimeStopsGrowing()
     {
         final AtomicLong looks = new AtomicLong();
-        // Compiling for the first 10 looks (about 200 ms), then idle.
+        // Compiling for the first 10 looks (about half a second), then idle.
         final CompilerQuiet.Outcome outcome = CompilerQuiet.await(
             () -> Math.min(looks.incrementAndGet(), 10) * 7, Duration.ofMillis(100), Duration.ofSeconds(20));
 
