@@ -11,36 +11,124 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The primary's side of catch-up, on the link's thread: sends a standby the records it misses straight from the
- * primary's journal on disk (read-only, through {@link JournalReader}: no lock the journaller needs), as RECORDS
- * messages like the live stream's. A round reads from the standby's next sequence up to a limit the link chooses;
- * the standby keeps the live stream meanwhile, so one or two rounds bring it level however long it was away.
+ * The primary's side of catch-up, on a thread of its own ({@code flashgate-catch-up}, started at the first round):
+ * sends a standby the records it misses straight from the primary's journal on disk (read-only, through
+ * {@link JournalReader}: no lock the journaller needs), as RECORDS messages like the live stream's. A round reads from
+ * the standby's next sequence up to a limit the link chooses; the standby keeps the live stream meanwhile, so one or
+ * two rounds bring it level however long it was away.
+ *
+ * <p>Why a thread of its own: the link runs on the Aeron duty cycle, whose thread also runs the media driver. A round
+ * reads the disk and waits for room in the link's window, which only that driver makes; here it waits without
+ * stopping the driver or the live stream. The publication takes offers from both threads (Aeron's concurrent
+ * publication), and the standby orders what arrives by sequence.
  */
-final class CatchUp
+final class CatchUp implements AutoCloseable
 {
     private static final long SEND_PATIENCE_NANOS = 1_000_000_000L;
 
     private final Path journalDirectory;
     private final Publication toPeer;
+    private final SnapshotStore snapshots;
     private final UnsafeBuffer message;
     private final BatchWriter records;
     private long firstInMessage;
     private long sentUpTo;
     private boolean gaveUp;
-    /** Records sent by catch-up since start. */
-    long recordsSent;
+    private volatile boolean closing;
+    private ExecutorService worker;
+    private Future<?> underWay;
+    /** Records sent by catch-up since start (written by the catch-up thread only). */
+    volatile long recordsSent;
 
-    CatchUp(final Path journalDirectory, final Publication toPeer)
+    CatchUp(final Path journalDirectory, final Publication toPeer, final SnapshotStore snapshots)
     {
         this.journalDirectory = journalDirectory;
         this.toPeer = toPeer;
+        this.snapshots = snapshots;
         final int capacity = toPeer.maxPayloadLength();
         this.message = new UnsafeBuffer(new byte[capacity]);
         this.records = new BatchWriter(new UnsafeBuffer(message.byteArray(), PairMessage.HEADER_LENGTH,
             capacity - PairMessage.HEADER_LENGTH), capacity - PairMessage.HEADER_LENGTH);
+    }
+
+    /** True while a round started by {@link #start} is still sending. The link's thread only. */
+    boolean busy()
+    {
+        return underWay != null && !underWay.isDone();
+    }
+
+    /**
+     * Starts a round on the catch-up thread: the journal's records after {@code after} up to {@code upTo}, or the
+     * newest snapshot when the journal no longer reaches back to {@code after}. The link's thread only, and only
+     * when not {@link #busy}.
+     */
+    void start(final long after, final long upTo, final PairState state)
+    {
+        if (closing)
+        {
+            return;
+        }
+        if (worker == null)
+        {
+            worker = Executors.newSingleThreadExecutor(runnable ->
+            {
+                final Thread thread = new Thread(runnable, "flashgate-catch-up");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        underWay = worker.submit(() -> roundOrSnapshot(after, upTo, state));
+    }
+
+    private void roundOrSnapshot(final long after, final long upTo, final PairState state)
+    {
+        try
+        {
+            round(after, upTo, state);
+        }
+        catch (final JournalDoesNotReach ex)
+        {
+            try
+            {
+                final long sent = sendSnapshot(snapshots, ex.firstSequence, state);
+                PairLog.warn("snapshot_sent", "sequence", sent, "standbyNext", after + 1, "journalStarts",
+                    ex.firstSequence, "why", "the journal no longer holds what the standby lacks");
+            }
+            catch (final IOException | RuntimeException failed)
+            {
+                PairLog.warn("catch_up_failed", "error", failed);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            PairLog.warn("catch_up_failed", "error", ex);
+        }
+    }
+
+    /** Stops the catch-up thread: a round under way gives up at its next send. */
+    @Override
+    public void close()
+    {
+        closing = true;
+        if (worker != null)
+        {
+            worker.shutdownNow();
+            try
+            {
+                worker.awaitTermination(SEND_PATIENCE_NANOS * 2, TimeUnit.NANOSECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The journal no longer holds the records the standby needs (older segments removed): send a snapshot. */
@@ -99,7 +187,7 @@ final class CatchUp
         }
         reader.replay(after, upTo, (sequence, buffer, offset, length) ->
         {
-            if (gaveUp)
+            if (gaveUp || closing)
             {
                 return;
             }
@@ -123,7 +211,7 @@ final class CatchUp
         long result;
         while ((result = toPeer.offer(message, 0, length)) < 0)
         {
-            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED ||
+            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED || closing ||
                 System.nanoTime() - deadline >= 0)
             {
                 gaveUp = true;

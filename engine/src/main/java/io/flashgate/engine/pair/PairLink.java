@@ -1,8 +1,9 @@
 package io.flashgate.engine.pair;
 
-import io.aeron.FragmentAssembler;
+import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler.Action;
 import io.aeron.logbuffer.Header;
 import io.flashgate.engine.pipeline.Engine;
 import io.flashgate.protocol.EngineRole;
@@ -16,7 +17,12 @@ import java.util.function.LongConsumer;
 
 /**
  * The {@code flashgate-pair} agent: everything one engine says to and hears from the other, on one thread
- * (docs/ARCHITECTURE.md, "Hot standby and failover").
+ * (docs/ARCHITECTURE.md, "Hot standby and failover"): the Aeron duty cycle's, as two agents ({@link #peerPoller}
+ * before the engine's stages, {@link #duties} after them), or, when the Aeron client has no duty cycle, a thread of
+ * its own that runs both ({@link #doWork}). On the duty cycle an acknowledgement read in a cycle moves the release
+ * gate before that cycle's egress runs, and a standby acknowledges what its journaller made durable in the same
+ * cycle; nothing on it waits (a full ring leaves the primary's message in Aeron's log, a promotion that finds the ring
+ * full is tried again next cycle), and catch-up reads the journal on a thread of its own ({@link CatchUp}).
  * <ul>
  *   <li>As standby: takes the primary's records ({@link StandbyIntake}), acknowledges its journal's durable end as
  *       soon as it moves (and every heartbeat interval), and promotes itself when a primary that said it was in
@@ -45,13 +51,12 @@ final class PairLink implements Agent
     private final Publication toPeer;
     private final StandbyIntake intake;
     private final CatchUp catchUp;
-    private final FragmentAssembler assembler = new FragmentAssembler(this::onMessage);
+    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onMessage);
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[PairMessage.HEADER_LENGTH]);
     private final long intervalNanos;
     private final long timeoutNanos;
     private final LongConsumer onSetAside;
     private final SnapshotInstall onSnapshot;
-    private final io.flashgate.journal.SnapshotStore snapshots;
     /** A snapshot the primary sends in parts, assembled here (standby). */
     private final org.agrona.ExpandableArrayBuffer snapshotParts = new org.agrona.ExpandableArrayBuffer(1 << 16);
     private long snapshotSequence = -1;
@@ -117,6 +122,11 @@ final class PairLink implements Agent
     private boolean fencedReported;
     /** The last sequence that may have been released without the standby's acknowledgement (while SOLO). */
     private long lastPassedAlone;
+    /** A promotion whose new epoch the ring had no room for yet (0: none), and why it was made. */
+    private long promotionEpoch;
+    private String promotionWhy;
+    /** The last poll left a message in Aeron's log because the ring was full. */
+    private boolean ringWasFull;
     /** Wakes the Aeron duty cycle after an acknowledgement is offered; null when there is none. */
     private final Runnable sent;
 
@@ -135,7 +145,6 @@ final class PairLink implements Agent
         this.registry = registry;
         PairMessage.sender(out, pairId, mayStartPair);
         this.onSnapshot = onSnapshot;
-        this.snapshots = new io.flashgate.journal.SnapshotStore(snapshotDirectory);
         this.pairId = pairId;
         this.config = config;
         this.state = state;
@@ -144,7 +153,8 @@ final class PairLink implements Agent
         this.fromPeer = fromPeer;
         this.toPeer = toPeer;
         this.intake = new StandbyIntake(engine, state);
-        this.catchUp = new CatchUp(journalDirectory, toPeer);
+        this.catchUp = new CatchUp(journalDirectory, toPeer,
+            new io.flashgate.journal.SnapshotStore(snapshotDirectory));
         this.intervalNanos = config.heartbeatInterval().toNanos();
         this.timeoutNanos = config.heartbeatTimeout().toNanos();
         this.mayStartPair = mayStartPair;
@@ -152,36 +162,101 @@ final class PairLink implements Agent
         this.onFenced = onFenced;
     }
 
+    /** On a thread of its own: reads the peer, then does the role's duties. */
     @Override
     public int doWork()
     {
-        int work = fromPeer.poll(assembler, 64);
+        return pollPeer() + doDuties();
+    }
+
+    /** The agent that reads the peer, for the duty cycle: before the engine's stages, as an ingress is. */
+    Agent peerPoller()
+    {
+        return peerPoller;
+    }
+
+    /** The agent of the role's duties, for the duty cycle: after the engine's stages. */
+    Agent duties()
+    {
+        return duties;
+    }
+
+    private final Agent peerPoller = new Agent()
+    {
+        @Override
+        public int doWork()
+        {
+            return pollPeer();
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "flashgate-pair-in";
+        }
+    };
+
+    private final Agent duties = new Agent()
+    {
+        @Override
+        public int doWork()
+        {
+            return doDuties();
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "flashgate-pair";
+        }
+    };
+
+    private int pollPeer()
+    {
+        if (promotionEpoch != 0)
+        {
+            return 0; // nothing more from the old primary goes into the ring before the new epoch does
+        }
+        ringWasFull = false;
+        final int fragments = fromPeer.controlledPoll(assembler, 64);
+        return ringWasFull ? fragments + 1 : fragments; // go round again while the stages drain the ring
+    }
+
+    private int doDuties()
+    {
         final long now = System.nanoTime();
-        if (state.role() == EngineRole.STANDBY)
+        if (promotionEpoch != 0)
         {
-            work += standbyDuties(now);
+            return promote(promotionWhy, promotionEpoch) ? 1 : 0;
         }
-        else
-        {
-            work += primaryDuties(now);
-        }
-        return work;
+        return state.role() == EngineRole.STANDBY ? standbyDuties(now) : primaryDuties(now);
+    }
+
+    /** Stops catch-up's thread; after the link is no longer run. */
+    void close()
+    {
+        catchUp.close();
     }
 
     // ---------------------------------------------------------------- messages
 
-    private void onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private Action onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         if (length < PairMessage.HEADER_LENGTH)
         {
-            return;
+            return Action.CONTINUE;
         }
         final byte kind = PairMessage.kind(buffer, offset);
         final long epoch = PairMessage.epoch(buffer, offset);
         final long now = System.nanoTime();
         if (kind == PairMessage.RECORDS || kind == PairMessage.PRIMARY_BEAT)
         {
-            onPrimarySpeaking(buffer, offset, length, kind, epoch, now);
+            if (!onPrimarySpeaking(buffer, offset, length, kind, epoch, now))
+            {
+                ringWasFull = true;
+                state.intakeRingFull.incrementAndGet();
+                return Action.ABORT; // read again next cycle, once the stages have drained the ring
+            }
         }
         else if (kind == PairMessage.STANDBY_ACK)
         {
@@ -189,7 +264,7 @@ final class PairLink implements Agent
             {
                 onPeerStandby(epoch, PairMessage.first(buffer, offset), PairMessage.senderId(buffer, offset),
                     PairMessage.senderIsCandidate(buffer, offset), now);
-                return;
+                return Action.CONTINUE;
             }
             standbyId = PairMessage.senderId(buffer, offset);
             onStandbyAck(epoch, PairMessage.first(buffer, offset), PairMessage.second(buffer, offset),
@@ -211,6 +286,7 @@ final class PairLink implements Agent
                 onSetAside.accept(keepUpTo);
             }
         }
+        return Action.CONTINUE;
     }
 
     /** Standby: one part of the snapshot its primary sends; the whole one makes it start again from there. */
@@ -245,7 +321,8 @@ final class PairLink implements Agent
         }
     }
 
-    private void onPrimarySpeaking(final DirectBuffer buffer, final int offset, final int length, final byte kind,
+    /** @return false if its records found the ring full: nothing of the message was taken. */
+    private boolean onPrimarySpeaking(final DirectBuffer buffer, final int offset, final int length, final byte kind,
         final long epoch, final long now)
     {
         if (state.role() != EngineRole.STANDBY)
@@ -254,11 +331,11 @@ final class PairLink implements Agent
             {
                 fence("a primary of epoch " + epoch);
             }
-            return; // an older primary: it learns of our epoch from our heartbeats
+            return true; // an older primary: it learns of our epoch from our heartbeats
         }
         if (epoch < state.epoch() || epoch < primaryEpoch)
         {
-            return; // a primary fenced by a newer epoch: acknowledge nothing of it
+            return true; // a primary fenced by a newer epoch: acknowledge nothing of it
         }
         primaryEpoch = epoch;
         heardPrimary = true;
@@ -269,10 +346,12 @@ final class PairLink implements Agent
             primaryLast = PairMessage.first(buffer, offset);
             state.primaryLast = primaryLast;
         }
-        else
+        else if (intake.onRecords(buffer, offset + PairMessage.HEADER_LENGTH, length - PairMessage.HEADER_LENGTH) ==
+            StandbyIntake.RING_FULL)
         {
-            intake.onRecords(buffer, offset + PairMessage.HEADER_LENGTH, length - PairMessage.HEADER_LENGTH);
+            return false;
         }
+        return true;
     }
 
     private void onStandbyAck(final long epoch, final long durable, final long next, final long runFrom,
@@ -497,20 +576,23 @@ final class PairLink implements Agent
 
     /**
      * Journals the new epoch as this engine's next command (while nobody else offers: the ingress refuses clients
-     * until the role changes below), releases results from that command on, then takes commands as SOLO.
+     * until the role changes below, and the peer is not read while a promotion waits), releases results from that
+     * command on, then takes commands as SOLO. A ring with no room now leaves the promotion pending: the next cycle
+     * tries again, after the stages on the same thread have drained it. @return true once promoted.
      */
-    private void promote(final String why, final long epoch)
+    private boolean promote(final String why, final long epoch)
     {
         final long first = engine.lastPublishedSequence() + 1;
         engine.releaseResultsFrom(first);
-        while (!engine.beginEpoch(epoch))
+        if (!engine.beginEpoch(epoch))
         {
-            if (!engine.isRunning() || engine.fault() != null)
-            {
-                return;
-            }
-            Thread.onSpinWait();
+            final boolean retry = engine.isRunning() && engine.fault() == null;
+            promotionEpoch = retry ? epoch : 0;
+            promotionWhy = retry ? why : null;
+            return false;
         }
+        promotionEpoch = 0;
+        promotionWhy = null;
         state.epoch(epoch);
         state.standbyAcked.set(0);
         state.standbyState(StandbyState.ABSENT);
@@ -523,6 +605,7 @@ final class PairLink implements Agent
         state.hold(null);
         PairLog.warn("promoted", "epoch", epoch, "sequence", first, "why", why, "role", "SOLO",
             "until", "a standby is in sync");
+        return true;
     }
 
     // ---------------------------------------------------------------- primary
@@ -635,7 +718,7 @@ final class PairLink implements Agent
     {
         final long durable = engine.durableSequence();
         if (standbyNext == 0 || standbyNext > durable || standbyDiverged ||
-            now - lastCatchUpNanos < CATCH_UP_PAUSE_NANOS)
+            now - lastCatchUpNanos < CATCH_UP_PAUSE_NANOS || catchUp.busy())
         {
             return 0;
         }
@@ -653,32 +736,10 @@ final class PairLink implements Agent
             return 0; // it takes records as they stream in
         }
         lastCatchUpNanos = now;
-        try
-        {
-            final long sent = catchUp.round(standbyNext - 1, upTo, state);
-            standbyProgressed = true; // judge again once it acknowledges what this round sent
-            lastProgressNanos = now;
-            return (int)Math.min(Integer.MAX_VALUE, sent - (standbyNext - 1));
-        }
-        catch (final CatchUp.JournalDoesNotReach ex)
-        {
-            try
-            {
-                final long sent = catchUp.sendSnapshot(snapshots, ex.firstSequence, state);
-                PairLog.warn("snapshot_sent", "sequence", sent, "standbyNext", standbyNext, "journalStarts",
-                    ex.firstSequence, "why", "the journal no longer holds what the standby lacks");
-            }
-            catch (final java.io.IOException | RuntimeException failed)
-            {
-                PairLog.warn("catch_up_failed", "error", failed);
-            }
-            return 1;
-        }
-        catch (final java.io.IOException | RuntimeException ex)
-        {
-            PairLog.warn("catch_up_failed", "error", ex);
-            return 0;
-        }
+        catchUp.start(standbyNext - 1, upTo, state);
+        standbyProgressed = true; // judge again once it acknowledges what this round sent
+        lastProgressNanos = now;
+        return 1;
     }
 
     /** An operator's solo, or a primary whose standby is silent and out of the synchronous set: release alone. */

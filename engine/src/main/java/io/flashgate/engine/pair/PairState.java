@@ -31,6 +31,8 @@ public final class PairState implements PairView
     /** Acks ignored: of another epoch, or for sequences never sent. */
     final AtomicLong ignoredAcks = new AtomicLong();
     final AtomicLong promotions = new AtomicLong();
+    /** As standby: the primary's messages that found the ring full and were left in Aeron's log to be read again. */
+    final AtomicLong intakeRingFull = new AtomicLong();
     /** As standby: the primary's last sequence, by its last heartbeat. */
     volatile long primaryLast;
     /** Whether the pair's ZooKeeper answers this engine: null without ZooKeeper. */
@@ -92,6 +94,15 @@ public final class PairState implements PairView
     public boolean isSoloByOperator()
     {
         return soloByOperator;
+    }
+
+    /**
+     * As standby: times a message of the primary's found the ring full and was read again later (nothing lost; a
+     * standby slower than its primary holds the primary's releases back).
+     */
+    public long intakeRingFull()
+    {
+        return intakeRingFull.get();
     }
 
     /** Acknowledgements ignored (another epoch, or a sequence never sent); counted for operators. */

@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One engine of a hot-standby pair, wired the one way it is wired everywhere (docs/ARCHITECTURE.md, "Hot standby
  * and failover"): the peer's channels, the engine with its replicator stage and its {@link PairState}, the edges'
- * transport, and the {@link PairLink} thread. It starts as a standby; {@code mayStartPair} lets it promote itself
+ * transport, and the {@link PairLink} (agents of the process's Aeron duty cycle, or a {@code flashgate-pair} thread when
+ * the client has none). It starts as a standby; {@code mayStartPair} lets it promote itself
  * when no primary answers at start ({@code ops/flashgate engine}), otherwise only a primary that was in sync and fell
  * silent, or an operator, makes it primary.
  *
@@ -50,8 +51,9 @@ public final class PairedEngine implements AutoCloseable
     private volatile boolean closed;
     private volatile int restarts;
 
+    /** One start of the engine; {@code runner} is null when the link's agents run on {@code dutyCycle}. */
     private record Running(PairState state, Engine engine, EngineTransport transport, PairLink link,
-        AgentRunner runner, Replicator replicator)
+        AgentRunner runner, io.flashgate.client.aeron.DutyCycle dutyCycle, Replicator replicator)
     {
     }
 
@@ -138,27 +140,41 @@ public final class PairedEngine implements AutoCloseable
                 engineConfig.journalDirectory(), mayStartPair, PairId.of(engineConfig.dataDirectory()),
                 this::restartAfterSetAside, this::restartFenced, engineConfig.snapshotDirectory(),
                 this::restartFromSnapshot, registry, sent);
-            final AgentRunner runner = new AgentRunner(idle.newStrategy(), Throwable::printStackTrace,
-                (AtomicCounter)null, link);
-            final Thread pairThread = AgentRunner.startOnThread(runner, runnable ->
+            final AgentRunner runner;
+            final Runnable wakeLink;
+            if (dutyCycle != null)
             {
-                final Thread thread = new Thread(runnable, "flashgate-pair");
-                thread.setDaemon(true);
-                return thread;
-            });
+                // One thread on this side of Aeron: an acknowledgement moves the release gate in the cycle it arrives,
+                // with no hand-off between the pair's thread and the one that runs the driver and the stages.
+                runner = null;
+                dutyCycle.addInbound(link.peerPoller());
+                dutyCycle.add(link.duties());
+                wakeLink = dutyCycle::signal; // nothing on the duty thread: its journaller agent runs before the link
+            }
+            else
+            {
+                runner = new AgentRunner(idle.newStrategy(), Throwable::printStackTrace, (AtomicCounter)null, link);
+                final Thread pairThread = AgentRunner.startOnThread(runner, runnable ->
+                {
+                    final Thread thread = new Thread(runnable, "flashgate-pair");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                wakeLink = () -> LockSupport.unpark(pairThread);
+            }
             // A standby acknowledges as soon as its journal holds a batch: the primary's results wait for that.
             final Engine journaled = engine;
             engine.onDurable(() ->
             {
                 if (journaled.pair().role() == EngineRole.STANDBY)
                 {
-                    LockSupport.unpark(pairThread);
+                    wakeLink.run();
                 }
             });
             PairLog.info("started", "role", "STANDBY", "sequence", engine.lastPublishedSequence(), "epoch",
                 state.epoch(), "pairId", PairId.of(engineConfig.dataDirectory()), "peer", config.peer(), "listen",
                 config.listen());
-            return new Running(state, engine, transport, link, runner, replicator);
+            return new Running(state, engine, transport, link, runner, dutyCycle, replicator);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -253,7 +269,16 @@ public final class PairedEngine implements AutoCloseable
     {
         if (run != null)
         {
-            CloseHelper.quietClose(run.runner());
+            if (run.runner() != null)
+            {
+                CloseHelper.quietClose(run.runner());
+            }
+            else
+            {
+                run.dutyCycle().remove(run.link().peerPoller());
+                run.dutyCycle().remove(run.link().duties());
+            }
+            run.link().close();
             run.replicator().close();
             CloseHelper.quietClose(run.engine());
             CloseHelper.quietClose(run.transport());

@@ -7,8 +7,6 @@ import io.flashgate.protocol.MessageTypes;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
-import java.util.concurrent.locks.LockSupport;
-
 /**
  * The standby's side of replication, on the link's thread: takes the primary's records in sequence into the engine
  * ({@link Engine#offerReplicated}: journaled and applied, never released). A record past a gap (the standby is still
@@ -16,9 +14,15 @@ import java.util.concurrent.locks.LockSupport;
  * live stream is not lost while the gap is filled: once catch-up reaches the run, it is applied at once and the
  * standby is level with the live stream. A run that would outgrow its bound is dropped; catch-up then brings those
  * records too.
+ *
+ * <p>It never waits for room in the ring: on the Aeron duty cycle the standby's own stages, which drain the ring, run
+ * on the same thread. A message that finds the ring full is refused ({@link #RING_FULL}) and the link leaves it in
+ * Aeron's log to be read again in the next cycle; the run is kept until all of it is applied.
  */
 final class StandbyIntake
 {
+    /** What {@link #onRecords} returns when the ring cannot take the message now: read it again later. */
+    static final int RING_FULL = -1;
     private static final int MAX_RUN_BYTES = 32 << 20;
 
     private final Engine engine;
@@ -49,7 +53,7 @@ final class StandbyIntake
 
     /**
      * Takes the records of one RECORDS message (consecutive records, as the replicator and catch-up send them);
-     * @return records applied. The part from this engine's next sequence on goes into the ring with one claim; a
+     * @return records applied, or {@link #RING_FULL}: nothing of it was lost, offer it again. The part from this engine's next sequence on goes into the ring with one claim; a
      * message wholly past a gap is kept in the run.
      */
     int onRecords(final DirectBuffer buffer, final int offset, final int length)
@@ -74,24 +78,17 @@ final class StandbyIntake
         final int fresh = (int)(count - skip);
         if (fresh > engine.ringSize())
         {
-            return applyOneByOne(buffer, offset, length) + drainRun();
+            final int applied = applyOneByOne(buffer, offset, length);
+            return applied < fresh && refusedForRoom() ? RING_FULL : applied + drainRun();
         }
-        while (true)
+        frames.wrap(buffer, offset, length);
+        for (long i = 0; i < skip; i++)
         {
-            frames.wrap(buffer, offset, length);
-            for (long i = 0; i < skip; i++)
-            {
-                frames.next();
-            }
-            if (engine.offerReplicatedAll(frames, fresh))
-            {
-                break;
-            }
-            if (!engine.isRunning() || engine.fault() != null)
-            {
-                return 0;
-            }
-            LockSupport.parkNanos(20_000); // the standby's own stages drain the ring
+            frames.next();
+        }
+        if (!engine.offerReplicatedAll(frames, fresh))
+        {
+            return refusedForRoom() ? RING_FULL : 0;
         }
         noteEpochs(buffer, offset, length);
         return fresh + drainRun();
@@ -144,7 +141,10 @@ final class StandbyIntake
         }
     }
 
-    /** Applies what the run holds from {@link #next()} on; @return records applied. */
+    /**
+     * Applies what the run holds from {@link #next()} on; @return records applied. What the ring has no room for stays
+     * in the run for the next call (the records applied before it are skipped then).
+     */
     int drainRun()
     {
         if (runCount == 0 || runFrom > next())
@@ -161,6 +161,10 @@ final class StandbyIntake
             {
                 if (!apply(run, at + 4, size, sequence))
                 {
+                    if (refusedForRoom())
+                    {
+                        return applied;
+                    }
                     break;
                 }
                 applied++;
@@ -169,6 +173,12 @@ final class StandbyIntake
         }
         clearRun();
         return applied;
+    }
+
+    /** An offer refused while the engine runs: the ring is full for now. A stopped engine takes nothing more. */
+    private boolean refusedForRoom()
+    {
+        return engine.isRunning() && engine.fault() == null;
     }
 
     private void keep(final DirectBuffer record, final int at, final int size, final long sequence)
@@ -195,16 +205,12 @@ final class StandbyIntake
         runFrom = 0;
     }
 
-    /** Waits (briefly parked) while the ring is full: the standby's own stages drain it. */
+    /** One record into the ring; false if it has no room now (or the engine stopped). */
     private boolean apply(final DirectBuffer record, final int at, final int size, final long sequence)
     {
-        while (!engine.offerReplicated(record, at, size, sequence))
+        if (!engine.offerReplicated(record, at, size, sequence))
         {
-            if (!engine.isRunning() || engine.fault() != null)
-            {
-                return false;
-            }
-            LockSupport.parkNanos(20_000);
+            return false;
         }
         if (size >= 2 && CommandDecoder.typeOf(record, at) == MessageTypes.NEW_EPOCH)
         {

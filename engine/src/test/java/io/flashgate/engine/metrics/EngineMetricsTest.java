@@ -81,6 +81,7 @@ class EngineMetricsTest
                 "flashgate_engine_epoch gauge",
                 "flashgate_engine_standby_acked_sequence gauge",
                 "flashgate_engine_standby_lag_records gauge",
+                "flashgate_engine_standby_ring_full_total counter",
                 "flashgate_engine_solo_by_operator gauge",
                 "flashgate_engine_zookeeper_connected gauge",
                 "flashgate_engine_held gauge",

@@ -135,6 +135,8 @@ final class PairOnLoopback implements AutoCloseable
         /** This engine's way to each ZooKeeper server (empty without ZooKeeper). */
         final java.util.List<TcpRelay> zooKeeperRelays = new java.util.ArrayList<>();
         PairedEngine paired;
+        /** Slots in its input ring from its next start. */
+        int ringSize = 4096;
 
         Member(final String name, final Path folder, final String listen, final String peer,
             final ZooKeeperEnsemble zookeeper) throws IOException
@@ -189,7 +191,7 @@ final class PairOnLoopback implements AutoCloseable
         PairedEngine start(final boolean mayStartPair, final long segmentBytes) throws IOException
         {
             final EngineConfig config = EngineConfig.defaults(folder).withTickIntervalMillis(0)
-                .withSnapshotEveryCommands(0).withRingSize(4096).withSegmentSizeBytes(segmentBytes);
+                .withSnapshotEveryCommands(0).withRingSize(ringSize).withSegmentSizeBytes(segmentBytes);
             paired = PairedEngine.start(aeron, channels, config, pair, IdleChoice.DEFAULT, mayStartPair,
                 engine -> onEngineStarted.accept(engine));
             return paired;

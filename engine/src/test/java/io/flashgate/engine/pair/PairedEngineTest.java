@@ -60,8 +60,15 @@ class PairedEngineTest
             {
                 assertEquals(2, agents.stream().filter(stage::equals).count(), agents::toString);
             }
+            // So is each pair link: it reads the peer before the stages and does its duties after them.
+            for (final String link : List.of("flashgate-pair-in", "flashgate-pair"))
+            {
+                assertEquals(2, agents.stream().filter(link::equals).count(), agents::toString);
+            }
+            assertTrue(agents.indexOf("flashgate-pair-in") < agents.indexOf("flashgate-journaller") &&
+                agents.lastIndexOf("flashgate-pair") > agents.lastIndexOf("flashgate-egress"), agents::toString);
             assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(thread -> thread.isAlive() &&
-                thread.getName().matches("flashgate-(journaller|logic|replicator|egress).*")), "a stage thread");
+                thread.getName().matches("flashgate-(journaller|logic|replicator|egress|pair)")), "a stage thread");
 
             final AeronEngineGateway toA = pair.a.gateway();
             assertTrue(toA.awaitReachable(WAIT));
@@ -99,6 +106,44 @@ class PairedEngineTest
             Await.until(() -> "A in sync behind B: " + pair.a + " " + pair.b, WAIT, () -> pair.b.isPrimaryInSync());
             final long lastB = pair.b.engine().lastPublishedSequence();
             assertEquals(pair.b.stateHashAt(lastB), pair.a.stateHashAt(lastB));
+        }
+    }
+
+    /**
+     * The standby's ring is far smaller than the primary's batches: its link, on the thread that also drains that ring,
+     * cannot wait for room, so it leaves each message it cannot take in Aeron's log and reads it again. Nothing is
+     * lost: catch-up (which would repair a dropped message) sends nothing, and both states agree.
+     */
+    @Test
+    void aStandbyWhoseRingIsFullReadsThePrimarysMessagesAgainAndMissesNone() throws Exception
+    {
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
+            PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
+        {
+            pair.b.ringSize = 64;
+            pair.startInSync();
+            final AeronEngineGateway toA = pair.a.gateway();
+            assertTrue(toA.awaitReachable(WAIT));
+            final long now = System.currentTimeMillis();
+            assertInstanceOf(Reply.Sale.class, toA.createSale("flood", 1_000_000, 1, now - 1_000, now + 3_600_000,
+                600).get(10, TimeUnit.SECONDS));
+            final org.agrona.concurrent.UnsafeBuffer command = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
+            final io.flashgate.protocol.CommandEncoder encoder = new io.flashgate.protocol.CommandEncoder()
+                .wrap(command, 0);
+            for (int i = 0; i < 100_000; i++)
+            {
+                final int length = encoder.purchase(7, i, "flood", "u" + i, "k" + i, 1);
+                while (!pair.a.engine().offer(command, 0, length))
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            final long last = pair.a.engine().lastPublishedSequence();
+            Await.until(() -> "B holds all of A's " + last + " commands: " + pair.b, Duration.ofSeconds(60),
+                () -> pair.b.engine().durableSequence() >= last);
+            assertTrue(pair.b.paired.state().intakeRingFull() > 0, "the standby's ring was never full");
+            assertEquals(0, pair.a.paired.catchUpRecords(), "records the live stream lost, sent again by catch-up");
+            assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "same state at sequence " + last);
         }
     }
 
