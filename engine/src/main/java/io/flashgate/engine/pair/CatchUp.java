@@ -11,14 +11,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The primary's side of catch-up, on a thread of its own ({@code flashgate-catch-up}, started at the first round):
+ * The primary's side of catch-up, on a thread of its own ({@code flashgate-catch-up}, parked while there is none):
  * sends a standby the records it misses straight from the primary's journal on disk (read-only, through
  * {@link JournalReader}: no lock the journaller needs), as RECORDS messages like the live stream's. A round reads from
  * the standby's next sequence up to a limit the link chooses; the standby keeps the live stream meanwhile, so one or
@@ -42,7 +42,7 @@ final class CatchUp implements AutoCloseable
     private long sentUpTo;
     private boolean gaveUp;
     private volatile boolean closing;
-    private ExecutorService worker;
+    private final ThreadPoolExecutor worker;
     private Future<?> underWay;
     /** Records sent by catch-up since start (written by the catch-up thread only). */
     volatile long recordsSent;
@@ -52,6 +52,15 @@ final class CatchUp implements AutoCloseable
         this.journalDirectory = journalDirectory;
         this.toPeer = toPeer;
         this.snapshots = snapshots;
+        // Started now, not at the first round: the threads of an engine are known once it has started (the benchmarks
+        // charge each system the threads it started).
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable ->
+        {
+            final Thread thread = new Thread(runnable, "flashgate-catch-up");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.worker.prestartCoreThread();
         final int capacity = toPeer.maxPayloadLength();
         this.message = new UnsafeBuffer(new byte[capacity]);
         this.records = new BatchWriter(new UnsafeBuffer(message.byteArray(), PairMessage.HEADER_LENGTH,
@@ -74,15 +83,6 @@ final class CatchUp implements AutoCloseable
         if (closing)
         {
             return;
-        }
-        if (worker == null)
-        {
-            worker = Executors.newSingleThreadExecutor(runnable ->
-            {
-                final Thread thread = new Thread(runnable, "flashgate-catch-up");
-                thread.setDaemon(true);
-                return thread;
-            });
         }
         underWay = worker.submit(() -> roundOrSnapshot(after, upTo, state));
     }
@@ -117,17 +117,14 @@ final class CatchUp implements AutoCloseable
     public void close()
     {
         closing = true;
-        if (worker != null)
+        worker.shutdownNow();
+        try
         {
-            worker.shutdownNow();
-            try
-            {
-                worker.awaitTermination(SEND_PATIENCE_NANOS * 2, TimeUnit.NANOSECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
+            worker.awaitTermination(SEND_PATIENCE_NANOS * 2, TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -112,6 +112,9 @@ final class PairLink implements Agent
     /** Its journal holds an older epoch's tail this history does not have: no catch-up until it is set aside. */
     private boolean standbyDiverged;
     private long lastSentAtLastAck;
+    /** This journal's durable end when the last acknowledgement came, and when the one before it came. */
+    private long durableAtLastAck;
+    private long durableAtPreviousAck;
     /** The first live record the standby keeps past a gap, 0 if none: the gap is what catch-up must send. */
     private long standbyRunFrom;
     private long lastProgressNanos;
@@ -368,6 +371,8 @@ final class PairLink implements Agent
         }
         lastHeardStandbyNanos = now;
         standbyHeard = true;
+        durableAtPreviousAck = durableAtLastAck;
+        durableAtLastAck = engine.durableSequence();
         if (epoch < state.epoch())
         {
             // It has not applied our NEW_EPOCH yet: does its journal hold an older epoch's tail we never had?
@@ -727,8 +732,11 @@ final class PairLink implements Agent
         {
             upTo = Math.min(durable, standbyRunFrom - 1);
         }
-        else if (!standbyProgressed && now - lastProgressNanos > 2 * intervalNanos)
+        else if (!standbyProgressed && now - lastProgressNanos > 2 * intervalNanos &&
+            standbyNext - 1 < durableAtPreviousAck)
         {
+            // Only what this journal held when the acknowledgement before the last one came: a command taken after a
+            // quiet spell may still be on its way, and is not worth a round (each reads the journal's folder).
             upTo = durable;
         }
         else

@@ -147,6 +147,34 @@ class PairedEngineTest
         }
     }
 
+    /**
+     * A purchase after a quiet spell reaches the standby on the live stream. The primary must not take the moment
+     * between journaling it and the standby's acknowledgement for a standby that stopped moving, and send it again
+     * from the journal: each such round read the whole journal folder and, on the link's own thread, held back every
+     * acknowledgement meanwhile.
+     */
+    @Test
+    void aPurchaseAfterAQuietSpellIsNotSentAgainByCatchUp() throws Exception
+    {
+        try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
+            PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
+        {
+            pair.startInSync();
+            final AeronEngineGateway toA = pair.a.gateway();
+            assertTrue(toA.awaitReachable(WAIT));
+            final long now = System.currentTimeMillis();
+            assertInstanceOf(Reply.Sale.class, toA.createSale("quiet", 1_000, 1, now - 1_000, now + 3_600_000, 600)
+                .get(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 5; i++)
+            {
+                // The stimulus, not a wait for an outcome: more than two heartbeats without a command.
+                Await.sleep(PairOnLoopback.HEARTBEAT.toMillis() * 4);
+                assertEquals(1, buy(toA, "quiet", i, 1).size());
+            }
+            assertEquals(0, pair.a.paired.catchUpRecords(), "records sent again from the journal");
+        }
+    }
+
     @Test
     void aPrimaryWithoutItsStandbyReleasesNothingAndItsUnreleasedTailIsSetAsideWhenItRejoins() throws Exception
     {
