@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The primary's side of catch-up, on a thread of its own ({@code flashgate-catch-up}, parked while there is none):
+ * The primary's side of catch-up, on a thread of its own ({@code flashgate-catch-up}, which exists only while rounds
+ * come, and ends a second after the last):
  * sends a standby the records it misses straight from the primary's journal on disk (read-only, through
  * {@link JournalReader}: no lock the journaller needs), as RECORDS messages like the live stream's. A round reads from
  * the standby's next sequence up to a limit the link chooses; the standby keeps the live stream meanwhile, so one or
@@ -52,15 +53,14 @@ final class CatchUp implements AutoCloseable
         this.journalDirectory = journalDirectory;
         this.toPeer = toPeer;
         this.snapshots = snapshots;
-        // Started now, not at the first round: the threads of an engine are known once it has started (the benchmarks
-        // charge each system the threads it started).
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable ->
+        // A thread with nothing to do has no reason to exist: a standby in sync needs no catch-up.
+        this.worker = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable ->
         {
             final Thread thread = new Thread(runnable, "flashgate-catch-up");
             thread.setDaemon(true);
             return thread;
         });
-        this.worker.prestartCoreThread();
+        this.worker.allowCoreThreadTimeOut(true);
         final int capacity = toPeer.maxPayloadLength();
         this.message = new UnsafeBuffer(new byte[capacity]);
         this.records = new BatchWriter(new UnsafeBuffer(message.byteArray(), PairMessage.HEADER_LENGTH,
