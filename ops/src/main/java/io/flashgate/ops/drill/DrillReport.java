@@ -20,6 +20,8 @@ import java.util.Map;
  * @param journalsAgree       {@code replay diff} of the two engines' journals found no divergence.
  * @param roleChanges         faults after which nothing may change (ZooKeeper cut off or a server lost) that left
  *                            another primary, or its standby not in sync (must be empty).
+ * @param unanswered          lookups of acknowledged orders the edge answered neither 200 nor 404 after a few tries,
+ *                            by last status: not counted as found, and said apart (a lost order is a 404).
  */
 public record DrillReport(
     List<Long> failoverMillis,
@@ -37,7 +39,8 @@ public record DrillReport(
     boolean journalsAgree,
     String diffSummary,
     Map<Scenario, Halts> halts,
-    List<String> roleChanges)
+    List<String> roleChanges,
+    Map<String, Long> unanswered)
 {
     /** One scenario's rounds: how long sales stood still, and the 504s shoppers saw. */
     public static final class Halts
@@ -97,13 +100,15 @@ public record DrillReport(
             failover drill: %d rounds of the primary scenario (SIGKILL of the primary, automatic promotion, the killed engine back as standby)
               failover time (SIGKILL to the first 201 from the new primary): p50 %d ms, max %d ms; rounds %s ms
               purchases: %d (retries with the same key: %d, unresolved: %d); refused: %s
-              orders acknowledged: %d; found on the last primary: %d; acknowledged twice: %d
+              orders acknowledged: %d; found on the last primary: %d%s; acknowledged twice: %d
               sold %d of stock %d (acknowledged units %d); shoppers above the limit: %d
               replay diff of the two journals: %s
               roles changed where nothing may change: %s
             %s
             %s""", failoverMillis.size(), failoverP50Millis(), failoverMaxMillis(), failoverMillis, purchases, retries,
-            unresolved, refusals, acknowledged, found, duplicateOrders, sold, stock, acknowledgedUnits, usersAboveLimit,
+            unresolved, refusals, acknowledged, found,
+            unanswered.isEmpty() ? "" : " (lookups never answered 200 or 404, by last status: " + unanswered + ")",
+            duplicateOrders, sold, stock, acknowledgedUnits, usersAboveLimit,
             diffSummary, roleChanges.isEmpty() ? "none" : roleChanges, perScenario(), passed() ? "PASSED: nothing acknowledged was lost, nothing oversold" : "FAILED");
     }
 }

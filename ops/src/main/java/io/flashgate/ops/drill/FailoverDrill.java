@@ -38,6 +38,8 @@ public final class FailoverDrill
     private static final Pattern NUMBER_FIELD = Pattern.compile("\"(reserved|confirmed|stock)\":(\\d+)");
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
     private static final int CHECKING_CONNECTIONS = 8;
+    private static final int LOOKUP_ATTEMPTS = 5;
+    private static final long LOOKUP_PAUSE_NANOS = 200_000_000L;
 
     /**
      * @param rounds      primaries killed.
@@ -158,7 +160,8 @@ public final class FailoverDrill
             units += order.quantity();
             unitsByUser.merge(order.userId(), order.quantity(), Long::sum);
         }
-        final long found = countFound(shoppers, distinct);
+        final Map<String, Long> unanswered = new java.util.concurrent.ConcurrentSkipListMap<>();
+        final long found = countFound(shoppers, distinct, unanswered);
         final Map<String, Long> stats = saleStats(cluster, secret, saleId);
         final long sold = stats.getOrDefault("reserved", -1L) + stats.getOrDefault("confirmed", 0L);
         final Map<String, Long> refusals = new TreeMap<>();
@@ -172,14 +175,18 @@ public final class FailoverDrill
         return new DrillReport(failovers, shoppers.purchases.get(), shoppers.retries.get(), shoppers.acknowledged.size(),
             found, duplicates, sold, stats.getOrDefault("stock", -1L), units,
             unitsByUser.values().stream().filter(u -> u > limit).count(), shoppers.unresolved.get(), refusals,
-            diff == 0, diffText.isEmpty() ? err.toString(StandardCharsets.UTF_8).trim() : diffText, halts, roleChanges);
+            diff == 0, diffText.isEmpty() ? err.toString(StandardCharsets.UTF_8).trim() : diffText, halts, roleChanges,
+            unanswered);
     }
 
     /**
      * How many of {@code orders} the last primary holds for their owner, asked through the edge on a few connections
-     * at once: one at a time, the check took longer than the drill's rounds.
+     * at once: one at a time, the check took longer than the drill's rounds. A lookup the edge does not answer with 200
+     * or 404 (a 503 or 504, a refused connection) says nothing of the order: it is asked again, a few times, and if it
+     * never gets an answer its last status is counted in {@code unanswered}, so a FAILED says why.
      */
-    private static long countFound(final Shoppers shoppers, final List<Shoppers.Acknowledged> orders)
+    private static long countFound(final Shoppers shoppers, final List<Shoppers.Acknowledged> orders,
+        final Map<String, Long> unanswered)
     {
         final java.util.concurrent.atomic.AtomicLong found = new java.util.concurrent.atomic.AtomicLong();
         final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
@@ -191,10 +198,20 @@ public final class FailoverDrill
                 for (int i = next.getAndIncrement(); i < orders.size(); i = next.getAndIncrement())
                 {
                     final Shoppers.Acknowledged order = orders.get(i);
-                    final String held = shoppers.order(order.orderId(), order.userId());
-                    if (held != null && held.contains("\"userId\":\"" + order.userId() + "\""))
+                    Shoppers.Lookup held = shoppers.order(order.orderId(), order.userId());
+                    for (int attempt = 1; !held.answered() && attempt < LOOKUP_ATTEMPTS; attempt++)
+                    {
+                        java.util.concurrent.locks.LockSupport.parkNanos(LOOKUP_PAUSE_NANOS);
+                        held = shoppers.order(order.orderId(), order.userId());
+                    }
+                    if (held.status() == 200 && held.body().contains("\"userId\":\"" + order.userId() + "\""))
                     {
                         found.incrementAndGet();
+                    }
+                    else if (!held.answered())
+                    {
+                        unanswered.merge(held.status() < 0 ? "no answer" : String.valueOf(held.status()), 1L,
+                            Long::sum);
                     }
                 }
             }, "drill-check-" + t);

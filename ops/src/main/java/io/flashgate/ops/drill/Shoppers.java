@@ -159,8 +159,18 @@ final class Shoppers implements AutoCloseable
             .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build();
     }
 
-    /** An order as the edge answers it now, for its owner; null if it does not answer 200. */
-    String order(final long orderId, final String user)
+    /** The edge's answer to a lookup: its status (-1: no answer, the request failed) and body. */
+    record Lookup(int status, String body)
+    {
+        /** 200 (found) and 404 (the engine has no such order) are answers; anything else says nothing of the order. */
+        boolean answered()
+        {
+            return status == 200 || status == 404;
+        }
+    }
+
+    /** An order as the edge answers it now, for its owner. */
+    Lookup order(final long orderId, final String user)
     {
         final String token = tokenByUser.computeIfAbsent(user, u -> tokens.mint(u, null, Duration.ofHours(2)));
         try
@@ -168,16 +178,16 @@ final class Shoppers implements AutoCloseable
             final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders/" +
                 orderId)).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? answer.body() : null;
+            return new Lookup(answer.statusCode(), answer.body());
         }
         catch (final IOException ex)
         {
-            return null;
+            return new Lookup(-1, String.valueOf(ex));
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            return null;
+            return new Lookup(-1, "interrupted");
         }
     }
 
