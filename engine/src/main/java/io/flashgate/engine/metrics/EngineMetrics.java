@@ -98,8 +98,8 @@ public final class EngineMetrics implements MultiCollector
             counter("flashgate_engine_ignored_acks_total",
                 "Standby acknowledgements ignored: of an older epoch, or for a sequence never sent.",
                 pair instanceof io.flashgate.engine.pair.PairState state ? state.ignoredAcks() : 0),
-            counter("flashgate_engine_standby_ring_full_total", "As standby: messages of the primary's that " +
-                "found the ring full and were read again once it had room (none lost).",
+            counter("flashgate_engine_standby_ring_full_total", "As standby: times the ring was full for a " +
+                "message of the primary's, which was read again once it had room (none lost).",
                 pair instanceof io.flashgate.engine.pair.PairState state ? state.intakeRingFull() : 0),
             gauge("flashgate_engine_ring_size", "Slots in the engine's input ring.", stats.ringSize()),
             gauge("flashgate_engine_ring_remaining", "Free ring slots; 0 means commands are refused.",

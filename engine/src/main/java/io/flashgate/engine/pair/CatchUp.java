@@ -120,7 +120,10 @@ final class CatchUp implements AutoCloseable
         worker.shutdownNow();
         try
         {
-            worker.awaitTermination(SEND_PATIENCE_NANOS * 2, TimeUnit.NANOSECONDS);
+            if (!worker.awaitTermination(SEND_PATIENCE_NANOS * 2, TimeUnit.NANOSECONDS))
+            {
+                PairLog.warn("catch_up_still_reading", "then", "the round ends at its next record; it sends nothing more");
+            }
         }
         catch (final InterruptedException ex)
         {

@@ -220,9 +220,16 @@ final class PairLink implements Agent
         {
             return 0; // nothing more from the old primary goes into the ring before the new epoch does
         }
+        final boolean fullBefore = ringWasFull;
         ringWasFull = false;
         final int fragments = fromPeer.controlledPoll(assembler, 64);
-        return ringWasFull ? fragments + 1 : fragments; // go round again while the stages drain the ring
+        if (ringWasFull && !fullBefore)
+        {
+            state.intakeRingFull.incrementAndGet(); // once per time the ring fills, not once per look
+        }
+        // A message left in the log is not work: the stages that drain the ring report their own (on this thread, or
+        // as the egress agent and the journaller's wake-up when they run elsewhere); counting it would spin here.
+        return fragments;
     }
 
     private int doDuties()
@@ -257,7 +264,6 @@ final class PairLink implements Agent
             if (!onPrimarySpeaking(buffer, offset, length, kind, epoch, now))
             {
                 ringWasFull = true;
-                state.intakeRingFull.incrementAndGet();
                 return Action.ABORT; // read again next cycle, once the stages have drained the ring
             }
         }

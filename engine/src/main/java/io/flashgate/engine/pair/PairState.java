@@ -31,7 +31,7 @@ public final class PairState implements PairView
     /** Acks ignored: of another epoch, or for sequences never sent. */
     final AtomicLong ignoredAcks = new AtomicLong();
     final AtomicLong promotions = new AtomicLong();
-    /** As standby: the primary's messages that found the ring full and were left in Aeron's log to be read again. */
+    /** As standby: times a message of the primary's found the ring full and was left in Aeron's log to read again. */
     final AtomicLong intakeRingFull = new AtomicLong();
     /** As standby: the primary's last sequence, by its last heartbeat. */
     volatile long primaryLast;

@@ -129,6 +129,7 @@ public final class PairedEngine implements AutoCloseable
         final Replicator replicator = new Replicator(state, toPeer, config.heartbeatInterval().toNanos(), dutyCycle);
         EngineTransport transport = null;
         Engine engine = null;
+        PairLink link = null;
         try
         {
             transport = EngineTransport.open(aeron, channels);
@@ -136,7 +137,7 @@ public final class PairedEngine implements AutoCloseable
             state.epoch(engine.epochs().current());
             onEngineStarted.accept(engine);
             transport.start(engine);
-            final PairLink link = new PairLink(config, state, engine, replicator, fromPeer, toPeer,
+            link = new PairLink(config, state, engine, replicator, fromPeer, toPeer,
                 engineConfig.journalDirectory(), mayStartPair, PairId.of(engineConfig.dataDirectory()),
                 this::restartAfterSetAside, this::restartFenced, engineConfig.snapshotDirectory(),
                 this::restartFromSnapshot, registry, sent);
@@ -178,6 +179,15 @@ public final class PairedEngine implements AutoCloseable
         }
         catch (final IOException | RuntimeException ex)
         {
+            if (link != null)
+            {
+                if (dutyCycle != null)
+                {
+                    dutyCycle.remove(link.peerPoller()); // nothing if it was never added
+                    dutyCycle.remove(link.duties());
+                }
+                link.close();
+            }
             CloseHelper.quietCloseAll(engine, transport);
             throw ex;
         }

@@ -45,10 +45,10 @@ final class StandbyIntake
         return engine.lastPublishedSequence() + 1;
     }
 
-    /** The first sequence of the run kept past a gap, or 0 if none. */
+    /** The first sequence of the run kept past a gap, or 0 if none (a run the ring has not taken all of is no gap). */
     long runFrom()
     {
-        return runCount == 0 ? 0 : runFrom;
+        return runCount == 0 || runFrom <= next() ? 0 : runFrom;
     }
 
     /**

@@ -137,6 +137,8 @@ final class PairOnLoopback implements AutoCloseable
         PairedEngine paired;
         /** Slots in its input ring from its next start. */
         int ringSize = 4096;
+        /** Who runs its stages from its next start (the default: agents of the Aeron duty cycle). */
+        io.flashgate.config.StageLayout stageLayout = io.flashgate.config.StageLayout.AERON_THREAD;
 
         Member(final String name, final Path folder, final String listen, final String peer,
             final ZooKeeperEnsemble zookeeper) throws IOException
@@ -191,7 +193,8 @@ final class PairOnLoopback implements AutoCloseable
         PairedEngine start(final boolean mayStartPair, final long segmentBytes) throws IOException
         {
             final EngineConfig config = EngineConfig.defaults(folder).withTickIntervalMillis(0)
-                .withSnapshotEveryCommands(0).withRingSize(ringSize).withSegmentSizeBytes(segmentBytes);
+                .withSnapshotEveryCommands(0).withRingSize(ringSize).withSegmentSizeBytes(segmentBytes)
+                .withStageLayout(stageLayout);
             paired = PairedEngine.start(aeron, channels, config, pair, IdleChoice.DEFAULT, mayStartPair,
                 engine -> onEngineStarted.accept(engine));
             return paired;
