@@ -127,12 +127,7 @@ class PairedEngineTest
         {
             pair.b.ringSize = 64;
             pair.b.stageLayout = standbyStages;
-            pair.startInSync();
-            final AeronEngineGateway toA = pair.a.gateway();
-            assertTrue(toA.awaitReachable(WAIT));
-            final long now = System.currentTimeMillis();
-            assertInstanceOf(Reply.Sale.class, toA.createSale("flood", 1_000_000, 1, now - 1_000, now + 3_600_000,
-                600).get(10, TimeUnit.SECONDS));
+            inSyncSelling(pair, "flood", 1_000_000, 1);
             final org.agrona.concurrent.UnsafeBuffer command = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
             final io.flashgate.protocol.CommandEncoder encoder = new io.flashgate.protocol.CommandEncoder()
                 .wrap(command, 0);
@@ -165,12 +160,7 @@ class PairedEngineTest
         try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
             PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            pair.startInSync();
-            final AeronEngineGateway toA = pair.a.gateway();
-            assertTrue(toA.awaitReachable(WAIT));
-            final long now = System.currentTimeMillis();
-            assertInstanceOf(Reply.Sale.class, toA.createSale("quiet", 1_000, 1, now - 1_000, now + 3_600_000, 600)
-                .get(10, TimeUnit.SECONDS));
+            final AeronEngineGateway toA = inSyncSelling(pair, "quiet", 1_000, 1);
             for (int i = 0; i < 5; i++)
             {
                 // The stimulus, not a wait for an outcome: more than two heartbeats without a command.
@@ -187,11 +177,7 @@ class PairedEngineTest
         try (EmbeddedDriver driver = EmbeddedDriver.start(); Aeron aeron = driver.connect();
             PairOnLoopback pair = new PairOnLoopback(driver.aeronDirectory(), aeron, folderA, folderB))
         {
-            pair.startInSync();
-            final AeronEngineGateway toA = pair.a.gateway();
-            assertTrue(toA.awaitReachable(WAIT));
-            final long now = System.currentTimeMillis();
-            toA.createSale("tail", 1_000, 2, now - 1_000, now + 3_600_000, 600).get(10, TimeUnit.SECONDS);
+            final AeronEngineGateway toA = inSyncSelling(pair, "tail", 1_000, 2);
             assertEquals(50, buy(toA, "tail", 0, 50).size());
 
             // The standby goes: the primary (STOP) journals what it already took but releases none of it.
@@ -319,6 +305,19 @@ class PairedEngineTest
         }
     }
 
+
+    /** A primary with B its standby in sync, and a sale open on A; @return the gateway to A. */
+    private static AeronEngineGateway inSyncSelling(final PairOnLoopback pair, final String sale, final int stock,
+        final int limit) throws Exception
+    {
+        pair.startInSync();
+        final AeronEngineGateway toA = pair.a.gateway();
+        assertTrue(toA.awaitReachable(WAIT));
+        final long now = System.currentTimeMillis();
+        assertInstanceOf(Reply.Sale.class, toA.createSale(sale, stock, limit, now - 1_000, now + 3_600_000, 600)
+            .get(10, TimeUnit.SECONDS));
+        return toA;
+    }
 
     private static List<Reply.Order> buy(final AeronEngineGateway gateway, final String sale, final int from,
         final int count) throws Exception
