@@ -216,8 +216,11 @@ public final class OpenLoop
 
     private Result pace(final Target target, final Workload workload, final Phase phase) throws Exception
     {
+        PacerTimerSlack.tightenForThisThread();
         target.createSale(phase.saleId(), phase.stock(), phase.limitPerUser());
         final int capacity = ledgerCapacity(phase);
+        // How late each request left after its due time (fixed rate only): the generator's share of every latency.
+        final Recorder late = new Recorder(HIGHEST_NANOS, 3);
         final Ledger ledger = new Ledger(capacity);
         final Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
         final Histogram total = new Histogram(HIGHEST_NANOS, 3);
@@ -261,6 +264,10 @@ public final class OpenLoop
                         break;
                     }
                     final long intended = phase.isCapacity() ? System.nanoTime() : start + (long)(sent * nanosPerRequest);
+                    if (!phase.isCapacity())
+                    {
+                        late.recordValue(Math.min(HIGHEST_NANOS, Math.max(1, System.nanoTime() - intended)));
+                    }
                     final int index = (int)sent;
                     target.purchase(phase.saleId(), sent, workload.userId(sent), phase.saleId() + "." + workload.idempotencyKey(sent),
                         (outcome, orderId) ->
@@ -280,6 +287,13 @@ public final class OpenLoop
                 }
             }
             printer.sendingStopped(sent);
+            if (!phase.isCapacity())
+            {
+                final Histogram lateness = late.getIntervalHistogram();
+                progress.printf(Locale.ROOT, "  [%s] sent after its due time: p50 %d µs, p99 %d µs (the generator's " +
+                    "own share of every latency of this leg)%n", target.name(),
+                    lateness.getValueAtPercentile(50) / 1_000, lateness.getValueAtPercentile(99) / 1_000);
+            }
             // Drain: wait for every request in flight to be answered (or given up on by the target).
             if (!window.awaitAll((long)(phase.drainSeconds() * 1000), TimeUnit.MILLISECONDS))
             {
