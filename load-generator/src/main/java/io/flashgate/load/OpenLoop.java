@@ -216,7 +216,7 @@ public final class OpenLoop
 
     private Result pace(final Target target, final Workload workload, final Phase phase) throws Exception
     {
-        PacerTimerSlack.tightenForThisThread();
+        final boolean onTime = PacerTimerSlack.tightenForThisThread();
         target.createSale(phase.saleId(), phase.stock(), phase.limitPerUser());
         final int capacity = ledgerCapacity(phase);
         // How late each request left after its due time (fixed rate only): the generator's share of every latency.
@@ -291,8 +291,9 @@ public final class OpenLoop
             {
                 final Histogram lateness = late.getIntervalHistogram();
                 progress.printf(Locale.ROOT, "  [%s] sent after its due time: p50 %d µs, p99 %d µs (the generator's " +
-                    "own share of every latency of this leg)%n", target.name(),
-                    lateness.getValueAtPercentile(50) / 1_000, lateness.getValueAtPercentile(99) / 1_000);
+                    "own share of every latency of this leg)%s%n", target.name(),
+                    lateness.getValueAtPercentile(50) / 1_000, lateness.getValueAtPercentile(99) / 1_000,
+                    onTime ? "" : "; its timer slack is the system's default: Linux did not let it ask for 1 µs");
             }
             // Drain: wait for every request in flight to be answered (or given up on by the target).
             if (!window.awaitAll((long)(phase.drainSeconds() * 1000), TimeUnit.MILLISECONDS))

@@ -30,7 +30,7 @@ final class PacerTimerSlack
         }
         catch (final IOException | UnsupportedOperationException | SecurityException ex)
         {
-            return false;
+            return false; // not Linux, or not allowed: the pacer keeps the default, and each leg says so
         }
     }
 }

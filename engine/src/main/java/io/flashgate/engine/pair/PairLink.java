@@ -184,35 +184,18 @@ final class PairLink implements Agent
         return duties;
     }
 
-    private final Agent peerPoller = new Agent()
+    /** One half of the link as an agent of the duty cycle. */
+    private record Half(String roleName, java.util.function.IntSupplier work) implements Agent
     {
         @Override
         public int doWork()
         {
-            return pollPeer();
+            return work.getAsInt();
         }
+    }
 
-        @Override
-        public String roleName()
-        {
-            return "flashgate-pair-in";
-        }
-    };
-
-    private final Agent duties = new Agent()
-    {
-        @Override
-        public int doWork()
-        {
-            return doDuties();
-        }
-
-        @Override
-        public String roleName()
-        {
-            return "flashgate-pair";
-        }
-    };
+    private final Agent peerPoller = new Half("flashgate-pair-in", this::pollPeer);
+    private final Agent duties = new Half("flashgate-pair", this::doDuties);
 
     private int pollPeer()
     {
