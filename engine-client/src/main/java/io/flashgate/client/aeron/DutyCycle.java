@@ -38,6 +38,8 @@ public final class DutyCycle implements AutoCloseable
 
     private final String name;
     private final IdleStrategy idle;
+    /** The idle strategy when it waits on the driver's sockets: a signal must end that wait, not a park. */
+    private final SocketWaitIdleStrategy socketWait;
     private final ErrorHandler errors;
     private final Thread thread;
     private volatile Slot[] slots = new Slot[0];
@@ -70,6 +72,7 @@ public final class DutyCycle implements AutoCloseable
     {
         this.name = name;
         this.idle = idle;
+        this.socketWait = idle instanceof SocketWaitIdleStrategy wait ? wait : null;
         this.errors = errors;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -341,8 +344,24 @@ public final class DutyCycle implements AutoCloseable
     {
         if (Thread.currentThread() != thread)
         {
-            LockSupport.unpark(thread);
+            if (socketWait != null)
+            {
+                socketWait.wake(thread);
+            }
+            else
+            {
+                LockSupport.unpark(thread);
+            }
         }
+    }
+
+    /**
+     * The strategy this cycle idles with when it can wait on the media driver's sockets (an embedded driver registers
+     * each socket it opens there), else null.
+     */
+    public SocketWaitIdleStrategy socketWait()
+    {
+        return socketWait;
     }
 
     /** Stops the thread after its current cycle, and closes the agents still in it (driver and clients excepted). */
@@ -397,6 +416,10 @@ public final class DutyCycle implements AutoCloseable
                     errors.onError(ex);
                 }
             }
+        }
+        if (socketWait != null)
+        {
+            socketWait.close();
         }
     }
 

@@ -38,7 +38,7 @@ class DeepeningBackoffIdleStrategyTest
     void theDefaultBackoffIsThisStrategyAndNeverParksLongerThan16Milliseconds()
     {
         final DeepeningBackoffIdleStrategy idle =
-            (DeepeningBackoffIdleStrategy)IdleChoice.DEFAULT.newStrategy();
+            (DeepeningBackoffIdleStrategy)IdleChoice.TIMED_BACKOFF.newStrategy();
         for (int i = 0; i < 40; i++) // no spins: 11 parks up to 1 ms, 20 at 1 ms, then 2, 4, 8, 16 ms: about 130 ms
         {
             idle.idle(0);

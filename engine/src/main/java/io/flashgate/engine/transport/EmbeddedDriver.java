@@ -124,6 +124,10 @@ public final class EmbeddedDriver implements AutoCloseable
             .termBufferSparseFile(true)
             .ipcTermBufferLength(TERM_LENGTH)
             .publicationTermBufferLength(TERM_LENGTH);
+        if (dutyCycle.socketWait() != null)
+        {
+            WatchedSockets.install(context, dutyCycle.socketWait());
+        }
         customise.accept(context);
         return new EmbeddedDriver(context, dutyCycle, ownsDutyCycle);
     }

@@ -1,0 +1,198 @@
+package io.flashgate.client.aeron;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The socket wait: a datagram on a watched socket or a wake ends a wait that would otherwise last a minute, a wake
+ * that comes first is never lost, and before any socket is watched a wake ends the fallback's park. Every wait in
+ * these tests is a minute long, so only the event under test can end it before the test's deadline.
+ */
+class SocketWaitIdleStrategyTest
+{
+    private static final long MINUTE_MILLIS = TimeUnit.MINUTES.toMillis(1);
+
+    private final SocketWaitIdleStrategy wait = new SocketWaitIdleStrategy(minutePark(), MINUTE_MILLIS,
+        MINUTE_MILLIS);
+    private final AtomicInteger waitsEnded = new AtomicInteger();
+    private DatagramChannel watched;
+    private Thread waiter;
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        if (waiter != null)
+        {
+            waiter.interrupt();
+            wait.wake(waiter);
+            waiter.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(waiter.isAlive(), "the waiting thread did not end");
+        }
+        wait.close();
+        if (watched != null)
+        {
+            watched.close();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aDatagramOnAWatchedSocketEndsTheWait() throws Exception
+    {
+        watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        watched.configureBlocking(false);
+        wait.register(watched);
+        assertTrue(wait.watchesSockets());
+        startWaitingAfterTheRegistrationsWake();
+
+        try (DatagramChannel sender = DatagramChannel.open())
+        {
+            sender.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), watched.getLocalAddress());
+        }
+        awaitWaitsEnded(2);
+    }
+
+    @Test
+    @Timeout(30)
+    void aWakeEndsAWaitOnTheSockets() throws Exception
+    {
+        watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        watched.configureBlocking(false);
+        wait.register(watched);
+        startWaitingAfterTheRegistrationsWake();
+
+        wait.wake(waiter);
+        awaitWaitsEnded(2);
+    }
+
+    @Test
+    @Timeout(30)
+    void aWakeBeforeTheWaitMakesItReturnAtOnce() throws Exception
+    {
+        watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        watched.configureBlocking(false);
+        wait.register(watched);
+        wait.wake(Thread.currentThread());
+
+        wait.idle(0); // a lost wake would hold this thread for a minute, past the test's timeout
+    }
+
+    @Test
+    @Timeout(30)
+    void beforeAnySocketIsWatchedAWakeEndsTheFallbacksPark() throws Exception
+    {
+        assertFalse(wait.watchesSockets());
+        startWaiting(1);
+        awaitParkedIn("java.util.concurrent.locks.LockSupport");
+
+        wait.wake(waiter);
+        awaitWaitsEnded(1);
+    }
+
+    @Test
+    void workResetsTheWaitToItsBusyLength()
+    {
+        final SocketWaitIdleStrategy strategy = SocketWaitIdleStrategy.withBackoff();
+        assertEquals(SocketWaitIdleStrategy.BUSY_WAIT_MILLIS, strategy.waitMillis());
+        strategy.idle(1);
+        assertEquals(SocketWaitIdleStrategy.BUSY_WAIT_MILLIS, strategy.waitMillis());
+    }
+
+    /**
+     * Registering a socket wakes a wait already under way, so that it watches the new socket too; Java keeps that
+     * wake-up for the next wait, which therefore returns at once. The second wait is the one under test.
+     */
+    private void startWaitingAfterTheRegistrationsWake() throws InterruptedException
+    {
+        startWaiting(2);
+        awaitWaitsEnded(1);
+        awaitParkedIn("sun.nio.ch.EPoll");
+    }
+
+    private void startWaiting(final int waits)
+    {
+        waiter = new Thread(() ->
+        {
+            for (int i = 0; i < waits && !Thread.currentThread().isInterrupted(); i++)
+            {
+                wait.idle(0);
+                waitsEnded.incrementAndGet();
+            }
+        }, "socket-wait-test");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    /** Waits until the waiting thread is blocked inside {@code frame}: the wait under test has begun. */
+    private void awaitParkedIn(final String frame) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline)
+        {
+            final Thread.State state = waiter.getState();
+            if (state == Thread.State.RUNNABLE || state == Thread.State.TIMED_WAITING || state == Thread.State.WAITING)
+            {
+                for (final StackTraceElement element : waiter.getStackTrace())
+                {
+                    if (element.getClassName().startsWith(frame))
+                    {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the thread never began its wait in " + frame);
+    }
+
+    private void awaitWaitsEnded(final int expected) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (waitsEnded.get() < expected)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("the wait did not end: " + waitsEnded.get() + " of " + expected);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** The fallback: a park of a minute that only an unpark ends early. */
+    private static org.agrona.concurrent.IdleStrategy minutePark()
+    {
+        return new org.agrona.concurrent.IdleStrategy()
+        {
+            @Override
+            public void idle(final int workCount)
+            {
+                idle();
+            }
+
+            @Override
+            public void idle()
+            {
+                LockSupport.parkNanos(this, TimeUnit.MINUTES.toNanos(1));
+            }
+
+            @Override
+            public void reset()
+            {
+            }
+        };
+    }
+}
