@@ -58,8 +58,8 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
         Option.valued("out", "DIR", "output folder (default bench-results/<timestamp>)"),
         Option.valued("data-dir", "DIR", "engine journal folder (default: a temp folder, deleted at the end)"),
         Option.valued("drivers", "1|2", "Aeron media drivers: 1 shared (one per host, default) or one per side"),
-        Option.valued("idle", "I", "transport pollers' idle strategy: backoff|sleeping|yielding|busy_spin " +
-            "(default: the engine's, backoff)"),
+        Option.valued("idle", "I", "transport pollers' idle strategy: " +
+            "backoff|timed_backoff|sleeping|yielding|busy_spin (default: the engine's, backoff)"),
         Option.valued("wait", "W", "engine pipeline wait strategy: parking|spin_then_park|disruptor_blocking|" +
             "lite_blocking|sleeping|yielding|busy_spin (default: the engine's, parking)"),
         Option.valued("also-wait", "W", "also run a second engine with pipeline wait strategy W, as an extra " +

@@ -44,7 +44,7 @@ record HttpOptions(int connections, int buyers, int limit, double duplicates, do
         Option.valued("wait", "W", "the server engine's pipeline wait strategy: " +
             "parking|spin_then_park|disruptor_blocking|lite_blocking|sleeping|yielding|busy_spin (default: parking)"),
         Option.valued("idle", "I", "the server's transport pollers' idle strategy: " +
-            "backoff|sleeping|yielding|busy_spin (default: backoff)"),
+            "backoff|timed_backoff|sleeping|yielding|busy_spin (default: backoff)"),
         Option.flag("standby", "also run edge POST purchase on the primary of a pair in sync with its standby " +
             "(synchronous replication), in a second server JVM, interleaved with the journal-only leg"));
 

@@ -23,8 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Why one thread: on a small machine each thread that must wake for every message costs more than the work the
  * message carries. Separate driver, conductor and poller threads each woke for every message, and each parked on
  * its own timer because nothing could signal it. Here a thread that publishes (the engine's egress, a caller that
- * sends a command) calls {@link #signal}, which ends the park at once; only a datagram arriving on a socket cannot
- * signal, so the idle strategy still looks again after a short park, and parks longer the longer it finds nothing.
+ * sends a command) calls {@link #signal}, which ends the park at once; a datagram arriving on a socket of the embedded
+ * driver ends it through the kernel, when the idle strategy is a {@link SocketWaitIdleStrategy} (the default), which
+ * waits on those sockets. Other idle strategies look again after a park that grows the longer they find nothing.
  *
  * <p>Agents run in the order they were added, each with its {@code doWork}; an agent is never run by two threads at
  * once. {@link #remove} returns only once the agent is no longer being run, so its resources can be closed after.
