@@ -66,8 +66,8 @@ public final class AeronTarget implements Target
     }
 
     /**
-     * @param drivers 1: engine and generator share one media driver (one driver per host, as Aeron is deployed);
-     *                2: a driver each, as if on two hosts.
+     * @param drivers 2: a driver each, as an edge on another host has (the compare run's default); 1: engine and
+     *                generator share one media driver, whose thread then does both sides' UDP work.
      * @param idle    idle strategy of the engine's ingress poller and the gateway's poller; null = defaults.
      * @param tuning  the engine's settings from its defaults (a wait strategy, a stage layout); null = the defaults.
      */

@@ -57,7 +57,8 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
         Option.valued("redis-batch", "N", "most commands per pipeline (default 512)"),
         Option.valued("out", "DIR", "output folder (default bench-results/<timestamp>)"),
         Option.valued("data-dir", "DIR", "engine journal folder (default: a temp folder, deleted at the end)"),
-        Option.valued("drivers", "1|2", "Aeron media drivers: 1 shared (one per host, default) or one per side"),
+        Option.valued("drivers", "1|2", "Aeron media drivers: 2, one per side, as an edge on another host has " +
+            "(default), or 1 shared by the engine and the generator"),
         Option.valued("idle", "I", "transport pollers' idle strategy: " +
             "backoff|timed_backoff|sleeping|yielding|busy_spin (default: the engine's, backoff)"),
         Option.valued("wait", "W", "engine pipeline wait strategy: parking|spin_then_park|disruptor_blocking|" +
@@ -86,7 +87,7 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
 
     static CompareOptions from(final Args args) throws UsageException
     {
-        final int drivers = args.number("drivers", 1).orElse(1L).intValue();
+        final int drivers = args.number("drivers", 1).orElse(2L).intValue();
         if (drivers > 2)
         {
             throw new UsageException("--drivers must be 1 or 2, was " + drivers);

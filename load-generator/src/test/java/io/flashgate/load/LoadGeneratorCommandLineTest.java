@@ -112,14 +112,14 @@ class LoadGeneratorCommandLineTest
     {
         final CompareOptions defaults = CompareOptions.from(parse(CompareVerb.COMPARE));
         assertEquals(new CompareOptions(20_000, 2, 0.05, 3, 6, java.util.OptionalLong.empty(), 10, 3, 4096, 0, 16, 2,
-            512, null, null, 1, null, null, null, null, false, false, "udp"), defaults);
+            512, null, null, 2, null, null, null, null, false, false, "udp"), defaults);
         final io.flashgate.engine.pipeline.EngineConfig engineDefaults =
             io.flashgate.engine.pipeline.EngineConfig.defaults(dir);
         assertEquals(engineDefaults, defaults.engineTuning().apply(engineDefaults), "no option: the engine's defaults");
 
         final CompareOptions given = CompareOptions.from(parse(CompareVerb.AERON, "--capacity-requests", "1500000",
             "--rounds", "1", "--wait", "sleeping", "--idle", "yielding", "--also-wait", "sleeping", "--rate", "13000",
-            "--seconds", "2.5", "--buyers", "300", "--limit", "3", "--duplicates", "0.2", "--drivers", "2",
+            "--seconds", "2.5", "--buyers", "300", "--limit", "3", "--duplicates", "0.2", "--drivers", "1",
             "--data-dir", dir.toString(), "--out=" + dir.resolve("o"), "--redis-batch", "64", "--standby",
             "--zookeeper", "--channel", "ipc", "--stage-layout", "own_threads"));
         assertTrue(given.ipc() && !given.udp());
@@ -139,7 +139,7 @@ class LoadGeneratorCommandLineTest
         assertEquals(300, given.buyers());
         assertEquals(3, given.limit());
         assertEquals(0.2, given.duplicates());
-        assertEquals(2, given.drivers());
+        assertEquals(1, given.drivers());
         assertEquals(dir, given.dataDir());
         assertEquals(dir.resolve("o"), given.out());
         assertEquals(64, given.redisBatch());
