@@ -49,6 +49,8 @@ public final class AeronTarget implements Target
     private final List<AutoCloseable> parts;
     /** The threads it started, not counted while another system in this JVM is measured. */
     private Set<Long> threads = Set.of();
+    /** Its media drivers' loss counters (over UDP), else null. */
+    private AeronLoss loss;
 
     private AeronTarget(final String name, final EngineTransport transport, final AeronEngineGateway gateway,
         final List<AutoCloseable> parts)
@@ -120,9 +122,9 @@ public final class AeronTarget implements Target
             }
             final EngineTransport engineTransport;
             PairedEngine primary = null;
+            final Aeron aeron = track(parts, engineDriver.connect());
             if (standby)
             {
-                final Aeron aeron = track(parts, engineDriver.connect());
                 io.flashgate.coordination.PairRegistry.Settings coordination = null;
                 if (zookeeper)
                 {
@@ -140,7 +142,6 @@ public final class AeronTarget implements Target
             }
             else
             {
-                final Aeron aeron = track(parts, engineDriver.connect());
                 engineTransport = track(parts, AeronEngine.start(aeron, transport, config)).transport();
             }
             // The generator's client on its side's duty cycle: replies complete on the thread that runs its driver.
@@ -154,6 +155,7 @@ public final class AeronTarget implements Target
                 "flashgate-aeron-standby") : "flashgate-aeron",
                 engineTransport, gateway, parts);
             target.pair = primary;
+            target.loss = new AeronLoss(clientDriver != null ? List.of(aeron, edgeAeron) : List.of(aeron));
             return target.registered(before);
         }
         catch (final Exception ex)
@@ -204,6 +206,12 @@ public final class AeronTarget implements Target
         threads = CpuWatch.startedSince(before);
         CpuWatch.inThisJvm(threads);
         return this;
+    }
+
+    @Override
+    public String transportLoss()
+    {
+        return loss == null ? null : loss.sinceLast();
     }
 
     @Override

@@ -301,6 +301,11 @@ public final class OpenLoop
                 progress.printf("  [%s] %d requests still unanswered after the drain%n", target.name(),
                     window.inFlight());
             }
+            final String loss = target.transportLoss();
+            if (loss != null)
+            {
+                progress.printf("  [%s] %s%n", target.name(), loss);
+            }
         }
         finally
         {

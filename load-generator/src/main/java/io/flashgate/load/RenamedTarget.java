@@ -41,6 +41,12 @@ record RenamedTarget(Target target, String name) implements Target
     }
 
     @Override
+    public String transportLoss()
+    {
+        return target.transportLoss();
+    }
+
+    @Override
     public void close()
     {
         target.close();

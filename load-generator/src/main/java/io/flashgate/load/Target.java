@@ -48,6 +48,15 @@ public interface Target extends AutoCloseable
         return java.util.Set.of();
     }
 
+    /**
+     * What its transport lost and repaired since the previous call (Aeron's NAKs and retransmissions), as a line for
+     * the leg's report; null when it has nothing to tell.
+     */
+    default String transportLoss()
+    {
+        return null;
+    }
+
     @Override
     void close();
 
