@@ -9,6 +9,9 @@ import io.flashgate.client.aeron.IdleChoice;
 import org.agrona.IoUtil;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -124,6 +127,8 @@ public final class EmbeddedDriver implements AutoCloseable
             .termBufferSparseFile(true)
             .ipcTermBufferLength(TERM_LENGTH)
             .publicationTermBufferLength(TERM_LENGTH);
+        final int burst = burstBufferLength();
+        context.socketRcvbufLength(burst).socketSndbufLength(burst).initialWindowLength(burst);
         if (dutyCycle.socketWait() != null)
         {
             WatchedSockets.install(context, dutyCycle.socketWait());
@@ -131,6 +136,33 @@ public final class EmbeddedDriver implements AutoCloseable
         customise.accept(context);
         return new EmbeddedDriver(context, dutyCycle, ownsDutyCycle);
     }
+
+    /**
+     * The UDP sockets' buffers and the receiver's window: {@value #BURST_BUFFER_LENGTH} bytes, or as much as the OS
+     * allows ({@code net.core.rmem_max}, {@code wmem_max}), measured as Aeron measures it so that it never warns.
+     * Aeron's 128 KB let loopback drop datagrams in every burst at capacity (hundreds of NAKs and retransmissions per
+     * 3-second leg, docs/PERFORMANCE.md), and each loss holds its stream back until the retransmission comes.
+     */
+    static int burstBufferLength()
+    {
+        try (DatagramChannel probe = DatagramChannel.open())
+        {
+            probe.setOption(StandardSocketOptions.SO_RCVBUF, Integer.MAX_VALUE);
+            final int rcvbuf = probe.getOption(StandardSocketOptions.SO_RCVBUF);
+            probe.setOption(StandardSocketOptions.SO_SNDBUF, Integer.MAX_VALUE);
+            final int sndbuf = probe.getOption(StandardSocketOptions.SO_SNDBUF);
+            return Math.min(BURST_BUFFER_LENGTH, Math.min(rcvbuf, sndbuf));
+        }
+        catch (final IOException ex)
+        {
+            return DEFAULT_BUFFER_LENGTH;
+        }
+    }
+
+    /** What a burst may put in a socket's buffer before the driver reads it. */
+    public static final int BURST_BUFFER_LENGTH = 2 * 1024 * 1024;
+    /** Aeron's own default, kept when the OS cannot be asked. */
+    private static final int DEFAULT_BUFFER_LENGTH = 128 * 1024;
 
     /**
      * Deletes the folders of embedded drivers that died without cleaning up (kill -9 of a process, say): named like
