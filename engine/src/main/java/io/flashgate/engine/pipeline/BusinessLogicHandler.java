@@ -5,6 +5,7 @@ import io.flashgate.engine.logic.BusinessLogic;
 import io.flashgate.engine.logic.EventSink;
 import io.flashgate.engine.logic.StateSnapshot;
 import io.flashgate.protocol.CommandDecoder;
+import io.flashgate.protocol.MessageHeader;
 import io.flashgate.protocol.MessageTypes;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -52,7 +53,9 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
                 snapshots.serializeFailed(slot.sequence, state, ex);
                 return;
             }
-            snapshots.write(slot.sequence, state, length);
+            // A snapshot no one awaits (correlation 0: the ticker's periodic one) holds no result back: only an
+            // acknowledgement someone waits for must mean "written".
+            snapshots.write(slot.sequence, state, length, MessageHeader.correlationIdOf(slot.command, 0) != 0);
         }
     }
 

@@ -16,15 +16,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * the engine (a pair's heartbeats among them).
  *
  * <p>The logic serializes the state at the snapshot's sequence into a buffer it takes from here ({@link #buffer}) and
- * hands it over ({@link #write}); the write is then the only thing that touches it. The egress holds back every
- * result from the snapshot's command on until the file is written or its write has failed ({@link SnapshotGate}), so
- * a snapshot command's acknowledgement means what it did when the logic wrote the file itself: written, or counted
- * in {@link #failures}. The thread exists only while a write is pending.
+ * hands it over ({@link #write}); the write is then the only thing that touches it. For a snapshot someone asked for,
+ * the egress holds back every result from the snapshot's command on until the file is written or its write has failed
+ * ({@link SnapshotGate}), so its acknowledgement means what it did when the logic wrote the file itself: written, or
+ * counted in {@link #failures}. The periodic snapshot holds nothing back: no one awaits its acknowledgement, and on a
+ * slow disk its forced write held every purchase's answer for as long (a 170 ms stall at 15 k purchases/s,
+ * docs/PERFORMANCE.md). The thread exists only while a write is pending.
  */
 final class SnapshotWriter
 {
-    /** A snapshot handed over and not yet written. */
-    private record Pending(long sequence, ExpandableDirectByteBuffer state, int length)
+    /** A snapshot handed over and not yet written; {@code holdsResults}: the egress waits for it. */
+    private record Pending(long sequence, ExpandableDirectByteBuffer state, int length, boolean holdsResults)
     {
     }
 
@@ -37,7 +39,10 @@ final class SnapshotWriter
     /** Guarded by this: the writes in order, and the thread writing them (null while none is pending). */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private Thread writer;
-    /** The sequence of the oldest snapshot not yet written; Long.MAX_VALUE when none is. Read by the egress. */
+    /**
+     * The sequence of the oldest snapshot not yet written that holds results back; Long.MAX_VALUE when none does. Read
+     * by the egress.
+     */
     private volatile long oldestPending = Long.MAX_VALUE;
 
     /**
@@ -59,14 +64,17 @@ final class SnapshotWriter
 
     /**
      * Logic thread: writes {@code length} bytes of {@code state} as the snapshot at {@code sequence}, on the writer's
-     * thread. From now until it is written the egress releases nothing from {@code sequence} on. Never waits.
+     * thread. With {@code holdResults} (someone awaits its acknowledgement), from now until it is written the egress
+     * releases nothing from {@code sequence} on; without (the periodic snapshot), the results go on: the journal, not
+     * the snapshot, is what makes them durable, so nothing waits for the disk to force the file. Never waits.
      */
-    void write(final long sequence, final ExpandableDirectByteBuffer state, final int length)
+    void write(final long sequence, final ExpandableDirectByteBuffer state, final int length,
+        final boolean holdResults)
     {
         synchronized (this)
         {
-            pending.addLast(new Pending(sequence, state, length));
-            if (oldestPending == Long.MAX_VALUE)
+            pending.addLast(new Pending(sequence, state, length, holdResults));
+            if (holdResults && oldestPending == Long.MAX_VALUE)
             {
                 oldestPending = sequence; // before the logic's sequence passes this command (see SnapshotGate)
             }
@@ -82,13 +90,26 @@ final class SnapshotWriter
                 {
                     // No thread for it (the process is out of threads): this snapshot fails, the egress goes on.
                     pending.removeLast();
-                    oldestPending = pending.isEmpty() ? Long.MAX_VALUE : pending.peekFirst().sequence();
+                    oldestPending = oldestHolding();
                     failed(sequence, ex);
                     return;
                 }
                 writer = thread;
             }
         }
+    }
+
+    /** Guarded by this: the sequence of the oldest pending snapshot that holds results back, or MAX_VALUE. */
+    private long oldestHolding()
+    {
+        for (final Pending each : pending)
+        {
+            if (each.holdsResults())
+            {
+                return each.sequence();
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /** Logic thread: the state could not be serialized; counted and reported as a failed write would be. */
@@ -98,7 +119,7 @@ final class SnapshotWriter
         failed(sequence, ex);
     }
 
-    /** The sequence of the oldest snapshot not yet written, or {@code Long.MAX_VALUE}. Any thread. */
+    /** The sequence of the oldest snapshot not yet written that holds results back, or MAX_VALUE. Any thread. */
     long oldestPending()
     {
         return oldestPending;
@@ -157,8 +178,7 @@ final class SnapshotWriter
             synchronized (this)
             {
                 pending.removeFirst();
-                final Pending after = pending.peekFirst();
-                oldestPending = after == null ? Long.MAX_VALUE : after.sequence();
+                oldestPending = oldestHolding();
             }
             spare.compareAndSet(null, next.state());
             written.run();

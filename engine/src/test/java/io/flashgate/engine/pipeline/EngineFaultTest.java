@@ -236,6 +236,44 @@ class EngineFaultTest
         }
     }
 
+    /**
+     * The periodic snapshot (the engine's clock asks for it; no one awaits its acknowledgement) holds nothing back:
+     * while its disk stalls, every purchase after it is answered, and its file is written once the disk answers.
+     */
+    @Test
+    void aPeriodicSnapshotOnAStalledDiskHoldsNoResultBack() throws Exception
+    {
+        clock.update(T0);
+        final FailingDisk disk = new FailingDisk();
+        final EngineConfig config = EngineTest.config(dataDir).withStageLayout(StageLayout.AERON_THREAD)
+            .withSnapshotEveryCommands(3);
+        try (Faultable engine = Faultable.start(config, clock, disk, true))
+        {
+            final EngineClient client = engine.client;
+            final CountDownLatch stall = new CountDownLatch(1);
+            disk.stallSnapshots = stall;
+            assertInstanceOf(Reply.Sale.class, await(client.createSale("flash", 10, 1, T0, T0 + 600_000, 300)));
+            for (int i = 0; i < 3; i++)
+            {
+                assertInstanceOf(Reply.Order.class, await(client.purchase("flash", "before-" + i, "k", 1)));
+            }
+            assertTrue(disk.snapshotStalled.await(20, TimeUnit.SECONDS), "the clock's snapshot began its write");
+
+            for (int i = 0; i < 5; i++)
+            {
+                assertInstanceOf(Reply.Order.class, await(client.purchase("flash", "after-" + i, "k", 1)),
+                    "a purchase answered while the periodic snapshot's disk stalls");
+            }
+            assertEquals(List.of(), filesIn(config.snapshotDirectory()).stream()
+                .filter(name -> name.endsWith(".snap")).toList(), "the snapshot is still being written");
+
+            stall.countDown();
+            io.flashgate.testsupport.Await.until("the periodic snapshot written", java.time.Duration.ofSeconds(10),
+                () -> snapshotFileIn(config.snapshotDirectory()));
+            assertEquals(0, engine.engine.stats().snapshotFailures());
+        }
+    }
+
     @Test
     void aStalledDiskFillsTheRingAndOffersAreRefusedAtOnce() throws Exception
     {
@@ -331,6 +369,18 @@ class EngineFaultTest
             }
         }
         return states.size() == 2 ? states : java.util.Map.of("expected one logic and one egress thread", false);
+    }
+
+    private static boolean snapshotFileIn(final Path folder)
+    {
+        try
+        {
+            return filesIn(folder).stream().anyMatch(name -> name.endsWith(".snap"));
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private static List<String> filesIn(final Path folder) throws Exception
