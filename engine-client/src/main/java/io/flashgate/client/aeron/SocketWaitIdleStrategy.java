@@ -3,13 +3,14 @@ package io.flashgate.client.aeron;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,6 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  * from 1 µs up, so each message cost a few empty wake-ups (each a system call per socket), and a message waited for
  * the park it arrived in. The selector is only a wake-up source: the driver still reads its sockets itself, in its
  * own poll, so the wait is level-triggered and a datagram the driver has not read yet ends the next wait at once.
+ *
+ * <p>What it costs: a driver timer that no datagram announces (a NAK's short delay after a gap, say) runs at the
+ * end of the wait it falls in, up to 1 ms later than under the timed backoff's microsecond parks. The driver's socket
+ * buffers are sized so that loopback does not drop datagrams in a burst (EmbeddedDriver), so gaps are rare.
  *
  * <p>Until a socket is registered (a duty cycle that is a client of a driver in another process, or one with only
  * IPC channels) it waits as its fallback does, a timed park that a signal ends.
@@ -44,8 +49,14 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
     private final long busyWaitMillis;
     private final long idleWaitMillis;
     private final AtomicBoolean signalled = new AtomicBoolean();
+    /** Threads flushing a closed socket's key ({@link #unregister}); the duty thread does not wait meanwhile. */
+    private final AtomicInteger unregistering = new AtomicInteger();
     private volatile int state = RUNNING;
     private volatile Selector selector;
+    /** Guarded by this: closed, or no selector could be opened; no socket is watched from then on. */
+    private boolean closed;
+    /** The thread in {@link #idle()}, for the first registration to end its fallback park. */
+    private volatile Thread waiter;
     private long waitMillis;
     private int waitsAtBusy;
 
@@ -76,35 +87,85 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
 
     /**
      * Makes a datagram on {@code channel} end this strategy's waits. Called by the driver (on whichever thread runs
-     * it) when it opens a socket; closing the channel takes it out again.
+     * it) when it opens a socket; {@link #unregister} before it closes it. If no selector can be opened, waits stay
+     * timed parks (reported once): slower to see a datagram, never wrong.
      */
     public void register(final SelectableChannel channel)
     {
-        try
+        final Selector now;
+        synchronized (this)
         {
-            Selector now = selector;
-            if (now == null)
+            if (closed)
             {
-                synchronized (this)
+                return;
+            }
+            if (selector == null)
+            {
+                try
                 {
-                    now = selector;
-                    if (now == null)
-                    {
-                        now = Selector.open();
-                        selector = now;
-                    }
+                    selector = Selector.open();
+                }
+                catch (final IOException ex)
+                {
+                    System.getLogger("flashgate.transport").log(System.Logger.Level.WARNING, "cannot wait on the " +
+                        "media driver's sockets (" + ex + "): the Aeron thread parks on a timer instead");
+                    closed = true;
+                    return;
                 }
             }
+            now = selector;
+        }
+        try
+        {
             channel.register(now, SelectionKey.OP_READ);
-            now.wakeup(); // a wait already under way would not watch the new socket until it ends
         }
-        catch (final ClosedChannelException ex)
+        catch (final ClosedChannelException | ClosedSelectorException ex)
         {
-            // closed before it could be watched: nothing will arrive on it
+            return; // closed meanwhile: nothing will arrive on it, or nothing waits here any more
         }
-        catch (final IOException ex)
+        // A wait under way would not watch the new socket until it ends; the first one ends a fallback park.
+        now.wakeup();
+        final Thread parked = waiter;
+        if (parked != null)
         {
-            throw new UncheckedIOException("cannot watch the media driver's socket", ex);
+            LockSupport.unpark(parked);
+        }
+    }
+
+    /**
+     * Stops watching {@code channel}, before the driver closes it. Java keeps a channel's socket open while a selector
+     * still holds its key, so without this a closed subscription's port would stay bound until the next wait, and the
+     * same port could not be bound again meanwhile (a pair's engine restarting on its ingress port).
+     */
+    public void unregister(final SelectableChannel channel)
+    {
+        final Selector now = selector;
+        if (now == null)
+        {
+            return;
+        }
+        final SelectionKey key = channel.keyFor(now);
+        if (key == null)
+        {
+            return;
+        }
+        key.cancel();
+        // A selection flushes the cancelled key (and so closes the socket). The duty thread starts none while this
+        // runs, so that the selectNow below, which waits for a selection under way, waits for one that a wake-up ends.
+        unregistering.incrementAndGet();
+        try
+        {
+            now.wakeup();
+            now.selectNow(ready -> { });
+        }
+        catch (final IOException | ClosedSelectorException ex)
+        {
+            // closed: the selector released every key
+        }
+        finally
+        {
+            unregistering.decrementAndGet();
+            now.wakeup(); // selectNow cleared a wake-up a signal may have left for the duty thread
         }
     }
 
@@ -149,6 +210,10 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
     @Override
     public void idle()
     {
+        if (waiter == null)
+        {
+            waiter = Thread.currentThread();
+        }
         final Selector now = selector;
         state = now == null ? PARKED : SELECTING;
         if (signalled.getAndSet(false))
@@ -165,17 +230,23 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
             waitOn(now);
         }
         state = RUNNING;
-        signalled.set(false); // this wait has ended: the cycle that follows sees what the signal announced
+        signalled.getAndSet(false); // this wait has ended: the cycle that follows sees what the signal announced
     }
 
     private void waitOn(final Selector now)
     {
+        if (unregistering.get() > 0)
+        {
+            Thread.yield(); // another thread flushes a closed socket's key: let it have the selector
+            return;
+        }
         try
         {
             now.select(key -> { }, waitMillis); // the keys are not read: the driver reads its own sockets
         }
-        catch (final IOException | java.nio.channels.ClosedSelectorException ex)
+        catch (final IOException | ClosedSelectorException ex)
         {
+            state = PARKED;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(waitMillis));
         }
         if (waitMillis == busyWaitMillis && waitsAtBusy < DEEP_AFTER_WAITS)
@@ -202,11 +273,16 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
         return waitMillis;
     }
 
-    /** Closes the selector (the sockets stay the driver's). */
+    /** Closes the selector (the sockets stay the driver's); no socket is watched after. */
     @Override
     public void close()
     {
-        final Selector now = selector;
+        final Selector now;
+        synchronized (this)
+        {
+            closed = true;
+            now = selector;
+        }
         if (now != null)
         {
             try

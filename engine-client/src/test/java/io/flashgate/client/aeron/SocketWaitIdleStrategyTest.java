@@ -3,6 +3,8 @@ package io.flashgate.client.aeron;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -51,6 +53,7 @@ class SocketWaitIdleStrategyTest
 
     @Test
     @Timeout(30)
+    @EnabledOnOs(OS.LINUX) // the wait is recognised by its epoll frame
     void aDatagramOnAWatchedSocketEndsTheWait() throws Exception
     {
         watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -68,6 +71,7 @@ class SocketWaitIdleStrategyTest
 
     @Test
     @Timeout(30)
+    @EnabledOnOs(OS.LINUX) // the wait is recognised by its epoll frame
     void aWakeEndsAWaitOnTheSockets() throws Exception
     {
         watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -86,9 +90,19 @@ class SocketWaitIdleStrategyTest
         watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         watched.configureBlocking(false);
         wait.register(watched);
+        wait.idle(0); // returns at once: the registration's own wake-up, used up here
         wait.wake(Thread.currentThread());
 
         wait.idle(0); // a lost wake would hold this thread for a minute, past the test's timeout
+    }
+
+    @Test
+    @Timeout(30)
+    void beforeAnySocketAWakeBeforeTheParkMakesItReturnAtOnce()
+    {
+        wait.wake(Thread.currentThread());
+
+        wait.idle(0); // the fallback parks a minute unless the wake was kept
     }
 
     @Test
@@ -104,12 +118,27 @@ class SocketWaitIdleStrategyTest
     }
 
     @Test
-    void workResetsTheWaitToItsBusyLength()
+    @Timeout(30)
+    void theWaitGrowsAfterASilenceAndWorkBringsItBack() throws Exception
     {
-        final SocketWaitIdleStrategy strategy = SocketWaitIdleStrategy.withBackoff();
-        assertEquals(SocketWaitIdleStrategy.BUSY_WAIT_MILLIS, strategy.waitMillis());
-        strategy.idle(1);
-        assertEquals(SocketWaitIdleStrategy.BUSY_WAIT_MILLIS, strategy.waitMillis());
+        final SocketWaitIdleStrategy growing = new SocketWaitIdleStrategy(minutePark(), 1, 4);
+        try (DatagramChannel silent = DatagramChannel.open())
+        {
+            silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            silent.configureBlocking(false);
+            growing.register(silent);
+            for (int i = 0; i < 30; i++)
+            {
+                growing.idle(0); // nothing arrives: each wait lasts its length
+            }
+            assertEquals(4, growing.waitMillis(), "after about 20 ms of silence the wait is at its longest");
+            growing.idle(1);
+            assertEquals(1, growing.waitMillis(), "work brings it back to its busy length");
+        }
+        finally
+        {
+            growing.close();
+        }
     }
 
     /**

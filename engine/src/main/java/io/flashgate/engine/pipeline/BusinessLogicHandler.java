@@ -7,6 +7,7 @@ import io.flashgate.engine.logic.StateSnapshot;
 import io.flashgate.protocol.CommandDecoder;
 import io.flashgate.protocol.MessageHeader;
 import io.flashgate.protocol.MessageTypes;
+import io.flashgate.protocol.WireFormat;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
@@ -41,6 +42,16 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
         if (slot.commandLength >= 2 && CommandDecoder.typeOf(slot.command, 0) == MessageTypes.SNAPSHOT &&
             pair.writesSnapshots())
         {
+            // A snapshot no one awaits (correlation 0: the clock's periodic one) holds no result back: only an
+            // acknowledgement someone waits for must mean "written". While an earlier one is still being written it
+            // is skipped (the next interval takes one), so a stalled disk does not queue a copy of the state per
+            // interval.
+            final boolean awaited = slot.commandLength < WireFormat.HEADER_LENGTH ||
+                MessageHeader.correlationIdOf(slot.command, 0) != 0;
+            if (!awaited && snapshots.writing())
+            {
+                return;
+            }
             final ExpandableDirectByteBuffer state = snapshots.buffer();
             final int length;
             try
@@ -53,9 +64,7 @@ final class BusinessLogicHandler implements EventHandler<CommandSlot>, EventSink
                 snapshots.serializeFailed(slot.sequence, state, ex);
                 return;
             }
-            // A snapshot no one awaits (correlation 0: the ticker's periodic one) holds no result back: only an
-            // acknowledgement someone waits for must mean "written".
-            snapshots.write(slot.sequence, state, length, MessageHeader.correlationIdOf(slot.command, 0) != 0);
+            snapshots.write(slot.sequence, state, length, awaited);
         }
     }
 

@@ -99,6 +99,12 @@ final class SnapshotWriter
         }
     }
 
+    /** Logic thread: true while a snapshot handed over is not yet written (or failed). */
+    synchronized boolean writing()
+    {
+        return !pending.isEmpty();
+    }
+
     /** Guarded by this: the sequence of the oldest pending snapshot that holds results back, or MAX_VALUE. */
     private long oldestHolding()
     {

@@ -128,7 +128,8 @@ public final class EmbeddedDriver implements AutoCloseable
             .ipcTermBufferLength(TERM_LENGTH)
             .publicationTermBufferLength(TERM_LENGTH);
         final int burst = burstBufferLength();
-        context.socketRcvbufLength(burst).socketSndbufLength(burst).initialWindowLength(burst);
+        // The window half the buffer, as Aeron's defaults have it: the kernel charges each datagram more than its bytes.
+        context.socketRcvbufLength(burst).socketSndbufLength(burst).initialWindowLength(burst / 2);
         if (dutyCycle.socketWait() != null)
         {
             WatchedSockets.install(context, dutyCycle.socketWait());
@@ -138,8 +139,8 @@ public final class EmbeddedDriver implements AutoCloseable
     }
 
     /**
-     * The UDP sockets' buffers and the receiver's window: {@value #BURST_BUFFER_LENGTH} bytes, or as much as the OS
-     * allows ({@code net.core.rmem_max}, {@code wmem_max}), measured as Aeron measures it so that it never warns.
+     * The UDP sockets' buffers (the receiver's window is half): {@value #BURST_BUFFER_LENGTH} bytes, or as much as the
+     * OS allows ({@code net.core.rmem_max}, {@code wmem_max}), measured as Aeron measures it so that it never warns.
      * Aeron's 128 KB let loopback drop datagrams in every burst at capacity (hundreds of NAKs and retransmissions per
      * 3-second leg, docs/PERFORMANCE.md), and each loss holds its stream back until the retransmission comes.
      */

@@ -49,6 +49,16 @@ final class WatchedSockets
                 wait.register(receiveDatagramChannel());
             }
         }
+
+        @Override
+        public void close()
+        {
+            if (receiveDatagramChannel() != null)
+            {
+                wait.unregister(receiveDatagramChannel());
+            }
+            super.close();
+        }
     }
 
     /** A publication's socket: the status messages and NAKs its subscribers send back. */
@@ -68,6 +78,16 @@ final class WatchedSockets
         {
             super.openChannel();
             wait.register(receiveDatagramChannel());
+        }
+
+        @Override
+        public void close()
+        {
+            if (receiveDatagramChannel() != null)
+            {
+                wait.unregister(receiveDatagramChannel());
+            }
+            super.close();
         }
     }
 }

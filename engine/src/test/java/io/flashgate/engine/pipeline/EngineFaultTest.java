@@ -252,12 +252,15 @@ class EngineFaultTest
             final EngineClient client = engine.client;
             final CountDownLatch stall = new CountDownLatch(1);
             disk.stallSnapshots = stall;
-            assertInstanceOf(Reply.Sale.class, await(client.createSale("flash", 10, 1, T0, T0 + 600_000, 300)));
-            for (int i = 0; i < 3; i++)
+            assertInstanceOf(Reply.Sale.class, await(client.createSale("flash", 1_000, 1, T0, T0 + 600_000, 300)));
+            // Purchases until the clock's snapshot begins its write: the clock counts commands from its own first
+            // look, which on a loaded machine may come after any number of them.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (int i = 0; !disk.snapshotStalled.await(50, TimeUnit.MILLISECONDS); i++)
             {
+                assertTrue(System.nanoTime() < deadline, "the clock's snapshot never began its write");
                 assertInstanceOf(Reply.Order.class, await(client.purchase("flash", "before-" + i, "k", 1)));
             }
-            assertTrue(disk.snapshotStalled.await(20, TimeUnit.SECONDS), "the clock's snapshot began its write");
 
             for (int i = 0; i < 5; i++)
             {

@@ -14,6 +14,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * so only the datagrams themselves (the connection's setup, then a message) can end its waits within the deadline.
  */
 @Timeout(60)
+@EnabledOnOs(OS.LINUX) // the wait is recognised by its epoll frame
 class SocketWaitOverUdpTest
 {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -85,6 +88,48 @@ class SocketWaitOverUdpTest
         Await.until("the message offered", DEADLINE, () -> publication.offer(message) > 0);
         Await.until("the message received by a thread that would otherwise wait a minute", DEADLINE,
             () -> received.get() == 1);
+    }
+
+    /**
+     * A subscription closed while the thread waits gives its port back at once, so that it can be bound again (a
+     * pair's engine restarting on its ingress port): Java keeps a socket open while any selector holds its key.
+     */
+    @Test
+    void aPortClosedWhileTheThreadWaitsCanBeBoundAgainAndIsWatched()
+    {
+        receiving = DutyCycle.start("flashgate-test-rx",
+            new SocketWaitIdleStrategy(parkAMinute(), MINUTE_MILLIS, MINUTE_MILLIS));
+        receivingDriver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), receiving, context -> { });
+        receiver = receivingDriver.connect();
+        final String channel = "aeron:udp?endpoint=" + FreePorts.udpEndpoint();
+        final Subscription first = receiver.addSubscription(channel, 11);
+        awaitWaitingOnSockets(receiving.name());
+
+        first.close();
+        final Subscription again = receiver.addSubscription(channel, 11); // "Address already in use" if still held
+        final AtomicInteger received = new AtomicInteger();
+        receiving.add(new Agent()
+        {
+            @Override
+            public int doWork()
+            {
+                return again.poll((buffer, offset, length, header) -> received.incrementAndGet(), 10);
+            }
+
+            @Override
+            public String roleName()
+            {
+                return "test-poller";
+            }
+        });
+        sendingDriver = EmbeddedDriver.start();
+        sender = sendingDriver.connect();
+        final Publication publication = sender.addPublication(channel, 11);
+        Await.until("connected to the port bound again", DEADLINE,
+            () -> publication.isConnected() && again.imageCount() == 1);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[32]);
+        Await.until("the message offered", DEADLINE, () -> publication.offer(message) > 0);
+        Await.until("the message received on the new socket", DEADLINE, () -> received.get() == 1);
     }
 
     /** Waits until the named thread is inside its wait on the sockets, so that the next message must end it. */
