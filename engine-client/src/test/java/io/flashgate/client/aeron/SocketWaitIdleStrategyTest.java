@@ -1,5 +1,6 @@
 package io.flashgate.client.aeron;
 
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,9 +56,7 @@ class SocketWaitIdleStrategyTest
     @EnabledOnOs(OS.LINUX) // the wait is recognised by its epoll frame
     void aDatagramOnAWatchedSocketEndsTheWait() throws Exception
     {
-        watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        watched.configureBlocking(false);
-        wait.register(watched);
+        watchALoopbackSocket();
         assertTrue(wait.watchesSockets());
         startWaitingAfterTheRegistrationsWake();
 
@@ -74,9 +72,7 @@ class SocketWaitIdleStrategyTest
     @EnabledOnOs(OS.LINUX) // the wait is recognised by its epoll frame
     void aWakeEndsAWaitOnTheSockets() throws Exception
     {
-        watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        watched.configureBlocking(false);
-        wait.register(watched);
+        watchALoopbackSocket();
         startWaitingAfterTheRegistrationsWake();
 
         wait.wake(waiter);
@@ -87,9 +83,7 @@ class SocketWaitIdleStrategyTest
     @Timeout(30)
     void aWakeBeforeTheWaitMakesItReturnAtOnce() throws Exception
     {
-        watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        watched.configureBlocking(false);
-        wait.register(watched);
+        watchALoopbackSocket();
         wait.idle(0); // returns at once: the registration's own wake-up, used up here
         wait.wake(Thread.currentThread());
 
@@ -139,6 +133,13 @@ class SocketWaitIdleStrategyTest
         {
             growing.close();
         }
+    }
+
+    private void watchALoopbackSocket() throws IOException
+    {
+        watched = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        watched.configureBlocking(false);
+        wait.register(watched);
     }
 
     /**
@@ -201,27 +202,9 @@ class SocketWaitIdleStrategyTest
         }
     }
 
-    /** The fallback: a park of a minute that only an unpark ends early. */
+    /** The fallback: a park of a minute ({@code LockSupport.parkNanos}) that only an unpark ends early. */
     private static org.agrona.concurrent.IdleStrategy minutePark()
     {
-        return new org.agrona.concurrent.IdleStrategy()
-        {
-            @Override
-            public void idle(final int workCount)
-            {
-                idle();
-            }
-
-            @Override
-            public void idle()
-            {
-                LockSupport.parkNanos(this, TimeUnit.MINUTES.toNanos(1));
-            }
-
-            @Override
-            public void reset()
-            {
-            }
-        };
+        return new SleepingIdleStrategy(TimeUnit.MINUTES.toNanos(1));
     }
 }

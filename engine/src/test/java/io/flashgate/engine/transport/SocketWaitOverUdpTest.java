@@ -10,6 +10,7 @@ import io.flashgate.testsupport.Await;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.condition.OS;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -65,20 +65,7 @@ class SocketWaitOverUdpTest
         final String channel = "aeron:udp?endpoint=" + FreePorts.udpEndpoint();
         final Subscription subscription = receiver.addSubscription(channel, 11);
         final AtomicInteger received = new AtomicInteger();
-        receiving.add(new Agent()
-        {
-            @Override
-            public int doWork()
-            {
-                return subscription.poll((buffer, offset, length, header) -> received.incrementAndGet(), 10);
-            }
-
-            @Override
-            public String roleName()
-            {
-                return "test-poller";
-            }
-        });
+        receiving.add(poller(subscription, received));
         final Publication publication = sender.addPublication(channel, 11);
         Await.until("the publication connected: its setup and the receiver's status message crossed",
             DEADLINE, () -> publication.isConnected() && subscription.imageCount() == 1);
@@ -108,20 +95,7 @@ class SocketWaitOverUdpTest
         first.close();
         final Subscription again = receiver.addSubscription(channel, 11); // "Address already in use" if still held
         final AtomicInteger received = new AtomicInteger();
-        receiving.add(new Agent()
-        {
-            @Override
-            public int doWork()
-            {
-                return again.poll((buffer, offset, length, header) -> received.incrementAndGet(), 10);
-            }
-
-            @Override
-            public String roleName()
-            {
-                return "test-poller";
-            }
-        });
+        receiving.add(poller(again, received));
         sendingDriver = EmbeddedDriver.start();
         sender = sendingDriver.connect();
         final Publication publication = sender.addPublication(channel, 11);
@@ -130,6 +104,25 @@ class SocketWaitOverUdpTest
         final UnsafeBuffer message = new UnsafeBuffer(new byte[32]);
         Await.until("the message offered", DEADLINE, () -> publication.offer(message) > 0);
         Await.until("the message received on the new socket", DEADLINE, () -> received.get() == 1);
+    }
+
+    /** An agent of the receiving cycle that counts what {@code subscription} delivers. */
+    private static Agent poller(final Subscription subscription, final AtomicInteger received)
+    {
+        return new Agent()
+        {
+            @Override
+            public int doWork()
+            {
+                return subscription.poll((buffer, offset, length, header) -> received.incrementAndGet(), 10);
+            }
+
+            @Override
+            public String roleName()
+            {
+                return "test-poller";
+            }
+        };
     }
 
     /** Waits until the named thread is inside its wait on the sockets, so that the next message must end it. */
@@ -145,27 +138,9 @@ class SocketWaitOverUdpTest
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
-    /** Before any socket: a park of a minute that only a signal ends. */
+    /** Before any socket: a park of a minute ({@code LockSupport.parkNanos}) that only a signal ends. */
     private static IdleStrategy parkAMinute()
     {
-        return new IdleStrategy()
-        {
-            @Override
-            public void idle(final int workCount)
-            {
-                idle();
-            }
-
-            @Override
-            public void idle()
-            {
-                LockSupport.parkNanos(this, TimeUnit.MINUTES.toNanos(1));
-            }
-
-            @Override
-            public void reset()
-            {
-            }
-        };
+        return new SleepingIdleStrategy(TimeUnit.MINUTES.toNanos(1));
     }
 }
