@@ -1,5 +1,6 @@
 package io.flashgate.client.aeron;
 
+import io.flashgate.testsupport.Await;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SocketWaitIdleStrategyTest
 {
     private static final long MINUTE_MILLIS = TimeUnit.MINUTES.toMillis(1);
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private final SocketWaitIdleStrategy wait = new SocketWaitIdleStrategy(minutePark(), MINUTE_MILLIS,
         MINUTE_MILLIS);
@@ -146,7 +150,7 @@ class SocketWaitIdleStrategyTest
      * Registering a socket wakes a wait already under way, so that it watches the new socket too; Java keeps that
      * wake-up for the next wait, which therefore returns at once. The second wait is the one under test.
      */
-    private void startWaitingAfterTheRegistrationsWake() throws InterruptedException
+    private void startWaitingAfterTheRegistrationsWake()
     {
         startWaiting(2);
         awaitWaitsEnded(1);
@@ -168,38 +172,16 @@ class SocketWaitIdleStrategyTest
     }
 
     /** Waits until the waiting thread is blocked inside {@code frame}: the wait under test has begun. */
-    private void awaitParkedIn(final String frame) throws InterruptedException
+    private void awaitParkedIn(final String frame)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline)
-        {
-            final Thread.State state = waiter.getState();
-            if (state == Thread.State.RUNNABLE || state == Thread.State.TIMED_WAITING || state == Thread.State.WAITING)
-            {
-                for (final StackTraceElement element : waiter.getStackTrace())
-                {
-                    if (element.getClassName().startsWith(frame))
-                    {
-                        return;
-                    }
-                }
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("the thread never began its wait in " + frame);
+        Await.until("the thread began its wait in " + frame, DEADLINE, () ->
+            Arrays.stream(waiter.getStackTrace()).anyMatch(element -> element.getClassName().startsWith(frame)));
     }
 
-    private void awaitWaitsEnded(final int expected) throws InterruptedException
+    private void awaitWaitsEnded(final int expected)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (waitsEnded.get() < expected)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("the wait did not end: " + waitsEnded.get() + " of " + expected);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(() -> "the wait did not end: " + waitsEnded.get() + " of " + expected, DEADLINE,
+            () -> waitsEnded.get() >= expected);
     }
 
     /** The fallback: a park of a minute ({@code LockSupport.parkNanos}) that only an unpark ends early. */
