@@ -32,6 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * The driver's agent is also run by any thread that waits for the driver's answer while adding or closing a
  * publication or subscription (the client's {@code driverAgentInvoker}): a lock of its own keeps the two apart,
  * and neither waits on the other.
+ *
+ * <p>Why one file (over 500 lines): the agents' slots, the driver's lock, the remove and close handshakes and the
+ * signal are one concurrency protocol around one thread; each relies on how the others order their reads and
+ * writes, so they are read together. The idle strategies live in their own classes.
  */
 public final class DutyCycle implements AutoCloseable
 {

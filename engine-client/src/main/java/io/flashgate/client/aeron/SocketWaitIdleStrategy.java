@@ -87,7 +87,7 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
 
     /**
      * Makes a datagram on {@code channel} end this strategy's waits. Called by the driver (on whichever thread runs
-     * it) when it opens a socket; {@link #unregister} before it closes it. If no selector can be opened, waits stay
+     * it) when it opens a socket (null: none was opened); {@link #unregister} before it closes it. If no selector can be opened, waits stay
      * timed parks (reported once): slower to see a datagram, never wrong.
      */
     public void register(final SelectableChannel channel)
@@ -95,7 +95,7 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
         final Selector now;
         synchronized (this)
         {
-            if (closed)
+            if (closed || channel == null) // null: an endpoint that opened no socket of its own
             {
                 return;
             }
@@ -140,7 +140,7 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
     public void unregister(final SelectableChannel channel)
     {
         final Selector now = selector;
-        if (now == null)
+        if (now == null || channel == null)
         {
             return;
         }

@@ -44,19 +44,13 @@ final class WatchedSockets
         public void openChannel()
         {
             super.openChannel();
-            if (receiveDatagramChannel() != null) // a manual multi-destination channel opens none here
-            {
-                wait.register(receiveDatagramChannel());
-            }
+            wait.register(receiveDatagramChannel()); // none for a manual multi-destination channel
         }
 
         @Override
         public void close()
         {
-            if (receiveDatagramChannel() != null)
-            {
-                wait.unregister(receiveDatagramChannel());
-            }
+            wait.unregister(receiveDatagramChannel());
             super.close();
         }
     }
@@ -83,10 +77,7 @@ final class WatchedSockets
         @Override
         public void close()
         {
-            if (receiveDatagramChannel() != null)
-            {
-                wait.unregister(receiveDatagramChannel());
-            }
+            wait.unregister(receiveDatagramChannel());
             super.close();
         }
     }
