@@ -1,7 +1,6 @@
 package io.flashgate.client.aeron;
 
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
 import io.aeron.ExclusivePublication;
 import io.flashgate.client.CommandSender;
 import io.flashgate.client.EngineGateway;
@@ -28,10 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>One agent ({@link ReplyPoller}) reads replies, sweeps deadlines and probes: on the {@link DutyCycle} that runs
  * the client's conductor (and the media driver, when embedded), so a reply goes from the socket to its future on one
  * thread; on a client with a conductor thread of its own, on a thread of its own. Futures complete and the listeners
- * run on that thread: keep callbacks short or hop to an executor. A command sent over UDP goes out through the duty
- * cycle's embedded driver from the sending thread itself when the duty thread is not running the driver
- * ({@link DutyCycle#sendNow}); otherwise, and over IPC (where the engine's poller on the cycle reads it), it signals the
- * duty cycle, which sends or reads it at once.
+ * run on that thread: keep callbacks short or hop to an executor. A command sent signals the duty cycle, whose driver
+ * sends it (or, over IPC, whose engine poller reads it) at once.
  */
 public final class AeronEngineGateway extends CommandSender
 {
@@ -109,7 +106,7 @@ public final class AeronEngineGateway extends CommandSender
                 aeron.addExclusivePublication(config.ingressChannel(), config.ingressStreamId());
             final PendingCommands pending = new PendingCommands(config.replyTimeout());
             final DutyCycle cycle = DutyCycle.of(aeron);
-            commands = new AeronCommandChannel(ingress, pending::refuse, whenSent(cycle, config));
+            commands = new AeronCommandChannel(ingress, pending::refuse, cycle == null ? null : cycle::signal);
             final AtomicLong correlationIds = new AtomicLong();
             liveness = new EngineLiveness(aeron, config, commands, correlationIds);
             return new AeronEngineGateway(aeron, ownsAeron, config, commands, liveness, pending, correlationIds);
@@ -119,20 +116,6 @@ public final class AeronEngineGateway extends CommandSender
             CloseHelper.quietCloseAll(liveness, commands);
             throw ex;
         }
-    }
-
-    /**
-     * What a thread does after offering a command: over UDP it sends the command itself through the cycle's driver
-     * ({@link DutyCycle#sendNow}), one wake-up fewer per round trip; over IPC the engine's poller on the cycle must
-     * read it, so the cycle is woken.
-     */
-    private static Runnable whenSent(final DutyCycle cycle, final GatewayConfig config)
-    {
-        if (cycle == null)
-        {
-            return null;
-        }
-        return ChannelUri.parse(config.ingressChannel()).isUdp() ? cycle::sendNow : cycle::signal;
     }
 
     public GatewayConfig config()

@@ -5,7 +5,6 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -41,8 +40,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class DutyCycle implements AutoCloseable
 {
     private static final Map<Aeron, DutyCycle> BY_CLIENT = new ConcurrentHashMap<>();
-    /** At most this many runs of the driver in one {@link #sendNow}; more work than that is the duty thread's. */
-    private static final int SEND_NOW_ROUNDS = 4;
 
     private final String name;
     private final IdleStrategy idle;
@@ -53,12 +50,8 @@ public final class DutyCycle implements AutoCloseable
     private volatile Slot[] slots = new Slot[0];
     private volatile boolean running = true;
     private volatile boolean closed;
-    /** The duty thread is in its idle strategy after a cycle that found no work ({@link #sendNow} reads it). */
-    private volatile boolean idling;
     private final ReentrantLock driverLock = new ReentrantLock();
     private volatile AgentInvoker driverInvoker;
-    /** The driver's count of bytes its receiver took in (Aeron's system counter): {@link #sendNow} watches it. */
-    private volatile AtomicCounter driverBytesReceived;
 
     /** An agent, and whether the duty thread is inside its doWork (read by {@link #remove}). */
     private static final class Slot
@@ -191,17 +184,13 @@ public final class DutyCycle implements AutoCloseable
      * Runs a media driver launched in {@code ThreadingMode.INVOKER} (its started {@code sharedAgentInvoker()}); one
      * driver per duty cycle. Clients connected through {@link #connect} afterwards run it too while they wait for
      * its answers.
-     *
-     * @param bytesReceived the driver's {@code BYTES_RECEIVED} system counter, which tells {@link #sendNow} whether
-     *                      running the driver took in datagrams that this cycle's pollers must read.
      */
-    public synchronized void runDriver(final AgentInvoker driver, final AtomicCounter bytesReceived)
+    public synchronized void runDriver(final AgentInvoker driver)
     {
         if (driverInvoker != null)
         {
             throw new IllegalStateException("a duty cycle runs one media driver");
         }
-        driverBytesReceived = bytesReceived;
         driverInvoker = driver;
         add(new DriverAgent(driver));
     }
@@ -372,56 +361,6 @@ public final class DutyCycle implements AutoCloseable
     }
 
     /**
-     * For a thread that has just offered a message that this cycle's embedded driver sends over UDP (a command to an
-     * engine on another host): while the duty thread idles, sends it now from the caller's thread, by running the
-     * driver itself, instead of waking the duty thread to do so. A wake-up costs tens of microseconds on a small
-     * machine, and a round trip had three (the caller waking this thread, the datagram waking the engine's, the reply
-     * waking this one); this leaves two. While the duty thread is running it only signals: the duty thread sends
-     * what has been offered meanwhile at its next turn of the driver, many commands to a datagram, where sending at
-     * once from each caller would send each command in a datagram of its own (at capacity, a fifth of the engine's
-     * throughput went on reading them). It signals as well when the driver, run here, took in datagrams (a reply,
-     * say): they are then out of their socket and in a log buffer, where only this cycle's pollers look, and the
-     * socket no longer ends the duty thread's wait; and when the driver still had work after a few rounds. Never
-     * blocks; on the duty thread it does nothing.
-     */
-    public void sendNow()
-    {
-        final AgentInvoker driver = driverInvoker;
-        if (driver == null || !idling || isDutyThread() || !driverLock.tryLock())
-        {
-            signal();
-            return;
-        }
-        boolean handOver = true;
-        try
-        {
-            final AtomicCounter received = driverBytesReceived;
-            if (driverInvoker == driver && received != null)
-            {
-                final long receivedBefore = received.get();
-                int rounds = 1;
-                while (driver.invoke() > 0 && rounds < SEND_NOW_ROUNDS)
-                {
-                    rounds++; // what the first round sent may bring the window's status message, or more to send
-                }
-                handOver = rounds == SEND_NOW_ROUNDS || received.get() != receivedBefore;
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            errors.onError(ex);
-        }
-        finally
-        {
-            driverLock.unlock();
-        }
-        if (handOver)
-        {
-            signal();
-        }
-    }
-
-    /**
      * The strategy this cycle idles with when it can wait on the media driver's sockets (an embedded driver registers
      * each socket it opens there), else null.
      */
@@ -523,16 +462,7 @@ public final class DutyCycle implements AutoCloseable
                     slot.working = false;
                 }
             }
-            if (work > 0)
-            {
-                idle.idle(work);
-            }
-            else
-            {
-                idling = true;
-                idle.idle(work);
-                idling = false;
-            }
+            idle.idle(work);
         }
     }
 

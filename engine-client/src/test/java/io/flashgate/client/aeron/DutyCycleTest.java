@@ -5,7 +5,6 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.aeron.driver.status.SystemCounterDescriptor;
 import io.flashgate.protocol.AeronChannels;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -207,8 +206,7 @@ class DutyCycleTest
             .threadingMode(ThreadingMode.INVOKER).asyncExecutorEnabled(false)
             .dirDeleteOnStart(true).dirDeleteOnShutdown(true).termBufferSparseFile(true)
             .ipcTermBufferLength(64 * 1024));
-        cycle.runDriver(driver.sharedAgentInvoker(),
-            driver.context().systemCounters().get(SystemCounterDescriptor.BYTES_RECEIVED));
+        cycle.runDriver(driver.sharedAgentInvoker());
         aeron = cycle.connect(new Aeron.Context().aeronDirectoryName(directory));
     }
 

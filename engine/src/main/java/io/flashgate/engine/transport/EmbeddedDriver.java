@@ -16,8 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import static io.aeron.driver.status.SystemCounterDescriptor.BYTES_RECEIVED;
-
 /**
  * A media driver inside this JVM, for one process (edge and engine together) or for tests, in
  * {@code ThreadingMode.INVOKER}: it has no thread of its own, a {@link DutyCycle} runs it (conductor, sender,
@@ -47,7 +45,7 @@ public final class EmbeddedDriver implements AutoCloseable
         this.dutyCycle = dutyCycle;
         this.ownsDutyCycle = ownsDutyCycle;
         this.driver = MediaDriver.launch(context);
-        dutyCycle.runDriver(driver.sharedAgentInvoker(), driver.context().systemCounters().get(BYTES_RECEIVED));
+        dutyCycle.runDriver(driver.sharedAgentInvoker());
         this.shutdownHook = new Thread(this::stop, "flashgate-aeron-driver-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }

@@ -19,9 +19,6 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,8 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * An engine's Aeron thread waits in the kernel on its embedded driver's sockets: a datagram from another driver (an
  * edge on another host) is read the moment it arrives. Here the receiving thread's every wait would last a minute,
  * so only the datagrams themselves (the connection's setup, then a message) can end its waits within the deadline.
- * And a thread that offers a message sends it through the driver itself ({@link DutyCycle#sendNow}), so the duty
- * thread need not wake for it, without stranding what the driver takes in meanwhile.
  */
 @Timeout(60)
 @EnabledOnOs(OS.LINUX) // the wait is recognised by its epoll frame
@@ -46,14 +41,11 @@ class SocketWaitOverUdpTest
     private EmbeddedDriver sendingDriver;
     private Aeron receiver;
     private Aeron sender;
-    private DutyCycle sending;
-    private final List<CountDownLatch> holds = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop()
     {
-        holds.forEach(CountDownLatch::countDown);
-        CloseHelper.quietCloseAll(sender, receiver, sendingDriver, receivingDriver, receiving, sending);
+        CloseHelper.quietCloseAll(sender, receiver, sendingDriver, receivingDriver, receiving);
         if (receiving != null)
         {
             assertFalse(threadNamed(receiving.name()), "the receiving duty thread was left running");
@@ -112,111 +104,6 @@ class SocketWaitOverUdpTest
         final UnsafeBuffer message = new UnsafeBuffer(new byte[32]);
         Await.until("the message offered", DEADLINE, () -> publication.offer(message) > 0);
         Await.until("the message received on the new socket", DEADLINE, () -> received.get() == 1);
-    }
-
-    /**
-     * While the duty thread that runs the sending side's driver idles, the thread that offered a message sends it
-     * through the driver itself. Here the duty thread idles until the test ends, whatever signals it: only the
-     * offering thread can send.
-     */
-    @Test
-    void theThreadThatOffersAMessageSendsItWhileTheDutyThreadIdles()
-    {
-        final CountDownLatch idling = new CountDownLatch(1);
-        sending = DutyCycle.start("flashgate-test-tx", idleUntilTheTestEnds(idling));
-        sendingDriver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), sending, context -> { });
-        sender = sendingDriver.connect();
-        receivingDriver = EmbeddedDriver.start();
-        receiver = receivingDriver.connect();
-        final String channel = "aeron:udp?endpoint=" + FreePorts.udpEndpoint();
-        final Subscription subscription = receiver.addSubscription(channel, 11);
-        final Publication publication = sender.addPublication(channel, 11);
-        Await.until("the sending duty thread idling", DEADLINE, () -> idling.getCount() == 0);
-        Await.until("the publication connected through the offering thread's runs of the driver", DEADLINE, () ->
-        {
-            sending.sendNow();
-            return publication.isConnected() && subscription.imageCount() == 1;
-        });
-
-        Await.until("the message offered", DEADLINE, () -> publication.offer(new UnsafeBuffer(new byte[32])) > 0);
-        sending.sendNow();
-        final AtomicInteger received = new AtomicInteger();
-        Await.until("the message sent by the offering thread", DEADLINE,
-            () -> subscription.poll((buffer, offset, length, header) -> received.incrementAndGet(), 10) >= 0 &&
-                received.get() == 1);
-    }
-
-    /**
-     * Running the driver to send, a thread also takes in what arrived meanwhile (a reply): out of its socket, it no
-     * longer ends the duty thread's wait, so the duty thread is woken to poll it. Here the receiving duty thread
-     * parks until signalled, and no datagram ends its park.
-     */
-    @Test
-    void whatTheOfferingThreadTakesInStillReachesTheDutyCyclesPoller()
-    {
-        receiving = DutyCycle.start("flashgate-test-rx", DutyCycle.parkUntilSignalled());
-        receivingDriver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), receiving, context -> { });
-        receiver = receivingDriver.connect();
-        sendingDriver = EmbeddedDriver.start();
-        sender = sendingDriver.connect();
-        final String channel = "aeron:udp?endpoint=" + FreePorts.udpEndpoint();
-        final Subscription subscription = receiver.addSubscription(channel, 11);
-        final AtomicInteger received = new AtomicInteger();
-        receiving.add(poller(subscription, received));
-        final Publication publication = sender.addPublication(channel, 11);
-        Await.until("connected, the receiving driver run by a thread that sends", DEADLINE, () ->
-        {
-            receiving.sendNow();
-            return publication.isConnected() && subscription.imageCount() == 1;
-        });
-
-        Await.until("the message offered", DEADLINE, () -> publication.offer(new UnsafeBuffer(new byte[32])) > 0);
-        Await.until("the message polled by a duty thread that only the thread running its driver woke", DEADLINE,
-            () ->
-            {
-                receiving.sendNow();
-                return received.get() == 1;
-            });
-    }
-
-    /**
-     * An idle strategy whose wait after a cycle without work lasts until the test ends, whatever signals it (counts
-     * {@code idling} down as it begins).
-     */
-    private IdleStrategy idleUntilTheTestEnds(final CountDownLatch idling)
-    {
-        final CountDownLatch release = new CountDownLatch(1);
-        holds.add(release);
-        return new IdleStrategy()
-        {
-            @Override
-            public void idle(final int workCount)
-            {
-                if (workCount <= 0)
-                {
-                    idle();
-                }
-            }
-
-            @Override
-            public void idle()
-            {
-                idling.countDown();
-                try
-                {
-                    release.await();
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public void reset()
-            {
-            }
-        };
     }
 
     /** An agent of the receiving cycle that counts what {@code subscription} delivers. */
