@@ -102,9 +102,10 @@ public final class ChildJvm implements AutoCloseable
         }
 
         /**
-         * The module flags ({@code --add-*}) and {@code -D} properties this JVM was started with, instead of
-         * {@value #JVM_FLAGS_PROPERTY}: for a program (not a test) whose launcher put the flags on its own command
-         * line.
+         * The project's flags ({@value #JVM_FLAGS_PROPERTY}, which ops/flashgate passes to every JVM it starts, as
+         * surefire does), then the module flags ({@code --add-*}) and {@code -D} properties this JVM was started with
+         * that they lack (a bench's {@code -Daeron...} settings): for a program (not a test) whose children must run
+         * as the launcher runs it, with {@code -XX:+ExitOnOutOfMemoryError} and the heap in huge pages.
          */
         public Builder jvmFlagsOfThisJvm()
         {
@@ -201,9 +202,17 @@ public final class ChildJvm implements AutoCloseable
 
         private static List<String> flagsOfThisJvm()
         {
-            return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            final List<String> flags = new ArrayList<>();
+            final String project = System.getProperty(JVM_FLAGS_PROPERTY, "").trim();
+            if (!project.isEmpty())
+            {
+                flags.addAll(Arrays.asList(project.split("\\s+")));
+            }
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(arg -> arg.startsWith("--add-") || arg.startsWith("-D"))
-                .toList();
+                .filter(arg -> !flags.contains(arg))
+                .forEach(flags::add);
+            return flags;
         }
     }
 
