@@ -87,8 +87,8 @@ public final class SocketWaitIdleStrategy implements IdleStrategy, AutoCloseable
 
     /**
      * Makes a datagram on {@code channel} end this strategy's waits. Called by the driver (on whichever thread runs
-     * it) when it opens a socket (null: none was opened); {@link #unregister} before it closes it. If no selector can be opened, waits stay
-     * timed parks (reported once): slower to see a datagram, never wrong.
+     * it) when it opens a socket (null: none was opened); {@link #unregister} before it closes it. If no selector can
+     * be opened, waits stay timed parks (reported once): slower to see a datagram, never wrong.
      */
     public void register(final SelectableChannel channel)
     {

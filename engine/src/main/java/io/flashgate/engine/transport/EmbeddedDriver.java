@@ -28,6 +28,10 @@ public final class EmbeddedDriver implements AutoCloseable
     /** Term length for IPC and UDP publications: 4 MB (Aeron's defaults, 64 MB / 16 MB, are large for a laptop). */
     public static final int TERM_LENGTH = 4 * 1024 * 1024;
     private static final long STALE_AFTER_MS = TimeUnit.MINUTES.toMillis(1);
+    /** What a burst may put in a socket's buffer before the driver reads it. */
+    public static final int BURST_BUFFER_LENGTH = 2 * 1024 * 1024;
+    /** Aeron's own default, kept when the OS cannot be asked. */
+    private static final int DEFAULT_BUFFER_LENGTH = 128 * 1024;
 
     /** The name of the duty-cycle thread a driver started without one starts. */
     public static final String THREAD_NAME = "flashgate-aeron";
@@ -128,7 +132,7 @@ public final class EmbeddedDriver implements AutoCloseable
             .ipcTermBufferLength(TERM_LENGTH)
             .publicationTermBufferLength(TERM_LENGTH);
         final int burst = burstBufferLength();
-        // The window half the buffer, as Aeron's defaults have it: the kernel charges each datagram more than its bytes.
+        // The window half the buffer, as Aeron's defaults have it: the kernel charges a datagram more than its bytes.
         context.socketRcvbufLength(burst).socketSndbufLength(burst).initialWindowLength(burst / 2);
         if (dutyCycle.socketWait() != null)
         {
@@ -159,11 +163,6 @@ public final class EmbeddedDriver implements AutoCloseable
             return DEFAULT_BUFFER_LENGTH;
         }
     }
-
-    /** What a burst may put in a socket's buffer before the driver reads it. */
-    public static final int BURST_BUFFER_LENGTH = 2 * 1024 * 1024;
-    /** Aeron's own default, kept when the OS cannot be asked. */
-    private static final int DEFAULT_BUFFER_LENGTH = 128 * 1024;
 
     /**
      * Deletes the folders of embedded drivers that died without cleaning up (kill -9 of a process, say): named like

@@ -55,10 +55,7 @@ class SocketWaitOverUdpTest
     @Test
     void aDatagramFromAnotherDriverEndsTheReceivingThreadsWait()
     {
-        receiving = DutyCycle.start("flashgate-test-rx",
-            new SocketWaitIdleStrategy(parkAMinute(), MINUTE_MILLIS, MINUTE_MILLIS));
-        receivingDriver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), receiving, context -> { });
-        receiver = receivingDriver.connect();
+        startReceivingSide();
         sendingDriver = EmbeddedDriver.start();
         sender = sendingDriver.connect();
 
@@ -84,10 +81,7 @@ class SocketWaitOverUdpTest
     @Test
     void aPortClosedWhileTheThreadWaitsCanBeBoundAgainAndIsWatched()
     {
-        receiving = DutyCycle.start("flashgate-test-rx",
-            new SocketWaitIdleStrategy(parkAMinute(), MINUTE_MILLIS, MINUTE_MILLIS));
-        receivingDriver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), receiving, context -> { });
-        receiver = receivingDriver.connect();
+        startReceivingSide();
         final String channel = "aeron:udp?endpoint=" + FreePorts.udpEndpoint();
         final Subscription first = receiver.addSubscription(channel, 11);
         awaitWaitingOnSockets(receiving.name());
@@ -104,6 +98,15 @@ class SocketWaitOverUdpTest
         final UnsafeBuffer message = new UnsafeBuffer(new byte[32]);
         Await.until("the message offered", DEADLINE, () -> publication.offer(message) > 0);
         Await.until("the message received on the new socket", DEADLINE, () -> received.get() == 1);
+    }
+
+    /** The receiving side: a duty cycle whose every wait lasts a minute unless a datagram or a signal ends it. */
+    private void startReceivingSide()
+    {
+        receiving = DutyCycle.start("flashgate-test-rx",
+            new SocketWaitIdleStrategy(parkAMinute(), MINUTE_MILLIS, MINUTE_MILLIS));
+        receivingDriver = EmbeddedDriver.start(EmbeddedDriver.uniqueDirectory(), receiving, context -> { });
+        receiver = receivingDriver.connect();
     }
 
     /** An agent of the receiving cycle that counts what {@code subscription} delivers. */
