@@ -720,6 +720,7 @@ final class PairLink implements Agent
         if (standbyRunFrom > standbyNext)
         {
             upTo = Math.min(durable, standbyRunFrom - 1);
+            state.catchUpsForGaps.incrementAndGet();
         }
         else if (!standbyProgressed && now - lastProgressNanos > 2 * intervalNanos &&
             standbyNext - 1 < durableAtPreviousAck)

@@ -33,6 +33,11 @@ public final class PairState implements PairView
     final AtomicLong promotions = new AtomicLong();
     /** As standby: times a message of the primary's found the ring full and was left in Aeron's log to read again. */
     final AtomicLong intakeRingFull = new AtomicLong();
+    /**
+     * As primary: catch-up rounds started because the standby kept records past a gap, so the live stream lost what
+     * lies before them (a round for a standby that merely stopped moving for a while is not counted here).
+     */
+    final AtomicLong catchUpsForGaps = new AtomicLong();
     /** As standby: the primary's last sequence, by its last heartbeat. */
     volatile long primaryLast;
     /** Whether the pair's ZooKeeper answers this engine: null without ZooKeeper. */
@@ -103,6 +108,12 @@ public final class PairState implements PairView
     public long intakeRingFull()
     {
         return intakeRingFull.get();
+    }
+
+    /** As primary: catch-up rounds for records the live stream lost (the standby kept records past a gap). */
+    public long catchUpsForGaps()
+    {
+        return catchUpsForGaps.get();
     }
 
     /** Acknowledgements ignored (another epoch, or a sequence never sent); counted for operators. */

@@ -114,8 +114,10 @@ class PairedEngineTest
     /**
      * The standby's ring is far smaller than the primary's batches: its link, on the thread that also drains that ring,
      * cannot wait for room, so it leaves each message it cannot take in Aeron's log and reads it again. Nothing is
-     * lost: catch-up (which would repair a dropped message) sends nothing, and both states agree. With the stages on
-     * threads of their own the link does not count the retry as work, so it parks while they drain the ring.
+     * lost: the standby never keeps records past a gap (which catch-up would then fill), and both states agree. With
+     * the stages on threads of their own the link does not count the retry as work, so it parks while they drain the
+     * ring. (A standby whose threads a busy machine holds off for two heartbeats may get a catch-up round for having
+     * stopped moving; that sends records it may already have, and proves nothing lost.)
      */
     @ParameterizedTest
     @EnumSource(io.flashgate.config.StageLayout.class)
@@ -143,7 +145,9 @@ class PairedEngineTest
             Await.until(() -> "B holds all of A's " + last + " commands: " + pair.b, Duration.ofSeconds(60),
                 () -> pair.b.engine().durableSequence() >= last);
             assertTrue(pair.b.paired.state().intakeRingFull() > 0, "the standby's ring was never full");
-            assertEquals(0, pair.a.paired.catchUpRecords(), "records the live stream lost, sent again by catch-up");
+            assertEquals(0, pair.a.paired.state().catchUpsForGaps(),
+                () -> "catch-up rounds for records the live stream lost (catch-up sent " +
+                    pair.a.paired.catchUpRecords() + " records in all)");
             assertEquals(pair.a.stateHashAt(last), pair.b.stateHashAt(last), "same state at sequence " + last);
         }
     }
