@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
  * @param pipelineWait     the engine pipeline's wait strategy; null: the engine's default.
  * @param alsoWait         a second engine with this pipeline wait strategy, as an extra line; null: none.
  * @param stageLayout      who runs the engines' journaller and logic (engine.stageLayout); null: the default.
+ * @param ringSize         slots in the engines' input rings (engine.ringSize); 0: the default.
  * @param standby          also an engine that is the primary of a hot-standby pair (synchronous replication to a
  *                         standby in this JVM on its own media driver), as an extra line {@code flashgate-aeron-standby}.
  * @param zookeeper        also the same pair coordinated through a ZooKeeper server in this JVM, as an extra line
@@ -35,8 +36,8 @@ import java.util.function.UnaryOperator;
 record CompareOptions(int buyers, int limit, double duplicates, double warmupSeconds, double capacitySeconds,
     OptionalLong capacityRequests, double seconds, int rounds, int inFlight, double rate, int redisConnections,
     int redisPipelines, int redisBatch, Path out, Path dataDir, int drivers, IdleChoice idle,
-    WaitChoice pipelineWait, WaitChoice alsoWait, StageLayout stageLayout, boolean standby, boolean zookeeper,
-    String channel)
+    WaitChoice pipelineWait, WaitChoice alsoWait, StageLayout stageLayout, int ringSize, boolean standby,
+    boolean zookeeper, String channel)
 {
     static final List<Option> OPTIONS = List.of(
         Option.valued("rate", "N", "common open-loop rate (requests/s); default: half the slowest measured capacity"),
@@ -67,6 +68,7 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             "labelled line"),
         Option.valued("stage-layout", "L", "who runs the engines' journaller and business logic: aeron_thread|" +
             "own_threads (default: the engine's, aeron_thread)"),
+        Option.valued("ring-size", "N", "slots in the engines' input rings, a power of two (default: the engine's)"),
         Option.flag("standby", "also run an engine with a hot standby (synchronous replication; the standby in this " +
             "JVM on its own media driver), as the extra line flashgate-aeron-standby"),
         Option.valued("channel", "udp|ipc|both", "how the generator reaches the engine: udp on 127.0.0.1 (default: " +
@@ -81,7 +83,8 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
         return config ->
         {
             final EngineConfig waiting = pipelineWait == null ? config : config.withWaitChoice(pipelineWait);
-            return stageLayout == null ? waiting : waiting.withStageLayout(stageLayout);
+            final EngineConfig laidOut = stageLayout == null ? waiting : waiting.withStageLayout(stageLayout);
+            return ringSize == 0 ? laidOut : laidOut.withRingSize(ringSize);
         };
     }
 
@@ -113,6 +116,7 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             args.choice("wait", WaitChoice.class).orElse(null),
             args.choice("also-wait", WaitChoice.class).orElse(null),
             args.choice("stage-layout", StageLayout.class).orElse(null),
+            ringSize(args),
             args.flag("standby"),
             args.flag("zookeeper"),
             channel(args));
@@ -121,6 +125,17 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
             throw new UsageException("--rate is required when --capacity-seconds is 0");
         }
         return options;
+    }
+
+    /** {@code --ring-size}: 0 when absent, else a power of two the engine takes. */
+    static int ringSize(final Args args) throws UsageException
+    {
+        final int size = args.number("ring-size", 64).orElse(0L).intValue();
+        if (size != 0 && Integer.bitCount(size) != 1)
+        {
+            throw new UsageException("--ring-size must be a power of two, was " + size);
+        }
+        return size;
     }
 
     /** {@code --channel}: udp (the default), ipc or both. */

@@ -232,60 +232,15 @@ public final class OpenLoop
         final double nanosPerRequest = phase.isCapacity() ? 0 : 1e9 / phase.rate();
         final CpuWatch cpu = new CpuWatch(target);
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+        final Sender sender = new Sender(target, workload, phase, start, durationNanos, nanosPerRequest, window, late,
+            recorder, answered, ledger, lastAnswerNanos);
         final Progress printer = new Progress(phase, target.name(), recorder, total, answered, start);
         printer.start();
         long sent = 0;
         final CpuUse cpuUse;
         try
         {
-            while (sent < capacity)
-            {
-                final long now = System.nanoTime();
-                if (now - start >= durationNanos)
-                {
-                    break;
-                }
-                final long due = phase.isCapacity() ? capacity : Math.min(capacity, (long)((now - start) / nanosPerRequest) + 1);
-                if (sent >= due)
-                {
-                    final long nextDue = start + (long)(sent * nanosPerRequest);
-                    LockSupport.parkNanos(Math.max(1_000, nextDue - System.nanoTime()));
-                    continue;
-                }
-                int burst = 0;
-                // the clock is read per request too: a burst of 4,096 at a few thousand a second would overrun a
-                // short phase by a second or more
-                while (sent < due && burst < 4096 && System.nanoTime() - start < durationNanos)
-                {
-                    if (!window.tryAcquire())
-                    {
-                        // Full: wait for a batch of answers (one, but at capacity; InFlightWindow says why).
-                        window.awaitBatch(50, TimeUnit.MILLISECONDS);
-                        break;
-                    }
-                    final long intended = phase.isCapacity() ? System.nanoTime() : start + (long)(sent * nanosPerRequest);
-                    if (!phase.isCapacity())
-                    {
-                        late.recordValue(Math.min(HIGHEST_NANOS, Math.max(1, System.nanoTime() - intended)));
-                    }
-                    final int index = (int)sent;
-                    target.purchase(phase.saleId(), sent, workload.userId(sent), phase.saleId() + "." + workload.idempotencyKey(sent),
-                        (outcome, orderId) ->
-                        {
-                            final long answeredAt = System.nanoTime();
-                            if (Outcome.isAnswer(outcome))
-                            {
-                                recorder.recordValue(Math.min(HIGHEST_NANOS, Math.max(1, answeredAt - intended)));
-                                answered.incrementAndGet();
-                            }
-                            ledger.record(index, outcome, orderId);
-                            lastAnswerNanos.accumulateAndGet(answeredAt, Math::max);
-                            window.release();
-                        });
-                    sent++;
-                    burst++;
-                }
-            }
+            sent = sender.sendAll(capacity);
             printer.sendingStopped(sent);
             if (!phase.isCapacity())
             {
@@ -320,6 +275,19 @@ public final class OpenLoop
         return new Result(phase, target.name(), total, sent, answered.get(), elapsed, ledger.counts(), verdict, cpuUse);
     }
 
+    /**
+     * True while both are positive: requests left to send, and nanoseconds left to send them in. One comparison on
+     * purpose, so that the pacer's loops have one exit however a phase ends. The JIT compiles a branch never taken
+     * so far as a trap; with one exit per way to end, the first phase that ended another way than the ones before
+     * it (a capacity round that sent all its requests, after warm-ups that ran out of time) threw the compiled pacer
+     * away, and its recompile (half a second of a compiler thread) ran inside the next measured window, on 2 cores
+     * at the expense of the system measured (docs/PERFORMANCE.md, "The pacer's recompiles").
+     */
+    static boolean keepsSending(final long requestsLeft, final long nanosLeft)
+    {
+        return (requestsLeft - 1 | nanosLeft - 1) >= 0;
+    }
+
     static int ledgerCapacity(final Phase phase)
     {
         if (phase.requests() > 0)
@@ -329,6 +297,87 @@ public final class OpenLoop
         // Capacity mode: room for 3 M/s over the phase, bounded to keep the ledger at a few hundred MB at most.
         final double perSecond = phase.isCapacity() ? 3_000_000 : phase.rate() * 1.01 + 16;
         return (int)Math.min(Integer.MAX_VALUE - 8, Math.min(40_000_000L, (long)(perSecond * phase.seconds()) + 1024));
+    }
+
+    /**
+     * A phase's requests as they go out, a burst at a time. The loops live here, not in {@link #pace}: the JIT
+     * compiles a loop that runs once a phase on the stack, with all of the method around it, and a phase that went
+     * another way than the ones before it (a branch never taken so far, another system at a call site) threw that code
+     * away; its recompile (half a second of a compiler thread, for all of {@code pace}) then ran inside the next
+     * measured window, on 2 cores at the expense of the system measured (docs/PERFORMANCE.md, "The pacer's
+     * recompiles"). Here the per-request code is compiled by its calls, many a phase, and kept from phase to phase.
+     */
+    private record Sender(Target target, Workload workload, Phase phase, long start, long durationNanos,
+        double nanosPerRequest, InFlightWindow window, Recorder late, Recorder recorder, AtomicLong answered,
+        Ledger ledger, AtomicLong lastAnswerNanos)
+    {
+        /** Sends the phase's requests on schedule (at capacity: as the window lets them); returns how many. */
+        long sendAll(final long capacity) throws InterruptedException
+        {
+            long sent = 0;
+            while (true)
+            {
+                final long now = System.nanoTime();
+                // One branch for every way a phase ends (all its requests sent, or its time up): see keepsSending.
+                if (!keepsSending(capacity - sent, durationNanos - (now - start)))
+                {
+                    return sent;
+                }
+                final long due = phase.isCapacity() ? capacity :
+                    Math.min(capacity, (long)((now - start) / nanosPerRequest) + 1);
+                if (sent >= due)
+                {
+                    final long nextDue = start + (long)(sent * nanosPerRequest);
+                    LockSupport.parkNanos(Math.max(1_000, nextDue - System.nanoTime()));
+                    continue;
+                }
+                sent = burst(sent, Math.min(due, sent + 4096));
+            }
+        }
+
+        /** Sends requests {@code sent} up to {@code burstEnd} (exclusive) while the window and the phase allow. */
+        long burst(final long first, final long burstEnd) throws InterruptedException
+        {
+            long sent = first;
+            // the clock is read per request too: a burst of 4,096 at a few thousand a second would overrun a
+            // short phase by a second or more
+            while (keepsSending(burstEnd - sent, durationNanos - (System.nanoTime() - start)))
+            {
+                if (!window.tryAcquire())
+                {
+                    // Full: wait for a batch of answers (one, but at capacity; InFlightWindow says why).
+                    window.awaitBatch(50, TimeUnit.MILLISECONDS);
+                    break;
+                }
+                final long intended = phase.isCapacity() ? System.nanoTime() : start + (long)(sent * nanosPerRequest);
+                if (!phase.isCapacity())
+                {
+                    late.recordValue(Math.min(HIGHEST_NANOS, Math.max(1, System.nanoTime() - intended)));
+                }
+                send(sent, intended);
+                sent++;
+            }
+            return sent;
+        }
+
+        private void send(final long request, final long intended)
+        {
+            final int index = (int)request;
+            target.purchase(phase.saleId(), request, workload.userId(request),
+                phase.saleId() + "." + workload.idempotencyKey(request),
+                (outcome, orderId) ->
+                {
+                    final long answeredAt = System.nanoTime();
+                    if (Outcome.isAnswer(outcome))
+                    {
+                        recorder.recordValue(Math.min(HIGHEST_NANOS, Math.max(1, answeredAt - intended)));
+                        answered.incrementAndGet();
+                    }
+                    ledger.record(index, outcome, orderId);
+                    lastAnswerNanos.accumulateAndGet(answeredAt, Math::max);
+                    window.release();
+                });
+        }
     }
 
     /** Prints one progress line a second and folds interval histograms into the total. */

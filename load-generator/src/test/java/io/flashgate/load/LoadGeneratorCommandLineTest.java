@@ -93,6 +93,8 @@ class LoadGeneratorCommandLineTest
             List.of("--wait", "spinning"),
             List.of("--duplicates", "1.5"),
             List.of("--drivers", "3"),
+            List.of("aeron", "--ring-size", "1000"),
+            List.of("aeron", "--ring-size", "32"),
             List.of("--buyers", "0"),
             List.of("--capacity-seconds", "0"),
             List.of("aeron", "extra"),
@@ -112,7 +114,7 @@ class LoadGeneratorCommandLineTest
     {
         final CompareOptions defaults = CompareOptions.from(parse(CompareVerb.COMPARE));
         assertEquals(new CompareOptions(20_000, 2, 0.05, 3, 6, java.util.OptionalLong.empty(), 10, 3, 4096, 0, 16, 2,
-            512, null, null, 2, null, null, null, null, false, false, "udp"), defaults);
+            512, null, null, 2, null, null, null, null, 0, false, false, "udp"), defaults);
         final io.flashgate.engine.pipeline.EngineConfig engineDefaults =
             io.flashgate.engine.pipeline.EngineConfig.defaults(dir);
         assertEquals(engineDefaults, defaults.engineTuning().apply(engineDefaults), "no option: the engine's defaults");
@@ -121,7 +123,7 @@ class LoadGeneratorCommandLineTest
             "--rounds", "1", "--wait", "sleeping", "--idle", "yielding", "--also-wait", "sleeping", "--rate", "13000",
             "--seconds", "2.5", "--buyers", "300", "--limit", "3", "--duplicates", "0.2", "--drivers", "1",
             "--data-dir", dir.toString(), "--out=" + dir.resolve("o"), "--redis-batch", "64", "--standby",
-            "--zookeeper", "--channel", "ipc", "--stage-layout", "own_threads"));
+            "--zookeeper", "--channel", "ipc", "--stage-layout", "own_threads", "--ring-size", "2048"));
         assertTrue(given.ipc() && !given.udp());
         assertTrue(given.standby());
         assertTrue(given.zookeeper());
@@ -133,6 +135,7 @@ class LoadGeneratorCommandLineTest
             given.engineTuning().apply(io.flashgate.engine.pipeline.EngineConfig.defaults(dir));
         assertEquals(io.flashgate.config.StageLayout.OWN_THREADS, tuned.stageLayout());
         assertEquals(WaitChoice.SLEEPING, tuned.waitChoice());
+        assertEquals(2048, tuned.ringSize());
         assertEquals(IdleChoice.YIELDING, given.idle());
         assertEquals(13_000, given.rate());
         assertEquals(2.5, given.seconds());

@@ -196,6 +196,18 @@ class LoadGeneratorTest
     }
 
     @Test
+    void thePacerSendsWhileItHasBothRequestsAndTimeLeftAndStopsWhenEitherRunsOut()
+    {
+        assertTrue(OpenLoop.keepsSending(1, 1));
+        assertTrue(OpenLoop.keepsSending(Integer.MAX_VALUE, Long.MAX_VALUE));
+        assertFalse(OpenLoop.keepsSending(0, 1_000_000_000L), "every request sent");
+        assertFalse(OpenLoop.keepsSending(-1, 1_000_000_000L));
+        assertFalse(OpenLoop.keepsSending(1_000, 0), "the phase's time is up");
+        assertFalse(OpenLoop.keepsSending(1_000, -5));
+        assertFalse(OpenLoop.keepsSending(0, 0));
+    }
+
+    @Test
     void theVerdictCatchesOversellingBrokenLimitsAndInconsistentRetries()
     {
         final Workload workload = new Workload(10, 0.0);
