@@ -43,6 +43,7 @@ public final class BusinessLogic
     final UnsafeBuffer scratch = new UnsafeBuffer(new byte[EventEncoder.MAX_EVENT_LENGTH]);
 
     final IdStore saleIds;
+    /** Each user with the bits of the idempotency keys it used ({@link #keyUsed}). */
     final IdStore userIds;
     /** (user index, Idempotency-Key) → order index; entry n is order n, so it also stores the keys. */
     final IdStore idempotencyKeys;
@@ -73,7 +74,7 @@ public final class BusinessLogic
     public BusinessLogic(final int expectedBuyers)
     {
         saleIds = new IdStore(false, 16);
-        userIds = new IdStore(false, true, expectedBuyers);
+        userIds = IdStore.withKeyBits(expectedBuyers);
         idempotencyKeys = new IdStore(true, expectedBuyers);
         orders = new OrderTable(expectedBuyers);
         liveUnits = new Long2LongHashMap(expectedBuyers * 2, 0.65f, 0L);
@@ -131,11 +132,14 @@ public final class BusinessLogic
         }
         final DirectBuffer buffer = command.buffer();
         int user = userIds.find(0, buffer, command.userIdOffset(), command.userIdLength());
-        // The user's order count sits beside the id just read: most of a crowd has no order, skip the key lookup.
-        if (user >= 0 && userIds.lastFoundCounter() > 0)
+        // The bits of the user's keys sit beside the id just read: a key whose bit is not set is new, and needs no
+        // lookup in the table of every order's key (a cache miss); most of a crowd has no order, or not this key.
+        final int keyHash = user >= 0 ?
+            idempotencyKeys.hash(user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength()) : 0;
+        if (user >= 0 && (userIds.lastFoundKeyBits() & IdStore.keyBit(keyHash)) != 0)
         {
             final int original = idempotencyKeys.find(
-                user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
+                keyHash, user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
             if (original >= 0)
             {
                 expireDue(sales[orders.saleIndex[original]]);
@@ -162,11 +166,11 @@ public final class BusinessLogic
         final int units = (int)quantity;
         // intern is a find for a known user; either way it leaves the user's entry as the last found
         user = userIds.intern(0, buffer, command.userIdOffset(), command.userIdLength());
-        userIds.addToLastFoundCounter(1);
         final int order = orders.add(sale, user, units, now + s.ttlSeconds * MILLIS_PER_SECOND);
         final int keyIndex = idempotencyKeys.intern(
             user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
         assert keyIndex == order;
+        keyUsed(user, keyIndex);
         s.reserved += units;
         addLiveUnits(s, user, units);
         enqueueForExpiry(s, order);
@@ -177,6 +181,15 @@ public final class BusinessLogic
         }
         emitOrder(MessageTypes.ORDER_ACCEPTED, order);
         announceIfChanged(s);
+    }
+
+    /**
+     * Marks the bit of the key at {@code keyIndex} (its order's) in its user's entry; every order's key must pass
+     * here (a purchase, a draw's allocation, a snapshot's load), or a retry with it would not find its order.
+     */
+    void keyUsed(final int user, final int keyIndex)
+    {
+        userIds.addKeyBit(user, IdStore.keyBit(idempotencyKeys.hashOf(keyIndex)));
     }
 
     private Reason refusePurchase(final Sale s, final int user, final long quantity)

@@ -280,7 +280,7 @@ final class DrawCommands
             final int keyLength = drawKey(s.index);
             final int keyIndex = logic.idempotencyKeys.intern(user, drawKey, 0, keyLength);
             assert keyIndex == order;
-            logic.userIds.addToCounter(user, 1);
+            logic.keyUsed(user, keyIndex);
             s.reserved += units;
             logic.addLiveUnits(s, user, units);
             logic.enqueueForExpiry(s, order);

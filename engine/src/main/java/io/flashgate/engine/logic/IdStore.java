@@ -24,8 +24,12 @@ final class IdStore
     private static final long EMPTY = 0L;
 
     private final boolean prefixed;
-    /** Bytes before the id: length byte, 4-byte index, 4-byte counter (if any), 4-byte prefix (if any). */
+    /**
+     * Bytes before the id: length byte, 4-byte index, 4-byte counter (if any), 8-byte key bits (if any), 4-byte
+     * prefix (if any).
+     */
     private final int counterBytes;
+    private final int keyBitsBytes;
     private final int headerBytes;
     private byte[] arena;
     private final UnsafeBuffer arenaBuffer = new UnsafeBuffer(new byte[0]);
@@ -49,14 +53,30 @@ final class IdStore
      */
     IdStore(final boolean prefixed, final boolean withCounter, final int expectedEntries)
     {
+        this(prefixed, withCounter ? 4 : 0, 0, expectedEntries);
+    }
+
+    /**
+     * Unprefixed ids that each keep 64 bits beside them, in the same cache line as their bytes: the users, whose bits
+     * say which idempotency keys they may have used ({@link #lastFoundKeyBits}).
+     */
+    static IdStore withKeyBits(final int expectedEntries)
+    {
+        return new IdStore(false, 0, 8, expectedEntries);
+    }
+
+    private IdStore(final boolean prefixed, final int counterBytes, final int keyBitsBytes, final int expectedEntries)
+    {
         this.prefixed = prefixed;
-        this.counterBytes = withCounter ? 4 : 0;
-        this.headerBytes = 1 + 4 + counterBytes + (prefixed ? 4 : 0);
+        this.counterBytes = counterBytes;
+        this.keyBitsBytes = keyBitsBytes;
+        this.headerBytes = 1 + 4 + counterBytes + keyBitsBytes + (prefixed ? 4 : 0);
         final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(16, expectedEntries * 2));
         slots = new long[capacity];
         mask = capacity - 1;
         entryOffsets = new int[Math.max(16, expectedEntries)];
-        arena = new byte[Math.max(256, expectedEntries * 16)];
+        // room for the headers and ids of 8 characters on average, so that a rush of expected size does not grow it
+        arena = new byte[Math.max(256, expectedEntries * (headerBytes + 8))];
         arenaBuffer.wrap(arena);
     }
 
@@ -68,7 +88,12 @@ final class IdStore
     /** @return the index of the id, or -1 when it was never interned. */
     int find(final int prefix, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int hash = hash(prefix, buffer, offset, length);
+        return find(hash(prefix, buffer, offset, length), prefix, buffer, offset, length);
+    }
+
+    /** {@link #find(int, DirectBuffer, int, int)} with the id's {@link #hash} already computed. */
+    int find(final int hash, final int prefix, final DirectBuffer buffer, final int offset, final int length)
+    {
         int slot = hash & mask;
         while (true)
         {
@@ -129,6 +154,33 @@ final class IdStore
         return entryOffsets[index] + headerBytes;
     }
 
+    /**
+     * The key bits of the entry the last successful find or intern returned: the OR of {@link #keyBit} of every key
+     * {@link #addKeyBit} gave it. A bit not set means that no such key was given.
+     */
+    long lastFoundKeyBits()
+    {
+        return arenaBuffer.getLong(lastAt + 5 + counterBytes);
+    }
+
+    void addKeyBit(final int index, final long bit)
+    {
+        final int at = entryOffsets[index] + 5 + counterBytes;
+        arenaBuffer.putLong(at, arenaBuffer.getLong(at) | bit);
+    }
+
+    /** One of 64 bits, from the hash's top bits (the table's slots use its low ones). */
+    static long keyBit(final int hash)
+    {
+        return 1L << (hash >>> 26);
+    }
+
+    /** The {@link #hash} of the id at {@code index}, as {@link #find} computes it from a message. */
+    int hashOf(final int index)
+    {
+        return hash(prefixed ? prefix(index) : 0, arenaBuffer, idOffset(index), idLength(index));
+    }
+
     /** The counter of the entry the last successful find or intern returned, without another lookup. */
     int lastFoundCounter()
     {
@@ -153,7 +205,7 @@ final class IdStore
 
     int prefix(final int index)
     {
-        return arenaBuffer.getInt(entryOffsets[index] + 5 + counterBytes);
+        return arenaBuffer.getInt(entryOffsets[index] + 5 + counterBytes + keyBitsBytes);
     }
 
     String idString(final int index)
@@ -180,9 +232,13 @@ final class IdStore
         {
             arenaBuffer.putInt(at + 5, 0);
         }
+        if (keyBitsBytes > 0)
+        {
+            arenaBuffer.putLong(at + 5 + counterBytes, 0L);
+        }
         if (prefixed)
         {
-            arenaBuffer.putInt(at + 5 + counterBytes, prefix);
+            arenaBuffer.putInt(at + 5 + counterBytes + keyBitsBytes, prefix);
         }
         buffer.getBytes(offset, arena, at + headerBytes, length);
         arenaUsed += entryLength;
@@ -197,7 +253,7 @@ final class IdStore
         {
             return false;
         }
-        if (prefixed && arenaBuffer.getInt(at + 5 + counterBytes) != prefix)
+        if (prefixed && arenaBuffer.getInt(at + 5 + counterBytes + keyBitsBytes) != prefix)
         {
             return false;
         }
@@ -221,7 +277,8 @@ final class IdStore
         return true;
     }
 
-    private int hash(final int prefix, final DirectBuffer buffer, final int offset, final int length)
+    /** The hash of an id as the table places it; a pure function of the prefix and the bytes. */
+    int hash(final int prefix, final DirectBuffer buffer, final int offset, final int length)
     {
         long h = prefixed ? prefix * 0x9E3779B97F4A7C15L : 0x811C9DC5L;
         int i = 0;

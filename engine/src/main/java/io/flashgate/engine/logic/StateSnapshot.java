@@ -263,8 +263,7 @@ public final class StateSnapshot
             orders.add(sale, user, quantity, expiresAt);
             orders.status[i] = status;
             orders.nextInQueue[i] = next;
-            r.internId(logic.idempotencyKeys, user);
-            logic.userIds.addToCounter(user, 1);
+            logic.keyUsed(user, r.internId(logic.idempotencyKeys, user));
             if (orders.status(i).isLive())
             {
                 final long key = ((long)sale << 32) | (user & 0xFFFF_FFFFL);
@@ -465,12 +464,14 @@ public final class StateSnapshot
             return in.getByte(position++);
         }
 
-        void internId(final IdStore ids, final int prefix)
+        /** @return the id's index in {@code ids}. */
+        int internId(final IdStore ids, final int prefix)
         {
             final int length = getByte() & 0xFF;
             need(length);
-            ids.intern(prefix, in, position, length);
+            final int index = ids.intern(prefix, in, position, length);
             position += length;
+            return index;
         }
     }
 }
