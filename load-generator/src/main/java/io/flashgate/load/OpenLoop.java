@@ -277,11 +277,9 @@ public final class OpenLoop
 
     /**
      * True while both are positive: requests left to send, and nanoseconds left to send them in. One comparison on
-     * purpose, so that the pacer's loops have one exit however a phase ends. The JIT compiles a branch never taken
-     * so far as a trap; with one exit per way to end, the first phase that ended another way than the ones before
-     * it (a capacity round that sent all its requests, after warm-ups that ran out of time) threw the compiled pacer
-     * away, and its recompile (half a second of a compiler thread) ran inside the next measured window, on 2 cores
-     * at the expense of the system measured (docs/PERFORMANCE.md, "The pacer's recompiles").
+     * purpose: the pacer's loops then have one exit however a phase ends, which the warm-ups take, so no measured
+     * phase ends by a branch the JIT compiled as never taken, a trap that threw the compiled pacer away ({@link
+     * Sender}).
      */
     static boolean keepsSending(final long requestsLeft, final long nanosLeft)
     {
