@@ -154,7 +154,7 @@ final class CompareRun
         }
         if (options.capacitySeconds() > 0)
         {
-            rehearseCapacity(loop, targets, roundStock, capacityRequests);
+            warmUpAsMeasured(loop, targets, roundStock, capacityRequests);
         }
         final List<OpenLoop.Result> capacity = options.capacitySeconds() <= 0 ? List.of() :
             InterleavedRounds.run(loop, workload, rounds, legs(targets, () -> new OpenLoop.Phase("capacity",
@@ -211,19 +211,19 @@ final class CompareRun
      * that mix (and the pacer for a phase that ends when its requests are sent) inside the first measured window
      * (docs/PERFORMANCE.md, "The pacer's recompiles").
      */
-    private void rehearseCapacity(final OpenLoop loop, final List<Target> targets, final int stock,
+    private void warmUpAsMeasured(final OpenLoop loop, final List<Target> targets, final int stock,
         final long requests) throws Exception
     {
-        if (options.warmupSeconds() <= 0)
+        if (!CompilerQuiet.settles(options.warmupSeconds()))
         {
-            return;
+            return; // a smoke run (the tests'): its figures are not the point
         }
         for (final Target target : targets)
         {
-            final OpenLoop.Result r = loop.run(target, workload, new OpenLoop.Phase("capacity rehearsal",
-                sales.next("rehearsal"), stock, options.limit(), 0, options.inFlight(),
+            final OpenLoop.Result r = loop.run(target, workload, new OpenLoop.Phase("capacity warm-up as measured",
+                sales.next("measured-warmup"), stock, options.limit(), 0, options.inFlight(),
                 options.capacitySeconds() / options.rounds(), 30, requests));
-            out.printf("%s capacity rehearsal: %,.0f/s, %s%n", target.name(), r.throughput(),
+            out.printf("%s capacity warm-up as measured: %,.0f/s, %s%n", target.name(), r.throughput(),
                 r.verdict().summary(stock, options.limit()));
         }
     }
