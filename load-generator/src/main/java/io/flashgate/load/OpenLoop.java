@@ -26,6 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Latency is recorded only for answers of the system under test (orders and business rejections);
  * refusals and unknown outcomes are counted and reported, never hidden.
+ *
+ * <p>One file on purpose, although long: a phase's pacing ({@code pace}), its sending ({@code Sender}) and its
+ * progress line ({@code Progress}) share the phase's recorders, window and ledger, and are read together.
  */
 public final class OpenLoop
 {
