@@ -134,9 +134,10 @@ public final class BusinessLogic
         int user = userIds.find(0, buffer, command.userIdOffset(), command.userIdLength());
         // The bits of the user's keys sit beside the id just read: a key whose bit is not set is new, and needs no
         // lookup in the table of every order's key (a cache miss); most of a crowd has no order, or not this key.
-        final int keyHash = user >= 0 ?
+        final long keyBits = user >= 0 ? userIds.lastFoundKeyBits() : 0L;
+        final int keyHash = keyBits != 0 ?
             idempotencyKeys.hash(user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength()) : 0;
-        if (user >= 0 && (userIds.lastFoundKeyBits() & IdStore.keyBit(keyHash)) != 0)
+        if ((keyBits & IdStore.keyBit(keyHash)) != 0)
         {
             final int original = idempotencyKeys.find(
                 keyHash, user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
@@ -167,10 +168,13 @@ public final class BusinessLogic
         // intern is a find for a known user; either way it leaves the user's entry as the last found
         user = userIds.intern(0, buffer, command.userIdOffset(), command.userIdLength());
         final int order = orders.add(sale, user, units, now + s.ttlSeconds * MILLIS_PER_SECOND);
+        // hashed above for a user with keys (the same user index); else hashed once here
+        final int newKeyHash = keyBits != 0 ? keyHash :
+            idempotencyKeys.hash(user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
         final int keyIndex = idempotencyKeys.intern(
-            user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
+            newKeyHash, user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
         assert keyIndex == order;
-        keyUsed(user, keyIndex);
+        keyUsed(user, newKeyHash);
         s.reserved += units;
         addLiveUnits(s, user, units);
         enqueueForExpiry(s, order);
@@ -184,12 +188,13 @@ public final class BusinessLogic
     }
 
     /**
-     * Marks the bit of the key at {@code keyIndex} (its order's) in its user's entry; every order's key must pass
-     * here (a purchase, a draw's allocation, a snapshot's load), or a retry with it would not find its order.
+     * Marks the bit of an order's key ({@code keyHash}, its {@link IdStore#hash} in {@link #idempotencyKeys}) in its
+     * user's entry. Every key a client may send again must pass here (a purchase, a snapshot's load), or a retry with
+     * it would not find its order; a draw's allocation needs not (its key is the engine's own, see DrawCommands).
      */
-    void keyUsed(final int user, final int keyIndex)
+    void keyUsed(final int user, final int keyHash)
     {
-        userIds.addKeyBit(user, IdStore.keyBit(idempotencyKeys.hashOf(keyIndex)));
+        userIds.addKeyBit(user, IdStore.keyBit(keyHash));
     }
 
     private Reason refusePurchase(final Sale s, final int user, final long quantity)

@@ -280,7 +280,7 @@ final class DrawCommands
             final int keyLength = drawKey(s.index);
             final int keyIndex = logic.idempotencyKeys.intern(user, drawKey, 0, keyLength);
             assert keyIndex == order;
-            logic.keyUsed(user, keyIndex);
+            // no key bit for the user (BusinessLogic.keyUsed): no client can send this key again, '#' is not in ids
             s.reserved += units;
             logic.addLiveUnits(s, user, units);
             logic.enqueueForExpiry(s, order);

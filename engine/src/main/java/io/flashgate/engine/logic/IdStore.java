@@ -115,7 +115,12 @@ final class IdStore
     /** @return the existing index of the id, or a new one (== previous size). */
     int intern(final int prefix, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int hash = hash(prefix, buffer, offset, length);
+        return intern(hash(prefix, buffer, offset, length), prefix, buffer, offset, length);
+    }
+
+    /** {@link #intern(int, DirectBuffer, int, int)} with the id's {@link #hash} already computed. */
+    int intern(final int hash, final int prefix, final DirectBuffer buffer, final int offset, final int length)
+    {
         int slot = hash & mask;
         while (true)
         {

@@ -263,7 +263,8 @@ public final class StateSnapshot
             orders.add(sale, user, quantity, expiresAt);
             orders.status[i] = status;
             orders.nextInQueue[i] = next;
-            logic.keyUsed(user, r.internId(logic.idempotencyKeys, user));
+            // a draw order's key gets its bit here too, which live it does not: harmless, it only costs a lookup
+            logic.keyUsed(user, logic.idempotencyKeys.hashOf(r.internId(logic.idempotencyKeys, user)));
             if (orders.status(i).isLive())
             {
                 final long key = ((long)sale << 32) | (user & 0xFFFF_FFFFL);
