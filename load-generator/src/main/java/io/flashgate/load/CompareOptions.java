@@ -127,15 +127,15 @@ record CompareOptions(int buyers, int limit, double duplicates, double warmupSec
         return options;
     }
 
-    /** {@code --ring-size}: 0 when absent, else a power of two the engine takes. */
+    /** {@code --ring-size}: 0 when absent, else a power of two in the range engine.ringSize allows (64..2^24). */
     static int ringSize(final Args args) throws UsageException
     {
-        final int size = args.number("ring-size", 64).orElse(0L).intValue();
-        if (size != 0 && Integer.bitCount(size) != 1)
+        final long size = args.number("ring-size", 64).orElse(0L);
+        if (size != 0 && (size > 1 << 24 || Long.bitCount(size) != 1))
         {
-            throw new UsageException("--ring-size must be a power of two, was " + size);
+            throw new UsageException("--ring-size must be a power of two from 64 to 16777216, was " + size);
         }
-        return size;
+        return (int)size;
     }
 
     /** {@code --channel}: udp (the default), ipc or both. */

@@ -95,6 +95,8 @@ class LoadGeneratorCommandLineTest
             List.of("--drivers", "3"),
             List.of("aeron", "--ring-size", "1000"),
             List.of("aeron", "--ring-size", "32"),
+            List.of("aeron", "--ring-size", "33554432"),
+            List.of("aeron", "--ring-size", "4294967296"),
             List.of("--buyers", "0"),
             List.of("--capacity-seconds", "0"),
             List.of("aeron", "extra"),
