@@ -385,7 +385,7 @@ public final class BusinessLogic
         }
         sales[index] = s;
         emitSale(MessageTypes.SALE_INFO, s);
-        announceIfChanged(s);
+        announceExactly(s);
     }
 
     private void adjustStock()
@@ -416,7 +416,7 @@ public final class BusinessLogic
             emitSale(MessageTypes.SALE_INFO, s);
             draws.serveWaitingList(s);
         }
-        announceIfChanged(s);
+        announceExactly(s);
     }
 
     private void changeSaleFlags()
@@ -443,7 +443,7 @@ public final class BusinessLogic
             }
         }
         emitSale(MessageTypes.SALE_INFO, s);
-        announceIfChanged(s);
+        announceExactly(s);
     }
 
     private void expireAll()
@@ -457,7 +457,7 @@ public final class BusinessLogic
         ack(expired);
         for (int i = 0; i < saleCount; i++)
         {
-            announceIfChanged(sales[i]);
+            announceExactly(sales[i]);
         }
     }
 
@@ -565,17 +565,35 @@ public final class BusinessLogic
     }
 
     /**
-     * Broadcasts the sale's figures when its status, remaining stock or draw state changed, or its entries moved by
-     * 1 % since the last broadcast: an exact count would be one broadcast per entry to every edge.
+     * Broadcasts the sale's figures when its status or draw state changed, or since the last broadcast its remaining
+     * stock moved by 1 % of its stock or its entries by 1 %. An exact count would be a second event per purchase to
+     * every edge, a quarter of the engine's egress in a sale; the clock's tick and the operator's commands announce any
+     * change ({@link #announceExactly}), so an edge's figure lags by less than 1 % of the stock and at most one tick.
+     * A sale of fewer than 100 units is announced at every change.
      */
     void announceIfChanged(final Sale s)
+    {
+        announce(s, false);
+    }
+
+    /** Broadcasts the sale's figures if anything in them changed since the last broadcast. */
+    private void announceExactly(final Sale s)
+    {
+        announce(s, true);
+    }
+
+    private void announce(final Sale s, final boolean exactly)
     {
         final SaleStatus status = s.status(now);
         final int remaining = s.remaining();
         final int entries = s.entries();
-        if (status != s.announcedStatus || remaining != s.announcedRemaining ||
-            Math.abs(entries - s.announcedEntries) * 100L >= Math.max(100, s.announcedEntries) ||
-            s.drawn() != s.announcedDrawn || s.waitingClosed() != s.announcedWaitingClosed)
+        final long remainingMoved = Math.abs((long)remaining - s.announcedRemaining);
+        final long entriesMoved = Math.abs(entries - s.announcedEntries);
+        if (status != s.announcedStatus || s.drawn() != s.announcedDrawn ||
+            s.waitingClosed() != s.announcedWaitingClosed ||
+            (exactly ? remainingMoved + entriesMoved > 0 :
+                remainingMoved * 100L >= Math.max(1, s.stock) ||
+                entriesMoved * 100L >= Math.max(100, s.announcedEntries)))
         {
             s.announcedStatus = status;
             s.announcedRemaining = remaining;

@@ -128,19 +128,19 @@ final class ReferenceModel
         }
         else if (cmd instanceof Cmd.Adjust c)
         {
-            withSale(c.sale(), s -> adjust(s, c.delta()));
+            withSale(c.sale(), true, s -> adjust(s, c.delta()));
         }
         else if (cmd instanceof Cmd.Pause c)
         {
-            withSale(c.sale(), s -> { s.paused = true; out.add(saleLine("SALE_INFO", s)); });
+            withSale(c.sale(), true, s -> { s.paused = true; out.add(saleLine("SALE_INFO", s)); });
         }
         else if (cmd instanceof Cmd.Resume c)
         {
-            withSale(c.sale(), s -> { s.paused = false; out.add(saleLine("SALE_INFO", s)); });
+            withSale(c.sale(), true, s -> { s.paused = false; out.add(saleLine("SALE_INFO", s)); });
         }
         else if (cmd instanceof Cmd.End c)
         {
-            withSale(c.sale(), s -> { s.ended = true; s.closed |= s.drawn; out.add(saleLine("SALE_INFO", s)); });
+            withSale(c.sale(), true, s -> { s.ended = true; s.closed |= s.drawn; out.add(saleLine("SALE_INFO", s)); });
         }
         else if (cmd instanceof Cmd.QuerySale c)
         {
@@ -176,7 +176,7 @@ final class ReferenceModel
                 expired += expire(s);
             }
             out.add("ACK " + expired);
-            sales.values().forEach(this::announce);
+            sales.values().forEach(s -> announce(s, true));
         }
         return out;
     }
@@ -441,7 +441,7 @@ final class ReferenceModel
         }
         sales.put(s.id, s);
         out.add(saleLine("SALE_INFO", s));
-        announce(s);
+        announce(s, true);
     }
 
     private void purchase(final Cmd.Purchase c)
@@ -523,6 +523,12 @@ final class ReferenceModel
 
     private void withSale(final String id, final java.util.function.Consumer<SaleM> action)
     {
+        withSale(id, false, action);
+    }
+
+    /** @param exactly an operator's command, after which any change in the sale's figures is announced. */
+    private void withSale(final String id, final boolean exactly, final java.util.function.Consumer<SaleM> action)
+    {
         final SaleM s = sales.get(id);
         if (s == null)
         {
@@ -531,7 +537,7 @@ final class ReferenceModel
         }
         expire(s);
         action.accept(s);
-        announce(s);
+        announce(s, exactly);
     }
 
     /** @param owner null = any owner (operator). */
@@ -570,10 +576,22 @@ final class ReferenceModel
 
     private void announce(final SaleM s)
     {
+        announce(s, false);
+    }
+
+    /**
+     * docs/ARCHITECTURE.md's rule: a status or draw change at once; remaining stock once it moved 1 % of the stock,
+     * entries once they moved 1 %; any change at the tick and at the operator's commands (exactly).
+     */
+    private void announce(final SaleM s, final boolean exactly)
+    {
         final int entries = entries(s);
-        if (status(s) != s.announcedStatus || remaining(s) != s.announcedRemaining ||
-            Math.abs(entries - s.announcedEntries) * 100L >= Math.max(100, s.announcedEntries) ||
-            s.drawn != s.announcedDrawn || s.closed != s.announcedClosed)
+        final long remainingMoved = Math.abs((long)remaining(s) - s.announcedRemaining);
+        final long entriesMoved = Math.abs(entries - s.announcedEntries);
+        final boolean figuresMoved = exactly ? remainingMoved + entriesMoved > 0 :
+            remainingMoved * 100 >= Math.max(1, s.stock) || entriesMoved * 100 >= Math.max(100, s.announcedEntries);
+        if (status(s) != s.announcedStatus || figuresMoved || s.drawn != s.announcedDrawn ||
+            s.closed != s.announcedClosed)
         {
             s.announcedStatus = status(s);
             s.announcedRemaining = remaining(s);
