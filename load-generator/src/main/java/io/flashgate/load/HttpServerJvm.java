@@ -40,7 +40,10 @@ final class HttpServerJvm implements AutoCloseable
                 name(options.pipelineWait()), name(options.idle()), standby ? "standby" : "")
             .jvmFlagsOfThisJvm()
             .heap("2g")
+            // As docs/CONFIG.md tells a host that must not pause: without it each young collection that first touched
+            // a part of the heap spent 130-300 ms in the kernel (JFR's GC CPU time), faulting in its huge pages.
             .jvmOption("-Xms2g")
+            .jvmOption("-XX:+AlwaysPreTouch")
             .jvmOption("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
             .keepFlashgateEnv()
             .stdoutTo(work.resolve("server.out"));
