@@ -74,6 +74,12 @@ final class TestEdge implements AutoCloseable
 
     static TestEdge start(final Path dir, final EdgeConfig config) throws IOException
     {
+        return start(dir, config, 0);
+    }
+
+    /** @param tickMillis the engine's clock (reservation expiry, exact sale figures); 0 = none, as most tests want. */
+    static TestEdge start(final Path dir, final EdgeConfig config, final long tickMillis) throws IOException
+    {
         // What `ops/flashgate run` wires: embedded driver, engine behind Aeron IPC, the edge's Aeron gateway.
         final EmbeddedDriver driver = EmbeddedDriver.start();
         AeronEngine transport = null;
@@ -81,7 +87,7 @@ final class TestEdge implements AutoCloseable
         try
         {
             transport = AeronEngine.start(TransportConfig.ipc(driver.aeronDirectory()),
-                EngineConfig.defaults(dir).withTickIntervalMillis(0).withSnapshotEveryCommands(0));
+                EngineConfig.defaults(dir).withTickIntervalMillis(tickMillis).withSnapshotEveryCommands(0));
             engine = AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory()));
             if (!engine.awaitReachable(Duration.ofSeconds(20)))
             {
