@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A JVM that a program starts (a drill's engines, the HTTP benchmark's server) runs with the project's JVM flags, as
- * the launcher runs the program: an out-of-memory error ends it, and its heap is in huge pages.
+ * the launcher runs the program: an out-of-memory error ends it, its heap is in huge pages, and what survives two
+ * young collections is promoted.
  */
 class ChildJvmFlagsTest
 {
@@ -31,6 +32,7 @@ class ChildJvmFlagsTest
             final String output = child.output();
             assertTrue(output.contains("-XX:+ExitOnOutOfMemoryError"), output);
             assertTrue(output.contains("-XX:+UseTransparentHugePages"), output);
+            assertTrue(output.contains("-XX:MaxTenuringThreshold=2"), output);
         }
     }
 
