@@ -43,7 +43,7 @@ public final class BusinessLogic
     final UnsafeBuffer scratch = new UnsafeBuffer(new byte[EventEncoder.MAX_EVENT_LENGTH]);
 
     final IdStore saleIds;
-    /** Each user with the bits of the idempotency keys it used ({@link #keyUsed}). */
+    /** Each user with the bits of the idempotency keys of its orders ({@link #internOrderKey}). */
     final IdStore userIds;
     /** (user index, Idempotency-Key) → order index; entry n is order n, so it also stores the keys. */
     final IdStore idempotencyKeys;
@@ -171,10 +171,9 @@ public final class BusinessLogic
         // hashed above for a user with keys (the same user index); else hashed once here
         final int newKeyHash = keyBits != 0 ? keyHash :
             idempotencyKeys.hash(user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
-        final int keyIndex = idempotencyKeys.intern(
-            newKeyHash, user, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
+        final int keyIndex = internOrderKey(
+            user, newKeyHash, buffer, command.idempotencyKeyOffset(), command.idempotencyKeyLength());
         assert keyIndex == order;
-        keyUsed(user, newKeyHash);
         s.reserved += units;
         addLiveUnits(s, user, units);
         enqueueForExpiry(s, order);
@@ -188,13 +187,17 @@ public final class BusinessLogic
     }
 
     /**
-     * Marks the bit of an order's key ({@code keyHash}, its {@link IdStore#hash} in {@link #idempotencyKeys}) in its
-     * user's entry. Every key a client may send again must pass here (a purchase, a snapshot's load), or a retry with
-     * it would not find its order; a draw's allocation needs not (its key is the engine's own, see DrawCommands).
+     * Interns a new order's Idempotency-Key (entry n of {@link #idempotencyKeys} is order n) and sets its bit in its
+     * user's entry ({@link IdStore#keyBit} of {@code keyHash}, its {@link IdStore#hash} there), so that a retry with
+     * the key looks it up. Every order's key passes here: a purchase's, a draw's allocation, a snapshot's load.
+     *
+     * @return the key's index, which is the order's.
      */
-    void keyUsed(final int user, final int keyHash)
+    int internOrderKey(final int user, final int keyHash, final DirectBuffer key, final int offset, final int length)
     {
+        final int index = idempotencyKeys.intern(keyHash, user, key, offset, length);
         userIds.addKeyBit(user, IdStore.keyBit(keyHash));
+        return index;
     }
 
     private Reason refusePurchase(final Sale s, final int user, final long quantity)

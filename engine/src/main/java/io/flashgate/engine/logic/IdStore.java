@@ -180,12 +180,6 @@ final class IdStore
         return 1L << (hash >>> 26);
     }
 
-    /** The {@link #hash} of the id at {@code index}, as {@link #find} computes it from a message. */
-    int hashOf(final int index)
-    {
-        return hash(prefixed ? prefix(index) : 0, arenaBuffer, idOffset(index), idLength(index));
-    }
-
     /** The counter of the entry the last successful find or intern returned, without another lookup. */
     int lastFoundCounter()
     {

@@ -263,8 +263,7 @@ public final class StateSnapshot
             orders.add(sale, user, quantity, expiresAt);
             orders.status[i] = status;
             orders.nextInQueue[i] = next;
-            // a draw order's key gets its bit here too, which live it does not: harmless, it only costs a lookup
-            logic.keyUsed(user, logic.idempotencyKeys.hashOf(r.internId(logic.idempotencyKeys, user)));
+            r.internOrderKey(logic, user);
             if (orders.status(i).isLive())
             {
                 final long key = ((long)sale << 32) | (user & 0xFFFF_FFFFL);
@@ -465,14 +464,21 @@ public final class StateSnapshot
             return in.getByte(position++);
         }
 
-        /** @return the id's index in {@code ids}. */
-        int internId(final IdStore ids, final int prefix)
+        void internId(final IdStore ids, final int prefix)
         {
             final int length = getByte() & 0xFF;
             need(length);
-            final int index = ids.intern(prefix, in, position, length);
+            ids.intern(prefix, in, position, length);
             position += length;
-            return index;
+        }
+
+        /** The next id as the user's next order's key, with its bit, as the live logic interns it. */
+        void internOrderKey(final BusinessLogic logic, final int user)
+        {
+            final int length = getByte() & 0xFF;
+            need(length);
+            logic.internOrderKey(user, logic.idempotencyKeys.hash(user, in, position, length), in, position, length);
+            position += length;
         }
     }
 }

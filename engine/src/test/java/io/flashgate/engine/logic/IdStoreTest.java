@@ -35,15 +35,16 @@ class IdStoreTest
     }
 
     @Test
-    void theHashOfAStoredIdIsTheHashOfItsBytesAndPrefix()
+    void aHashComputedOnceFindsWhatItInterned()
     {
         final IdStore keys = new IdStore(true, 16);
         final UnsafeBuffer key = ascii("an-idempotency-key-longer-than-8");
-        final int index = keys.intern(42, key, 0, key.capacity());
-        assertEquals(keys.hash(42, key, 0, key.capacity()), keys.hashOf(index));
+        final int hash = keys.hash(42, key, 0, key.capacity());
+        final int index = keys.intern(hash, 42, key, 0, key.capacity());
         assertEquals(42, keys.prefix(index));
-        assertNotEquals(keys.hash(43, key, 0, key.capacity()), keys.hashOf(index), "the prefix is hashed too");
-        assertEquals(index, keys.find(keys.hashOf(index), 42, key, 0, key.capacity()));
+        assertEquals(index, keys.find(42, key, 0, key.capacity()), "a lookup that hashes the key itself finds it");
+        assertEquals(index, keys.find(hash, 42, key, 0, key.capacity()));
+        assertNotEquals(hash, keys.hash(43, key, 0, key.capacity()), "the prefix is hashed too");
         assertEquals(-1, keys.find(43, key, 0, key.capacity()));
     }
 
