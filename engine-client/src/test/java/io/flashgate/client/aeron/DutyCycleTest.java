@@ -5,6 +5,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.flashgate.protocol.AeronChannels;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -197,6 +199,64 @@ class DutyCycleTest
         }
     }
 
+    /**
+     * The driver's passes in one cycle: a pass that read a burst's worth is followed by another, up to the limit; a
+     * pass that read a small datagram, or nothing, is the last. The "driver" here is an agent that reads the next of
+     * a list of datagram sizes per pass, as Aeron's receiver reads one datagram per socket per pass.
+     */
+    @Test
+    void theDriverRunsAgainWhileDatagramsComeFullAndStopsAtASmallOne()
+    {
+        final java.util.ArrayDeque<Integer> socket = new java.util.ArrayDeque<>(
+            java.util.List.of(1408, 1408, 1408, 120, 1408));
+        final AtomicLong received = new AtomicLong();
+        final AtomicInteger passes = new AtomicInteger();
+        final org.agrona.concurrent.AgentInvoker receiver = receiverOf(socket, received, passes);
+
+        assertEquals(4, DutyCycle.driverPasses(receiver, received::get, 704, 8), "the work of every pass");
+        assertEquals(4, passes.get(), "three full datagrams, then the small one ends the cycle's passes");
+        assertEquals(3 * 1408 + 120, received.get());
+
+        passes.set(0);
+        DutyCycle.driverPasses(receiver, received::get, 704, 8);
+        assertEquals(2, passes.get(), "a full datagram, then an empty socket");
+
+        passes.set(0);
+        socket.addAll(java.util.Collections.nCopies(20, 1408));
+        DutyCycle.driverPasses(receiver, received::get, 704, 8);
+        assertEquals(8, passes.get(), "a long burst: at most the limit in one cycle");
+        assertEquals(12, socket.size(), "the rest stays for the next cycle");
+    }
+
+    private static org.agrona.concurrent.AgentInvoker receiverOf(final java.util.Queue<Integer> socket,
+        final AtomicLong received, final AtomicInteger passes)
+    {
+        final org.agrona.concurrent.AgentInvoker invoker = new org.agrona.concurrent.AgentInvoker(
+            Throwable::printStackTrace, null, new Agent()
+            {
+                @Override
+                public int doWork()
+                {
+                    passes.incrementAndGet();
+                    final Integer datagram = socket.poll();
+                    if (datagram == null)
+                    {
+                        return 0;
+                    }
+                    received.addAndGet(datagram);
+                    return 1;
+                }
+
+                @Override
+                public String roleName()
+                {
+                    return "receiver";
+                }
+            });
+        invoker.start();
+        return invoker;
+    }
+
     private void startWithDriver(final org.agrona.concurrent.IdleStrategy idle)
     {
         cycle = DutyCycle.start("flashgate-test-aeron", idle);
@@ -206,7 +266,8 @@ class DutyCycleTest
             .threadingMode(ThreadingMode.INVOKER).asyncExecutorEnabled(false)
             .dirDeleteOnStart(true).dirDeleteOnShutdown(true).termBufferSparseFile(true)
             .ipcTermBufferLength(64 * 1024));
-        cycle.runDriver(driver.sharedAgentInvoker());
+        cycle.runDriver(driver.sharedAgentInvoker(),
+            driver.context().systemCounters().get(SystemCounterDescriptor.BYTES_RECEIVED)::get, 704);
         aeron = cycle.connect(new Aeron.Context().aeronDirectoryName(directory));
     }
 

@@ -4,9 +4,11 @@ import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.SystemCounterDescriptor;
 import io.flashgate.client.aeron.DutyCycle;
 import io.flashgate.client.aeron.IdleChoice;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.File;
 import java.io.IOException;
@@ -49,7 +51,8 @@ public final class EmbeddedDriver implements AutoCloseable
         this.dutyCycle = dutyCycle;
         this.ownsDutyCycle = ownsDutyCycle;
         this.driver = MediaDriver.launch(context);
-        dutyCycle.runDriver(driver.sharedAgentInvoker());
+        final AtomicCounter received = context.systemCounters().get(SystemCounterDescriptor.BYTES_RECEIVED);
+        dutyCycle.runDriver(driver.sharedAgentInvoker(), received::get, context.mtuLength() / 2);
         this.shutdownHook = new Thread(this::stop, "flashgate-aeron-driver-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
