@@ -42,6 +42,8 @@ public class CodecBenchmark
     private final CommandDecoder commandDecoder = new CommandDecoder();
     private final EventEncoder eventEncoder = new EventEncoder();
     private final EventDecoder eventDecoder = new EventDecoder();
+    private final UnsafeBuffer encoded = new UnsafeBuffer(new byte[WireFormat.MAX_COMMAND_LENGTH]);
+    private int encodedLength;
     private int saleLength;
     private int userLength;
     private int keyLength;
@@ -55,6 +57,11 @@ public class CodecBenchmark
         keyLength = put(32, "key-7f3a9c");
         commandEncoder.wrap(command, 0);
         eventEncoder.wrap(event, 0);
+        final UnsafeBuffer shopper = new UnsafeBuffer(new byte[96]);
+        shopper.putStringWithoutLengthAscii(0, "flash-sale-2026");
+        shopper.putStringWithoutLengthAscii(16, "user-0012345");
+        shopper.putStringWithoutLengthAscii(32, "6f1c2a9e-3b7d-4e10-9a55-0c2e8b7f4d31");
+        encodedLength = new CommandEncoder().wrap(encoded, 0).purchase(7, 1, shopper, 0, 15, 16, 12, 32, 36, 1);
     }
 
     private int put(final int at, final String id)
@@ -79,6 +86,13 @@ public class CodecBenchmark
             keyLength, 1);
         final Reason problem = commandDecoder.wrapAndValidate(command, 0, length);
         return problem == null ? commandDecoder.quantity() + commandDecoder.correlationId() : -1;
+    }
+
+    /** Engine side, validation alone: a purchase as an edge sends it (a UUID as its Idempotency-Key). */
+    @Benchmark
+    public Reason validatePurchase()
+    {
+        return commandDecoder.wrapAndValidate(encoded, 0, encodedLength);
     }
 
     /** The answer: an ORDER_ACCEPTED event encoded by the engine and validated and read by an edge. */
