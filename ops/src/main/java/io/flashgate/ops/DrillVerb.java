@@ -63,7 +63,8 @@ final class DrillVerb implements LauncherVerb
             Option.valued("scenario", "LIST", "primary, standby, link, primary-zk, standby-zk, zk-all, zk-node, " +
                 "separated by commas, or all (default all)"),
             Option.flag("no-zookeeper", "run the pair without ZooKeeper (only the primary scenario needs no operator)"),
-            Option.valued("stock", "N", "the sale's stock; as many shoppers, 2 units each at most (default 20000)"),
+            Option.valued("stock", "N", "the sale's stock; as many shoppers, 2 units each at most (default: what " +
+                "lasts the drill, the rate times 15 s per scenario and round, at least 20000)"),
             Option.valued("shoppers", "N", "purchases under way at once (default 8)"),
             Option.valued("rate", "N", "purchases per second at most (default 400)"),
             Option.valued("heartbeat-timeout-millis", "MS", "the pair's heartbeat timeout (default 500)"),
@@ -95,12 +96,15 @@ final class DrillVerb implements LauncherVerb
         {
             throw new UsageException("without ZooKeeper only the primary scenario is handled with no operator");
         }
+        final int rounds = Math.toIntExact(args.number("rounds", 1).orElse(5L));
+        final int rate = Math.toIntExact(args.number("rate", 1).orElse(400L));
         final FailoverDrill.Options options = new FailoverDrill.Options(
             args.value("work").map(Path::of).orElse(Files.createTempDirectory("flashgate-drill-")),
-            Math.toIntExact(args.number("rounds", 1).orElse(5L)),
-            Math.toIntExact(args.number("stock", 10).orElse(20_000L)),
+            rounds,
+            Math.toIntExact(args.number("stock", 10)
+                .orElse((long)FailoverDrill.Options.stockLasting(rounds, scenarios.size(), rate))),
             Math.toIntExact(args.number("shoppers", 1).orElse(8L)),
-            Math.toIntExact(args.number("rate", 1).orElse(400L)),
+            rate,
             Math.max(10, timeout / 5), timeout, scenarios, zookeeper);
         out.println("drill: processes' data and logs in " + options.work());
         final DrillReport report = new FailoverDrill(options, out).run();

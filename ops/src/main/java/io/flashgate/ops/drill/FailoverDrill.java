@@ -58,6 +58,20 @@ public final class FailoverDrill
             this(work, rounds, stock, shoppers, perSecond, heartbeatIntervalMillis, heartbeatTimeoutMillis,
                 List.of(Scenario.PRIMARY), false);
         }
+
+        /**
+         * A stock that lasts the whole drill at {@code perSecond}: {@value #SECONDS_PER_SCENARIO} s for each scenario
+         * of each round (one takes about 5 s on a 2-core machine), and never below {@value #LEAST_STOCK}. A drill
+         * measures halts by the orders that come after each fault, so a sale that sells out first ends it.
+         */
+        public static int stockLasting(final int rounds, final int scenarios, final int perSecond)
+        {
+            final long units = (long)perSecond * SECONDS_PER_SCENARIO * scenarios * rounds;
+            return (int)Math.min(Integer.MAX_VALUE / 2, Math.max(LEAST_STOCK, units));
+        }
+
+        private static final int SECONDS_PER_SCENARIO = 15;
+        private static final int LEAST_STOCK = 20_000;
     }
 
     private final Options options;
@@ -99,7 +113,7 @@ public final class FailoverDrill
                 {
                     final Shoppers shopping = shoppers;
                     final long acknowledgedBefore = shopping.acknowledged.size();
-                    await("orders acknowledged before round " + round + " " + scenario,
+                    awaitOrder("orders acknowledged before round " + round + " " + scenario, shopping,
                         () -> shopping.acknowledged.size() > acknowledgedBefore);
                     sleep(ThreadLocalRandom.current().nextLong(200, 1_000));
                     final PairProcesses.Engine primary = cluster.primary().orElseThrow(() ->
@@ -246,8 +260,8 @@ public final class FailoverDrill
             case PRIMARY ->
             {
                 primary.killMinus9();
-                await("an order acknowledged by " + standby, () -> shopping.firstAcknowledgedSentAfter(faultAt)
-                    .isPresent());
+                awaitOrder("an order acknowledged by " + standby, shopping,
+                    () -> shopping.firstAcknowledgedSentAfter(faultAt).isPresent());
                 final String what = "SIGKILL " + primary + ", " + standby + " " + standby.role() + " epoch " +
                     standby.epoch();
                 primary.start(cluster.restartVerb());
@@ -258,7 +272,7 @@ public final class FailoverDrill
             {
                 standby.killMinus9();
                 await(primary + " sells alone", () -> "SOLO".equals(primary.role()));
-                await("an order acknowledged after the standby died",
+                awaitOrder("an order acknowledged after the standby died", shopping,
                     () -> shopping.firstAcknowledgedSentAfter(faultAt).isPresent());
                 standby.start(cluster.restartVerb());
                 await(standby + " back in sync", () -> "IN_SYNC".equals(primary.standbyState()));
@@ -268,8 +282,8 @@ public final class FailoverDrill
             {
                 cluster.cutLink();
                 await("one engine selling alone", () -> "SOLO".equals(primary.role()) || "SOLO".equals(standby.role()));
-                await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt)
-                    .isPresent());
+                awaitOrder("an order acknowledged after the cut", shopping,
+                    () -> shopping.firstAcknowledgedSentAfter(faultAt).isPresent());
                 final String seller = "SOLO".equals(primary.role()) ? primary.toString() : standby.toString();
                 final boolean both = "SOLO".equals(primary.role()) && "SOLO".equals(standby.role()) &&
                     primary.zookeeper().isEmpty();
@@ -294,7 +308,7 @@ public final class FailoverDrill
                 await("both engines see ZooKeeper unreachable", () -> primary.zookeeper().contains(
                     "\"connected\":false") && standby.zookeeper().contains("\"connected\":false"));
                 final long cutAt = System.nanoTime();
-                await("an order acknowledged with ZooKeeper unreachable",
+                awaitOrder("an order acknowledged with ZooKeeper unreachable", shopping,
                     () -> shopping.firstAcknowledgedSentAfter(cutAt).isPresent());
                 final String roles = primary.role() + "/" + standby.role() + ", standby " + primary.standbyState();
                 cluster.zookeeperRelaysOf(primary).forEach(io.flashgate.processes.TcpRelay::heal);
@@ -307,8 +321,8 @@ public final class FailoverDrill
             {
                 final int server = ThreadLocalRandom.current().nextInt(3);
                 cluster.zookeeper.kill(server);
-                await("an order acknowledged after the kill", () -> shopping.firstAcknowledgedSentAfter(faultAt)
-                    .isPresent());
+                awaitOrder("an order acknowledged after the kill", shopping,
+                    () -> shopping.firstAcknowledgedSentAfter(faultAt).isPresent());
                 final String roles = primary.role() + "/" + standby.role();
                 cluster.zookeeper.restart(server);
                 return "SIGKILL ZooKeeper server " + (server + 1) + ", roles stayed " + roles;
@@ -324,7 +338,8 @@ public final class FailoverDrill
     {
         cluster.zookeeperRelaysOf(cut).forEach(io.flashgate.processes.TcpRelay::cut);
         await(cut + " sees ZooKeeper unreachable", () -> cut.zookeeper().contains("\"connected\":false"));
-        await("an order acknowledged after the cut", () -> shopping.firstAcknowledgedSentAfter(faultAt).isPresent());
+        awaitOrder("an order acknowledged after the cut", shopping,
+            () -> shopping.firstAcknowledgedSentAfter(faultAt).isPresent());
         final String roles = primary.role() + "/" + standby.role();
         cluster.zookeeperRelaysOf(cut).forEach(io.flashgate.processes.TcpRelay::heal);
         await(cut + " reaches ZooKeeper again", () -> cut.zookeeper().contains("\"connected\":true"));
@@ -388,6 +403,28 @@ public final class FailoverDrill
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", ex);
         }
+    }
+
+    /**
+     * Waits for an order as {@link #await} does; a sale that has sold out meanwhile ends the drill at once, saying so,
+     * since no order can come (a halt is measured by the orders after a fault).
+     */
+    private static void awaitOrder(final String what, final Shoppers shopping, final BooleanSupplier orderCame)
+    {
+        await(what, () ->
+        {
+            if (orderCame.getAsBoolean())
+            {
+                return true;
+            }
+            if (shopping.soldOut())
+            {
+                throw new IllegalStateException("drill: the sale (stock " + shopping.stock() + ") sold out while " +
+                    "waiting for " + what + ": with no orders left to take, a halt cannot be measured; give a " +
+                    "larger --stock, or leave it out (it then lasts the drill)");
+            }
+            return false;
+        });
     }
 
     private static void await(final String what, final BooleanSupplier condition)

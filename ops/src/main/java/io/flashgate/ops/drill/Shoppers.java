@@ -75,6 +75,18 @@ final class Shoppers implements AutoCloseable
         this.threads.add(sender);
     }
 
+    /** The sale's stock: there are as many shoppers as units. */
+    int stock()
+    {
+        return users;
+    }
+
+    /** True once the edge refused a purchase because the sale had sold out: no order will come after it. */
+    boolean soldOut()
+    {
+        return refusals.containsKey("409 SOLD_OUT");
+    }
+
     void start()
     {
         threads.forEach(Thread::start);

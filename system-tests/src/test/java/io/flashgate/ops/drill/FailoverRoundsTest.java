@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kill -9 the primary, two rounds at random moments, during a contested sale served through an edge, with automatic
@@ -43,5 +45,18 @@ class FailoverRoundsTest
 
         assertEquals(ROUNDS, report.failoverMillis().size());
         DrillChecks.nothingLostNothingOversold(report);
+    }
+
+    /**
+     * A halt is measured by the orders after a fault, so a sale that sells out ends the drill; it says so at the
+     * first wait for an order, rather than waiting out that wait's minute and naming only what it waited for.
+     */
+    @Test
+    void aSaleThatSellsOutEndsTheDrillSayingSo()
+    {
+        final FailoverDrill.Options options = new FailoverDrill.Options(work, ROUNDS, 20, 6, RATE, 100, 500);
+        final IllegalStateException stopped = assertThrows(IllegalStateException.class,
+            () -> new FailoverDrill(options, new PrintStream(System.out, true)).run());
+        assertTrue(stopped.getMessage().contains("(stock 20) sold out while waiting for"), stopped.getMessage());
     }
 }
