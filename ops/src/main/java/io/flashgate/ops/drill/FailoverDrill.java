@@ -59,6 +59,9 @@ public final class FailoverDrill
                 List.of(Scenario.PRIMARY), false);
         }
 
+        private static final int SECONDS_PER_SCENARIO = 15;
+        private static final int LEAST_STOCK = 20_000;
+
         /**
          * A stock that lasts the whole drill at {@code perSecond}: {@value #SECONDS_PER_SCENARIO} s for each scenario
          * of each round (one takes about 5 s on a 2-core machine), and never below {@value #LEAST_STOCK}. A drill
@@ -67,11 +70,8 @@ public final class FailoverDrill
         public static int stockLasting(final int rounds, final int scenarios, final int perSecond)
         {
             final long units = (long)perSecond * SECONDS_PER_SCENARIO * scenarios * rounds;
-            return (int)Math.min(Integer.MAX_VALUE / 2, Math.max(LEAST_STOCK, units));
+            return (int)Math.min(Integer.MAX_VALUE, Math.max(LEAST_STOCK, units));
         }
-
-        private static final int SECONDS_PER_SCENARIO = 15;
-        private static final int LEAST_STOCK = 20_000;
     }
 
     private final Options options;
