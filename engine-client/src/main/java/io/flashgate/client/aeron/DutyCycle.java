@@ -44,7 +44,7 @@ public final class DutyCycle implements AutoCloseable
      * Most passes of the driver in one cycle while datagrams come in bursts ({@link #driverPasses}): eight full
      * datagrams of commands (about 11 each) fill the engine's ingress poll of 64 fragments before its stages run.
      */
-    public static final int MAX_DRIVER_PASSES = 8;
+    static final int MAX_DRIVER_PASSES = 8;
     private static final Map<Aeron, DutyCycle> BY_CLIENT = new ConcurrentHashMap<>();
 
     private final String name;
@@ -524,26 +524,18 @@ public final class DutyCycle implements AutoCloseable
         final AgentInvoker invoker;
         private final LongSupplier bytesReceived;
         private final int burstBytes;
-        private final int maxPasses;
 
-        /** One pass per call: for a client thread that runs the driver while it waits for its answer. */
+        /** One pass per call (no pass reads a burst): for a client thread that runs the driver while it waits. */
         DriverAgent(final AgentInvoker invoker)
         {
-            this(invoker, () -> 0L, Integer.MAX_VALUE, 1);
+            this(invoker, () -> 0L, Integer.MAX_VALUE);
         }
 
         DriverAgent(final AgentInvoker invoker, final LongSupplier bytesReceived, final int burstBytes)
         {
-            this(invoker, bytesReceived, burstBytes, MAX_DRIVER_PASSES);
-        }
-
-        private DriverAgent(final AgentInvoker invoker, final LongSupplier bytesReceived, final int burstBytes,
-            final int maxPasses)
-        {
             this.invoker = invoker;
             this.bytesReceived = bytesReceived;
             this.burstBytes = burstBytes;
-            this.maxPasses = maxPasses;
         }
 
         @Override
@@ -555,7 +547,8 @@ public final class DutyCycle implements AutoCloseable
             }
             try
             {
-                return driverInvoker == invoker ? driverPasses(invoker, bytesReceived, burstBytes, maxPasses) : 0;
+                return driverInvoker == invoker ?
+                    driverPasses(invoker, bytesReceived, burstBytes, MAX_DRIVER_PASSES) : 0;
             }
             finally
             {
