@@ -200,6 +200,12 @@ public final class BusinessLogic
         return index;
     }
 
+    /** As {@link #internOrderKey(int, int, DirectBuffer, int, int)}, for a key not hashed yet. */
+    int internOrderKey(final int user, final DirectBuffer key, final int offset, final int length)
+    {
+        return internOrderKey(user, idempotencyKeys.hash(user, key, offset, length), key, offset, length);
+    }
+
     private Reason refusePurchase(final Sale s, final int user, final long quantity)
     {
         if (s.mode == SaleMode.DRAW)

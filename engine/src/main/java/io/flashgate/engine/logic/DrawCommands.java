@@ -278,8 +278,7 @@ final class DrawCommands
             final int order = logic.orders.add(s.index, user, units,
                 logic.now + s.ttlSeconds * BusinessLogic.MILLIS_PER_SECOND);
             final int keyLength = drawKey(s.index);
-            final int keyIndex = logic.internOrderKey(
-                user, logic.idempotencyKeys.hash(user, drawKey, 0, keyLength), drawKey, 0, keyLength);
+            final int keyIndex = logic.internOrderKey(user, drawKey, 0, keyLength);
             assert keyIndex == order;
             s.reserved += units;
             logic.addLiveUnits(s, user, units);

@@ -477,7 +477,7 @@ public final class StateSnapshot
         {
             final int length = getByte() & 0xFF;
             need(length);
-            logic.internOrderKey(user, logic.idempotencyKeys.hash(user, in, position, length), in, position, length);
+            logic.internOrderKey(user, in, position, length);
             position += length;
         }
     }
