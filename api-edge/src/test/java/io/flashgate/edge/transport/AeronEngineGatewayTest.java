@@ -33,9 +33,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -528,6 +531,61 @@ class AeronEngineGatewayTest
         assertEquals(20, gateway.timedOutCount());
         hung.close();
         await(() -> !gateway.isEngineReachable(), Duration.ofSeconds(15), "engine reported unreachable");
+    }
+
+    /**
+     * An operator reads "engine.unreachable" as the engine gone: closing the gateway itself (an edge that stops) closes
+     * its subscription to the engine's stream, which is not the engine's loss and must not say so; the engine stopping
+     * still does.
+     */
+    @Test
+    @Timeout(60)
+    void closingTheGatewayIsNotReportedAsTheEngineLostButTheEngineStoppingIs() throws Exception
+    {
+        final EmbeddedDriver driver = track(EmbeddedDriver.start());
+        final AeronEngine engine = track(AeronEngine.start(TransportConfig.ipc(driver.aeronDirectory()),
+            engineConfig()));
+        final List<String> warnings = new CopyOnWriteArrayList<>();
+        final java.util.logging.Logger clientLog = java.util.logging.Logger.getLogger("flashgate.client");
+        final Handler capture = new Handler()
+        {
+            @Override
+            public void publish(final LogRecord record)
+            {
+                warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        clientLog.addHandler(capture);
+        try
+        {
+            final AeronEngineGateway leaving = AeronEngineGateway.start(GatewayConfig.ipc(driver.aeronDirectory()));
+            assertTrue(leaving.awaitReachable(Duration.ofSeconds(10)));
+            leaving.close();
+            assertEquals(List.of(), warnings.stream().filter(w -> w.startsWith("engine.unreachable")).toList(),
+                "the gateway closed itself; the engine is still there");
+
+            final AeronEngineGateway staying = track(AeronEngineGateway.start(GatewayConfig.ipc(
+                driver.aeronDirectory())));
+            assertTrue(staying.awaitReachable(Duration.ofSeconds(10)));
+            engine.close();
+            // Whichever it notices first: its commands no longer connected, or the engine's stream ended.
+            await(() -> warnings.stream().anyMatch(w -> w.startsWith("engine.unreachable reason=")),
+                Duration.ofSeconds(15), "the engine's loss logged");
+        }
+        finally
+        {
+            clientLog.removeHandler(capture);
+        }
     }
 
     @Test

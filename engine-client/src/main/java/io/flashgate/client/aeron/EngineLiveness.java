@@ -156,9 +156,15 @@ final class EngineLiveness implements AutoCloseable
         return 1;
     }
 
+    /**
+     * Closes the subscription to the engine's stream. Called once the poller is stopped, so nothing confirms the
+     * stream meanwhile: it is forgotten first, silently, since closing our own subscription ends its image as the
+     * engine's loss does, and an operator reads "engine.unreachable" as the engine gone.
+     */
     @Override
     public void close()
     {
+        confirmedSession = NOT_CONFIRMED;
         CloseHelper.quietClose(egress);
     }
 
