@@ -134,33 +134,6 @@ public final class PendingCommands
         return future;
     }
 
-    /**
-     * As {@link #claim}, for the replies of one message of the engine's stream at once: one lock for the message, not
-     * one per reply (the lock is the one every sending thread takes, so on the reading thread each acquisition was a
-     * contended one under load). {@code into[i]} is the future waiting for {@code correlationIds[i]}, or null.
-     *
-     * @return how many were claimed.
-     */
-    public int claimAll(final long[] correlationIds, final int count, final CompletableFuture<Reply>[] into)
-    {
-        int claimed = 0;
-        synchronized (this)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                final Pending future = waiting.remove(correlationIds[i]);
-                if (future != null)
-                {
-                    unlink(future);
-                    claimed++;
-                }
-                into[i] = future;
-            }
-        }
-        replies.addAndGet(claimed);
-        return claimed;
-    }
-
     /** @return true if a command waited for this reply. */
     public boolean complete(final long correlationId, final Reply reply)
     {

@@ -7,7 +7,6 @@ import io.flashgate.protocol.Reason;
 import io.flashgate.protocol.Reply;
 import org.agrona.DirectBuffer;
 
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -21,9 +20,6 @@ import java.util.function.LongPredicate;
  */
 public final class ReplyRouter
 {
-    /** Room for the replies of one message at first; a message with more grows it. */
-    private static final int REPLIES_PER_MESSAGE = 64;
-
     private final int sourceId;
     private final PendingCommands pending;
     private final LongPredicate ownReplies;
@@ -35,16 +31,6 @@ public final class ReplyRouter
     private volatile boolean engineFaulted;
     private volatile Consumer<Reply> broadcastListener = reply -> { };
     private volatile Consumer<Reply.Order> orderListener = order -> { };
-    /** What {@link #route} found: the reply's correlation id, and its order (null if none). */
-    private long replyId;
-    private Reply replyAccepted;
-    /** The replies of the message being routed, claimed together once it is read ({@link #completeReplies}). */
-    private long[] replyIds = new long[REPLIES_PER_MESSAGE];
-    private int[] replyOffsets = new int[REPLIES_PER_MESSAGE];
-    private int[] replyLengths = new int[REPLIES_PER_MESSAGE];
-    private Reply[] repliesAccepted = new Reply[REPLIES_PER_MESSAGE];
-    @SuppressWarnings("unchecked")
-    private CompletableFuture<Reply>[] claimed = new CompletableFuture[REPLIES_PER_MESSAGE];
 
     /**
      * @param ownReplies claims replies the client sent for itself (the liveness probe's) before they are matched
@@ -70,54 +56,27 @@ public final class ReplyRouter
     /**
      * Routes every event of one message of the engine's stream ({@code BatchWriter} framing). A torn frame ends the
      * message: the events before it are routed, the rest is counted and skipped; the next message reads afresh.
-     * Broadcasts and new orders go to their listeners in the message's order; the replies to this client's commands
-     * are then claimed together ({@link PendingCommands#claimAll}) and completed in that order.
      */
     public void onMessage(final DirectBuffer buffer, final int offset, final int length)
     {
         events.wrap(buffer, offset, length);
-        int replies = 0;
         while (events.next())
         {
-            if (route(buffer, events.frameOffset(), events.frameLength()))
-            {
-                replies = keepReply(replies, events.frameOffset(), events.frameLength());
-            }
+            onEvent(buffer, events.frameOffset(), events.frameLength());
         }
         if (events.isTorn())
         {
             tornMessages.incrementAndGet();
-        }
-        if (replies > 0)
-        {
-            completeReplies(buffer, replies);
         }
     }
 
     /** Routes one event. */
     public void onEvent(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (route(buffer, offset, length))
-        {
-            final CompletableFuture<Reply> waiting = pending.claim(replyId);
-            if (waiting != null)
-            {
-                waiting.complete(replyAccepted != null ? replyAccepted : Reply.decode(decoder));
-            }
-        }
-    }
-
-    /**
-     * Routes one event to the listeners; @return true if it is a reply to one of this client's commands, to be
-     * claimed: its correlation id is then in {@link #replyId}, and the order it carries (if any, decoded for the
-     * order listener already) in {@link #replyAccepted}; the decoder is still on it.
-     */
-    private boolean route(final DirectBuffer buffer, final int offset, final int length)
-    {
         if (decoder.wrapAndValidate(buffer, offset, length) != null)
         {
             invalid.incrementAndGet();
-            return false;
+            return;
         }
         final short type = decoder.type();
         final boolean faultNotice = type == MessageTypes.REJECTED && decoder.reason() == Reason.ENGINE_FAULT;
@@ -128,7 +87,7 @@ public final class ReplyRouter
         if (MessageTypes.isBroadcast(type))
         {
             notify(broadcastListener, Reply.decode(decoder));
-            return false;
+            return;
         }
         Reply accepted = null;
         if (type == MessageTypes.ORDER_ACCEPTED)
@@ -139,60 +98,17 @@ public final class ReplyRouter
         }
         if (decoder.sourceId() != sourceId)
         {
-            return false;
+            return;
         }
         final long correlationId = decoder.correlationId();
         if (ownReplies.test(correlationId))
         {
-            return false;
+            return;
         }
-        replyId = correlationId;
-        replyAccepted = accepted;
-        return true;
-    }
-
-    /** Keeps the reply {@link #route} found, as the {@code index}th of the message; @return the count after it. */
-    private int keepReply(final int index, final int offset, final int length)
-    {
-        if (index == replyIds.length)
+        final CompletableFuture<Reply> waiting = pending.claim(correlationId);
+        if (waiting != null)
         {
-            // A message carries more replies than any before it (rare: the arrays only grow)
-            final int grown = index * 2;
-            replyIds = Arrays.copyOf(replyIds, grown);
-            replyOffsets = Arrays.copyOf(replyOffsets, grown);
-            replyLengths = Arrays.copyOf(replyLengths, grown);
-            repliesAccepted = Arrays.copyOf(repliesAccepted, grown);
-            claimed = Arrays.copyOf(claimed, grown);
-        }
-        replyIds[index] = replyId;
-        replyOffsets[index] = offset;
-        replyLengths[index] = length;
-        repliesAccepted[index] = replyAccepted;
-        return index + 1;
-    }
-
-    /** Claims the message's replies under one lock, then completes each waiting command, in the message's order. */
-    private void completeReplies(final DirectBuffer buffer, final int count)
-    {
-        pending.claimAll(replyIds, count, claimed);
-        for (int i = 0; i < count; i++)
-        {
-            final CompletableFuture<Reply> waiting = claimed[i];
-            final Reply accepted = repliesAccepted[i];
-            claimed[i] = null;
-            repliesAccepted[i] = null;
-            if (waiting != null)
-            {
-                if (accepted != null)
-                {
-                    waiting.complete(accepted);
-                }
-                else
-                {
-                    decoder.wrapAndValidate(buffer, replyOffsets[i], replyLengths[i]); // valid: route() checked it
-                    waiting.complete(Reply.decode(decoder));
-                }
-            }
+            waiting.complete(accepted != null ? accepted : Reply.decode(decoder));
         }
     }
 

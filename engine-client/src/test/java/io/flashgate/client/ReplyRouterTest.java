@@ -74,9 +74,9 @@ class ReplyRouterTest
     }
 
     @Test
-    void aMessageWithMoreRepliesThanEverBeforeCompletesEveryOne()
+    void aMessageOfAThousandRepliesCompletesEveryOne()
     {
-        final int count = 1_000; // beyond the router's first room for one message's replies
+        final int count = 1_000;
         final List<CompletableFuture<Reply>> waiting = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
@@ -106,7 +106,7 @@ class ReplyRouterTest
             }
         }
         assertEquals(0, pending.size());
-        // and the next, small message still routes (nothing left over from the large one)
+        // and the next, small message still routes
         batch.reset();
         final CompletableFuture<Reply> next = send(5);
         rejected(SOURCE, 5, Reason.SOLD_OUT);
