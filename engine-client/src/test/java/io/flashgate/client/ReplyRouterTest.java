@@ -115,7 +115,7 @@ class ReplyRouterTest
     }
 
     @Test
-    void aSingleEventStillCompletesItsCommand()
+    void aSingleEventCompletesItsCommand()
     {
         final CompletableFuture<Reply> waiting = send(3);
         final int length = encoder.wrap(event, 0).header(MessageTypes.REJECTED, SOURCE, 3, 1, 0)
