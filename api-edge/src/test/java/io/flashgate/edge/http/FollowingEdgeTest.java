@@ -188,7 +188,10 @@ class FollowingEdgeTest
         Await.until("the edge caches the sold-out sale", WAIT, () -> "SOLD_OUT".equals(uncheckedStatus("drop")));
 
         // the other engine's history: five items, one of them bob's
-        final AeronEngineGateway direct = track(AeronEngineGateway.start(aeron, next.channels()));
+        // Another client of that engine, so a source id of its own: with the edge's (one config, one random id)
+        // each would be handed the other's replies, an edge probe answered with a purchase and taken as a refusal.
+        final AeronEngineGateway direct = track(AeronEngineGateway.start(aeron,
+            next.channels().withSourceId(next.channels().sourceId() + 1)));
         assertTrue(direct.awaitReachable(WAIT));
         get(direct.createSale("drop", 5, 1, now.minusSeconds(60).toEpochMilli(), now.plusSeconds(3600).toEpochMilli(),
             600));

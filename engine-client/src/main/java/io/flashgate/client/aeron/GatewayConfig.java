@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *                        {@link AeronChannels#udpEgressSubscription}).
  * @param egressStreamId  stream id of the events ({@link AeronChannels#EGRESS_STREAM_ID}).
  * @param sourceId        this edge's id, copied by the engine into each reply; must be unique among the
- *                        edges and not 0 (0 = pick a random one).
+ *                        edges and not 0 (0 = pick a random one, once, when the config is made: two gateways
+ *                        started from one config share it, and each is handed the other's replies).
  * @param replyTimeout    a command with no reply by then completes with {@code ResultUnknownException} (504).
  * @param idle            how the reply poller waits when idle.
  * @param fragmentLimit   fragments polled per duty cycle.
