@@ -266,6 +266,63 @@ class FollowingGatewayTest
         }
     }
 
+    /**
+     * For a moment no engine takes commands: the followed one refused and now says it is a standby, and the other is
+     * one. What the followed engine broadcasts meanwhile is still the history the edge follows, so the listeners hear
+     * it; when it is chosen again (same engine, same epoch: no switch, nothing cleared) nothing it said is missing.
+     * An edge that dropped it kept a sold-out sale open in its cache for good.
+     */
+    @Test
+    @Timeout(90)
+    void theFollowedEnginesBroadcastsAreHeardWhileNoEngineTakesCommands() throws Exception
+    {
+        final EmbeddedDriver engineDriver = track(EmbeddedDriver.start());
+        final EmbeddedDriver edgeDriver = track(EmbeddedDriver.start());
+        final UdpEngine engineA = engine(engineDriver, "a");
+        final UdpEngine engineB = engine(engineDriver, "b");
+        final Aeron edgeAeron = track(edgeDriver.connect());
+        final Acting a = new Acting(track(AeronEngineGateway.start(edgeAeron, channels(edgeDriver, engineA))),
+            EngineRole.PRIMARY, 1);
+        final Acting b = new Acting(track(AeronEngineGateway.start(edgeAeron, channels(edgeDriver, engineB))),
+            EngineRole.STANDBY, 1);
+        assertTrue(a.real.awaitReachable(WAIT) && b.real.awaitReachable(WAIT));
+        final FollowingGateway gateway = track(FollowingGateway.start(List.of(
+            new FollowingGateway.Member("a", a.gateway), new FollowingGateway.Member("b", b.gateway)),
+            Duration.ofMillis(100)));
+        final AtomicInteger switches = new AtomicInteger();
+        gateway.onEngineSwitch(switches::incrementAndGet);
+        final List<String> heard = new CopyOnWriteArrayList<>();
+        gateway.onBroadcast(reply ->
+        {
+            if (reply instanceof Reply.Sale sale)
+            {
+                heard.add(sale.saleId());
+            }
+        });
+        assertTrue(gateway.awaitFollowing(WAIT));
+        assertEquals("a", gateway.followedEndpoint());
+
+        // a refuses a command and from now on says it is a standby: no engine takes commands
+        a.refusing = true;
+        a.role = EngineRole.STANDBY;
+        assertEquals(Reply.Rejected.of(Reason.NOT_PRIMARY), get(gateway.purchase("drop", "alice", "k1", 1)));
+        Await.until("no engine followed for commands", WAIT, () -> gateway.followedEndpoint() == null);
+
+        // meanwhile a's engine opens a sale (another client of it, with its own source id): its broadcast is heard
+        final AeronEngineGateway direct = track(AeronEngineGateway.start(edgeAeron, channels(edgeDriver, engineA)));
+        assertTrue(direct.awaitReachable(WAIT));
+        assertInstanceOf(Reply.Sale.class, get(openSale(direct, "meanwhile", 3)));
+        Await.until("the followed engine's broadcast heard while no engine takes commands", WAIT,
+            () -> heard.contains("meanwhile"));
+        assertNull(gateway.followedEndpoint(), "still no engine for commands when it was heard");
+
+        // a is primary again in the same epoch: the same history, followed again without a switch
+        a.role = EngineRole.PRIMARY;
+        a.refusing = false;
+        Await.until("a followed again", WAIT, () -> "a".equals(gateway.followedEndpoint()));
+        assertEquals(0, switches.get(), "same engine, same epoch: nothing to clear");
+    }
+
     @Test
     @Timeout(90)
     void followsTheHighestEpochNeverALowerOneAndANotPrimaryRefusalAsksAgainAtOnce() throws Exception

@@ -38,9 +38,10 @@ import java.util.function.Consumer;
  *       the switch leaves it, with the new engine already followed. Nothing is sent again here: the caller knows
  *       which commands may be (the edge resends a purchase once, with its Idempotency-Key, so it can never make a
  *       second order; anything else becomes a 504 for the shopper to retry).</li>
- *   <li>Broadcast and new-order listeners are subscribed on every engine, but hear only the followed one's
- *       stream; {@link #onEngineSwitch} listeners run, under the same lock, when the followed history changes, so
- *       the old engine's stream can never refill a cache after it was cleared.</li>
+ *   <li>Broadcast and new-order listeners are subscribed on every engine, but hear only the stream of the one whose
+ *       history is followed (also while no engine takes commands for a moment); {@link #onEngineSwitch} listeners
+ *       run, under the same lock, when the followed history changes, so the old engine's stream can never refill a
+ *       cache after it was cleared.</li>
  * </ul>
  *
  * Futures complete on the member gateways' threads, as theirs do.
@@ -383,11 +384,16 @@ public final class FollowingGateway implements EngineGateway
         return reply;
     }
 
+    /**
+     * Passes an event of {@code member}'s stream on if the edge follows that engine's history, also while no engine
+     * is eligible for commands for a moment: an event dropped then was lost for good once the same engine was chosen
+     * again (no switch, so nothing refilled the caches), and a sold-out sale stayed open in them.
+     */
     private <T> void deliver(final int member, final Consumer<T> listener, final T event)
     {
         synchronized (lock)
         {
-            if (current == member)
+            if (choice.followed() == member)
             {
                 listener.accept(event);
             }

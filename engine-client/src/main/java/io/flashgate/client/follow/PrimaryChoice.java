@@ -119,6 +119,16 @@ public final class PrimaryChoice
         return current;
     }
 
+    /**
+     * The engine whose history is followed: the last one chosen, kept while none is eligible (its refusal, a probe
+     * lost) and until {@link #update} reports a switch; {@link #NONE} before the first choice. What it says meanwhile
+     * is still its history, so its broadcasts still count.
+     */
+    public int followed()
+    {
+        return followedMember;
+    }
+
     /** The highest epoch any engine reported as PRIMARY or SOLO; {@link #NO_EPOCH} before any did. */
     public long highestPrimaryEpoch()
     {

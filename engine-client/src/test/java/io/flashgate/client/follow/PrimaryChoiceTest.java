@@ -110,6 +110,7 @@ class PrimaryChoiceTest
         answer(B, PRIMARY, 3);
         assertTrue(choice.update(now));
         assertEquals(B, choice.current());
+        assertEquals(B, choice.followed(), "a switch: B's history now");
     }
 
     @Test
@@ -119,6 +120,8 @@ class PrimaryChoiceTest
         choice.update(now);
         choice.refused(A);
         choice.update(now);
+        assertEquals(NONE, choice.current());
+        assertEquals(A, choice.followed(), "no engine takes commands, but A's history is still the one followed");
         answer(A, PRIMARY, 2);
         assertFalse(choice.update(now), "same engine, same epoch: same history");
         assertEquals(A, choice.current());
