@@ -266,15 +266,12 @@ class FollowingGatewayTest
         }
     }
 
-    /**
-     * For a moment no engine takes commands: the followed one refused and now says it is a standby, and the other is
-     * one. What the followed engine broadcasts meanwhile is still the history the edge follows, so the listeners hear
-     * it; when it is chosen again (same engine, same epoch: no switch, nothing cleared) nothing it said is missing.
-     * An edge that dropped it kept a sold-out sale open in its cache for good.
-     */
-    @Test
-    @Timeout(90)
-    void theFollowedEnginesBroadcastsAreHeardWhileNoEngineTakesCommands() throws Exception
+    /** Two real engines over UDP, each seen through an {@link Acting}: a says PRIMARY and b STANDBY, epoch 1. */
+    private record ActingPair(EmbeddedDriver edgeDriver, Aeron edgeAeron, UdpEngine engineA, Acting a, Acting b)
+    {
+    }
+
+    private ActingPair actingPair() throws Exception
     {
         final EmbeddedDriver engineDriver = track(EmbeddedDriver.start());
         final EmbeddedDriver edgeDriver = track(EmbeddedDriver.start());
@@ -286,9 +283,29 @@ class FollowingGatewayTest
         final Acting b = new Acting(track(AeronEngineGateway.start(edgeAeron, channels(edgeDriver, engineB))),
             EngineRole.STANDBY, 1);
         assertTrue(a.real.awaitReachable(WAIT) && b.real.awaitReachable(WAIT));
-        final FollowingGateway gateway = track(FollowingGateway.start(List.of(
-            new FollowingGateway.Member("a", a.gateway), new FollowingGateway.Member("b", b.gateway)),
-            Duration.ofMillis(100)));
+        return new ActingPair(edgeDriver, edgeAeron, engineA, a, b);
+    }
+
+    /** A following gateway over the pair's two, asking each what it is every {@code probeInterval}. */
+    private FollowingGateway following(final ActingPair pair, final Duration probeInterval)
+    {
+        return track(FollowingGateway.start(List.of(new FollowingGateway.Member("a", pair.a().gateway),
+            new FollowingGateway.Member("b", pair.b().gateway)), probeInterval));
+    }
+
+    /**
+     * For a moment no engine takes commands: the followed one refused and now says it is a standby, and the other is
+     * one. What the followed engine broadcasts meanwhile is still the history the edge follows, so the listeners hear
+     * it; when it is chosen again (same engine, same epoch: no switch, nothing cleared) nothing it said is missing.
+     * An edge that dropped it kept a sold-out sale open in its cache for good.
+     */
+    @Test
+    @Timeout(90)
+    void theFollowedEnginesBroadcastsAreHeardWhileNoEngineTakesCommands() throws Exception
+    {
+        final ActingPair pair = actingPair();
+        final Acting a = pair.a();
+        final FollowingGateway gateway = following(pair, Duration.ofMillis(100));
         final AtomicInteger switches = new AtomicInteger();
         gateway.onEngineSwitch(switches::incrementAndGet);
         final List<String> heard = new CopyOnWriteArrayList<>();
@@ -309,7 +326,8 @@ class FollowingGatewayTest
         Await.until("no engine followed for commands", WAIT, () -> gateway.followedEndpoint() == null);
 
         // meanwhile a's engine opens a sale (another client of it, with its own source id): its broadcast is heard
-        final AeronEngineGateway direct = track(AeronEngineGateway.start(edgeAeron, channels(edgeDriver, engineA)));
+        final AeronEngineGateway direct = track(AeronEngineGateway.start(pair.edgeAeron(),
+            channels(pair.edgeDriver(), pair.engineA())));
         assertTrue(direct.awaitReachable(WAIT));
         assertInstanceOf(Reply.Sale.class, get(openSale(direct, "meanwhile", 3)));
         Await.until("the followed engine's broadcast heard while no engine takes commands", WAIT,
@@ -327,20 +345,11 @@ class FollowingGatewayTest
     @Timeout(90)
     void followsTheHighestEpochNeverALowerOneAndANotPrimaryRefusalAsksAgainAtOnce() throws Exception
     {
-        final EmbeddedDriver engineDriver = track(EmbeddedDriver.start());
-        final EmbeddedDriver edgeDriver = track(EmbeddedDriver.start());
-        final UdpEngine engineA = engine(engineDriver, "a");
-        final UdpEngine engineB = engine(engineDriver, "b");
-        final Aeron edgeAeron = track(edgeDriver.connect());
-        final Acting a = new Acting(track(AeronEngineGateway.start(edgeAeron, channels(edgeDriver, engineA))),
-            EngineRole.PRIMARY, 1);
-        final Acting b = new Acting(track(AeronEngineGateway.start(edgeAeron, channels(edgeDriver, engineB))),
-            EngineRole.STANDBY, 1);
-        assertTrue(a.real.awaitReachable(WAIT) && b.real.awaitReachable(WAIT));
+        final ActingPair pair = actingPair();
+        final Acting a = pair.a();
+        final Acting b = pair.b();
         // probes come only at start and after a NOT_PRIMARY refusal: what follows cannot be the periodic probe's doing
-        final FollowingGateway gateway = track(FollowingGateway.start(List.of(
-            new FollowingGateway.Member("a", a.gateway), new FollowingGateway.Member("b", b.gateway)),
-            Duration.ofHours(1)));
+        final FollowingGateway gateway = following(pair, Duration.ofHours(1));
         final AtomicInteger switches = new AtomicInteger();
         gateway.onEngineSwitch(switches::incrementAndGet);
         assertTrue(gateway.awaitFollowing(WAIT));
